@@ -1,0 +1,1 @@
+"""SPIP control-card bot: the core (domain, services, export, wiring)."""

@@ -1,0 +1,150 @@
+"""The composition root: the only place that knows every part and wires them together."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.request import BaseRequest
+
+import handlers
+from chatbot import texts
+from chatbot.config import Settings
+from chatbot.domain.checklist import load_catalogue
+from chatbot.domain.units import load_org
+from chatbot.services.bundle import Services
+from chatbot.services.outbox import OutboxService
+from chatbot.services.ports import Clock
+from chatbot.services.registration import RegistrationService
+from chatbot.services.setup import ReferenceLoad, load_reference_data
+from handlers import outbox as outbox_handlers
+from storage import migrate
+from storage.db import make_engine
+from storage.files import EvidenceStore
+from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Core:
+    """Everything below the channels: settings, database, services."""
+
+    settings: Settings
+    engine: Engine
+    services: Services
+    evidence: EvidenceStore
+    clock: Clock
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+
+def build_core(
+    settings: Settings, clock: Clock = utc_now, engine: Engine | None = None
+) -> Core:
+    engine = engine or make_engine(settings.db_url)
+
+    def uow_factory() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine)
+
+    services = Services(
+        registration=RegistrationService(
+            uow_factory, clock, timedelta(hours=settings.spip_invite_ttl_hours)
+        ),
+        outbox=OutboxService(uow_factory, clock),
+        timezone=settings.timezone,
+    )
+    return Core(
+        settings=settings,
+        engine=engine,
+        services=services,
+        evidence=EvidenceStore(settings.evidence_dir),
+        clock=clock,
+    )
+
+
+def prepare_database(
+    core: Core, org_file: Path | None = None, checklist_file: Path | None = None
+) -> ReferenceLoad:
+    """Create or upgrade the schema, then load units and checklist. Safe to run again."""
+    migrate.upgrade(core.engine)
+    units = load_org(org_file or core.settings.spip_org_file)
+    catalogue = load_catalogue(checklist_file or core.settings.spip_checklist_file)
+    return load_reference_data(core.uow, units, catalogue, core.clock)
+
+
+def bot_commands() -> list[BotCommand]:
+    return [BotCommand(c.name, c.help[:256]) for c in texts.COMMANDS]
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    await application.bot.set_my_commands(bot_commands())
+
+
+def build_application(
+    core: Core,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    settings = core.settings
+    builder: Any = (
+        Application.builder()
+        .token(settings.require_token())
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .defaults(Defaults(tzinfo=settings.timezone))
+        .post_init(_post_init)
+    )
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application: Application = builder.build()  # type: ignore[type-arg]
+    application.bot_data["services"] = core.services
+    handlers.register(application)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            outbox_handlers.drain,
+            interval=settings.spip_outbox_interval_seconds,
+            first=1,
+            name="outbox",
+        )
+    return application
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookOptions:
+    url: str
+    listen: str = "0.0.0.0"
+    port: int = 8443
+    secret_token: str | None = None
+
+
+def run(core: Core, webhook: WebhookOptions | None = None) -> None:
+    prepare_database(core)
+    application = build_application(core)
+    if webhook is None:
+        log.info("starting in polling mode")
+        application.run_polling(drop_pending_updates=False)
+    else:
+        log.info("starting in webhook mode on %s:%s", webhook.listen, webhook.port)
+        application.run_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            webhook_url=webhook.url,
+            secret_token=webhook.secret_token,
+        )

@@ -1,0 +1,171 @@
+"""The ``spip-bot`` command: set up, invite, list, run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from chatbot import texts
+from chatbot.app import Core, WebhookOptions, build_core, prepare_database, run
+from chatbot.config import ConfigError, Settings, load_settings
+from chatbot.domain.errors import DomainError, InvalidData
+from chatbot.domain.roles import Role
+from storage import migrate
+
+log = logging.getLogger("spip-bot")
+
+CLI_ERRORS: dict[str, str] = {
+    "unknown_unit": "kode unit tidak dikenal: {detail} (lihat `spip-bot units`)",
+    "unknown_role": "peran tidak dikenal: {detail}; pilihan: " + ", ".join(r.value for r in Role),
+    "role_not_for_unit": "peran tidak sesuai dengan jenis unit: {detail}",
+    "invalid_data": "data tidak valid: {detail}",
+}
+
+
+class CliError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spip-bot", description="Bot Kartu Kendali SPIP KPU Provinsi Jambi"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init", help="membuat/memperbarui basis data, memuat unit dan ceklis")
+    init.add_argument("--org", type=Path, help="berkas organisasi (TOML)")
+    init.add_argument("--checklist", type=Path, help="berkas katalog ceklis (TOML)")
+    invite = sub.add_parser("invite", help="membuat kode undangan sekali pakai")
+    invite.add_argument("--unit", required=True, help="kode unit, mis. 1501")
+    invite.add_argument("--role", required=True, help="peran, mis. satgas_kabkota")
+    invite.add_argument("--name", help="nama lengkap yang diundang")
+    sub.add_parser("users", help="daftar pengguna")
+    sub.add_parser("units", help="daftar unit")
+    run_p = sub.add_parser("run", help="menjalankan bot (polling, atau webhook)")
+    run_p.add_argument("--webhook-url", help="URL HTTPS publik untuk mode webhook")
+    run_p.add_argument("--listen", default="0.0.0.0", help="alamat dengar webhook")
+    run_p.add_argument("--port", type=int, default=8443, help="port dengar webhook")
+    run_p.add_argument("--secret-token", help="token rahasia webhook (disarankan)")
+    return parser
+
+
+def _require_schema(core: Core) -> None:
+    if migrate.current_revision(core.engine) != migrate.head_revision():
+        raise CliError("basis data belum siap: jalankan `spip-bot init` terlebih dahulu")
+
+
+def _init(core: Core, args: argparse.Namespace) -> None:
+    result = prepare_database(core, args.org, args.checklist)
+    print(
+        f"Basis data siap ({core.settings.db_url.split('@')[-1]}).\n"
+        f"Unit: {result.units.added} baru, {result.units.updated} diperbarui, "
+        f"{result.units.deactivated} dinonaktifkan.\n"
+        f"Butir ceklis: {result.checklist.added} baru, {result.checklist.updated} diperbarui, "
+        f"{result.checklist.deactivated} dinonaktifkan."
+    )
+
+
+def _bot_username(settings: Settings) -> str | None:
+    if settings.telegram_bot_username:
+        return settings.telegram_bot_username
+    if settings.telegram_bot_token is None:
+        return None
+    from telegram import Bot
+
+    async def get_me() -> str | None:
+        bot = Bot(
+            settings.require_token(),
+            base_url=settings.telegram_base_url,
+            base_file_url=settings.telegram_base_file_url,
+        )
+        async with bot:
+            return bot.username
+
+    try:
+        return asyncio.run(get_me())
+    except Exception as exc:  # offline: the code still works without the link
+        log.warning("could not ask Telegram for the bot's username: %s", exc)
+        return None
+
+
+def _invite(core: Core, args: argparse.Namespace) -> None:
+    _require_schema(core)
+    issued = core.services.registration.create_invite(args.unit, args.role, args.name)
+    username = _bot_username(core.settings)
+    link = f"https://t.me/{username}?start={issued.code}" if username else None
+    print(
+        texts.invite_created(
+            issued.unit,
+            issued.role,
+            issued.display,
+            link,
+            texts.waktu(issued.expires_at, core.settings.timezone),
+            issued.name,
+        )
+    )
+    if link is None:
+        print("(Tautan tidak dapat dibuat: setel TELEGRAM_BOT_USERNAME atau TELEGRAM_BOT_TOKEN.)")
+
+
+def _users(core: Core) -> None:
+    _require_schema(core)
+    people = core.services.registration.people()
+    if not people:
+        print("Belum ada pengguna. Buat undangan dengan `spip-bot invite`.")
+    for p in people:
+        roles = ",".join(sorted(r.value for r in p.roles))
+        status = "aktif" if p.active else "nonaktif"
+        print(f"{p.id:>4}  {p.unit.code:<9} {roles:<28} {status:<8} {p.name}")
+
+
+def _units(core: Core) -> None:
+    _require_schema(core)
+    for unit in core.services.registration.units():
+        print(f"{unit.code:<9} {unit.kind.value:<9} {unit.name}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.spip_log_level.upper(),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        core = build_core(settings)
+        if args.command == "init":
+            _init(core, args)
+        elif args.command == "invite":
+            _invite(core, args)
+        elif args.command == "users":
+            _users(core)
+        elif args.command == "units":
+            _units(core)
+        elif args.command == "run":
+            settings.require_token()
+            webhook = (
+                WebhookOptions(args.webhook_url, args.listen, args.port, args.secret_token)
+                if args.webhook_url
+                else None
+            )
+            run(core, webhook)
+    except (ConfigError, CliError) as exc:
+        print(f"Galat: {exc}", file=sys.stderr)
+        return 2
+    except InvalidData as exc:
+        print(f"Galat: data tidak valid: {exc.detail}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        template = CLI_ERRORS.get(exc.code, "{detail}")
+        print(f"Galat: {template.format(detail=exc.detail)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""Settings from the environment (and ``.env``), validated at start with clear errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from chatbot.domain.calendar import CalendarRules
+from chatbot.domain.errors import InvalidData
+from chatbot.domain.workflow import DEFAULT_CHAIN, Stage, parse_chain
+
+TOKEN_RE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+DATA = Path(__file__).parent / "data"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def _default_chain() -> list[dict[str, Any]]:
+    return [{"kind": s.kind.value, "roles": [r.value for r in s.roles]} for s in DEFAULT_CHAIN]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_bot_username: str | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    database_url: str | None = None
+    spip_data_dir: Path = Path("data")
+    spip_timezone: str = "Asia/Jakarta"
+    spip_org_file: Path = DATA / "org.toml"
+    spip_checklist_file: Path = DATA / "checklist.toml"
+    spip_report_lag_months: int = Field(default=1, ge=0, le=1)
+    spip_deadline_submission_day: int = Field(default=10, ge=1, le=28)
+    spip_deadline_review_day: int = Field(default=15, ge=1, le=28)
+    spip_deadline_handover_day: int = Field(default=20, ge=1, le=28)
+    spip_move_deadlines_to_working_day: bool = False
+    spip_extra_days_off: Annotated[list[date], NoDecode] = Field(default_factory=list)
+    spip_chain: Annotated[list[dict[str, Any]], NoDecode] = Field(default_factory=_default_chain)
+    spip_invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 60)
+    spip_outbox_interval_seconds: float = Field(default=2.0, gt=0, le=3600)
+    spip_log_level: str = "INFO"
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_RE.match(value.get_secret_value().strip()):
+            raise ValueError(
+                "bentuk token salah; salin token dari @BotFather (contoh 123456789:AAE...)"
+            )
+        return value
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _username(cls, value: str | None) -> str | None:
+        return value.lstrip("@").strip() or None if value else None
+
+    @field_validator("spip_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            message = f"zona waktu tidak dikenal: {value!r} (contoh: Asia/Jakarta)"
+            raise ValueError(message) from None
+        return value
+
+    @field_validator("spip_extra_days_off", mode="before")
+    @classmethod
+    def _days_off(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            try:
+                return [date.fromisoformat(p) for p in parts]
+            except ValueError:
+                raise ValueError(
+                    "tanggal harus TTTT-BB-HH dipisah koma, contoh 2026-12-31,2027-01-02"
+                ) from None
+        return value
+
+    @field_validator("spip_chain", mode="before")
+    @classmethod
+    def _chain_json(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"harus JSON: {exc.msg}") from None
+        return value
+
+    @field_validator("spip_chain")
+    @classmethod
+    def _chain(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        try:
+            parse_chain(value)
+        except InvalidData as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("spip_org_file", "spip_checklist_file")
+    @classmethod
+    def _file(cls, value: Path) -> Path:
+        if not value.is_file():
+            raise ValueError(f"berkas tidak ditemukan: {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _calendar(self) -> Settings:
+        try:
+            self.calendar_rules()
+        except InvalidData as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    # ------------------------------------------------------------------ derived values
+
+    def calendar_rules(self) -> CalendarRules:
+        return CalendarRules(
+            report_lag_months=self.spip_report_lag_months,
+            submission_deadline_day=self.spip_deadline_submission_day,
+            review_deadline_day=self.spip_deadline_review_day,
+            handover_deadline_day=self.spip_deadline_handover_day,
+            move_deadlines_to_working_day=self.spip_move_deadlines_to_working_day,
+        )
+
+    def chain(self) -> tuple[Stage, ...]:
+        return parse_chain(self.spip_chain)
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.spip_timezone)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.spip_data_dir / 'spip.db').resolve()}"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.spip_data_dir / "evidence"
+
+    def require_token(self) -> str:
+        if self.telegram_bot_token is None:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN belum diisi: buat bot di @BotFather, lalu setel "
+                "TELEGRAM_BOT_TOKEN=<token> di lingkungan atau di berkas .env"
+            )
+        return self.telegram_bot_token.get_secret_value().strip()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment; a ConfigError names each bad setting on one line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = str(error["loc"][0]).upper() if error["loc"] else "SETELAN"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"{name}: {message}")
+        raise ConfigError("Setelan tidak valid — " + "; ".join(lines)) from None

@@ -1,0 +1,102 @@
+"""Typed errors of the domain. Channels map each code to a message in their own words."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the SOP refused an action. ``code`` is stable; channels render it."""
+
+    code = "domain"
+
+    def __init__(self, detail: str = "", **context: object) -> None:
+        super().__init__(detail or self.code)
+        self.detail = detail
+        self.context = context
+
+
+class NotYourRole(DomainError):
+    code = "not_your_role"
+
+
+class NotYourUnit(DomainError):
+    code = "not_your_unit"
+
+
+class AlreadyDecided(DomainError):
+    code = "already_decided"
+
+
+class StaleVersion(DomainError):
+    code = "stale_version"
+
+
+class PeriodClosed(DomainError):
+    code = "period_closed"
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+
+
+class NoteRequired(DomainError):
+    code = "note_required"
+
+
+class ItemLocked(DomainError):
+    """The item is approved: it cannot be changed any more."""
+
+    code = "item_locked"
+
+
+class InvalidTransition(DomainError):
+    """The action does not apply to the current state (e.g. approving an empty item)."""
+
+    code = "invalid_transition"
+
+
+class PreconditionMissing(DomainError):
+    """A step of the SOP needs an earlier one first (e.g. hand-over before 100%)."""
+
+    code = "precondition_missing"
+
+
+class InvalidData(DomainError):
+    """An editable data file (org, checklist, chain) is malformed."""
+
+    code = "invalid_data"
+
+
+class InviteInvalid(DomainError):
+    """Unknown, used or expired invite code."""
+
+    code = "invite_invalid"
+
+
+class InviteUsed(InviteInvalid):
+    code = "invite_used"
+
+
+class InviteExpired(InviteInvalid):
+    code = "invite_expired"
+
+
+class UnknownUnit(DomainError):
+    code = "unknown_unit"
+
+
+class UnknownRole(DomainError):
+    code = "unknown_role"
+
+
+class RoleNotForUnit(DomainError):
+    code = "role_not_for_unit"
+
+
+class UnknownPeriod(DomainError):
+    code = "unknown_period"
+
+
+class AlreadyInOtherUnit(DomainError):
+    """A Telegram account already belongs to a person of another unit."""
+
+    code = "already_in_other_unit"

@@ -1,0 +1,92 @@
+"""Draining the outbox: each queued message is sent once, retried with back-off on failure.
+
+The channel supplies ``send`` and says how each attempt ended; this module decides what the
+outbox records. A message is marked sent only after the channel accepted it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import Enum
+
+from chatbot.services.ports import Clock, QueuedMessage, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BASE_BACKOFF = timedelta(seconds=5)
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+class Outcome(Enum):
+    SENT = "sent"
+    RETRY = "retry"  # a passing fault: flood control, network, time-out, 5xx
+    FAILED = "failed"  # permanent: blocked, chat not found, bad request
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    outcome: Outcome
+    error: str = ""
+    retry_after: float | None = None
+
+
+Sender = Callable[[QueuedMessage], Awaitable[SendResult]]
+
+
+def backoff(attempts: int) -> timedelta:
+    delay: timedelta = BASE_BACKOFF * (2 ** max(attempts, 0))
+    return min(delay, MAX_BACKOFF)
+
+
+@dataclass(frozen=True, slots=True)
+class DrainReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+class OutboxService:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+
+    def due(self, limit: int = 100) -> list[QueuedMessage]:
+        with self.uow_factory() as uow:
+            return uow.outbox.due(self.clock(), limit)
+
+    def record(self, message: QueuedMessage, result: SendResult) -> None:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            if result.outcome is Outcome.SENT:
+                uow.outbox.mark_sent(message.id, now)
+            elif result.outcome is Outcome.RETRY and message.attempts + 1 < MAX_ATTEMPTS:
+                delay = (
+                    timedelta(seconds=result.retry_after)
+                    if result.retry_after is not None
+                    else backoff(message.attempts)
+                )
+                uow.outbox.mark_retry(message.id, result.error, now + delay)
+            else:
+                log.warning(
+                    "outbox message %s to person %s failed for good: %s",
+                    message.id, message.person_id, result.error,
+                )
+                uow.outbox.mark_failed(message.id, result.error, now)
+            uow.commit()
+
+    async def drain(self, send: Sender, limit: int = 100) -> DrainReport:
+        sent = retried = failed = 0
+        for message in self.due(limit):
+            if message.chat_id is None:
+                result = SendResult(Outcome.FAILED, "person has no chat on this channel")
+            else:
+                result = await send(message)
+            self.record(message, result)
+            sent += result.outcome is Outcome.SENT
+            retried += result.outcome is Outcome.RETRY
+            failed += result.outcome is Outcome.FAILED
+        return DrainReport(sent=sent, retried=retried, failed=failed)

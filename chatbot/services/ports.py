@@ -1,0 +1,128 @@
+"""What the services need from storage. ``storage.uow.SqlUnitOfWork`` implements it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol
+
+from chatbot.domain.checklist import Catalogue
+from chatbot.domain.events import Event
+from chatbot.domain.invites import Invite
+from chatbot.domain.people import Person
+from chatbot.domain.roles import Role
+from chatbot.domain.units import Unit
+
+Button = tuple[str, str]  # (label, callback data)
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """A notification to one person, queued in the outbox with the change that causes it."""
+
+    person_id: int
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    dedupe_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedMessage:
+    id: int
+    person_id: int
+    chat_id: int | None
+    text: str
+    buttons: tuple[tuple[Button, ...], ...]
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    added: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+class UnitRepository(Protocol):
+    def get(self, code: str) -> Unit | None: ...
+    def all(self) -> list[Unit]: ...
+    def replace_all(self, units: Sequence[Unit]) -> LoadResult: ...
+
+
+class CatalogueRepository(Protocol):
+    def load(self) -> Catalogue: ...
+    def replace(self, catalogue: Catalogue) -> LoadResult: ...
+
+
+class PersonRepository(Protocol):
+    def get(self, person_id: int) -> Person | None: ...
+    def by_telegram(self, telegram_user_id: int) -> Person | None: ...
+    def add(
+        self, name: str, unit_code: str, roles: frozenset[Role], telegram_user_id: int | None,
+        telegram_chat_id: int | None, now: datetime,
+    ) -> Person: ...
+    def add_role(self, person_id: int, role: Role) -> None: ...
+    def set_chat(self, person_id: int, chat_id: int) -> None: ...
+    def with_role(self, role: Role) -> list[Person]: ...
+    def all(self) -> list[Person]: ...
+
+
+class InviteRepository(Protocol):
+    def add(
+        self, code_hash: str, unit_code: str, role: Role, name: str | None,
+        created_by: int | None, now: datetime, expires_at: datetime,
+    ) -> Invite: ...
+    def by_hash(self, code_hash: str) -> Invite | None: ...
+    def created_by(self, invite_id: int) -> int | None: ...
+    def mark_used(self, invite_id: int, person_id: int, now: datetime) -> bool:
+        """Conditional: True only for the one caller that marks an unused invite."""
+        ...
+
+
+class AuditRepository(Protocol):
+    def append(self, event: Event) -> None: ...
+    def for_period(self, period: str) -> list[Event]: ...
+
+
+class Outbox(Protocol):
+    def put(self, message: OutgoingMessage, now: datetime) -> bool: ...
+    def due(self, now: datetime, limit: int) -> list[QueuedMessage]: ...
+    def mark_sent(self, message_id: int, now: datetime) -> None: ...
+    def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None: ...
+    def mark_failed(self, message_id: int, error: str, now: datetime) -> None: ...
+
+
+class DayOffRepository(Protocol):
+    def all(self) -> list[date]: ...
+    def add(self, day: date, note: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    @property
+    def units(self) -> UnitRepository: ...
+    @property
+    def catalogue(self) -> CatalogueRepository: ...
+    @property
+    def people(self) -> PersonRepository: ...
+    @property
+    def invites(self) -> InviteRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def days_off(self) -> DayOffRepository: ...
+
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+Clock = Callable[[], datetime]

@@ -1,0 +1,154 @@
+"""Joining by invite: admins make one-time codes; a person redeems one to get a unit and role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chatbot import texts
+from chatbot.domain import invites
+from chatbot.domain.errors import (
+    AlreadyInOtherUnit,
+    InviteInvalid,
+    InviteUsed,
+    NotYourRole,
+    RoleNotForUnit,
+    UnknownUnit,
+)
+from chatbot.domain.events import Event, EventKind
+from chatbot.domain.people import Person
+from chatbot.domain.roles import UNIT_KIND_OF_ROLE, Permission, Role
+from chatbot.domain.units import Unit
+from chatbot.services.ports import Clock, OutgoingMessage, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedInvite:
+    code: str
+    unit: Unit
+    role: Role
+    name: str | None
+    expires_at: datetime
+
+    @property
+    def display(self) -> str:
+        return invites.display(self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    person: Person
+    role: Role
+    new_person: bool
+
+
+class RegistrationService:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, invite_ttl: timedelta
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.invite_ttl = invite_ttl
+
+    def create_invite(
+        self, unit_code: str, role_text: str, name: str | None = None, by: Person | None = None
+    ) -> IssuedInvite:
+        """``by`` is the admin in the chat; None for the command line (the server's operator)."""
+        if by is not None and not by.may(Permission.INVITE):
+            raise NotYourRole(Permission.INVITE.value)
+        role = Role.parse(role_text)
+        now = self.clock()
+        with self.uow_factory() as uow:
+            unit = uow.units.get(unit_code.strip().upper())
+            if unit is None:
+                raise UnknownUnit(unit_code)
+            if UNIT_KIND_OF_ROLE[role] is not unit.kind:
+                raise RoleNotForUnit(f"{role.value} / {unit.code}")
+            code = invites.new_code()
+            invite = uow.invites.add(
+                code_hash=invites.code_hash(code),
+                unit_code=unit.code,
+                role=role,
+                name=(name or "").strip() or None,
+                created_by=by.id if by else None,
+                now=now,
+                expires_at=now + self.invite_ttl,
+            )
+            uow.audit.append(
+                Event(
+                    kind=EventKind.UNDANGAN_DIBUAT,
+                    at=now,
+                    actor_id=by.id if by else None,
+                    unit_code=unit.code,
+                    subject=f"undangan:{invite.id}",
+                    detail={"peran": role.value},
+                )
+            )
+            uow.commit()
+        return IssuedInvite(code, unit, role, invite.name, invite.expires_at)
+
+    def redeem(
+        self, code_text: str, telegram_user_id: int, chat_id: int, display_name: str
+    ) -> Joined:
+        now = self.clock()
+        code = invites.normalize(code_text)
+        with self.uow_factory() as uow:
+            invite = uow.invites.by_hash(invites.code_hash(code))
+            if invite is None:
+                raise InviteInvalid("unknown")
+            invite.check_redeemable(now)
+            person = uow.people.by_telegram(telegram_user_id)
+            new_person = person is None
+            if person is None:
+                person = uow.people.add(
+                    name=invite.name or display_name,
+                    unit_code=invite.unit_code,
+                    roles=frozenset({invite.role}),
+                    telegram_user_id=telegram_user_id,
+                    telegram_chat_id=chat_id,
+                    now=now,
+                )
+            elif person.unit.code != invite.unit_code:
+                raise AlreadyInOtherUnit(person.unit.code)
+            else:
+                uow.people.add_role(person.id, invite.role)
+                uow.people.set_chat(person.id, chat_id)
+            if not uow.invites.mark_used(invite.id, person.id, now):
+                raise InviteUsed()  # redeemed by someone else a moment ago
+            person = uow.people.get(person.id)
+            assert person is not None
+            uow.audit.append(
+                Event(
+                    kind=EventKind.ANGGOTA_BERGABUNG,
+                    at=now,
+                    actor_id=person.id,
+                    unit_code=person.unit.code,
+                    subject=f"undangan:{invite.id}",
+                    detail={"peran": invite.role.value},
+                )
+            )
+            inviter = uow.invites.created_by(invite.id)
+            if inviter is not None and inviter != person.id:
+                uow.outbox.put(
+                    OutgoingMessage(
+                        person_id=inviter,
+                        text=texts.joined_notice(person, invite.role),
+                        dedupe_key=f"bergabung:{invite.id}",
+                    ),
+                    now,
+                )
+            uow.commit()
+        return Joined(person=person, role=invite.role, new_person=new_person)
+
+    def person(self, telegram_user_id: int) -> Person | None:
+        with self.uow_factory() as uow:
+            person = uow.people.by_telegram(telegram_user_id)
+            return person if person and person.active else None
+
+    def units(self) -> list[Unit]:
+        with self.uow_factory() as uow:
+            return uow.units.all()
+
+    def people(self) -> list[Person]:
+        with self.uow_factory() as uow:
+            return uow.people.all()

@@ -1,0 +1,49 @@
+"""Loading the org file and the checklist catalogue into the database (``spip-bot init``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chatbot.domain.checklist import Catalogue
+from chatbot.domain.events import Event, EventKind
+from chatbot.domain.units import Unit
+from chatbot.services.ports import Clock, LoadResult, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceLoad:
+    units: LoadResult
+    checklist: LoadResult
+
+
+def load_reference_data(
+    uow_factory: UnitOfWorkFactory, units: list[Unit], catalogue: Catalogue, clock: Clock
+) -> ReferenceLoad:
+    """Upsert units and the checklist; rows missing from the files are deactivated, not deleted.
+
+    Running it again with the same files changes nothing.
+    """
+    catalogue.check_units(units)
+    with uow_factory() as uow:
+        unit_result = uow.units.replace_all(units)
+        checklist_result = uow.catalogue.replace(catalogue)
+        changed = any(
+            (r.added, r.updated, r.deactivated) != (0, 0, 0)
+            for r in (unit_result, checklist_result)
+        )
+        if changed:
+            uow.audit.append(
+                Event(
+                    kind=EventKind.DATA_DIMUAT,
+                    at=clock(),
+                    actor_id=None,
+                    detail={
+                        "unit": f"+{unit_result.added} ~{unit_result.updated} "
+                        f"-{unit_result.deactivated}",
+                        "butir": f"+{checklist_result.added} ~{checklist_result.updated} "
+                        f"-{checklist_result.deactivated}",
+                    },
+                )
+            )
+        uow.commit()
+    return ReferenceLoad(units=unit_result, checklist=checklist_result)

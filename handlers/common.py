@@ -1,0 +1,103 @@
+"""What every handler shares: the gate, the services, replies, fallbacks, the error handler."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from chatbot import texts
+from chatbot.domain.people import Person
+from chatbot.services.bundle import Services
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def services(context: Context) -> Services:
+    return cast(Services, context.application.bot_data["services"])
+
+
+async def reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Answer in the chat the update came from (a message or a button's message)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await chat.send_message(text, reply_markup=markup)
+
+
+async def current_person(update: Update, context: Context) -> Person | None:
+    """The registered person behind the update, or None after telling them how to join."""
+    user = update.effective_user
+    assert user is not None  # the gate lets no update without a user through
+    person = services(context).registration.person(user.id)
+    if person is None:
+        await reply(update, texts.NOT_REGISTERED)
+    return person
+
+
+async def _gate(update: Update, context: Context) -> None:
+    """Private chats with people only: bots are ignored, groups get one polite line."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        raise ApplicationHandlerStop
+    if user.is_bot:
+        log.info("ignored an update from bot %s", user.id)
+        raise ApplicationHandlerStop
+    if chat.type != ChatType.PRIVATE:
+        if update.callback_query:
+            await update.callback_query.answer(texts.PRIVATE_ONLY, show_alert=True)
+        elif update.message and update.message.text and update.message.text.startswith("/"):
+            await update.message.reply_text(texts.PRIVATE_ONLY)
+        raise ApplicationHandlerStop
+
+
+def register_gate(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(TypeHandler(Update, _gate), group=-1)
+
+
+async def _fallback_message(update: Update, context: Context) -> None:
+    person = await current_person(update, context)
+    if person is not None:
+        await reply(update, texts.NOT_UNDERSTOOD)
+
+
+async def _fallback_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer(texts.NOT_UNDERSTOOD, show_alert=True)
+
+
+def register_fallbacks(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(MessageHandler(filters.ALL, _fallback_message))
+    application.add_handler(CallbackQueryHandler(_fallback_button))
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log for the admin, a clear apology for the user."""
+    log.error("error while handling an update: %r", update, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            if update.callback_query:
+                await update.callback_query.answer()
+            await update.effective_chat.send_message(texts.GENERIC_ERROR)
+        except Exception:  # the chat may be unreachable; the log line above is what counts
+            log.exception("could not tell the user about the error")
+
+
+def args_text(context: Context) -> str:
+    return " ".join(cast(list[Any], context.args or []))

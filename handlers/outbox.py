@@ -1,0 +1,46 @@
+"""Sending queued notifications through Telegram; the outbox service records each outcome."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from chatbot.services.outbox import Outcome, SendResult
+from chatbot.services.ports import QueuedMessage
+from handlers import keyboards
+from handlers.common import Context, services
+
+log = logging.getLogger(__name__)
+
+
+async def drain(context: Context) -> None:
+    """JobQueue callback: send what is due."""
+
+    async def send(message: QueuedMessage) -> SendResult:
+        assert message.chat_id is not None
+        try:
+            await context.bot.send_message(
+                chat_id=message.chat_id,
+                text=message.text,
+                reply_markup=keyboards.markup(message.buttons),
+            )
+        except RetryAfter as exc:
+            delay = exc.retry_after
+            seconds = delay if isinstance(delay, int | float) else delay.total_seconds()
+            return SendResult(Outcome.RETRY, "flood control", retry_after=seconds)
+        except Forbidden as exc:  # blocked by the person, or the account was deleted
+            return SendResult(Outcome.FAILED, f"forbidden: {exc.message}")
+        except BadRequest as exc:
+            return SendResult(Outcome.FAILED, f"bad request: {exc.message}")
+        except NetworkError as exc:  # includes TimedOut and 5xx answers
+            return SendResult(Outcome.RETRY, f"network: {exc.message}")
+        except TelegramError as exc:
+            return SendResult(Outcome.RETRY, f"telegram: {exc.message}")
+        return SendResult(Outcome.SENT)
+
+    report = await services(context).outbox.drain(send)
+    if report.sent or report.retried or report.failed:
+        log.info(
+            "outbox: %s sent, %s to retry, %s failed", report.sent, report.retried, report.failed
+        )

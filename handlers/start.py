@@ -1,0 +1,75 @@
+"""/start (join with a code, or the menu), /bantuan, and the menu buttons."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from chatbot import texts
+from chatbot.domain.errors import DomainError
+from handlers import admin, keyboards
+from handlers.common import Context, args_text, current_person, reply, services
+
+log = logging.getLogger(__name__)
+
+
+async def start(update: Update, context: Context) -> None:
+    code = args_text(context)
+    if code:
+        await _join(update, context, code)
+        return
+    person = await current_person(update, context)
+    if person is not None:
+        await reply(update, texts.menu(person), keyboards.menu(person))
+
+
+async def _join(update: Update, context: Context, code: str) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    try:
+        joined = services(context).registration.redeem(
+            code, telegram_user_id=user.id, chat_id=chat.id, display_name=user.full_name
+        )
+    except DomainError as exc:
+        text = texts.INVITE_ERRORS.get(exc.code)
+        if text is None:
+            raise
+        log.info("invite refused for telegram user %s: %s", user.id, exc.code)
+        await reply(update, text)
+        return
+    log.info("telegram user %s joined as person %s", user.id, joined.person.id)
+    await reply(
+        update,
+        texts.joined(joined.person, joined.role, joined.new_person),
+        keyboards.menu(joined.person),
+    )
+
+
+async def bantuan(update: Update, context: Context) -> None:
+    person = await current_person(update, context)
+    if person is not None:
+        await reply(update, texts.help_text(person), keyboards.menu(person))
+
+
+async def menu_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    person = await current_person(update, context)
+    if person is None:
+        return
+    choice = query.data.removeprefix("mn:")
+    if choice == "bantuan":
+        await reply(update, texts.help_text(person), keyboards.menu(person))
+    elif choice == "undang":
+        await admin.show_unit_picker(update, context, person)
+    else:
+        await reply(update, texts.menu(person), keyboards.menu(person))
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("bantuan", bantuan))
+    application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^mn:"))

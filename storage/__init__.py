@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, engine, repositories, unit of work, migrations, evidence files."""

@@ -1,0 +1,130 @@
+"""SQLModel tables. Each change of schema comes with an Alembic migration in migrations/."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _utc(nullable: bool = False, index: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(timezone=True), nullable=nullable, index=index)
+
+
+class UnitRow(SQLModel, table=True):
+    __tablename__ = "unit"
+    code: str = Field(primary_key=True, max_length=16)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=16)
+    position: int = 0
+    active: bool = True
+
+
+class CardTypeRow(SQLModel, table=True):
+    __tablename__ = "card_type"
+    code: str = Field(primary_key=True, max_length=16)
+    name: str = Field(max_length=200)
+    position: int = 0
+    active: bool = True
+
+
+class ChecklistItemRow(SQLModel, table=True):
+    __tablename__ = "checklist_item"
+    code: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=300)
+    card_type: str = Field(foreign_key="card_type.code", max_length=16)
+    owed_by: str = Field(max_length=500)  # comma-separated selectors
+    required: bool = True
+    description: str = Field(default="", sa_type=Text)
+    position: int = 0
+    active: bool = True
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "person"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    unit_code: str = Field(foreign_key="unit.code", max_length=16, index=True)
+    telegram_user_id: int | None = Field(
+        default=None, sa_type=BigInteger, unique=True, nullable=True
+    )
+    telegram_chat_id: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    active: bool = True
+    blocked_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    created_at: datetime = Field(sa_column=_utc())
+
+
+class PersonRoleRow(SQLModel, table=True):
+    __tablename__ = "person_role"
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    role: str = Field(primary_key=True, max_length=32)
+
+
+class InviteRow(SQLModel, table=True):
+    __tablename__ = "invite"
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    unit_code: str = Field(foreign_key="unit.code", max_length=16)
+    role: str = Field(max_length=32)
+    name: str | None = Field(default=None, max_length=200)
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(sa_column=_utc())
+    expires_at: datetime = Field(sa_column=_utc())
+    used_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    used_by: int | None = Field(default=None, foreign_key="person.id")
+
+
+class PeriodRow(SQLModel, table=True):
+    __tablename__ = "period"
+    code: str = Field(primary_key=True, max_length=7)  # YYYY-MM, the month reported on
+    opened_at: datetime = Field(sa_column=_utc())
+    opened_by: int | None = Field(default=None, foreign_key="person.id")
+    closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class DayOffRow(SQLModel, table=True):
+    """Extra days off set by the admin, beyond national holidays and cuti bersama."""
+
+    __tablename__ = "day_off"
+    day: date = Field(primary_key=True)
+    note: str = Field(default="", max_length=200)
+
+
+class AuditRow(SQLModel, table=True):
+    """Append-only: rows are inserted, never updated or deleted."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_period_at", "period", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_utc())
+    kind: str = Field(max_length=40)
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    period: str | None = Field(default=None, max_length=7)
+    unit_code: str | None = Field(default=None, max_length=16)
+    subject: str | None = Field(default=None, max_length=40)
+    version: int | None = None
+    detail: str = Field(default="{}", sa_type=Text)  # JSON object
+
+
+class OutboxRow(SQLModel, table=True):
+    """Messages to send, written in the same transaction as the change that causes them."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
+        Index("ix_outbox_pending", "sent_at", "next_attempt_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    text: str = Field(sa_type=Text)
+    buttons: str = Field(default="[]", sa_type=Text)  # JSON: rows of [label, callback data]
+    dedupe_key: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_column=_utc())
+    next_attempt_at: datetime = Field(sa_column=_utc())
+    attempts: int = 0
+    sent_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    failed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    last_error: str | None = Field(default=None, sa_type=Text)

@@ -1,0 +1,399 @@
+"""Repositories over SQLModel tables. They speak domain objects, never rows, to the services."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import and_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from chatbot.domain.checklist import CardType, Catalogue, ChecklistItem
+from chatbot.domain.events import Event, EventKind
+from chatbot.domain.invites import Invite
+from chatbot.domain.people import Person
+from chatbot.domain.roles import Role
+from chatbot.domain.units import Unit, UnitKind
+from chatbot.services.ports import LoadResult, OutgoingMessage, QueuedMessage
+from storage.models import (
+    AuditRow,
+    CardTypeRow,
+    ChecklistItemRow,
+    DayOffRow,
+    InviteRow,
+    OutboxRow,
+    PersonRoleRow,
+    PersonRow,
+    UnitRow,
+)
+
+
+def _unit(row: UnitRow) -> Unit:
+    return Unit(code=row.code, name=row.name, kind=UnitKind(row.kind))
+
+
+class SqlUnits:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, code: str) -> Unit | None:
+        row = self.session.get(UnitRow, code)
+        return _unit(row) if row and row.active else None
+
+    def all(self) -> list[Unit]:
+        rows = self.session.exec(
+            select(UnitRow).where(col(UnitRow.active)).order_by(col(UnitRow.position))
+        )
+        return [_unit(r) for r in rows]
+
+    def replace_all(self, units: Sequence[Unit]) -> LoadResult:
+        existing = {r.code: r for r in self.session.exec(select(UnitRow))}
+        added = updated = 0
+        for position, unit in enumerate(units):
+            row = existing.pop(unit.code, None)
+            if row is None:
+                added += 1
+                row = UnitRow(code=unit.code, name=unit.name, kind=unit.kind.value)
+            elif (row.name, row.kind, row.position, row.active) != (
+                unit.name, unit.kind.value, position, True
+            ):
+                updated += 1
+            row.name, row.kind = unit.name, unit.kind.value
+            row.position, row.active = position, True
+            self.session.add(row)
+        deactivated = 0
+        for row in existing.values():  # never deleted: people and history point at them
+            if row.active:
+                row.active = False
+                deactivated += 1
+                self.session.add(row)
+        self.session.flush()
+        return LoadResult(added=added, updated=updated, deactivated=deactivated)
+
+
+class SqlCatalogue:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def load(self) -> Catalogue:
+        cards = self.session.exec(
+            select(CardTypeRow).where(col(CardTypeRow.active)).order_by(col(CardTypeRow.position))
+        ).all()
+        items = self.session.exec(
+            select(ChecklistItemRow)
+            .where(col(ChecklistItemRow.active))
+            .order_by(col(ChecklistItemRow.position))
+        ).all()
+        return Catalogue(
+            card_types=tuple(CardType(c.code, c.name) for c in cards),
+            items=tuple(
+                ChecklistItem(
+                    code=i.code,
+                    name=i.name,
+                    card_type=i.card_type,
+                    owed_by=frozenset(filter(None, i.owed_by.split(","))),
+                    required=i.required,
+                    description=i.description,
+                )
+                for i in items
+            ),
+        )
+
+    def replace(self, catalogue: Catalogue) -> LoadResult:
+        added = updated = deactivated = 0
+        cards = {r.code: r for r in self.session.exec(select(CardTypeRow))}
+        for position, card in enumerate(catalogue.card_types):
+            card_row = cards.pop(card.code, None) or CardTypeRow(code=card.code, name=card.name)
+            card_row.name, card_row.position, card_row.active = card.name, position, True
+            self.session.add(card_row)
+        for card_row in cards.values():
+            card_row.active = False
+            self.session.add(card_row)
+        self.session.flush()
+        items = {r.code: r for r in self.session.exec(select(ChecklistItemRow))}
+        for position, item in enumerate(catalogue.items):
+            values: dict[str, object] = dict(
+                name=item.name,
+                card_type=item.card_type,
+                owed_by=",".join(sorted(item.owed_by)),
+                required=item.required,
+                description=item.description,
+                position=position,
+                active=True,
+            )
+            row = items.pop(item.code, None)
+            if row is None:
+                added += 1
+                row = ChecklistItemRow.model_validate({"code": item.code, **values})
+            elif any(getattr(row, k) != v for k, v in values.items()):
+                updated += 1
+                for key, value in values.items():
+                    setattr(row, key, value)
+            self.session.add(row)
+        for row in items.values():  # kept for the history of earlier periods
+            if row.active:
+                row.active = False
+                deactivated += 1
+                self.session.add(row)
+        self.session.flush()
+        return LoadResult(added=added, updated=updated, deactivated=deactivated)
+
+
+class SqlPeople:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _person(self, row: PersonRow) -> Person:
+        unit_row = self.session.get(UnitRow, row.unit_code)
+        assert unit_row is not None and row.id is not None
+        roles = self.session.exec(
+            select(PersonRoleRow.role).where(PersonRoleRow.person_id == row.id)
+        ).all()
+        return Person(
+            id=row.id,
+            name=row.name,
+            unit=_unit(unit_row),
+            roles=frozenset(Role(r) for r in roles),
+            telegram_user_id=row.telegram_user_id,
+            telegram_chat_id=row.telegram_chat_id,
+            active=row.active,
+        )
+
+    def get(self, person_id: int) -> Person | None:
+        row = self.session.get(PersonRow, person_id)
+        return self._person(row) if row else None
+
+    def by_telegram(self, telegram_user_id: int) -> Person | None:
+        row = self.session.exec(
+            select(PersonRow).where(PersonRow.telegram_user_id == telegram_user_id)
+        ).first()
+        return self._person(row) if row else None
+
+    def add(
+        self,
+        name: str,
+        unit_code: str,
+        roles: frozenset[Role],
+        telegram_user_id: int | None,
+        telegram_chat_id: int | None,
+        now: datetime,
+    ) -> Person:
+        row = PersonRow(
+            name=name,
+            unit_code=unit_code,
+            telegram_user_id=telegram_user_id,
+            telegram_chat_id=telegram_chat_id,
+            created_at=now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        for role in roles:
+            self.session.add(PersonRoleRow(person_id=row.id, role=role.value))
+        self.session.flush()
+        return self._person(row)
+
+    def add_role(self, person_id: int, role: Role) -> None:
+        if self.session.get(PersonRoleRow, (person_id, role.value)) is None:
+            self.session.add(PersonRoleRow(person_id=person_id, role=role.value))
+            self.session.flush()
+
+    def set_chat(self, person_id: int, chat_id: int) -> None:
+        row = self.session.get(PersonRow, person_id)
+        if row is not None and row.telegram_chat_id != chat_id:
+            row.telegram_chat_id = chat_id
+            self.session.add(row)
+            self.session.flush()
+
+    def with_role(self, role: Role) -> list[Person]:
+        rows = self.session.exec(
+            select(PersonRow)
+            .join(PersonRoleRow, col(PersonRoleRow.person_id) == col(PersonRow.id))
+            .where(PersonRoleRow.role == role.value, col(PersonRow.active))
+            .order_by(col(PersonRow.id))
+        )
+        return [self._person(r) for r in rows]
+
+    def all(self) -> list[Person]:
+        rows = self.session.exec(select(PersonRow).order_by(col(PersonRow.id)))
+        return [self._person(r) for r in rows]
+
+
+def _invite(row: InviteRow) -> Invite:
+    assert row.id is not None
+    return Invite(
+        id=row.id,
+        unit_code=row.unit_code,
+        role=Role(row.role),
+        name=row.name,
+        expires_at=row.expires_at,
+        used_at=row.used_at,
+    )
+
+
+class SqlInvites:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self,
+        code_hash: str,
+        unit_code: str,
+        role: Role,
+        name: str | None,
+        created_by: int | None,
+        now: datetime,
+        expires_at: datetime,
+    ) -> Invite:
+        row = InviteRow(
+            code_hash=code_hash,
+            unit_code=unit_code,
+            role=role.value,
+            name=name,
+            created_by=created_by,
+            created_at=now,
+            expires_at=expires_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _invite(row)
+
+    def by_hash(self, code_hash: str) -> Invite | None:
+        row = self.session.exec(select(InviteRow).where(InviteRow.code_hash == code_hash)).first()
+        return _invite(row) if row else None
+
+    def created_by(self, invite_id: int) -> int | None:
+        row = self.session.get(InviteRow, invite_id)
+        return row.created_by if row else None
+
+    def mark_used(self, invite_id: int, person_id: int, now: datetime) -> bool:
+        result = self.session.execute(
+            update(InviteRow)
+            .where(and_(col(InviteRow.id) == invite_id, col(InviteRow.used_at).is_(None)))
+            .values(used_at=now, used_by=person_id)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+class SqlAudit:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append(self, event: Event) -> None:
+        self.session.add(
+            AuditRow(
+                at=event.at,
+                kind=event.kind.value,
+                actor_id=event.actor_id,
+                period=event.period,
+                unit_code=event.unit_code,
+                subject=event.subject,
+                version=event.version,
+                detail=json.dumps(dict(event.detail), ensure_ascii=False, sort_keys=True),
+            )
+        )
+
+    def for_period(self, period: str) -> list[Event]:
+        rows = self.session.exec(
+            select(AuditRow).where(AuditRow.period == period).order_by(col(AuditRow.id))
+        )
+        return [
+            Event(
+                kind=EventKind(r.kind),
+                at=r.at,
+                actor_id=r.actor_id,
+                period=r.period,
+                unit_code=r.unit_code,
+                subject=r.subject,
+                version=r.version,
+                detail=json.loads(r.detail),
+            )
+            for r in rows
+        ]
+
+
+class SqlOutbox:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def put(self, message: OutgoingMessage, now: datetime) -> bool:
+        """Queue a message; a message with a dedupe key already queued is not queued again."""
+        if message.dedupe_key is not None:
+            exists = self.session.exec(
+                select(OutboxRow.id).where(OutboxRow.dedupe_key == message.dedupe_key)
+            ).first()
+            if exists is not None:
+                return False
+        row = OutboxRow(
+            person_id=message.person_id,
+            text=message.text,
+            buttons=json.dumps([[list(b) for b in r] for r in message.buttons]),
+            dedupe_key=message.dedupe_key,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:  # the same key queued by a concurrent transaction
+            return False
+        return True
+
+    def due(self, now: datetime, limit: int) -> list[QueuedMessage]:
+        rows = self.session.exec(
+            select(OutboxRow, PersonRow.telegram_chat_id)
+            .join(PersonRow, col(PersonRow.id) == col(OutboxRow.person_id))
+            .where(
+                col(OutboxRow.sent_at).is_(None),
+                col(OutboxRow.failed_at).is_(None),
+                col(OutboxRow.next_attempt_at) <= now,
+            )
+            .order_by(col(OutboxRow.id))
+            .limit(limit)
+        ).all()
+        return [
+            QueuedMessage(
+                id=row.id or 0,
+                person_id=row.person_id,
+                chat_id=chat_id,
+                text=row.text,
+                buttons=tuple(tuple((b[0], b[1]) for b in r) for r in json.loads(row.buttons)),
+                attempts=row.attempts,
+            )
+            for row, chat_id in rows
+        ]
+
+    def _row(self, message_id: int) -> OutboxRow:
+        row = self.session.get(OutboxRow, message_id)
+        assert row is not None
+        return row
+
+    def mark_sent(self, message_id: int, now: datetime) -> None:
+        row = self._row(message_id)
+        row.sent_at, row.attempts = now, row.attempts + 1
+        self.session.add(row)
+
+    def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None:
+        row = self._row(message_id)
+        row.attempts, row.last_error, row.next_attempt_at = row.attempts + 1, error, retry_at
+        self.session.add(row)
+
+    def mark_failed(self, message_id: int, error: str, now: datetime) -> None:
+        row = self._row(message_id)
+        row.attempts, row.last_error, row.failed_at = row.attempts + 1, error, now
+        self.session.add(row)
+
+
+class SqlDaysOff:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def all(self) -> list[date]:
+        return [r.day for r in self.session.exec(select(DayOffRow).order_by(col(DayOffRow.day)))]
+
+    def add(self, day: date, note: str) -> None:
+        row = self.session.get(DayOffRow, day) or DayOffRow(day=day)
+        row.note = note
+        self.session.add(row)

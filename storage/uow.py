@@ -1,0 +1,48 @@
+"""The unit of work: one session, one transaction, every repository on it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from storage.repositories import (
+    SqlAudit,
+    SqlCatalogue,
+    SqlDaysOff,
+    SqlInvites,
+    SqlOutbox,
+    SqlPeople,
+    SqlUnits,
+)
+
+
+class SqlUnitOfWork:
+    """``with uow: ...; uow.commit()``. Leaving the block without commit rolls back."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = Session(self._engine, expire_on_commit=False)
+        self.units = SqlUnits(self.session)
+        self.catalogue = SqlCatalogue(self.session)
+        self.people = SqlPeople(self.session)
+        self.invites = SqlInvites(self.session)
+        self.audit = SqlAudit(self.session)
+        self.outbox = SqlOutbox(self.session)
+        self.days_off = SqlDaysOff(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
