@@ -1,0 +1,86 @@
+"""Shared fixtures: a fresh database per test on each backend, a core, a fixed clock."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from telegram.warnings import PTBUserWarning
+
+from chatbot.app import Core, build_core, prepare_database
+from chatbot.config import Settings
+from tests.support.db import BACKENDS, PG_URL, PostgresSchema, SqliteTemplate
+
+warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+
+TOKEN = "123456789:AAEtestTokenForTheSpipBotxxxxxxxxxx"
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def pg_schema() -> Iterator[PostgresSchema | None]:
+    if PG_URL is None:
+        yield None
+        return
+    schema = PostgresSchema(PG_URL)
+    yield schema
+    schema.drop()
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: SqliteTemplate,
+    pg_schema: PostgresSchema | None,
+) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        _, eng = sqlite_template.fresh(tmp_path)
+        yield eng
+        eng.dispose()
+    else:
+        assert pg_schema is not None
+        yield pg_schema.fresh()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 2, 1, 0, tzinfo=UTC))  # Monday 2 November, 08.00 WIB
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        telegram_bot_token=TOKEN,
+        telegram_bot_username="spip_jambi_bot",
+        spip_data_dir=tmp_path / "data",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+def core(settings: Settings, engine: Engine, clock: Clock) -> Core:
+    core = build_core(settings, clock=clock, engine=engine)
+    prepare_database(core)
+    return core

@@ -1,0 +1,199 @@
+"""Drive the real PTB Application with real Update JSON; record the bot's HTTP calls.
+
+``RecordingRequest`` is a ``telegram.request.BaseRequest``: PTB serialises every call exactly as
+it would for Telegram, and the recorder answers like the Bot API (no network).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes
+from telegram.request import BaseRequest, RequestData
+
+from chatbot.app import Core, build_application
+
+BOT_ID = 123456789
+BOT_USERNAME = "spip_jambi_bot"
+_ids = itertools.count(1000)
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        markup = self.params.get("reply_markup") or {}
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        return [
+            (b["text"], b.get("callback_data", ""))
+            for row in markup.get("inline_keyboard", [])
+            for b in row
+        ]
+
+
+@dataclass
+class RecordingRequest(BaseRequest):
+    calls: list[Call] = field(default_factory=list)
+    fail_with: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        self.calls.append(Call(name, params))
+        if name in self.fail_with:
+            error = self.fail_with[name]
+            return int(error.get("error_code", 400)), json.dumps({"ok": False, **error}).encode()
+        return 200, json.dumps({"ok": True, "result": self._answer(name, params)}).encode()
+
+    def _answer(self, name: str, params: dict[str, Any]) -> Any:
+        if name == "getMe":
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "SPIP Jambi",
+                "username": BOT_USERNAME,
+                "can_join_groups": False,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        if name in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
+            chat_id = int(params.get("chat_id", 0))
+            message: dict[str, Any] = {
+                "message_id": int(params.get("message_id", next(_ids))),
+                "date": 1_700_000_000,
+                "chat": {"id": chat_id, "type": "private"},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "SPIP Jambi"},
+                "text": params.get("text", ""),
+            }
+            if "reply_markup" in params:
+                markup = params["reply_markup"]
+                message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+            return message
+        return True
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    first_name: str
+    last_name: str = ""
+    is_bot: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
+        if self.last_name:
+            data["last_name"] = self.last_name
+        return data
+
+
+class TelegramHarness:
+    """One bot, fed updates the way Telegram would send them."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.request = RecordingRequest()
+        self.app: Application = build_application(  # type: ignore[type-arg]
+            core, request=self.request, get_updates_request=RecordingRequest()
+        )
+        self._update_ids = itertools.count(1)
+
+    async def __aenter__(self) -> TelegramHarness:
+        await self.app.initialize()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.app.shutdown()
+
+    @property
+    def calls(self) -> list[Call]:
+        return self.request.calls
+
+    def take(self) -> list[Call]:
+        """The calls since the last take (bot set-up calls like getMe excluded)."""
+        calls = [c for c in self.request.calls if c.method not in ("getMe", "setMyCommands")]
+        self.request.calls.clear()
+        return calls
+
+    async def feed(self, update: dict[str, Any]) -> list[Call]:
+        update = {"update_id": next(self._update_ids), **update}
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+        return self.take()
+
+    async def send(
+        self, user: User, text: str, chat_type: str = "private", chat_id: int | None = None
+    ) -> list[Call]:
+        chat: dict[str, Any] = {"id": chat_id or user.id, "type": chat_type}
+        if chat_type == "private":
+            chat["first_name"] = user.first_name
+        else:
+            chat["title"] = "Grup SPIP"
+        message: dict[str, Any] = {
+            "message_id": next(_ids),
+            "date": 1_700_000_000,
+            "chat": chat,
+            "from": user.as_dict(),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return await self.feed({"message": message})
+
+    async def press(self, user: User, data: str, message_id: int | None = None) -> list[Call]:
+        query = {
+            "id": str(next(_ids)),
+            "from": user.as_dict(),
+            "chat_instance": "ci-1",
+            "data": data,
+            "message": {
+                "message_id": message_id or next(_ids),
+                "date": 1_700_000_000,
+                "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "SPIP Jambi"},
+                "text": "…",
+            },
+        }
+        return await self.feed({"callback_query": query})
+
+    def context(self) -> Any:
+        return ContextTypes.DEFAULT_TYPE(application=self.app)
+
+
+def texts_to(calls: list[Call], chat_id: int) -> list[str]:
+    return [c.text for c in calls if c.method == "sendMessage" and c.chat_id == chat_id]
