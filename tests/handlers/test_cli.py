@@ -1,0 +1,140 @@
+"""The `spip-bot` command, in-process and once as the installed console script."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+
+from chatbot import cli, texts
+from chatbot.app import build_core
+from chatbot.config import load_settings
+from storage.models import ChecklistItemRow, UnitRow
+from tests.conftest import TOKEN
+from tests.handlers.conftest import BUDI, OUTSIDER
+from tests.support.telegram import TelegramHarness, texts_to
+
+CODE = re.compile(r"Kode: ([A-Z0-9]{5}-[A-Z0-9]{5})")
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in list(os.environ):
+        if name.startswith(("SPIP_", "TELEGRAM_")) or name == "DATABASE_URL":
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("SPIP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "spip_jambi_bot")
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+async def test_init_twice_then_invite_redeemed_once(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(capsys, "init")[0] == 0
+    code, out, _ = run(capsys, "init")
+    assert code == 0 and "Unit: 0 baru, 0 diperbarui" in out
+    settings = load_settings()
+    core = build_core(settings)
+    with Session(core.engine) as session:
+        assert session.exec(select(func.count()).select_from(UnitRow)).one() == 15
+        assert session.exec(select(func.count()).select_from(ChecklistItemRow)).one() == 18
+    code, out, _ = run(capsys, "units")
+    assert code == 0 and len(out.strip().splitlines()) == 15 and "1572" in out
+
+    code, out, _ = run(capsys, "invite", "--unit", "1501", "--role", "satgas_kabkota")
+    assert code == 0 and "https://t.me/spip_jambi_bot?start=" in out
+    match = CODE.search(out)
+    assert match is not None
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    core = build_core(load_settings())
+    async with TelegramHarness(core) as bot:
+        greeting = texts_to(await bot.send(BUDI, f"/start {match[1]}"), BUDI.id)
+        assert "KPU Kabupaten Kerinci" in greeting[0]
+        refused = texts_to(await bot.send(OUTSIDER, f"/start {match[1]}"), OUTSIDER.id)
+        assert refused == [texts.INVITE_ERRORS["invite_used"]]
+    code, out, _ = run(capsys, "users")
+    assert code == 0 and "1501" in out and "satgas_kabkota" in out and "Budi Santoso" in out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--unit", "9999", "--role", "satgas_kabkota"], "kode unit tidak dikenal: 9999"),
+        (["--unit", "1501", "--role", "raja"], "peran tidak dikenal: raja"),
+        (["--unit", "1501", "--role", "ketua"], "peran tidak sesuai dengan jenis unit"),
+    ],
+)
+def test_bad_invite_arguments(
+    env: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    run(capsys, "init")
+    code, out, err = run(capsys, "invite", *args)
+    assert code == 1 and message in err and "Kode:" not in out
+
+
+def test_commands_before_init_say_what_to_do(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "users")
+    assert code == 2 and "jalankan `spip-bot init`" in err
+
+
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("SPIP_TIMEZONE", "Mars/Olympus", "SPIP_TIMEZONE: zona waktu tidak dikenal"),
+        ("TELEGRAM_BOT_TOKEN", "abc", "TELEGRAM_BOT_TOKEN: bentuk token salah"),
+        ("SPIP_DEADLINE_SUBMISSION_DAY", "40", "SPIP_DEADLINE_SUBMISSION_DAY"),
+        ("SPIP_DEADLINE_SUBMISSION_DAY", "16", "urut naik"),
+        ("SPIP_EXTRA_DAYS_OFF", "2026-13-01", "SPIP_EXTRA_DAYS_OFF: tanggal harus"),
+        ("SPIP_CHAIN", "[{\"kind\": \"paraf\", \"roles\": [\"raja\"]}]", "SPIP_CHAIN"),
+        ("SPIP_CHECKLIST_FILE", "/nowhere.toml", "berkas tidak ditemukan"),
+    ],
+)
+def test_malformed_settings_stop_with_one_clear_line(
+    env: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    value: str,
+    expected: str,
+) -> None:
+    monkeypatch.setenv(name, value)
+    code, _, err = run(capsys, "init")
+    assert code == 2 and expected in err and len(err.strip().splitlines()) == 1
+
+
+def test_run_without_a_token_says_how_to_get_one(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "run")
+    assert code == 2 and "TELEGRAM_BOT_TOKEN belum diisi" in err and "@BotFather" in err
+
+
+def test_settings_from_a_dotenv_file(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (env / ".env").write_text("SPIP_TIMEZONE=Asia/Makassar\nSPIP_INVITE_TTL_HOURS=5\n")
+    settings = load_settings()
+    assert settings.spip_timezone == "Asia/Makassar" and settings.spip_invite_ttl_hours == 5
+
+
+def test_the_installed_console_script(env: Path) -> None:
+    exe = shutil.which("spip-bot") or str(Path(sys.executable).parent / "spip-bot")
+    result = subprocess.run(
+        [exe, "init"], capture_output=True, text=True, timeout=120, env=os.environ.copy()
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Unit: 15 baru" in result.stdout

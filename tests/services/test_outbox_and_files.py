@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlmodel import Session, select
+
+from chatbot.app import Core
+from chatbot.services.outbox import MAX_ATTEMPTS, Outcome, SendResult
+from chatbot.services.ports import OutgoingMessage, QueuedMessage
+from storage.files import EvidenceStore
+from storage.models import OutboxRow
+from tests.conftest import Clock
+
+
+def _person(core: Core, telegram_id: int = 1) -> int:
+    reg = core.services.registration
+    return reg.redeem(reg.create_invite("15", "satgas_prov").code, telegram_id, 90, "Sari").person.id
+
+
+def _put(core: Core, person_id: int, key: str | None, text: str = "Halo") -> bool:
+    with core.uow() as uow:
+        queued = uow.outbox.put(
+            OutgoingMessage(person_id, text, ((("Buka", "mn:start"),),), key), core.clock()
+        )
+        uow.commit()
+    return queued
+
+
+def test_dedupe_key_queues_a_message_once(core: Core) -> None:
+    pid = _person(core)
+    assert _put(core, pid, "k1") and not _put(core, pid, "k1") and _put(core, pid, None)
+    due = core.services.outbox.due()
+    assert [m.text for m in due] == ["Halo", "Halo"]
+    assert due[0].chat_id == 90 and due[0].buttons == ((("Buka", "mn:start"),),)
+
+
+async def test_drain_sends_retries_with_backoff_and_gives_up(core: Core, clock: Clock) -> None:
+    pid = _person(core)
+    _put(core, pid, "a", "satu")
+    _put(core, pid, "b", "dua")
+    outcomes = {"satu": SendResult(Outcome.SENT), "dua": SendResult(Outcome.RETRY, "5xx")}
+    sent: list[str] = []
+
+    async def send(message: QueuedMessage) -> SendResult:
+        sent.append(message.text)
+        return outcomes[message.text]
+
+    report = await core.services.outbox.drain(send)
+    assert (report.sent, report.retried) == (1, 1)
+    assert (await core.services.outbox.drain(send)).sent == 0  # "dua" waits for its back-off
+    clock.advance(seconds=5)
+    outcomes["dua"] = SendResult(Outcome.RETRY, "flood", retry_after=30)
+    await core.services.outbox.drain(send)
+    clock.advance(seconds=29)
+    assert core.services.outbox.due() == []
+    clock.advance(seconds=1)
+    assert [m.text for m in core.services.outbox.due()] == ["dua"]
+    for _ in range(MAX_ATTEMPTS):
+        clock.advance(hours=1)
+        await core.services.outbox.drain(send)
+    assert sent.count("satu") == 1
+    with Session(core.engine) as session:
+        rows = {r.text: r for r in session.exec(select(OutboxRow))}
+    assert rows["satu"].sent_at is not None
+    assert rows["dua"].failed_at is not None and rows["dua"].attempts == MAX_ATTEMPTS
+
+
+async def test_permanent_failure_is_not_retried(core: Core) -> None:
+    pid = _person(core)
+    _put(core, pid, "x")
+    calls = 0
+
+    async def send(message: QueuedMessage) -> SendResult:
+        nonlocal calls
+        calls += 1
+        return SendResult(Outcome.FAILED, "forbidden: bot was blocked by the user")
+
+    await core.services.outbox.drain(send)
+    await core.services.outbox.drain(send)
+    assert calls == 1
+
+
+def test_evidence_store_keeps_identical_content_once(tmp_path: pytest.TempPathFactory) -> None:
+    store = EvidenceStore(tmp_path / "evidence")  # type: ignore[operator]
+    first = store.put_bytes(b"%PDF-1.4 laporan")
+    second = store.put_stream(io.BytesIO(b"%PDF-1.4 laporan"))
+    other = store.put_chunks([b"lain", b" isi"])
+    assert first.sha256 == second.sha256 and not first.existed and second.existed
+    assert other.sha256 != first.sha256 and other.size == 8
+    with store.open(first.sha256) as handle:
+        assert handle.read() == b"%PDF-1.4 laporan"
+    stored = [p for p in (tmp_path / "evidence").rglob("*") if p.is_file()]  # type: ignore[operator]
+    assert len(stored) == 2  # and no temporary files left behind
