@@ -14,7 +14,6 @@ from chatbot.domain.events import EventKind
 from chatbot.domain.roles import Role
 from chatbot.domain.workflow import (
     DEFAULT_CHAIN,
-    Actor,
     Approve,
     CardState,
     CardStatus,

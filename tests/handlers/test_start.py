@@ -107,7 +107,8 @@ async def test_message_from_a_bot_is_ignored(
         assert await bot.send(robot, f"/start {issued.code}") == []
     assert "ignored an update from bot 777" in caplog.text
     with Session(core.engine) as session:
-        assert session.exec(select(PersonRow).where(PersonRow.telegram_user_id == 777)).first() is None
+        query = select(PersonRow).where(PersonRow.telegram_user_id == 777)
+        assert session.exec(query).first() is None
 
 
 async def test_unknown_text_from_a_member_gets_a_hint(bot: TelegramHarness, admin: Person) -> None:

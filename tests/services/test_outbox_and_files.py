@@ -15,7 +15,8 @@ from tests.conftest import Clock
 
 def _person(core: Core, telegram_id: int = 1) -> int:
     reg = core.services.registration
-    return reg.redeem(reg.create_invite("15", "satgas_prov").code, telegram_id, 90, "Sari").person.id
+    code = reg.create_invite("15", "satgas_prov").code
+    return reg.redeem(code, telegram_id, 90, "Sari").person.id
 
 
 def _put(core: Core, person_id: int, key: str | None, text: str = "Halo") -> bool:

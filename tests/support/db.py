@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine, text
