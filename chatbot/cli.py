@@ -137,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         core = build_core(settings)
         if args.command == "init":
             _init(core, args)
