@@ -5,15 +5,22 @@ Plain text (no markup), so the same words serve Telegram and WhatsApp.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
+from chatbot import callbacks
+from chatbot.domain.calendar import Period
+from chatbot.domain.checklist import Catalogue, ChecklistItem
 from chatbot.domain.people import Person
+from chatbot.domain.progress import Progress
 from chatbot.domain.roles import Permission, Role
 from chatbot.domain.units import Unit
+from chatbot.domain.workflow import ItemState, ItemStatus
+from chatbot.services.ports import Button, EvidenceFile, Submission
 
 ROLE_LABEL: dict[Role, str] = {
     Role.SATGAS_KABKOTA: "Satgas SPIP KPU Kabupaten/Kota",
@@ -66,6 +73,13 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("start", "🏠 Menu", "menampilkan menu sesuai peran Anda."),
     Command(
+        "kirim",
+        "📤 Kirim data dukung",
+        "mengirim data dukung per butir ceklis untuk periode yang sedang berjalan.",
+        Permission.SUBMIT_EVIDENCE,
+    ),
+    Command("batal", "✖️ Batal", "membatalkan langkah yang sedang berjalan."),
+    Command(
         "bantuan", "❓ Bantuan", "menampilkan penjelasan setiap perintah yang dapat Anda gunakan."
     ),
     Command(
@@ -74,6 +88,12 @@ COMMANDS: tuple[Command, ...] = (
         "membuat kode undangan sekali pakai untuk unit dan peran tertentu "
         "(contoh: /undang 1501 satgas_kabkota Nama Lengkap).",
         Permission.INVITE,
+    ),
+    Command(
+        "periode",
+        "🗓 Periode",
+        "melihat periode yang terbuka dan membuka periode (contoh: /periode 2026-10).",
+        Permission.OPEN_PERIOD,
     ),
 )
 
@@ -212,3 +232,297 @@ INVITE_FORM_ERRORS: dict[str, str] = {
     "unknown_role": "Mohon maaf, peran {value} tidak dikenal. Peran yang tersedia: {roles}.",
     "role_not_for_unit": "Mohon maaf, peran tersebut tidak sesuai dengan jenis unitnya ({value}).",
 }
+
+
+# ------------------------------------------------------------------ periods and deliveries
+
+STATUS_ICON: dict[ItemStatus, str] = {
+    ItemStatus.KOSONG: "⬜",
+    ItemStatus.DIKIRIM: "📤",
+    ItemStatus.DIKEMBALIKAN: "↩️",
+    ItemStatus.DISETUJUI: "✅",
+    ItemStatus.TIDAK_ADA_KEGIATAN: "➖",
+}
+STATUS_LABEL: dict[ItemStatus, str] = {
+    ItemStatus.KOSONG: "kosong",
+    ItemStatus.DIKIRIM: "dikirim, menunggu pemeriksaan",
+    ItemStatus.DIKEMBALIKAN: "dikembalikan untuk perbaikan",
+    ItemStatus.DISETUJUI: "disetujui",
+    ItemStatus.TIDAK_ADA_KEGIATAN: "tidak ada kegiatan (disetujui)",
+}
+UNIT_CARD_NAME = "Kartu kendali bertanda tangan"
+BUTTON_KIRIM: Button = ("📤 Kirim data dukung", "mn:kirim")
+
+
+def bulan(period: Period) -> str:
+    """Oktober 2026"""
+    return str(format_date(period.first_day(), "MMMM y", locale="id"))
+
+
+def ukuran(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{max(1, size // 1024)} KB"
+
+
+def kickoff(
+    person: Person,
+    period: Period,
+    deadline: date,
+    items: Sequence[ChecklistItem],
+    catalogue: Catalogue,
+) -> str:
+    lines = [
+        f"Yth. Bapak/Ibu {person.name} ({person.unit.name}),",
+        "",
+        f"dengan hormat, sesuai SOP Nomor 1 Tahun 2024, mohon menyampaikan data dukung "
+        f"Kartu Kendali SPIP bulan {bulan(period)} paling lambat {hari_tanggal(deadline)}.",
+        "",
+        "Butir yang wajib disampaikan unit Anda:",
+    ]
+    for card in catalogue.card_types:
+        owed = [i for i in items if i.card_type == card.code]
+        if not owed:
+            continue
+        lines.append(f"{card.name}:")
+        lines += [
+            f"  • {i.code} {i.name}" + ("" if i.required else " (bila ada kegiatan)") for i in owed
+        ]
+    lines += [
+        "",
+        "Cara mengirim: ketik /kirim atau tekan tombol di bawah, pilih butir, lalu kirim "
+        "berkas (PDF, foto, Word, Excel atau ZIP). Bila pada bulan tersebut tidak ada "
+        "kegiatan untuk suatu butir, pilih \u201cTidak ada kegiatan\u201d dan tuliskan "
+        "keterangannya.",
+        "",
+        "Terima kasih.",
+    ]
+    return "\n".join(lines)
+
+
+def review_buttons(state_id: int, version: int) -> tuple[Button, Button]:
+    return (
+        ("✅ Setujui", callbacks.review(True, state_id, version)),
+        ("↩️ Kembalikan", callbacks.review(False, state_id, version)),
+    )
+
+
+def new_delivery(
+    sender: Person,
+    item_name: str,
+    state: ItemState,
+    late: bool,
+    files: Sequence[EvidenceFile],
+    note: str,
+) -> str:
+    lines = [
+        "Kiriman baru untuk diperiksa" + (" (terlambat)" if late else ""),
+        f"Unit: {sender.unit.name}",
+        f"Butir: {state.item_code} {item_name}",
+        f"Versi: {state.version}",
+        f"Pengirim: {sender.name}",
+    ]
+    if files:
+        lines.append(f"Berkas ({len(files)}):")
+        lines += [f"  • {f.file_name} ({ukuran(f.size)})" for f in files]
+    else:
+        lines.append(f"Tidak ada kegiatan. Keterangan: {note}")
+    return "\n".join(lines)
+
+
+def item_label(code: str, name: str, status: ItemStatus, limit: int = 60) -> str:
+    label = f"{STATUS_ICON[status]} {code} {name}"
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def checklist_header(unit: Unit, period: Period, progress: Progress, deadline: date) -> str:
+    return (
+        f"Data dukung {unit.name}\n"
+        f"Periode: {bulan(period)}\n"
+        f"Batas waktu: {hari_tanggal(deadline)}\n"
+        f"Kelengkapan: {progress.percent}% ({progress.accepted} dari {progress.required} "
+        f"butir wajib disetujui)\n\n"
+        "Keterangan: ⬜ kosong, 📤 dikirim, ↩️ dikembalikan, ✅ disetujui, ➖ tidak ada kegiatan\n"
+        "Silakan pilih butir yang akan dikirim:"
+    )
+
+
+def item_detail(
+    name: str, description: str, state: ItemState, submission: Submission | None, tz: ZoneInfo
+) -> str:
+    lines = [f"{state.item_code} {name}"]
+    if description:
+        lines.append(description)
+    lines.append(f"Status: {STATUS_ICON[state.status]} {STATUS_LABEL[state.status]}")
+    if state.reason and state.status is ItemStatus.DIKEMBALIKAN:
+        lines.append(f"Alasan pengembalian: {state.reason}")
+    if submission is not None and submission.withdrawn_at is None:
+        lines.append(
+            f"Kiriman terakhir: versi {submission.version}, {waktu(submission.submitted_at, tz)}"
+            + (" (terlambat)" if submission.late else "")
+        )
+        if submission.files:
+            lines += [f"  • {f.file_name} ({ukuran(f.size)})" for f in submission.files]
+        else:
+            lines.append(f"  Tidak ada kegiatan: {submission.note}")
+    return "\n".join(lines)
+
+
+def card_not_ready(missing: Sequence[ChecklistItem]) -> str:
+    lines = [
+        "Kartu kendali bertanda tangan baru dapat dikirim setelah seluruh data dukung wajib "
+        "unit Anda disetujui (100%). Butir yang belum disetujui:",
+    ]
+    lines += [f"  • {i.code} {i.name}" for i in missing]
+    return "\n".join(lines)
+
+
+ITEM_LOCKED = "Butir ini sudah disetujui sehingga tidak dapat diubah lagi."
+ASK_FILES = (
+    "Silakan kirim berkas untuk butir ini (PDF, foto JPG/PNG, Word, Excel atau ZIP). "
+    "Beberapa berkas atau satu album foto dihitung sebagai satu kiriman. "
+    "Tekan \u201cSelesai\u201d bila semua berkas sudah terkirim, atau /batal untuk membatalkan."
+)
+ASK_NOTE = (
+    "Silakan tuliskan keterangan singkat mengapa tidak ada kegiatan untuk butir ini pada bulan "
+    "laporan (contoh: \u201cTidak ada perjalanan dinas pada bulan ini\u201d)."
+)
+TEXT_INSTEAD_OF_FILE = (
+    "Mohon kirim berkas sebagai dokumen atau foto, bukan teks. Bila berkas sudah lengkap, "
+    "tekan \u201cSelesai\u201d; untuk membatalkan, ketik /batal."
+)
+NO_FILES_YET = "Belum ada berkas yang diterima. Silakan kirim berkas terlebih dahulu."
+NOTHING_TO_CANCEL = "Tidak ada langkah yang sedang berjalan."
+CANCELLED = "Pengiriman dibatalkan. Tidak ada yang disimpan."
+TIMED_OUT = (
+    "Sesi pengiriman berakhir karena tidak ada tanggapan. Tidak ada yang disimpan; "
+    "silakan mulai lagi dengan /kirim."
+)
+SESSION_ENDED = (
+    "Sesi pengiriman ini sudah berakhir. Tidak ada yang disimpan dari sesi tersebut; "
+    "silakan mulai lagi dengan /kirim."
+)
+NO_OPEN_PERIOD = (
+    "Saat ini belum ada periode pelaporan yang dibuka. Periode dibuka setiap tanggal 1; "
+    "hubungi Satgas SPIP KPU Provinsi bila diperlukan."
+)
+NOTE_TOO_SHORT = "Keterangan terlalu singkat. Mohon tuliskan minimal 3 karakter."
+
+
+def file_received(file: EvidenceFile, count: int) -> str:
+    again = " Berkas yang sama sudah pernah tersimpan dan tidak disimpan dua kali." if (
+        file.already_known
+    ) else ""
+    return (
+        f"Berkas diterima: {file.file_name} ({ukuran(file.size)}).{again}\n"
+        f"Jumlah berkas dalam kiriman ini: {count}. "
+        "Kirim berkas lain, atau tekan \u201cSelesai\u201d."
+    )
+
+
+def file_too_large(limit_mb: int) -> str:
+    return (
+        f"Mohon maaf, berkas melebihi batas {limit_mb} MB sehingga tidak dapat diterima. "
+        f"Silakan perkecil (kompres) berkas, atau pecah menjadi beberapa berkas yang "
+        f"masing-masing di bawah {limit_mb} MB lalu kirim satu per satu. Bila tidak "
+        "memungkinkan, simpan berkas di Google Drive dan sampaikan tautannya kepada Satgas "
+        "SPIP KPU Provinsi."
+    )
+
+
+def file_type_refused(allowed: Sequence[str]) -> str:
+    return (
+        "Mohon maaf, jenis berkas ini tidak dapat diterima. Jenis yang diterima: "
+        + ", ".join(sorted(x.upper() for x in allowed))
+        + "."
+    )
+
+
+def download_failed(name: str) -> str:
+    return (
+        f"Mohon maaf, berkas {name} gagal diunduh dari Telegram setelah beberapa kali percobaan. "
+        "Berkas ini belum tersimpan; silakan kirim ulang."
+    )
+
+
+def confirm_files(item_name: str, code: str, files: Sequence[EvidenceFile], version: int) -> str:
+    lines = [f"Mohon periksa kiriman Anda untuk butir {code} {item_name}:"]
+    lines += [f"  • {f.file_name} ({ukuran(f.size)})" for f in files]
+    lines.append(f"Kiriman ini akan dicatat sebagai versi {version + 1}. Kirim sekarang?")
+    return "\n".join(lines)
+
+
+def confirm_nihil(item_name: str, code: str, note: str, version: int) -> str:
+    return (
+        f"Mohon periksa kiriman Anda untuk butir {code} {item_name}:\n"
+        f"Tidak ada kegiatan. Keterangan: {note}\n"
+        f"Kiriman ini akan dicatat sebagai versi {version + 1}. Kirim sekarang?"
+    )
+
+
+def receipt(item_name: str, state: ItemState, late: bool, files: int) -> str:
+    what = f"{files} berkas" if files else "pernyataan tidak ada kegiatan"
+    late_note = (
+        "\nKiriman ini melewati batas waktu tanggal 10 dan dicatat sebagai terlambat." if late
+        else ""
+    )
+    return (
+        f"Terima kasih. Kiriman untuk butir {state.item_code} {item_name} telah diterima "
+        f"sebagai versi {state.version} ({what}) dan diteruskan kepada Satgas SPIP KPU "
+        f"Provinsi untuk diperiksa.{late_note}"
+    )
+
+
+def withdrawn(code: str, version: int) -> str:
+    return (
+        f"Kiriman versi {version} untuk butir {code} telah ditarik. Silakan kirim pengganti "
+        "bila sudah siap."
+    )
+
+
+SUBMISSION_ERRORS: dict[str, str] = {
+    "not_owed": "Mohon maaf, butir tersebut bukan kewajiban unit Anda.",
+    "not_your_unit": "Mohon maaf, Anda hanya dapat mengirim data untuk unit Anda sendiri.",
+    "not_your_role": NOT_ALLOWED,
+    "period_closed": (
+        "Mohon maaf, periode tersebut sudah ditutup (sudah diserahkan kepada Inspektorat KPU RI) "
+        "sehingga tidak dapat menerima kiriman lagi."
+    ),
+    "unknown_period": "Mohon maaf, periode tersebut tidak dikenal atau belum dibuka.",
+    "item_locked": ITEM_LOCKED,
+    "stale_version": (
+        "Mohon maaf, butir ini telah berubah sejak Anda membukanya (misalnya sudah diperiksa). "
+        "Tidak ada yang disimpan; silakan buka kembali daftar dengan /kirim."
+    ),
+    "concurrent_change": (
+        "Mohon maaf, butir ini sedang diubah pada saat yang sama. Tidak ada yang disimpan; "
+        "silakan coba lagi."
+    ),
+    "note_required": NOTE_TOO_SHORT,
+    "invalid_transition": "Mohon maaf, langkah tersebut tidak berlaku untuk status butir saat ini.",
+}
+
+
+def period_opened(period: Period, deadline: date, kickoffs: int) -> str:
+    return (
+        f"Periode {bulan(period)} telah dibuka. Batas pengiriman data dukung: "
+        f"{hari_tanggal(deadline)}. Pemberitahuan dimulainya pelaporan dikirim kepada "
+        f"{kickoffs} penyampai data."
+    )
+
+
+def period_already_open(period: Period) -> str:
+    return (
+        f"Periode {bulan(period)} sudah dibuka sebelumnya; tidak ada pemberitahuan yang "
+        "dikirim ulang."
+    )
+
+
+def periods_overview(open_periods: Sequence[Period], suggested: Period) -> str:
+    lines = ["Periode pelaporan yang terbuka:"]
+    lines += [f"  • {p.code} ({bulan(p)})" for p in open_periods] or ["  (belum ada)"]
+    lines.append(
+        f"\nUntuk membuka periode {suggested.code} ({bulan(suggested)}), tekan tombol di bawah "
+        "atau ketik /periode TTTT-BB."
+    )
+    return "\n".join(lines)

@@ -26,7 +26,8 @@ def grid(buttons: Sequence[Button], per_row: int) -> list[list[Button]]:
 
 
 def menu(person: Person) -> InlineKeyboardMarkup | None:
-    buttons = [(c.button, f"mn:{c.name}") for c in texts.commands_for(person) if c.name != "start"]
+    commands = [c for c in texts.commands_for(person) if c.name not in ("start", "batal")]
+    buttons = [(c.button, f"mn:{c.name}") for c in commands]
     return markup(grid(buttons, 2))
 
 

@@ -128,3 +128,62 @@ class OutboxRow(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     failed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     last_error: str | None = Field(default=None, sa_type=Text)
+
+
+class ItemStateRow(SQLModel, table=True):
+    """The current state of one checklist item of one unit in one period."""
+
+    __tablename__ = "item_state"
+    __table_args__ = (
+        UniqueConstraint("period", "unit_code", "item_code", name="uq_item_state"),
+        Index("ix_item_state_period_status", "period", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(foreign_key="period.code", max_length=7)
+    unit_code: str = Field(foreign_key="unit.code", max_length=16)
+    item_code: str = Field(max_length=32)  # a checklist item, or KARTU for the signed card
+    status: str = Field(max_length=24)
+    version: int = 0
+    delivery: str | None = Field(default=None, max_length=8)
+    reason: str | None = Field(default=None, sa_type=Text)
+    rev: int = 0  # bumped on every write: the conditional update that stops lost updates
+    updated_at: datetime = Field(sa_column=_utc())
+
+
+class SubmissionRow(SQLModel, table=True):
+    """One confirmed delivery: a new version of an item. Never updated but for withdrawal."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("item_state_id", "version", name="uq_submission_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_state_id: int = Field(foreign_key="item_state.id", index=True)
+    version: int
+    kind: str = Field(max_length=8)  # berkas | nihil
+    note: str = Field(default="", sa_type=Text)
+    submitted_by: int = Field(foreign_key="person.id")
+    submitted_at: datetime = Field(sa_column=_utc())
+    late: bool = False
+    withdrawn_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    announced_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class EvidenceFileRow(SQLModel, table=True):
+    """A stored file's content, by sha256 (the file itself is on disk, see storage.files)."""
+
+    __tablename__ = "evidence_file"
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int = Field(sa_type=BigInteger)
+    first_seen_at: datetime = Field(sa_column=_utc())
+
+
+class SubmissionFileRow(SQLModel, table=True):
+    __tablename__ = "submission_file"
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    position: int = 0
+    sha256: str = Field(foreign_key="evidence_file.sha256", max_length=64)
+    file_name: str = Field(max_length=255)
+    mime_type: str = Field(default="", max_length=120)
+    size: int = Field(sa_type=BigInteger)
+    telegram_file_id: str | None = Field(default=None, max_length=255)
+    telegram_file_unique_id: str | None = Field(default=None, max_length=64)

@@ -10,22 +10,38 @@ from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from chatbot.domain.calendar import Period
 from chatbot.domain.checklist import CardType, Catalogue, ChecklistItem
+from chatbot.domain.errors import ConcurrentChange
 from chatbot.domain.events import Event, EventKind
 from chatbot.domain.invites import Invite
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Role
 from chatbot.domain.units import Unit, UnitKind
-from chatbot.services.ports import LoadResult, OutgoingMessage, QueuedMessage
+from chatbot.domain.workflow import DeliveryKind, ItemState, ItemStatus
+from chatbot.services.ports import (
+    EvidenceFile,
+    LoadResult,
+    OutgoingMessage,
+    PeriodInfo,
+    QueuedMessage,
+    StoredItem,
+    Submission,
+)
 from storage.models import (
     AuditRow,
     CardTypeRow,
     ChecklistItemRow,
     DayOffRow,
+    EvidenceFileRow,
     InviteRow,
+    ItemStateRow,
     OutboxRow,
+    PeriodRow,
     PersonRoleRow,
     PersonRow,
+    SubmissionFileRow,
+    SubmissionRow,
     UnitRow,
 )
 
@@ -397,3 +413,194 @@ class SqlDaysOff:
         row = self.session.get(DayOffRow, day) or DayOffRow(day=day)
         row.note = note
         self.session.add(row)
+
+
+class SqlPeriods:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @staticmethod
+    def _info(row: PeriodRow) -> PeriodInfo:
+        return PeriodInfo(Period.parse(row.code), row.opened_at, row.closed_at)
+
+    def get(self, period: Period) -> PeriodInfo | None:
+        row = self.session.get(PeriodRow, period.code)
+        return self._info(row) if row else None
+
+    def open(self, period: Period, now: datetime, by: int | None) -> bool:
+        if self.session.get(PeriodRow, period.code) is not None:
+            return False
+        try:
+            with self.session.begin_nested():
+                self.session.add(PeriodRow(code=period.code, opened_at=now, opened_by=by))
+        except IntegrityError:  # opened by a concurrent transaction
+            return False
+        return True
+
+    def open_periods(self) -> list[PeriodInfo]:
+        rows = self.session.exec(
+            select(PeriodRow).where(col(PeriodRow.closed_at).is_(None)).order_by(
+                col(PeriodRow.code)
+            )
+        )
+        return [self._info(r) for r in rows]
+
+
+def _item_state(row: ItemStateRow) -> ItemState:
+    return ItemState(
+        period=Period.parse(row.period),
+        unit_code=row.unit_code,
+        item_code=row.item_code,
+        status=ItemStatus(row.status),
+        version=row.version,
+        delivery=DeliveryKind(row.delivery) if row.delivery else None,
+        reason=row.reason,
+    )
+
+
+class SqlItems:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, period: Period, unit_code: str, item_code: str) -> StoredItem:
+        row = self.session.exec(
+            select(ItemStateRow).where(
+                ItemStateRow.period == period.code,
+                ItemStateRow.unit_code == unit_code,
+                ItemStateRow.item_code == item_code,
+            )
+        ).first()
+        if row is None:
+            return StoredItem(None, 0, ItemState(period, unit_code, item_code))
+        return StoredItem(row.id, row.rev, _item_state(row))
+
+    def by_id(self, state_id: int) -> StoredItem | None:
+        row = self.session.get(ItemStateRow, state_id)
+        return StoredItem(row.id, row.rev, _item_state(row)) if row else None
+
+    def for_unit(self, period: Period, unit_code: str) -> dict[str, ItemState]:
+        rows = self.session.exec(
+            select(ItemStateRow).where(
+                ItemStateRow.period == period.code, ItemStateRow.unit_code == unit_code
+            )
+        )
+        return {r.item_code: _item_state(r) for r in rows}
+
+    def save(self, stored: StoredItem, new: ItemState, now: datetime) -> int:
+        values = dict(
+            status=new.status.value,
+            version=new.version,
+            delivery=new.delivery.value if new.delivery else None,
+            reason=new.reason,
+            updated_at=now,
+        )
+        if stored.id is None:
+            row = ItemStateRow(
+                period=new.period.code,
+                unit_code=new.unit_code,
+                item_code=new.item_code,
+                rev=1,
+                **values,  # type: ignore[arg-type]
+            )
+            try:
+                with self.session.begin_nested():
+                    self.session.add(row)
+            except IntegrityError:
+                raise ConcurrentChange(new.item_code) from None
+            assert row.id is not None
+            return row.id
+        result = self.session.execute(
+            update(ItemStateRow)
+            .where(col(ItemStateRow.id) == stored.id, col(ItemStateRow.rev) == stored.rev)
+            .values(rev=stored.rev + 1, **values)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentChange(new.item_code)
+        return stored.id
+
+    def add_submission(
+        self,
+        state_id: int,
+        version: int,
+        kind: DeliveryKind,
+        note: str,
+        by: int,
+        now: datetime,
+        late: bool,
+        files: Sequence[EvidenceFile],
+    ) -> int:
+        row = SubmissionRow(
+            item_state_id=state_id,
+            version=version,
+            kind=kind.value,
+            note=note,
+            submitted_by=by,
+            submitted_at=now,
+            late=late,
+        )
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        for position, f in enumerate(files):
+            if self.session.get(EvidenceFileRow, f.sha256) is None:
+                self.session.add(EvidenceFileRow(sha256=f.sha256, size=f.size, first_seen_at=now))
+                self.session.flush()
+            self.session.add(
+                SubmissionFileRow(
+                    submission_id=row.id,
+                    position=position,
+                    sha256=f.sha256,
+                    file_name=f.file_name,
+                    mime_type=f.mime_type,
+                    size=f.size,
+                    telegram_file_id=f.telegram_file_id,
+                    telegram_file_unique_id=f.telegram_file_unique_id,
+                )
+            )
+        self.session.flush()
+        return row.id
+
+    def withdraw(self, state_id: int, version: int, now: datetime) -> None:
+        self.session.execute(
+            update(SubmissionRow)
+            .where(
+                col(SubmissionRow.item_state_id) == state_id,
+                col(SubmissionRow.version) == version,
+            )
+            .values(withdrawn_at=now)
+        )
+
+    def submission(self, state_id: int, version: int) -> Submission | None:
+        row = self.session.exec(
+            select(SubmissionRow).where(
+                SubmissionRow.item_state_id == state_id, SubmissionRow.version == version
+            )
+        ).first()
+        if row is None or row.id is None:
+            return None
+        files = self.session.exec(
+            select(SubmissionFileRow)
+            .where(SubmissionFileRow.submission_id == row.id)
+            .order_by(col(SubmissionFileRow.position))
+        )
+        return Submission(
+            id=row.id,
+            version=row.version,
+            kind=DeliveryKind(row.kind),
+            note=row.note,
+            submitted_by=row.submitted_by,
+            submitted_at=row.submitted_at,
+            late=row.late,
+            withdrawn_at=row.withdrawn_at,
+            files=tuple(
+                EvidenceFile(
+                    sha256=f.sha256,
+                    file_name=f.file_name,
+                    mime_type=f.mime_type,
+                    size=f.size,
+                    telegram_file_id=f.telegram_file_id,
+                    telegram_file_unique_id=f.telegram_file_unique_id,
+                )
+                for f in files
+            ),
+        )

@@ -12,8 +12,10 @@ from storage.repositories import (
     SqlCatalogue,
     SqlDaysOff,
     SqlInvites,
+    SqlItems,
     SqlOutbox,
     SqlPeople,
+    SqlPeriods,
     SqlUnits,
 )
 
@@ -33,6 +35,8 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(self.session)
         self.outbox = SqlOutbox(self.session)
         self.days_off = SqlDaysOff(self.session)
+        self.periods = SqlPeriods(self.session)
+        self.items = SqlItems(self.session)
         return self
 
     def __exit__(

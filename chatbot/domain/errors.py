@@ -100,3 +100,15 @@ class AlreadyInOtherUnit(DomainError):
     """A Telegram account already belongs to a person of another unit."""
 
     code = "already_in_other_unit"
+
+
+class ConcurrentChange(DomainError):
+    """Someone else changed the same record at the same moment; nothing was applied."""
+
+    code = "concurrent_change"
+
+
+class NotOwed(DomainError):
+    """The item is not on the unit's checklist."""
+
+    code = "not_owed"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import holidays
@@ -23,3 +23,24 @@ def build_calendar(rules: CalendarRules, extra_days_off: Iterable[date] = ()) ->
             holidays=indonesian_days_off, extra_days_off=frozenset(extra_days_off)
         ),
     )
+
+
+class CalendarSource:
+    """The calendar with the days off the admin set in the database; rebuilt when they change."""
+
+    def __init__(
+        self,
+        rules: CalendarRules,
+        settings_days_off: Iterable[date],
+        days_off_from_db: Callable[[], Iterable[date]],
+    ) -> None:
+        self.rules = rules
+        self.settings_days_off = frozenset(settings_days_off)
+        self.days_off_from_db = days_off_from_db
+        self._cached: tuple[frozenset[date], SopCalendar] | None = None
+
+    def __call__(self) -> SopCalendar:
+        extra = self.settings_days_off | frozenset(self.days_off_from_db())
+        if self._cached is None or self._cached[0] != extra:
+            self._cached = (extra, build_calendar(self.rules, extra))
+        return self._cached[1]

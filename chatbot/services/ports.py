@@ -8,12 +8,14 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol
 
+from chatbot.domain.calendar import Period
 from chatbot.domain.checklist import Catalogue
 from chatbot.domain.events import Event
 from chatbot.domain.invites import Invite
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Role
 from chatbot.domain.units import Unit
+from chatbot.domain.workflow import DeliveryKind, ItemState
 
 Button = tuple[str, str]  # (label, callback data)
 
@@ -44,6 +46,50 @@ class LoadResult:
     updated: int = 0
     deactivated: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodInfo:
+    period: Period
+    opened_at: datetime
+    closed_at: datetime | None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    """An item's state as stored: ``id`` is None until the first write; ``rev`` guards updates."""
+
+    id: int | None
+    rev: int
+    state: ItemState
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFile:
+    sha256: str
+    file_name: str
+    mime_type: str
+    size: int
+    telegram_file_id: str | None = None
+    telegram_file_unique_id: str | None = None
+    already_known: bool = False  # the same content was stored before
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    id: int
+    version: int
+    kind: DeliveryKind
+    note: str
+    submitted_by: int
+    submitted_at: datetime
+    late: bool
+    withdrawn_at: datetime | None
+    files: tuple[EvidenceFile, ...]
 
 
 class UnitRepository(Protocol):
@@ -100,6 +146,29 @@ class DayOffRepository(Protocol):
     def add(self, day: date, note: str) -> None: ...
 
 
+class PeriodRepository(Protocol):
+    def get(self, period: Period) -> PeriodInfo | None: ...
+    def open(self, period: Period, now: datetime, by: int | None) -> bool:
+        """True when the period was opened now, False when it was open already."""
+        ...
+    def open_periods(self) -> list[PeriodInfo]: ...
+
+
+class ItemRepository(Protocol):
+    def get(self, period: Period, unit_code: str, item_code: str) -> StoredItem: ...
+    def by_id(self, state_id: int) -> StoredItem | None: ...
+    def for_unit(self, period: Period, unit_code: str) -> dict[str, ItemState]: ...
+    def save(self, stored: StoredItem, new: ItemState, now: datetime) -> int:
+        """Write ``new`` if nobody wrote since ``stored`` was read; raises ConcurrentChange."""
+        ...
+    def add_submission(
+        self, state_id: int, version: int, kind: DeliveryKind, note: str, by: int,
+        now: datetime, late: bool, files: Sequence[EvidenceFile],
+    ) -> int: ...
+    def withdraw(self, state_id: int, version: int, now: datetime) -> None: ...
+    def submission(self, state_id: int, version: int) -> Submission | None: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def units(self) -> UnitRepository: ...
@@ -115,6 +184,10 @@ class UnitOfWork(Protocol):
     def outbox(self) -> Outbox: ...
     @property
     def days_off(self) -> DayOffRepository: ...
+    @property
+    def periods(self) -> PeriodRepository: ...
+    @property
+    def items(self) -> ItemRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
@@ -122,6 +195,19 @@ class UnitOfWork(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
     def commit(self) -> None: ...
+
+
+class FileStore(Protocol):
+    def put_bytes(self, data: bytes) -> StoredContent: ...
+
+
+class StoredContent(Protocol):
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def existed(self) -> bool: ...
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -1,0 +1,55 @@
+"""Which files are accepted as evidence: types by extension, and a size limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from chatbot.domain.errors import DomainError
+
+MB = 1024 * 1024
+
+MIME_EXTENSIONS: dict[str, str] = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/zip": "zip",
+    "application/x-zip-compressed": "zip",
+}
+
+
+class FileTooLarge(DomainError):
+    code = "file_too_large"
+
+
+class FileTypeNotAllowed(DomainError):
+    code = "file_type_not_allowed"
+
+
+@dataclass(frozen=True, slots=True)
+class FilePolicy:
+    allowed_extensions: frozenset[str]
+    max_bytes: int
+
+    @property
+    def max_mb(self) -> int:
+        return self.max_bytes // MB
+
+    def extension(self, file_name: str | None, mime_type: str | None) -> str | None:
+        suffix = PurePosixPath(file_name or "").suffix.lower().lstrip(".")
+        if suffix:
+            return "jpg" if suffix == "jpeg" else suffix
+        return MIME_EXTENSIONS.get((mime_type or "").lower())
+
+    def check(self, file_name: str | None, mime_type: str | None, size: int | None) -> str:
+        """The file's extension if acceptable. An unknown size is checked again after download."""
+        extension = self.extension(file_name, mime_type)
+        if extension not in self.allowed_extensions:
+            raise FileTypeNotAllowed(extension or "?")
+        if size is not None and size > self.max_bytes:
+            raise FileTooLarge(str(size))
+        return extension

@@ -1,0 +1,348 @@
+"""Periods and deliveries (SOP steps 1, 2 and 7): opening, the kick-off, the checklist,
+receiving files, confirming a delivery as a new version, withdrawing it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from chatbot import texts
+from chatbot.domain.calendar import Period, SopCalendar
+from chatbot.domain.checklist import Catalogue, ChecklistItem
+from chatbot.domain.errors import (
+    DomainError,
+    NotOwed,
+    NotYourRole,
+    PeriodClosed,
+    StaleVersion,
+    UnknownPeriod,
+)
+from chatbot.domain.events import Event, EventKind
+from chatbot.domain.files import FilePolicy, FileTooLarge
+from chatbot.domain.people import Person
+from chatbot.domain.progress import Progress, unit_progress
+from chatbot.domain.roles import Permission, Role
+from chatbot.domain.units import Unit, UnitKind
+from chatbot.domain.workflow import (
+    UNIT_CARD_ITEM,
+    Context,
+    Deliver,
+    DeliveryKind,
+    ItemState,
+    Withdraw,
+    apply_item,
+)
+from chatbot.services.ports import (
+    Clock,
+    EvidenceFile,
+    FileStore,
+    OutgoingMessage,
+    Submission,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+log = logging.getLogger(__name__)
+
+DOWNLOAD_ATTEMPTS = 3
+DOWNLOAD_BACKOFF_SECONDS = 0.5
+
+
+class DownloadFailed(DomainError):
+    code = "download_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingFile:
+    """What the channel knows of a file before downloading it."""
+
+    file_name: str | None
+    mime_type: str | None
+    size: int | None
+    telegram_file_id: str | None = None
+    telegram_file_unique_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistRow:
+    item: ChecklistItem
+    state: ItemState
+
+
+@dataclass(frozen=True, slots=True)
+class UnitChecklist:
+    unit: Unit
+    period: Period
+    rows: tuple[ChecklistRow, ...]
+    progress: Progress
+    card: ItemState | None  # the regency's signed card, for regency units
+    deadline: date
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDetail:
+    item: ChecklistItem | None  # None for the signed card
+    state: ItemState
+    state_id: int | None
+    submission: Submission | None  # the latest version, if any
+    progress: Progress
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    item_name: str
+    state: ItemState
+    late: bool
+    files: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenResult:
+    period: Period
+    opened: bool
+    kickoffs: int
+
+
+CalendarSource = Callable[[], SopCalendar]
+
+
+class SubmissionService:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        calendar: CalendarSource,
+        files: FileStore,
+        policy: FilePolicy,
+        timezone: ZoneInfo,
+        notify_each_delivery: bool = True,
+    ) -> None:
+        self.timezone = timezone
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.calendar = calendar
+        self.files = files
+        self.policy = policy
+        self.notify_each_delivery = notify_each_delivery
+
+    # ------------------------------------------------------------------ periods
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.timezone).date()
+
+    def open_period(self, period: Period, by: Person | None = None) -> OpenResult:
+        """Open a period and queue one kick-off per submitter. Opening again sends nothing."""
+        if by is not None and not by.may(Permission.OPEN_PERIOD):
+            raise NotYourRole(Permission.OPEN_PERIOD.value)
+        now = self.clock()
+        cal = self.calendar()
+        deadline = cal.schedule(period).submission_deadline
+        with self.uow_factory() as uow:
+            opened = uow.periods.open(period, now, by.id if by else None)
+            kickoffs = 0
+            if opened:
+                catalogue = uow.catalogue.load()
+                uow.audit.append(
+                    Event(EventKind.PERIODE_DIBUKA, now, by.id if by else None, period.code)
+                )
+                for person in self._submitters(uow):
+                    items = catalogue.items_for(person.unit)
+                    if not items:
+                        continue
+                    kickoffs += uow.outbox.put(
+                        OutgoingMessage(
+                            person_id=person.id,
+                            text=texts.kickoff(person, period, deadline, items, catalogue),
+                            buttons=((texts.BUTTON_KIRIM,),),
+                            dedupe_key=f"kickoff:{period.code}:{person.id}",
+                        ),
+                        now,
+                    )
+            uow.commit()
+        return OpenResult(period, opened, kickoffs)
+
+    @staticmethod
+    def _submitters(uow: UnitOfWork) -> list[Person]:
+        seen: dict[int, Person] = {}
+        for role in (Role.SATGAS_KABKOTA, Role.BAGIAN, Role.SATGAS_PROV):
+            for person in uow.people.with_role(role):
+                seen.setdefault(person.id, person)
+        return list(seen.values())
+
+    def open_periods(self) -> list[Period]:
+        with self.uow_factory() as uow:
+            return [p.period for p in uow.periods.open_periods()]
+
+    def _open_period(self, uow: UnitOfWork, period: Period) -> None:
+        info = uow.periods.get(period)
+        if info is None:
+            raise UnknownPeriod(period.code)
+        if info.closed:
+            raise PeriodClosed(period.code)
+
+    # ------------------------------------------------------------------ reading
+
+    def checklist(self, person: Person, period: Period) -> UnitChecklist:
+        cal = self.calendar()
+        with self.uow_factory() as uow:
+            self._open_period(uow, period)
+            catalogue = uow.catalogue.load()
+            items = catalogue.items_for(person.unit)
+            states = uow.items.for_unit(period, person.unit.code)
+        rows = tuple(
+            ChecklistRow(i, states.get(i.code) or ItemState(period, person.unit.code, i.code))
+            for i in items
+        )
+        card = None
+        if person.unit.kind is UnitKind.KABKOTA:
+            card = states.get(UNIT_CARD_ITEM) or ItemState(
+                period, person.unit.code, UNIT_CARD_ITEM
+            )
+        return UnitChecklist(
+            unit=person.unit,
+            period=period,
+            rows=rows,
+            progress=unit_progress(items, states),
+            card=card,
+            deadline=cal.schedule(period).submission_deadline,
+        )
+
+    def item_detail(self, person: Person, period: Period, item_code: str) -> ItemDetail:
+        with self.uow_factory() as uow:
+            self._open_period(uow, period)
+            catalogue = uow.catalogue.load()
+            item = self._owed_item(catalogue, person, item_code)
+            stored = uow.items.get(period, person.unit.code, item_code)
+            submission = (
+                uow.items.submission(stored.id, stored.state.version)
+                if stored.id is not None and stored.state.version
+                else None
+            )
+            progress = unit_progress(
+                catalogue.items_for(person.unit), uow.items.for_unit(period, person.unit.code)
+            )
+        return ItemDetail(item, stored.state, stored.id, submission, progress)
+
+    @staticmethod
+    def _owed_item(catalogue: Catalogue, person: Person, item_code: str) -> ChecklistItem | None:
+        if item_code == UNIT_CARD_ITEM and person.unit.kind is UnitKind.KABKOTA:
+            return None
+        item = catalogue.item(item_code)
+        if item is None or not item.owed_by_unit(person.unit):
+            raise NotOwed(item_code)
+        return item
+
+    # ------------------------------------------------------------------ files
+
+    async def receive_file(
+        self, incoming: IncomingFile, fetch: Callable[[], Awaitable[bytes]]
+    ) -> EvidenceFile:
+        """Check the policy before downloading, download with retries, store by sha256."""
+        extension = self.policy.check(incoming.file_name, incoming.mime_type, incoming.size)
+        data: bytes | None = None
+        for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
+            try:
+                data = await fetch()
+                break
+            except Exception as exc:  # network faults of any channel
+                log.warning(
+                    "download of %s failed (attempt %s/%s): %s",
+                    incoming.file_name, attempt, DOWNLOAD_ATTEMPTS, exc,
+                )
+                if attempt < DOWNLOAD_ATTEMPTS:
+                    await asyncio.sleep(DOWNLOAD_BACKOFF_SECONDS * attempt)
+        if data is None:
+            raise DownloadFailed(incoming.file_name or "")
+        if len(data) > self.policy.max_bytes:
+            raise FileTooLarge(str(len(data)))
+        stored = self.files.put_bytes(data)
+        name = incoming.file_name or f"foto-{stored.sha256[:12]}.{extension}"
+        return EvidenceFile(
+            sha256=stored.sha256,
+            file_name=name,
+            mime_type=incoming.mime_type or "",
+            size=stored.size,
+            telegram_file_id=incoming.telegram_file_id,
+            telegram_file_unique_id=incoming.telegram_file_unique_id,
+            already_known=stored.existed,
+        )
+
+    # ------------------------------------------------------------------ writing
+
+    def deliver(
+        self,
+        person: Person,
+        period: Period,
+        item_code: str,
+        expected_version: int,
+        files: Sequence[EvidenceFile] = (),
+        note: str = "",
+    ) -> Receipt:
+        """Confirm a delivery (files, or "tidak ada kegiatan" with a note) as a new version."""
+        kind = DeliveryKind.BERKAS if files else DeliveryKind.NIHIL
+        now = self.clock()
+        cal = self.calendar()
+        late = cal.is_late(period, self.today())
+        with self.uow_factory() as uow:
+            self._open_period(uow, period)
+            catalogue = uow.catalogue.load()
+            item = self._owed_item(catalogue, person, item_code)
+            stored = uow.items.get(period, person.unit.code, item_code)
+            if stored.state.version != expected_version:
+                raise StaleVersion(f"{expected_version} != {stored.state.version}")
+            progress = unit_progress(
+                catalogue.items_for(person.unit), uow.items.for_unit(period, person.unit.code)
+            )
+            transition = apply_item(
+                stored.state,
+                Deliver(kind, note),
+                Context(
+                    actor=person.actor(),
+                    now=now,
+                    late=late,
+                    unit_complete=progress.complete,
+                ),
+            )
+            new = transition.state
+            state_id = uow.items.save(stored, new, now)
+            uow.items.add_submission(
+                state_id, new.version, kind, note.strip(), person.id, now, late, files
+            )
+            for event in transition.events:
+                uow.audit.append(event)
+            item_name = item.name if item else texts.UNIT_CARD_NAME
+            if self.notify_each_delivery:
+                for reviewer in uow.people.with_role(Role.SATGAS_PROV):
+                    uow.outbox.put(
+                        OutgoingMessage(
+                            person_id=reviewer.id,
+                            text=texts.new_delivery(
+                                person, item_name, new, late, files, note.strip()
+                            ),
+                            buttons=(texts.review_buttons(state_id, new.version),),
+                            dedupe_key=f"kiriman:{state_id}:{new.version}:{reviewer.id}",
+                        ),
+                        now,
+                    )
+            uow.commit()
+        return Receipt(item_name=item_name, state=new, late=late, files=len(files))
+
+    def withdraw(self, person: Person, period: Period, item_code: str, version: int) -> ItemState:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            self._open_period(uow, period)
+            self._owed_item(uow.catalogue.load(), person, item_code)
+            stored = uow.items.get(period, person.unit.code, item_code)
+            transition = apply_item(
+                stored.state, Withdraw(version), Context(actor=person.actor(), now=now)
+            )
+            state_id = uow.items.save(stored, transition.state, now)
+            uow.items.withdraw(state_id, version, now)
+            for event in transition.events:
+                uow.audit.append(event)
+            uow.commit()
+        return transition.state
