@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,14 @@ from chatbot.config import Settings
 from chatbot.domain.checklist import load_catalogue
 from chatbot.domain.units import load_org
 from chatbot.services.bundle import Services
+from chatbot.services.calendar import CalendarSource
 from chatbot.services.outbox import OutboxService
 from chatbot.services.ports import Clock
 from chatbot.services.registration import RegistrationService
 from chatbot.services.setup import ReferenceLoad, load_reference_data
+from chatbot.services.submission import SubmissionService
 from handlers import outbox as outbox_handlers
+from handlers import periode
 from storage import migrate
 from storage.db import make_engine
 from storage.files import EvidenceStore
@@ -58,20 +61,33 @@ def build_core(
     def uow_factory() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine)
 
+    def days_off_in_db() -> list[date]:
+        with uow_factory() as uow:
+            return uow.days_off.all()
+
+    calendar = CalendarSource(
+        settings.calendar_rules(), settings.spip_extra_days_off, days_off_in_db
+    )
+    evidence = EvidenceStore(settings.evidence_dir)
     services = Services(
         registration=RegistrationService(
             uow_factory, clock, timedelta(hours=settings.spip_invite_ttl_hours)
         ),
         outbox=OutboxService(uow_factory, clock),
+        submission=SubmissionService(
+            uow_factory,
+            clock,
+            calendar,
+            evidence,
+            settings.file_policy(),
+            settings.timezone,
+            notify_each_delivery=settings.spip_review_notify == "each",
+        ),
+        calendar=calendar,
         timezone=settings.timezone,
+        conversation_timeout=timedelta(minutes=settings.spip_conversation_timeout_minutes),
     )
-    return Core(
-        settings=settings,
-        engine=engine,
-        services=services,
-        evidence=EvidenceStore(settings.evidence_dir),
-        clock=clock,
-    )
+    return Core(settings=settings, engine=engine, services=services, evidence=evidence, clock=clock)
 
 
 def prepare_database(
@@ -116,13 +132,17 @@ def build_application(
     application: Application = builder.build()  # type: ignore[type-arg]
     application.bot_data["services"] = core.services
     handlers.register(application)
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
+    jobs = application.job_queue
+    if jobs is not None:
+        jobs.run_repeating(
             outbox_handlers.drain,
             interval=settings.spip_outbox_interval_seconds,
             first=1,
             name="outbox",
         )
+        open_time = settings.spip_period_open_time.replace(tzinfo=settings.timezone)
+        jobs.run_daily(periode.open_due_period, time=open_time, name="buka-periode")
+        jobs.run_once(periode.open_due_period, when=0, name="buka-periode-susulan")
     return application
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from chatbot import texts
 from chatbot.app import Core, WebhookOptions, build_core, prepare_database, run
 from chatbot.config import ConfigError, Settings, load_settings
+from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError, InvalidData
 from chatbot.domain.roles import Role
 from storage import migrate
@@ -42,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--unit", required=True, help="kode unit, mis. 1501")
     invite.add_argument("--role", required=True, help="peran, mis. satgas_kabkota")
     invite.add_argument("--name", help="nama lengkap yang diundang")
+    period = sub.add_parser("period", help="periode pelaporan")
+    period_sub = period.add_subparsers(dest="period_command", required=True)
+    period_open = period_sub.add_parser("open", help="membuka periode dan mengirim pemberitahuan")
+    period_open.add_argument("period", help="bulan yang dilaporkan, TTTT-BB (mis. 2026-10)")
+    period_sub.add_parser("list", help="daftar periode yang terbuka")
     sub.add_parser("users", help="daftar pengguna")
     sub.add_parser("units", help="daftar unit")
     run_p = sub.add_parser("run", help="menjalankan bot (polling, atau webhook)")
@@ -110,6 +116,23 @@ def _invite(core: Core, args: argparse.Namespace) -> None:
         print("(Tautan tidak dapat dibuat: setel TELEGRAM_BOT_USERNAME atau TELEGRAM_BOT_TOKEN.)")
 
 
+def _period(core: Core, args: argparse.Namespace) -> None:
+    _require_schema(core)
+    svc = core.services.submission
+    if args.period_command == "list":
+        for period in svc.open_periods():
+            print(f"{period.code}  {texts.bulan(period)}")
+        return
+    period = Period.parse(args.period)
+    result = svc.open_period(period)
+    if result.opened:
+        deadline = core.services.calendar().schedule(period).submission_deadline
+        print(texts.period_opened(period, deadline, result.kickoffs))
+        print("(Pemberitahuan terkirim melalui bot saat `spip-bot run` berjalan.)")
+    else:
+        print(texts.period_already_open(period))
+
+
 def _users(core: Core) -> None:
     _require_schema(core)
     people = core.services.registration.people()
@@ -143,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _init(core, args)
         elif args.command == "invite":
             _invite(core, args)
+        elif args.command == "period":
+            _period(core, args)
         elif args.command == "users":
             _users(core)
         elif args.command == "units":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from chatbot.domain.calendar import CalendarRules
 from chatbot.domain.errors import InvalidData
+from chatbot.domain.files import MB, FilePolicy
 from chatbot.domain.workflow import DEFAULT_CHAIN, Stage, parse_chain
 
 TOKEN_RE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
@@ -51,6 +52,14 @@ class Settings(BaseSettings):
     spip_chain: Annotated[list[dict[str, Any]], NoDecode] = Field(default_factory=_default_chain)
     spip_invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 60)
     spip_outbox_interval_seconds: float = Field(default=2.0, gt=0, le=3600)
+    spip_allowed_file_types: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["pdf", "jpg", "png", "doc", "docx", "xls", "xlsx", "zip"]
+    )
+    spip_max_file_mb: int = Field(default=20, ge=1, le=2000)
+    spip_conversation_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    spip_review_notify: Literal["each", "digest"] = "each"
+    spip_digest_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    spip_period_open_time: time = time(0, 5)
     spip_log_level: str = "INFO"
 
     @field_validator("telegram_bot_token")
@@ -88,6 +97,18 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "tanggal harus TTTT-BB-HH dipisah koma, contoh 2026-12-31,2027-01-02"
                 ) from None
+        return value
+
+    @field_validator("spip_allowed_file_types", mode="before")
+    @classmethod
+    def _file_types(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [p for p in value.replace(";", ",").split(",")]
+        if isinstance(value, list):
+            cleaned = [str(v).strip().lower().lstrip(".") for v in value if str(v).strip()]
+            if not cleaned:
+                raise ValueError("minimal satu jenis berkas, contoh pdf,jpg,png")
+            return ["jpg" if v == "jpeg" else v for v in cleaned]
         return value
 
     @field_validator("spip_chain", mode="before")
@@ -133,6 +154,12 @@ class Settings(BaseSettings):
             review_deadline_day=self.spip_deadline_review_day,
             handover_deadline_day=self.spip_deadline_handover_day,
             move_deadlines_to_working_day=self.spip_move_deadlines_to_working_day,
+        )
+
+    def file_policy(self) -> FilePolicy:
+        return FilePolicy(
+            allowed_extensions=frozenset(self.spip_allowed_file_types),
+            max_bytes=self.spip_max_file_mb * MB,
         )
 
     def chain(self) -> tuple[Stage, ...]:

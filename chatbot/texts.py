@@ -331,7 +331,7 @@ def new_delivery(
 
 
 def item_label(code: str, name: str, status: ItemStatus, limit: int = 60) -> str:
-    label = f"{STATUS_ICON[status]} {code} {name}"
+    label = " ".join(part for part in (STATUS_ICON[status], code, name) if part)
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -501,6 +501,9 @@ SUBMISSION_ERRORS: dict[str, str] = {
     "note_required": NOTE_TOO_SHORT,
     "invalid_transition": "Mohon maaf, langkah tersebut tidak berlaku untuk status butir saat ini.",
 }
+
+
+PERIOD_FORMAT = "Mohon maaf, periode harus ditulis TTTT-BB, contoh /periode 2026-10."
 
 
 def period_opened(period: Period, deadline: date, kickoffs: int) -> str:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import admin, common, start
+from handlers import admin, common, kirim, periode, start
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Every handler, in order: the gate first, the fallbacks last."""
     common.register_gate(application)
+    kirim.register(application)
     start.register(application)
     admin.register(application)
+    periode.register(application)
     common.register_fallbacks(application)
     application.add_error_handler(common.on_error)

@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from chatbot import texts
 from chatbot.domain.errors import DomainError
-from handlers import admin, keyboards
+from handlers import admin, keyboards, periode
 from handlers.common import Context, args_text, current_person, reply, services
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,8 @@ async def menu_button(update: Update, context: Context) -> None:
         await reply(update, texts.help_text(person), keyboards.menu(person))
     elif choice == "undang":
         await admin.show_unit_picker(update, context, person)
+    elif choice == "periode":
+        await periode.overview(update, context)
     else:
         await reply(update, texts.menu(person), keyboards.menu(person))
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from chatbot.services.calendar import CalendarSource
 from chatbot.services.outbox import OutboxService
 from chatbot.services.registration import RegistrationService
+from chatbot.services.submission import SubmissionService
 
 
 @dataclass(frozen=True, slots=True)
 class Services:
     registration: RegistrationService
     outbox: OutboxService
+    submission: SubmissionService
+    calendar: CalendarSource
     timezone: ZoneInfo
+    conversation_timeout: timedelta = timedelta(minutes=30)

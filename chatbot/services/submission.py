@@ -11,7 +11,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from chatbot import texts
-from chatbot.domain.calendar import Period, SopCalendar
+from chatbot.domain.calendar import Period, SopCalendar, Window
 from chatbot.domain.checklist import Catalogue, ChecklistItem
 from chatbot.domain.errors import (
     DomainError,
@@ -164,6 +164,22 @@ class SubmissionService:
                     )
             uow.commit()
         return OpenResult(period, opened, kickoffs)
+
+    def open_due_period(self) -> OpenResult | None:
+        """The scheduler's step 1: open the period reported this month during its submission
+        window (days 1-10) if nobody opened it yet. Runs daily and once at start (catch-up)."""
+        cal = self.calendar()
+        today = self.today()
+        period = cal.period_reported_in(today)
+        if cal.window_on(period, today) is not Window.PENGIRIMAN:
+            return None
+        with self.uow_factory() as uow:
+            if uow.periods.get(period) is not None:
+                return None
+        return self.open_period(period)
+
+    def suggested_period(self) -> Period:
+        return self.calendar().period_reported_in(self.today())
 
     @staticmethod
     def _submitters(uow: UnitOfWork) -> list[Person]:

@@ -1,0 +1,447 @@
+"""/kirim: a unit delivers evidence item by item (SOP steps 2 and 7).
+
+Choose an item from the checklist, send files (or declare "tidak ada kegiatan" with a note),
+confirm. Nothing is written to the database before the confirmation; the files received are
+already in the content-addressed store, where an unconfirmed file harms nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass, field
+from typing import cast
+
+from telegram import Message, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from chatbot import texts
+from chatbot.domain.calendar import Period
+from chatbot.domain.errors import DomainError
+from chatbot.domain.files import FileTooLarge, FileTypeNotAllowed
+from chatbot.domain.people import Person
+from chatbot.domain.roles import Permission
+from chatbot.domain.workflow import MIN_REASON_LENGTH, UNIT_CARD_ITEM, ItemStatus
+from chatbot.services.bundle import Services
+from chatbot.services.ports import Button, EvidenceFile
+from chatbot.services.submission import DownloadFailed, IncomingFile, ItemDetail, UnitChecklist
+from handlers import keyboards
+from handlers.common import Context, current_person, reply, services
+
+log = logging.getLogger(__name__)
+
+# The conversation mixes buttons with typed text and files, so it tracks per chat and user, not
+# per message (PTB warns about exactly this on purpose).
+warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PTBUserWarning)
+
+PICK, ITEM, FILES, NOTE, CONFIRM = range(5)
+END = ConversationHandler.END
+DRAFT = "kirim"
+
+
+@dataclass
+class Draft:
+    period: Period
+    item_code: str = ""
+    item_name: str = ""
+    version: int = 0
+    files: list[EvidenceFile] = field(default_factory=list)
+    note: str = ""
+    albums: set[str] = field(default_factory=set)
+
+
+def _draft(context: Context) -> Draft | None:
+    user_data = context.user_data
+    return cast(Draft | None, user_data.get(DRAFT)) if user_data is not None else None
+
+
+def _set_draft(context: Context, draft: Draft | None) -> None:
+    assert context.user_data is not None
+    if draft is None:
+        context.user_data.pop(DRAFT, None)
+    else:
+        context.user_data[DRAFT] = draft
+
+
+async def _answer(update: Update) -> None:
+    if update.callback_query:
+        await update.callback_query.answer()
+
+
+async def _submitter(update: Update, context: Context) -> Person | None:
+    person = await current_person(update, context)
+    if person is not None and not person.may(Permission.SUBMIT_EVIDENCE):
+        await reply(update, texts.NOT_ALLOWED)
+        return None
+    return person
+
+
+async def _refuse(update: Update, exc: DomainError) -> None:
+    text = texts.SUBMISSION_ERRORS.get(exc.code)
+    if text is None:
+        raise exc
+    log.info("submission refused: %s %s", exc.code, exc.detail)
+    await reply(update, text)
+
+
+# ------------------------------------------------------------------ the checklist
+
+
+def _checklist_keyboard(checklist: UnitChecklist, periods: list[Period]) -> list[list[Button]]:
+    rows: list[list[Button]] = [
+        [(texts.item_label(r.item.code, r.item.name, r.state.status), f"kr:i:{r.item.code}")]
+        for r in checklist.rows
+    ]
+    if checklist.card is not None:
+        label = texts.item_label("", texts.UNIT_CARD_NAME, checklist.card.status)
+        rows.append([(label, f"kr:i:{UNIT_CARD_ITEM}")])
+    others = [p for p in periods if p != checklist.period]
+    if others:
+        rows.append([(f"🗓 Periode {p.code}", f"kr:p:{p.code}") for p in others])
+    rows.append([("✖️ Tutup", "kr:x")])
+    return rows
+
+
+async def _show_checklist(
+    update: Update, context: Context, person: Person, period: Period | None = None
+) -> int:
+    svc = services(context).submission
+    periods = svc.open_periods()
+    if not periods:
+        await reply(update, texts.NO_OPEN_PERIOD)
+        return END
+    period = period if period in periods else periods[-1]
+    try:
+        checklist = svc.checklist(person, period)
+    except DomainError as exc:
+        await _refuse(update, exc)
+        return END
+    _set_draft(context, Draft(period=period))
+    header = texts.checklist_header(
+        checklist.unit, period, checklist.progress, checklist.deadline
+    )
+    await reply(update, header, keyboards.markup(_checklist_keyboard(checklist, periods)))
+    return PICK
+
+
+async def start(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    if person is None:
+        return END
+    return await _show_checklist(update, context, person)
+
+
+async def switch_period(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    data = update.callback_query.data if update.callback_query else None
+    if person is None or data is None:
+        return END
+    try:
+        period = Period.parse(data.removeprefix("kr:p:"))
+    except DomainError:
+        return PICK
+    return await _show_checklist(update, context, person, period)
+
+
+# ------------------------------------------------------------------ one item
+
+
+def _item_keyboard(detail: ItemDetail) -> list[list[Button]]:
+    rows: list[list[Button]] = []
+    if not detail.state.complete:
+        rows.append([("📎 Kirim berkas", "kr:f")])
+        if detail.item is not None:
+            rows.append([("➖ Tidak ada kegiatan", "kr:n")])
+    if detail.state.status is ItemStatus.DIKIRIM:
+        rows.append(
+            [("↩️ Tarik kiriman", f"kr:w:{detail.state.item_code}:{detail.state.version}")]
+        )
+    rows.append([("⬅️ Kembali ke daftar", "kr:b")])
+    return rows
+
+
+async def _show_item(update: Update, context: Context, person: Person, code: str) -> int:
+    draft = _draft(context)
+    if draft is None:
+        await reply(update, texts.SESSION_ENDED)
+        return END
+    svc = services(context)
+    try:
+        detail = svc.submission.item_detail(person, draft.period, code)
+    except DomainError as exc:
+        await _refuse(update, exc)
+        return PICK
+    name = detail.item.name if detail.item else texts.UNIT_CARD_NAME
+    if detail.item is None and not detail.progress.complete and not detail.state.version:
+        await reply(
+            update,
+            texts.card_not_ready(detail.progress.missing),
+            keyboards.markup([[("⬅️ Kembali ke daftar", "kr:b")]]),
+        )
+        return ITEM
+    draft.item_code, draft.item_name, draft.version = code, name, detail.state.version
+    draft.files, draft.note, draft.albums = [], "", set()
+    description = detail.item.description if detail.item else ""
+    text = texts.item_detail(name, description, detail.state, detail.submission, svc.timezone)
+    if detail.state.complete:
+        text += "\n\n" + texts.ITEM_LOCKED
+    await reply(update, text, keyboards.markup(_item_keyboard(detail)))
+    return ITEM
+
+
+async def choose_item(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    data = update.callback_query.data if update.callback_query else None
+    if person is None or data is None:
+        return END
+    return await _show_item(update, context, person, data.removeprefix("kr:i:"))
+
+
+async def back(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    draft = _draft(context)
+    if person is None:
+        return END
+    return await _show_checklist(update, context, person, draft.period if draft else None)
+
+
+async def withdraw(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    draft = _draft(context)
+    data = update.callback_query.data if update.callback_query else None
+    if person is None or draft is None or data is None:
+        return END
+    _, _, code, version = data.split(":")
+    try:
+        services(context).submission.withdraw(person, draft.period, code, int(version))
+    except DomainError as exc:
+        await _refuse(update, exc)
+        return ITEM
+    await reply(update, texts.withdrawn(code, int(version)))
+    return await _show_item(update, context, person, code)
+
+
+# ------------------------------------------------------------------ files and notes
+
+
+async def ask_files(update: Update, context: Context) -> int:
+    await _answer(update)
+    await reply(update, texts.ASK_FILES, keyboards.markup([[("✅ Selesai", "kr:d")]]))
+    return FILES
+
+
+def _incoming(message: Message) -> IncomingFile | None:
+    if message.document is not None:
+        doc = message.document
+        return IncomingFile(
+            doc.file_name, doc.mime_type, doc.file_size, doc.file_id, doc.file_unique_id
+        )
+    if message.photo:
+        photo = message.photo[-1]  # the largest size
+        return IncomingFile(
+            None, "image/jpeg", photo.file_size, photo.file_id, photo.file_unique_id
+        )
+    return None
+
+
+async def receive_file(update: Update, context: Context) -> int:
+    message, draft = update.effective_message, _draft(context)
+    if message is None or draft is None:
+        return END
+    incoming = _incoming(message)
+    if incoming is None:
+        return await wrong_kind(update, context)
+    svc = services(context).submission
+    file_id = incoming.telegram_file_id
+    assert file_id is not None
+
+    async def fetch() -> bytes:
+        telegram_file = await context.bot.get_file(file_id)
+        return bytes(await telegram_file.download_as_bytearray())
+
+    try:
+        received = await svc.receive_file(incoming, fetch)
+    except FileTooLarge:
+        await reply(update, texts.file_too_large(svc.policy.max_mb))
+        return FILES
+    except FileTypeNotAllowed:
+        await reply(update, texts.file_type_refused(sorted(svc.policy.allowed_extensions)))
+        return FILES
+    except DownloadFailed:
+        await reply(update, texts.download_failed(incoming.file_name or "foto"))
+        return FILES
+    draft.files.append(received)
+    album = message.media_group_id
+    if album is None or album not in draft.albums:  # one answer per album
+        if album is not None:
+            draft.albums.add(album)
+        await reply(
+            update,
+            texts.file_received(received, len(draft.files)),
+            keyboards.markup([[("✅ Selesai", "kr:d")]]),
+        )
+    return FILES
+
+
+async def wrong_kind(update: Update, context: Context) -> int:
+    svc = services(context).submission
+    await reply(update, texts.file_type_refused(sorted(svc.policy.allowed_extensions)))
+    return FILES
+
+
+async def text_instead_of_file(update: Update, context: Context) -> int:
+    await reply(update, texts.TEXT_INSTEAD_OF_FILE, keyboards.markup([[("✅ Selesai", "kr:d")]]))
+    return FILES
+
+
+async def files_done(update: Update, context: Context) -> int:
+    await _answer(update)
+    draft = _draft(context)
+    if draft is None:
+        await reply(update, texts.SESSION_ENDED)
+        return END
+    if not draft.files:
+        await reply(update, texts.NO_FILES_YET)
+        return FILES
+    summary = texts.confirm_files(draft.item_name, draft.item_code, draft.files, draft.version)
+    await reply(update, summary, keyboards.markup(_confirm_keyboard()))
+    return CONFIRM
+
+
+async def ask_note(update: Update, context: Context) -> int:
+    await _answer(update)
+    await reply(update, texts.ASK_NOTE)
+    return NOTE
+
+
+async def receive_note(update: Update, context: Context) -> int:
+    message, draft = update.effective_message, _draft(context)
+    if message is None or message.text is None or draft is None:
+        return END
+    note = message.text.strip()
+    if len(note) < MIN_REASON_LENGTH:
+        await reply(update, texts.NOTE_TOO_SHORT)
+        return NOTE
+    draft.note, draft.files = note, []
+    summary = texts.confirm_nihil(draft.item_name, draft.item_code, note, draft.version)
+    await reply(update, summary, keyboards.markup(_confirm_keyboard()))
+    return CONFIRM
+
+
+def _confirm_keyboard() -> list[list[Button]]:
+    return [[("✅ Kirim", "kr:c"), ("✖️ Batal", "kr:x")]]
+
+
+# ------------------------------------------------------------------ confirm, cancel, time-out
+
+
+async def confirm(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    draft = _draft(context)
+    if person is None or draft is None:
+        await reply(update, texts.SESSION_ENDED)
+        return END
+    try:
+        result = services(context).submission.deliver(
+            person, draft.period, draft.item_code, draft.version, draft.files, draft.note
+        )
+    except DomainError as exc:
+        await _refuse(update, exc)
+        _set_draft(context, None)
+        return END
+    log.info(
+        "delivery: person %s, %s %s version %s",
+        person.id, draft.period, draft.item_code, result.state.version,
+    )
+    await reply(update, texts.receipt(result.item_name, result.state, result.late, result.files))
+    return await _show_checklist(update, context, person, draft.period)
+
+
+async def cancel(update: Update, context: Context) -> int:
+    await _answer(update)
+    _set_draft(context, None)
+    await reply(update, texts.CANCELLED)
+    return END
+
+
+async def timed_out(update: Update, context: Context) -> None:
+    _set_draft(context, None)
+    chat = update.effective_chat
+    if chat is not None:
+        try:
+            await chat.send_message(texts.TIMED_OUT)
+        except TelegramError:
+            log.warning("could not tell chat %s that its session timed out", chat.id)
+
+
+async def stale_session_button(update: Update, context: Context) -> None:
+    """A button of a conversation that no longer exists (ended, timed out, bot restarted)."""
+    await _answer(update)
+    await reply(update, texts.SESSION_ENDED)
+
+
+async def nothing_to_cancel(update: Update, context: Context) -> None:
+    await reply(update, texts.NOTHING_TO_CANCEL)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    timeout = cast(Services, application.bot_data["services"]).conversation_timeout
+    files = filters.Document.ALL | filters.PHOTO
+    conversation = ConversationHandler(
+        name="kirim",
+        entry_points=[
+            CommandHandler("kirim", start),
+            CallbackQueryHandler(start, pattern=r"^mn:kirim$"),
+        ],
+        states={
+            PICK: [
+                CallbackQueryHandler(choose_item, pattern=r"^kr:i:"),
+                CallbackQueryHandler(switch_period, pattern=r"^kr:p:"),
+            ],
+            ITEM: [
+                CallbackQueryHandler(ask_files, pattern=r"^kr:f$"),
+                CallbackQueryHandler(ask_note, pattern=r"^kr:n$"),
+                CallbackQueryHandler(withdraw, pattern=r"^kr:w:"),
+                CallbackQueryHandler(back, pattern=r"^kr:b$"),
+                CallbackQueryHandler(choose_item, pattern=r"^kr:i:"),
+            ],
+            FILES: [
+                MessageHandler(files, receive_file),
+                CallbackQueryHandler(files_done, pattern=r"^kr:d$"),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, text_instead_of_file),
+                MessageHandler(~filters.COMMAND, wrong_kind),
+            ],
+            NOTE: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, receive_note),
+                MessageHandler(~filters.COMMAND, ask_note),
+            ],
+            CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^kr:c$")],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
+        },
+        fallbacks=[
+            CommandHandler("batal", cancel),
+            CallbackQueryHandler(cancel, pattern=r"^kr:x$"),
+            CallbackQueryHandler(back, pattern=r"^kr:b$"),
+        ],
+        allow_reentry=True,
+        conversation_timeout=timeout.total_seconds(),
+    )
+    application.add_handler(conversation)
+    application.add_handler(CallbackQueryHandler(stale_session_button, pattern=r"^kr:"))
+    application.add_handler(CommandHandler("batal", nothing_to_cancel))

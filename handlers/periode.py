@@ -1,0 +1,89 @@
+"""/periode (admin): see the open periods, open one by hand. The scheduler opens on day 1."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from chatbot import texts
+from chatbot.domain.calendar import Period
+from chatbot.domain.errors import DomainError, InvalidData
+from chatbot.domain.people import Person
+from chatbot.domain.roles import Permission
+from handlers import keyboards
+from handlers.common import Context, args_text, current_person, reply, services
+
+log = logging.getLogger(__name__)
+
+
+async def _admin(update: Update, context: Context) -> Person | None:
+    person = await current_person(update, context)
+    if person is not None and not person.may(Permission.OPEN_PERIOD):
+        await reply(update, texts.NOT_ALLOWED)
+        return None
+    return person
+
+
+async def overview(update: Update, context: Context) -> None:
+    person = await _admin(update, context)
+    if person is None:
+        return
+    svc = services(context).submission
+    suggested = svc.suggested_period()
+    await reply(
+        update,
+        texts.periods_overview(svc.open_periods(), suggested),
+        keyboards.markup([[(f"🗓 Buka periode {suggested.code}", f"pr:o:{suggested.code}")]]),
+    )
+
+
+async def _open(update: Update, context: Context, person: Person, code: str) -> None:
+    svc = services(context)
+    try:
+        period = Period.parse(code)
+        result = svc.submission.open_period(period, by=person)
+    except InvalidData:
+        await reply(update, texts.PERIOD_FORMAT)
+        return
+    except DomainError as exc:
+        await reply(update, texts.SUBMISSION_ERRORS.get(exc.code, texts.NOT_ALLOWED))
+        return
+    if not result.opened:
+        await reply(update, texts.period_already_open(period))
+        return
+    log.info("period %s opened by person %s", period, person.id)
+    deadline = svc.calendar().schedule(period).submission_deadline
+    await reply(update, texts.period_opened(period, deadline, result.kickoffs))
+
+
+async def periode(update: Update, context: Context) -> None:
+    code = args_text(context)
+    if not code:
+        await overview(update, context)
+        return
+    person = await _admin(update, context)
+    if person is not None:
+        await _open(update, context, person, code)
+
+
+async def open_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    person = await _admin(update, context)
+    if person is not None:
+        await _open(update, context, person, query.data.removeprefix("pr:o:"))
+
+
+async def open_due_period(context: Context) -> None:
+    """JobQueue: day 1 (and at start, to catch up) opens the period of the month."""
+    result = services(context).submission.open_due_period()
+    if result is not None and result.opened:
+        log.info("period %s opened by the scheduler, %s kick-offs", result.period, result.kickoffs)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("periode", periode))
+    application.add_handler(CallbackQueryHandler(open_button, pattern=r"^pr:o:"))
