@@ -40,10 +40,6 @@ from handlers.common import Context, current_person, reply, services
 
 log = logging.getLogger(__name__)
 
-# The conversation mixes buttons with typed text and files, so it tracks per chat and user, not
-# per message (PTB warns about exactly this on purpose).
-warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PTBUserWarning)
-
 PICK, ITEM, FILES, NOTE, CONFIRM = range(5)
 END = ConversationHandler.END
 DRAFT = "kirim"
@@ -403,7 +399,18 @@ async def nothing_to_cancel(update: Update, context: Context) -> None:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     timeout = cast(Services, application.bot_data["services"]).conversation_timeout
     files = filters.Document.ALL | filters.PHOTO
-    conversation = ConversationHandler(
+    with warnings.catch_warnings():
+        # The conversation mixes buttons with typed text and files, so it tracks per chat and
+        # user, not per message; PTB warns about exactly this on purpose.
+        warnings.filterwarnings("ignore", r"If 'per_message=False'", PTBUserWarning)
+        conversation = _conversation(files, timeout.total_seconds())
+    application.add_handler(conversation)
+    application.add_handler(CallbackQueryHandler(stale_session_button, pattern=r"^kr:"))
+    application.add_handler(CommandHandler("batal", nothing_to_cancel))
+
+
+def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHandler:  # type: ignore[type-arg]
+    return ConversationHandler(
         name="kirim",
         entry_points=[
             CommandHandler("kirim", start),
@@ -440,8 +447,5 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             CallbackQueryHandler(back, pattern=r"^kr:b$"),
         ],
         allow_reentry=True,
-        conversation_timeout=timeout.total_seconds(),
+        conversation_timeout=timeout,
     )
-    application.add_handler(conversation)
-    application.add_handler(CallbackQueryHandler(stale_session_button, pattern=r"^kr:"))
-    application.add_handler(CommandHandler("batal", nothing_to_cancel))

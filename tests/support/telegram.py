@@ -52,6 +52,8 @@ class Call:
 class RecordingRequest(BaseRequest):
     calls: list[Call] = field(default_factory=list)
     fail_with: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content
+    failing_downloads: int = 0  # the next N downloads fail with a network error
 
     async def initialize(self) -> None:
         return None
@@ -73,6 +75,15 @@ class RecordingRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a file download
+            file_id = url.rsplit("/", 1)[-1]
+            self.calls.append(Call("download", {"file_id": file_id}))
+            if self.failing_downloads:
+                self.failing_downloads -= 1
+                from telegram.error import NetworkError
+
+                raise NetworkError("connection reset")
+            return 200, self.files[file_id]
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         self.calls.append(Call(name, params))
@@ -91,6 +102,14 @@ class RecordingRequest(BaseRequest):
                 "can_join_groups": False,
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": False,
+            }
+        if name == "getFile":
+            file_id = str(params["file_id"])
+            return {
+                "file_id": file_id,
+                "file_unique_id": "u" + file_id,
+                "file_size": len(self.files[file_id]),
+                "file_path": f"documents/{file_id}",
             }
         if name in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
             chat_id = int(params.get("chat_id", 0))
@@ -174,6 +193,58 @@ class TelegramHarness:
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return await self.feed({"message": message})
+
+    def _message(self, user: User, **content: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(_ids),
+            "date": 1_700_000_000,
+            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "from": user.as_dict(),
+            **content,
+        }
+
+    async def send_document(
+        self,
+        user: User,
+        file_name: str,
+        data: bytes,
+        mime_type: str = "application/pdf",
+        size: int | None = None,
+        media_group_id: str | None = None,
+    ) -> list[Call]:
+        file_id = f"doc{next(_ids)}"
+        self.request.files[file_id] = data
+        document = {
+            "file_id": file_id,
+            "file_unique_id": "u" + file_id,
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data) if size is None else size,
+        }
+        extra = {"media_group_id": media_group_id} if media_group_id else {}
+        return await self.feed({"message": self._message(user, document=document, **extra)})
+
+    async def send_photo(
+        self, user: User, data: bytes, media_group_id: str | None = None
+    ) -> list[Call]:
+        small, large = f"ph{next(_ids)}", f"ph{next(_ids)}"
+        self.request.files[small] = data[:10]
+        self.request.files[large] = data
+        photo = [
+            {"file_id": small, "file_unique_id": "u" + small, "width": 90, "height": 90,
+             "file_size": 10},
+            {"file_id": large, "file_unique_id": "u" + large, "width": 1280, "height": 960,
+             "file_size": len(data)},
+        ]
+        extra = {"media_group_id": media_group_id} if media_group_id else {}
+        return await self.feed({"message": self._message(user, photo=photo, **extra)})
+
+    async def send_sticker(self, user: User) -> list[Call]:
+        sticker = {
+            "file_id": "st1", "file_unique_id": "ust1", "width": 512, "height": 512,
+            "is_animated": False, "is_video": False, "type": "regular",
+        }
+        return await self.feed({"message": self._message(user, sticker=sticker)})
 
     async def press(self, user: User, data: str, message_id: int | None = None) -> list[Call]:
         query = {

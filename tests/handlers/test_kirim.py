@@ -1,0 +1,440 @@
+"""Submitting evidence from a phone: /kirim with documents, photos, albums, "tidak ada
+kegiatan", confirmations and every refusal, through the real Application."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from chatbot import texts
+from chatbot.app import Core
+from chatbot.domain.calendar import Period
+from chatbot.domain.people import Person
+from chatbot.domain.workflow import UNIT_CARD_ITEM, Approve, Context, ItemStatus, apply_item
+from handlers import outbox
+from storage.models import ItemStateRow, OutboxRow, PeriodRow, SubmissionFileRow, SubmissionRow
+from tests.handlers.conftest import ADMIN
+from tests.support.telegram import Call, TelegramHarness, User, texts_to
+
+P = Period(2026, 10)
+SATGAS = User(31, "Sari", "Satgas")
+KERINCI = User(41, "Budi", "Kerinci")
+KERINCI2 = User(42, "Ani", "Kerinci")
+KUL = User(51, "Dewi", "KUL")
+KETUA = User(61, "Ketua", "KPU")
+PDF = b"%PDF-1.4\n" + b"laporan realisasi anggaran " * 40
+
+
+def join(core: Core, user: User, unit: str, role: str) -> Person:
+    reg = core.services.registration
+    code = reg.create_invite(unit, role, f"{user.first_name} {user.last_name}").code
+    return reg.redeem(code, user.id, user.id, user.first_name).person
+
+
+@pytest.fixture
+def people(core: Core, admin: Person) -> dict[str, Person]:
+    people = {
+        "satgas": join(core, SATGAS, "15", "satgas_prov"),
+        "kerinci": join(core, KERINCI, "1501", "satgas_kabkota"),
+        "kerinci2": join(core, KERINCI2, "1501", "satgas_kabkota"),
+        "kul": join(core, KUL, "KUL", "bagian"),
+        "ketua": join(core, KETUA, "15", "ketua"),
+    }
+    core.services.submission.open_period(P)
+    with Session(core.engine) as session:  # kick-offs are tested on their own
+        for row in session.exec(select(OutboxRow)):
+            session.delete(row)
+        session.commit()
+    return people
+
+
+def buttons(calls: list[Call]) -> list[tuple[str, str]]:
+    return [b for c in calls for b in c.buttons]
+
+
+def sent(calls: list[Call]) -> list[str]:
+    return [c.text for c in calls if c.method == "sendMessage"]
+
+
+def approve(core: Core, person: Person, unit: str, item: str) -> None:
+    """Stand-in for the reviewer (the review buttons are another issue's handlers)."""
+    with core.uow() as uow:
+        stored = uow.items.get(P, unit, item)
+        actor = replace(person.actor(), roles=frozenset(person.roles))
+        new = apply_item(stored.state, Approve(stored.state.version), Context(actor, core.clock()))
+        uow.items.save(stored, new.state, core.clock())
+        uow.commit()
+
+
+async def deliver_pdf(bot: TelegramHarness, user: User, item: str, name: str = "lra.pdf") -> str:
+    await bot.send(user, "/kirim")
+    await bot.press(user, f"kr:i:{item}")
+    await bot.press(user, "kr:f")
+    await bot.send_document(user, name, PDF + name.encode())
+    await bot.press(user, "kr:d")
+    return sent(await bot.press(user, "kr:c"))[0]
+
+
+def states(core: Core) -> dict[tuple[str, str], ItemStateRow]:
+    with Session(core.engine) as session:
+        return {(r.unit_code, r.item_code): r for r in session.exec(select(ItemStateRow))}
+
+
+def submissions(core: Core) -> list[SubmissionRow]:
+    with Session(core.engine) as session:
+        return list(session.exec(select(SubmissionRow).order_by(SubmissionRow.id)))
+
+
+async def test_kickoff_once_per_submitter_with_deadline_and_checklist(
+    bot: TelegramHarness, core: Core, admin: Person
+) -> None:
+    kerinci = join(core, KERINCI, "1501", "satgas_kabkota")
+    join(core, KUL, "KUL", "bagian")
+    join(core, KETUA, "15", "ketua")
+    [reply] = await bot.send(ADMIN, "/periode 2026-10")
+    assert reply.text.startswith("Periode Oktober 2026 telah dibuka.")
+    assert "Selasa, 10 November 2026" in reply.text and "kepada 2 penyampai data" in reply.text
+    [again] = await bot.send(ADMIN, "/periode 2026-10")
+    assert again.text == texts.period_already_open(P)
+    await outbox.drain(bot.context())
+    calls = bot.take()
+    assert {c.chat_id for c in calls} == {KERINCI.id, KUL.id}
+    [kickoff] = texts_to(calls, KERINCI.id)
+    assert kickoff.startswith(f"Yth. Bapak/Ibu {kerinci.name} (KPU Kabupaten Kerinci),")
+    assert "bulan Oktober 2026 paling lambat Selasa, 10 November 2026" in kickoff
+    assert "KPG-01 Rekapitulasi daftar hadir pegawai" in kickoff and "/kirim" in kickoff
+    assert "HBH-03 Bukti setor sisa dana hibah (bila ada kegiatan)" in kickoff
+    [kul_kickoff] = texts_to(calls, KUL.id)
+    assert "KEU-01" in kul_kickoff and "KPG-01" not in kul_kickoff
+    assert ("📤 Kirim data dukung", "mn:kirim") in calls[0].buttons
+    await outbox.drain(bot.context())
+    assert bot.take() == []
+
+
+async def test_scheduler_opens_the_period_of_the_month_once(
+    bot: TelegramHarness, core: Core, admin: Person
+) -> None:
+    join(core, KERINCI, "1501", "satgas_kabkota")
+    svc = core.services.submission
+    result = svc.open_due_period()
+    assert result is not None and result.opened and result.period == P and result.kickoffs == 1
+    assert svc.open_due_period() is None
+    assert svc.open_periods() == [P]
+
+
+async def test_deliver_a_document_end_to_end(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    [checklist] = await bot.send(KERINCI, "/kirim")
+    assert "Kelengkapan: 0% (0 dari 17 butir wajib disetujui)" in checklist.text
+    assert "Batas waktu: Selasa, 10 November 2026" in checklist.text
+    assert ("⬜ KEU-01 Laporan realisasi anggaran (LRA)", "kr:i:KEU-01") in checklist.buttons
+    assert ("⬜ Kartu kendali bertanda tangan", f"kr:i:{UNIT_CARD_ITEM}") in checklist.buttons
+
+    answer, detail = await bot.press(KERINCI, "kr:i:KEU-01")
+    assert answer.method == "answerCallbackQuery"
+    assert detail.text.startswith("KEU-01 Laporan realisasi anggaran (LRA)\nLRA bulan laporan.")
+    assert "Status: ⬜ kosong" in detail.text
+    assert [d for _, d in detail.buttons] == ["kr:f", "kr:n", "kr:b"]
+
+    _, ask = await bot.press(KERINCI, "kr:f")
+    assert ask.text == texts.ASK_FILES
+    calls = await bot.send_document(KERINCI, "LRA Oktober.pdf", PDF)
+    assert [c.method for c in calls] == ["getFile", "download", "sendMessage"]
+    assert calls[-1].text.startswith("Berkas diterima: LRA Oktober.pdf (")
+    assert "Jumlah berkas dalam kiriman ini: 1." in calls[-1].text
+    _, summary = await bot.press(KERINCI, "kr:d")
+    assert "LRA Oktober.pdf" in summary.text and "versi 1" in summary.text
+    assert summary.buttons == [("✅ Kirim", "kr:c"), ("✖️ Batal", "kr:x")]
+    assert states(core) == {}  # nothing saved before the confirmation
+
+    calls = await bot.press(KERINCI, "kr:c")
+    receipt, checklist = sent(calls)
+    assert receipt.startswith("Terima kasih. Kiriman untuk butir KEU-01 Laporan realisasi")
+    assert "sebagai versi 1 (1 berkas)" in receipt and "terlambat" not in receipt
+    assert "📤 KEU-01" in " ".join(label for label, _ in calls[-1].buttons)
+
+    row = states(core)[("1501", "KEU-01")]
+    assert (row.status, row.version, row.delivery) == ("dikirim", 1, "berkas")
+    [submission] = submissions(core)
+    assert (submission.version, submission.late, submission.submitted_by) == (
+        1, False, people["kerinci"].id,
+    )
+    with Session(core.engine) as session:
+        [file_row] = session.exec(select(SubmissionFileRow)).all()
+    assert file_row.file_name == "LRA Oktober.pdf" and file_row.size == len(PDF)
+    assert core.evidence.path(file_row.sha256).read_bytes() == PDF
+
+    await outbox.drain(bot.context())
+    [notice] = [c for c in bot.take() if c.chat_id == SATGAS.id]
+    assert notice.text.startswith("Kiriman baru untuk diperiksa\nUnit: KPU Kabupaten Kerinci")
+    assert "Butir: KEU-01 Laporan realisasi anggaran (LRA)\nVersi: 1" in notice.text
+    assert notice.buttons == [
+        ("✅ Setujui", f"rv:ok:{row.id}:1"),
+        ("↩️ Kembalikan", f"rv:no:{row.id}:1"),
+    ]
+
+
+async def test_a_photo_album_is_one_delivery(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await bot.send(KERINCI, "/kirim")
+    await bot.press(KERINCI, "kr:i:RPL-01")
+    await bot.press(KERINCI, "kr:f")
+    acks = []
+    for n in range(3):
+        acks += sent(await bot.send_photo(KERINCI, b"\xff\xd8\xff" + bytes([n]) * 500, "album1"))
+    assert len(acks) == 1
+    _, summary = await bot.press(KERINCI, "kr:d")
+    assert summary.text.count("foto-") == 3
+    await bot.press(KERINCI, "kr:c")
+    [submission] = submissions(core)
+    with Session(core.engine) as session:
+        files = session.exec(select(SubmissionFileRow)).all()
+    assert submission.version == 1 and len(files) == 3
+    assert all(f.file_name.endswith(".jpg") and f.mime_type == "image/jpeg" for f in files)
+
+
+async def test_no_activity_with_a_note(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await bot.send(KUL, "/kirim")
+    await bot.press(KUL, "kr:i:HBH-03")
+    _, ask = await bot.press(KUL, "kr:n")
+    assert ask.text == texts.ASK_NOTE
+    [short] = await bot.send(KUL, "-")
+    assert short.text == texts.NOTE_TOO_SHORT
+    [summary] = await bot.send(KUL, "Tidak ada kegiatan hibah pada bulan ini")
+    assert "Tidak ada kegiatan. Keterangan: Tidak ada kegiatan hibah" in summary.text
+    await bot.press(KUL, "kr:c")
+    row = states(core)[("KUL", "HBH-03")]
+    assert (row.status, row.delivery) == ("dikirim", "nihil")
+    await outbox.drain(bot.context())
+    [notice] = [c for c in bot.take() if c.chat_id == SATGAS.id]
+    assert "Tidak ada kegiatan. Keterangan: Tidak ada kegiatan hibah pada bulan ini" in notice.text
+
+
+async def test_each_delivery_is_a_new_version_and_old_ones_are_kept(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    assert "versi 1" in await deliver_pdf(bot, KERINCI, "KEU-01", "a.pdf")
+    assert "versi 2" in await deliver_pdf(bot, KERINCI, "KEU-01", "b.pdf")
+    await bot.send(KERINCI, "/kirim")
+    _, detail = await bot.press(KERINCI, "kr:i:KEU-01")
+    assert "Kiriman terakhir: versi 2" in detail.text and "b.pdf" in detail.text
+    assert ("↩️ Tarik kiriman", "kr:w:KEU-01:2") in detail.buttons
+    calls = await bot.press(KERINCI, "kr:w:KEU-01:2")
+    assert sent(calls)[0] == texts.withdrawn("KEU-01", 2)
+    assert "Status: ⬜ kosong" in sent(calls)[1]
+    assert states(core)[("1501", "KEU-01")].status == "kosong"
+    assert "versi 3" in await deliver_pdf(bot, KERINCI, "KEU-01", "c.pdf")
+    rows = submissions(core)
+    assert [(s.version, s.withdrawn_at is not None) for s in rows] == [
+        (1, False), (2, True), (3, False),
+    ]
+
+
+async def test_the_same_file_twice_is_stored_once(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await bot.send(KERINCI, "/kirim")
+    await bot.press(KERINCI, "kr:i:KEU-02")
+    await bot.press(KERINCI, "kr:f")
+    await bot.send_document(KERINCI, "spj.pdf", PDF)
+    [ack] = sent(await bot.send_document(KERINCI, "spj-lagi.pdf", PDF))
+    assert "sudah pernah tersimpan" in ack and "Jumlah berkas dalam kiriman ini: 2" in ack
+    stored = [p for p in core.evidence.root.rglob("*") if p.is_file()]
+    assert len(stored) == 1
+
+
+async def test_oversized_and_wrong_type_files_are_refused_before_download(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await bot.send(KERINCI, "/kirim")
+    await bot.press(KERINCI, "kr:i:KEU-01")
+    await bot.press(KERINCI, "kr:f")
+    calls = await bot.send_document(KERINCI, "scan.pdf", b"x", size=25 * 1024 * 1024)
+    assert [c.method for c in calls] == ["sendMessage"]  # no getFile, no download
+    assert calls[0].text == texts.file_too_large(20)
+    assert "batas 20 MB" in calls[0].text and "kompres" in calls[0].text
+    calls = await bot.send_document(KERINCI, "virus.exe", b"MZ", "application/octet-stream")
+    assert [c.method for c in calls] == ["sendMessage"]
+    assert "DOC, DOCX, JPG, PDF, PNG, XLS, XLSX, ZIP" in calls[0].text
+    [sticker] = await bot.send_sticker(KERINCI)
+    assert sticker.text.startswith("Mohon maaf, jenis berkas ini tidak dapat diterima.")
+    [hint] = await bot.send(KERINCI, "ini laporannya pak")
+    assert hint.text == texts.TEXT_INSTEAD_OF_FILE
+    _, nothing = await bot.press(KERINCI, "kr:d")
+    assert nothing.text == texts.NO_FILES_YET
+    assert states(core) == {} and submissions(core) == []
+
+
+async def test_download_is_retried_and_a_failure_saves_nothing(
+    bot: TelegramHarness, core: Core, people: dict[str, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("chatbot.services.submission.DOWNLOAD_BACKOFF_SECONDS", 0)
+    await bot.send(KERINCI, "/kirim")
+    await bot.press(KERINCI, "kr:i:KEU-01")
+    await bot.press(KERINCI, "kr:f")
+    bot.request.failing_downloads = 2
+    calls = await bot.send_document(KERINCI, "lra.pdf", PDF)
+    assert [c.method for c in calls].count("download") == 3
+    assert sent(calls)[0].startswith("Berkas diterima: lra.pdf")
+    bot.request.failing_downloads = 3
+    calls = await bot.send_document(KERINCI, "spj.pdf", PDF + b"2")
+    assert sent(calls) == [texts.download_failed("spj.pdf")]
+    _, summary = await bot.press(KERINCI, "kr:d")
+    assert "lra.pdf" in summary.text and "spj.pdf" not in summary.text
+
+
+async def test_another_units_item_is_refused(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await bot.send(KUL, "/kirim")
+    calls = await bot.press(KUL, "kr:i:KPG-01")  # a forged button: HSDM's item
+    assert sent(calls) == [texts.SUBMISSION_ERRORS["not_owed"]]
+    calls = await bot.press(KUL, f"kr:i:{UNIT_CARD_ITEM}")  # departments have no signed card
+    assert sent(calls) == [texts.SUBMISSION_ERRORS["not_owed"]]
+    [refused] = await bot.send(KETUA, "/kirim")
+    assert refused.text == texts.NOT_ALLOWED
+
+
+async def test_closed_period_refuses_and_no_open_period_is_explained(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await bot.send(KERINCI, "/kirim")
+    await bot.press(KERINCI, "kr:i:KEU-01")
+    await bot.press(KERINCI, "kr:n")
+    await bot.send(KERINCI, "Tidak ada kegiatan")
+    with Session(core.engine) as session:  # the hand-over happens meanwhile
+        period = session.get(PeriodRow, P.code)
+        assert period is not None
+        period.closed_at = datetime(2026, 11, 18, tzinfo=UTC)
+        session.add(period)
+        session.commit()
+    assert sent(await bot.press(KERINCI, "kr:c")) == [texts.SUBMISSION_ERRORS["period_closed"]]
+    assert submissions(core) == []
+    assert sent(await bot.send(KERINCI, "/kirim")) == [texts.NO_OPEN_PERIOD]
+
+
+async def test_approved_item_cannot_be_changed(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await deliver_pdf(bot, KERINCI, "KEU-01")
+    approve(core, people["satgas"], "1501", "KEU-01")
+    await bot.send(KERINCI, "/kirim")
+    _, detail = await bot.press(KERINCI, "kr:i:KEU-01")
+    assert "Status: ✅ disetujui" in detail.text and texts.ITEM_LOCKED in detail.text
+    assert [d for _, d in detail.buttons] == ["kr:b"]
+    await bot.press(KERINCI, "kr:f")  # a forged "send files" press
+    await bot.send_document(KERINCI, "baru.pdf", PDF + b"baru")
+    await bot.press(KERINCI, "kr:d")
+    assert sent(await bot.press(KERINCI, "kr:c")) == [texts.ITEM_LOCKED]
+    assert states(core)[("1501", "KEU-01")].status == ItemStatus.DISETUJUI
+
+
+async def test_stale_confirmation_after_the_item_changed(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await bot.send(KERINCI, "/kirim")
+    await bot.press(KERINCI, "kr:i:KEU-01")
+    await bot.press(KERINCI, "kr:f")
+    await bot.send_document(KERINCI, "lra-budi.pdf", PDF)
+    await bot.press(KERINCI, "kr:d")
+    await deliver_pdf(bot, KERINCI2, "KEU-01", "lra-ani.pdf")  # a colleague, meanwhile
+    assert sent(await bot.press(KERINCI, "kr:c")) == [texts.SUBMISSION_ERRORS["stale_version"]]
+    assert [s.version for s in submissions(core)] == [1]
+
+
+async def test_cancel_and_stale_session_buttons_save_nothing(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await bot.send(KERINCI, "/kirim")
+    await bot.press(KERINCI, "kr:i:KEU-01")
+    await bot.press(KERINCI, "kr:f")
+    await bot.send_document(KERINCI, "lra.pdf", PDF)
+    assert sent(await bot.send(KERINCI, "/batal")) == [texts.CANCELLED]
+    assert sent(await bot.press(KERINCI, "kr:c")) == [texts.SESSION_ENDED]
+    assert sent(await bot.send(KERINCI, "/batal")) == [texts.NOTHING_TO_CANCEL]
+    assert states(core) == {} and submissions(core) == []
+
+
+async def test_restart_keeps_everything_confirmed(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await deliver_pdf(bot, KERINCI, "KEU-01")
+    await bot.send(KERINCI, "/kirim")
+    await bot.press(KERINCI, "kr:i:KEU-02")
+    await bot.press(KERINCI, "kr:f")
+    await bot.send_document(KERINCI, "spj.pdf", PDF + b"spj")
+    await bot.press(KERINCI, "kr:d")  # half-way: not confirmed when the bot restarts
+    await bot.app.shutdown()
+    async with TelegramHarness(core) as restarted:
+        assert sent(await restarted.press(KERINCI, "kr:c")) == [texts.SESSION_ENDED]
+        [checklist] = await restarted.send(KERINCI, "/kirim")
+        labels = [label for label, _ in checklist.buttons]
+        assert "📤 KEU-01 Laporan realisasi anggaran (LRA)" in labels
+        assert "⬜ KEU-02 Verifikasi pertanggungjawaban keuangan (SPJ)" in labels
+        _, detail = await restarted.press(KERINCI, "kr:i:KEU-01")
+        assert "Kiriman terakhir: versi 1" in detail.text
+    assert [(s.version, s.item_state_id) for s in submissions(core)] == [
+        (1, states(core)[("1501", "KEU-01")].id)
+    ]
+    await bot.app.initialize()  # the fixture shuts it down again
+
+
+async def test_signed_card_waits_for_100_percent(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await bot.send(KERINCI, "/kirim")
+    _, not_ready = await bot.press(KERINCI, f"kr:i:{UNIT_CARD_ITEM}")
+    assert not_ready.text.startswith("Kartu kendali bertanda tangan baru dapat dikirim setelah")
+    assert "KEU-01 Laporan realisasi anggaran (LRA)" in not_ready.text
+    with core.uow() as uow:
+        owed = [i for i in uow.catalogue.load().items if i.owed_by_unit(people["kerinci"].unit)]
+    for item in owed:
+        if item.required:
+            await deliver_pdf(bot, KERINCI, item.code, f"{item.code}.pdf")
+            approve(core, people["satgas"], "1501", item.code)
+    [checklist] = await bot.send(KERINCI, "/kirim")
+    assert "Kelengkapan: 100% (17 dari 17" in checklist.text
+    receipt = await deliver_pdf(bot, KERINCI, UNIT_CARD_ITEM, "kartu-kendali-ttd.pdf")
+    assert "Kartu kendali bertanda tangan telah diterima sebagai versi 1" in receipt.replace(
+        f"butir {UNIT_CARD_ITEM} ", ""
+    )
+    assert states(core)[("1501", UNIT_CARD_ITEM)].status == "dikirim"
+
+
+async def test_late_delivery_is_accepted_and_marked(
+    bot: TelegramHarness, core: Core, people: dict[str, Person], clock: object
+) -> None:
+    clock.now = datetime(2026, 11, 12, 3, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    receipt = await deliver_pdf(bot, KERINCI, "KEU-01")
+    assert "dicatat sebagai terlambat" in receipt
+    assert submissions(core)[0].late
+    await outbox.drain(bot.context())
+    [notice] = [c for c in bot.take() if c.chat_id == SATGAS.id]
+    assert notice.text.startswith("Kiriman baru untuk diperiksa (terlambat)")
+
+
+async def test_a_conversation_left_half_way_expires(
+    core: Core, people: dict[str, Person]
+) -> None:
+    core.services = replace(core.services, conversation_timeout=timedelta(seconds=0.3))
+    async with TelegramHarness(core) as bot:
+        await bot.app.start()
+        try:
+            await bot.send(KERINCI, "/kirim")
+            await bot.press(KERINCI, "kr:i:KEU-01")
+            await bot.press(KERINCI, "kr:f")
+            await bot.send_document(KERINCI, "lra.pdf", PDF)
+            await asyncio.sleep(1.2)
+            assert texts.TIMED_OUT in texts_to(bot.take(), KERINCI.id)
+            assert sent(await bot.press(KERINCI, "kr:d")) == [texts.SESSION_ENDED]
+        finally:
+            await bot.app.stop()
+    assert states(core) == {}
