@@ -143,6 +143,13 @@ def build_application(
         open_time = settings.spip_period_open_time.replace(tzinfo=settings.timezone)
         jobs.run_daily(periode.open_due_period, time=open_time, name="buka-periode")
         jobs.run_once(periode.open_due_period, when=0, name="buka-periode-susulan")
+        if settings.spip_review_notify == "digest":
+            jobs.run_repeating(
+                periode.announce_digest,
+                interval=settings.spip_digest_minutes * 60,
+                first=settings.spip_digest_minutes * 60,
+                name="ringkasan-kiriman",
+            )
     return application
 
 

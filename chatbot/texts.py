@@ -20,7 +20,7 @@ from chatbot.domain.progress import Progress
 from chatbot.domain.roles import Permission, Role
 from chatbot.domain.units import Unit
 from chatbot.domain.workflow import ItemState, ItemStatus
-from chatbot.services.ports import Button, EvidenceFile, Submission
+from chatbot.services.ports import Button, EvidenceFile, PendingAnnouncement, Submission
 
 ROLE_LABEL: dict[Role, str] = {
     Role.SATGAS_KABKOTA: "Satgas SPIP KPU Kabupaten/Kota",
@@ -328,6 +328,29 @@ def new_delivery(
     else:
         lines.append(f"Tidak ada kegiatan. Keterangan: {note}")
     return "\n".join(lines)
+
+
+def delivery_digest(
+    pending: Sequence[PendingAnnouncement], units: dict[str, Unit], names: dict[str, str]
+) -> str:
+    lines = [f"Kiriman baru untuk diperiksa: {len(pending)} butir"]
+    for p in pending:
+        unit = units[p.unit_code].name if p.unit_code in units else p.unit_code
+        late = " (terlambat)" if p.late else ""
+        lines.append(
+            f"  • {unit}: {p.item_code} {names.get(p.item_code, '')} versi {p.version}{late}"
+        )
+    lines.append("Tekan tombol untuk menyetujui atau mengembalikan setiap butir.")
+    return "\n".join(lines)
+
+
+def digest_buttons(
+    unit_code: str, item_code: str, state_id: int, version: int
+) -> tuple[Button, Button]:
+    return (
+        (f"✅ {unit_code} {item_code}", callbacks.review(True, state_id, version)),
+        (f"↩️ {unit_code} {item_code}", callbacks.review(False, state_id, version)),
+    )
 
 
 def item_label(code: str, name: str, status: ItemStatus, limit: int = 60) -> str:

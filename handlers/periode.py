@@ -84,6 +84,13 @@ async def open_due_period(context: Context) -> None:
         log.info("period %s opened by the scheduler, %s kick-offs", result.period, result.kickoffs)
 
 
+async def announce_digest(context: Context) -> None:
+    """JobQueue (digest mode): tell the reviewers about the deliveries gathered meanwhile."""
+    count = services(context).submission.announce_digest()
+    if count:
+        log.info("announced %s deliveries in a digest", count)
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("periode", periode))
     application.add_handler(CallbackQueryHandler(open_button, pattern=r"^pr:o:"))

@@ -23,6 +23,7 @@ from chatbot.services.ports import (
     EvidenceFile,
     LoadResult,
     OutgoingMessage,
+    PendingAnnouncement,
     PeriodInfo,
     QueuedMessage,
     StoredItem,
@@ -528,6 +529,7 @@ class SqlItems:
         now: datetime,
         late: bool,
         files: Sequence[EvidenceFile],
+        announced: bool,
     ) -> int:
         row = SubmissionRow(
             item_state_id=state_id,
@@ -537,6 +539,7 @@ class SqlItems:
             submitted_by=by,
             submitted_at=now,
             late=late,
+            announced_at=now if announced else None,
         )
         self.session.add(row)
         self.session.flush()
@@ -559,6 +562,39 @@ class SqlItems:
             )
         self.session.flush()
         return row.id
+
+    def unannounced(self, limit: int) -> list[PendingAnnouncement]:
+        rows = self.session.exec(
+            select(SubmissionRow, ItemStateRow)
+            .join(ItemStateRow, col(ItemStateRow.id) == col(SubmissionRow.item_state_id))
+            .where(
+                col(SubmissionRow.announced_at).is_(None),
+                col(SubmissionRow.withdrawn_at).is_(None),
+                col(ItemStateRow.status) == ItemStatus.DIKIRIM.value,
+                col(ItemStateRow.version) == col(SubmissionRow.version),
+            )
+            .order_by(col(SubmissionRow.id))
+            .limit(limit)
+        ).all()
+        return [
+            PendingAnnouncement(
+                submission_id=sub.id or 0,
+                state_id=state.id or 0,
+                version=sub.version,
+                unit_code=state.unit_code,
+                item_code=state.item_code,
+                late=sub.late,
+            )
+            for sub, state in rows
+        ]
+
+    def mark_announced(self, submission_ids: Sequence[int], now: datetime) -> None:
+        if submission_ids:
+            self.session.execute(
+                update(SubmissionRow)
+                .where(col(SubmissionRow.id).in_(list(submission_ids)))
+                .values(announced_at=now)
+            )
 
     def withdraw(self, state_id: int, version: int, now: datetime) -> None:
         self.session.execute(

@@ -146,6 +146,18 @@ class DayOffRepository(Protocol):
     def add(self, day: date, note: str) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class PendingAnnouncement:
+    """A delivery the reviewers have not been told about yet (digest mode)."""
+
+    submission_id: int
+    state_id: int
+    version: int
+    unit_code: str
+    item_code: str
+    late: bool
+
+
 class PeriodRepository(Protocol):
     def get(self, period: Period) -> PeriodInfo | None: ...
     def open(self, period: Period, now: datetime, by: int | None) -> bool:
@@ -163,10 +175,12 @@ class ItemRepository(Protocol):
         ...
     def add_submission(
         self, state_id: int, version: int, kind: DeliveryKind, note: str, by: int,
-        now: datetime, late: bool, files: Sequence[EvidenceFile],
+        now: datetime, late: bool, files: Sequence[EvidenceFile], announced: bool,
     ) -> int: ...
     def withdraw(self, state_id: int, version: int, now: datetime) -> None: ...
     def submission(self, state_id: int, version: int) -> Submission | None: ...
+    def unannounced(self, limit: int) -> list[PendingAnnouncement]: ...
+    def mark_announced(self, submission_ids: Sequence[int], now: datetime) -> None: ...
 
 
 class UnitOfWork(Protocol):

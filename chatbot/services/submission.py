@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 DOWNLOAD_ATTEMPTS = 3
 DOWNLOAD_BACKOFF_SECONDS = 0.5
+DIGEST_SIZE = 20  # deliveries per digest message (two buttons each)
 
 
 class DownloadFailed(DomainError):
@@ -326,7 +327,8 @@ class SubmissionService:
             new = transition.state
             state_id = uow.items.save(stored, new, now)
             uow.items.add_submission(
-                state_id, new.version, kind, note.strip(), person.id, now, late, files
+                state_id, new.version, kind, note.strip(), person.id, now, late, files,
+                announced=self.notify_each_delivery,
             )
             for event in transition.events:
                 uow.audit.append(event)
@@ -346,6 +348,34 @@ class SubmissionService:
                     )
             uow.commit()
         return Receipt(item_name=item_name, state=new, late=late, files=len(files))
+
+    def announce_digest(self, limit: int = DIGEST_SIZE) -> int:
+        """Digest mode: one message per reviewer listing the deliveries not yet announced,
+        each with its review buttons. Returns how many deliveries were announced."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            pending = uow.items.unannounced(limit)
+            if not pending:
+                return 0
+            units = {u.code: u for u in uow.units.all()}
+            catalogue = uow.catalogue.load()
+            names = {i.code: i.name for i in catalogue.items} | {
+                UNIT_CARD_ITEM: texts.UNIT_CARD_NAME
+            }
+            text = texts.delivery_digest(pending, units, names)
+            buttons = tuple(
+                texts.digest_buttons(p.unit_code, p.item_code, p.state_id, p.version)
+                for p in pending
+            )
+            key = f"{pending[0].submission_id}-{pending[-1].submission_id}"
+            for reviewer in uow.people.with_role(Role.SATGAS_PROV):
+                uow.outbox.put(
+                    OutgoingMessage(reviewer.id, text, buttons, f"digest:{key}:{reviewer.id}"),
+                    now,
+                )
+            uow.items.mark_announced([p.submission_id for p in pending], now)
+            uow.commit()
+        return len(pending)
 
     def withdraw(self, person: Person, period: Period, item_code: str, version: int) -> ItemState:
         now = self.clock()

@@ -438,3 +438,28 @@ async def test_a_conversation_left_half_way_expires(
         finally:
             await bot.app.stop()
     assert states(core) == {}
+
+
+async def test_digest_mode_tells_the_satgas_once_about_many_deliveries(
+    core: Core, people: dict[str, Person]
+) -> None:
+    core.services.submission.notify_each_delivery = False  # SPIP_REVIEW_NOTIFY=digest
+    async with TelegramHarness(core) as bot:
+        await deliver_pdf(bot, KERINCI, "KEU-01")
+        await deliver_pdf(bot, KERINCI, "KEU-02")
+        await deliver_pdf(bot, KUL, "KEU-01")
+        await outbox.drain(bot.context())
+        assert texts_to(bot.take(), SATGAS.id) == []  # nothing one by one
+        assert core.services.submission.announce_digest() == 3
+        assert core.services.submission.announce_digest() == 0
+        await outbox.drain(bot.context())
+        [digest] = [c for c in bot.take() if c.chat_id == SATGAS.id]
+    assert digest.text.startswith("Kiriman baru untuk diperiksa: 3 butir")
+    assert "KPU Kabupaten Kerinci: KEU-02 Verifikasi pertanggungjawaban keuangan (SPJ) versi 1" in (
+        digest.text
+    )
+    assert "Bagian Keuangan, Umum dan Logistik: KEU-01" in digest.text
+    ids = {(r.unit_code, r.item_code): r.id for r in states(core).values()}
+    assert ("✅ 1501 KEU-02", f"rv:ok:{ids[('1501', 'KEU-02')]}:1") in digest.buttons
+    assert len(digest.buttons) == 6
+
