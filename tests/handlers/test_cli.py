@@ -138,3 +138,17 @@ def test_the_installed_console_script(env: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Unit: 15 baru" in result.stdout
+
+
+def test_period_open_from_the_command_line_once(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "init")
+    code, out, _ = run(capsys, "period", "open", "2026-10")
+    assert code == 0 and out.startswith("Periode Oktober 2026 telah dibuka.")
+    assert "Selasa, 10 November 2026" in out
+    code, out, _ = run(capsys, "period", "open", "2026-10")
+    assert code == 0 and "sudah dibuka sebelumnya" in out
+    assert run(capsys, "period", "list")[1].strip() == "2026-10  Oktober 2026"
+    code, _, err = run(capsys, "period", "open", "Oktober")
+    assert code == 2 and "TTTT-BB" in err
