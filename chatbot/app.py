@@ -23,6 +23,7 @@ from chatbot.services.calendar import CalendarSource
 from chatbot.services.outbox import OutboxService
 from chatbot.services.ports import Clock
 from chatbot.services.registration import RegistrationService
+from chatbot.services.review import ReviewService
 from chatbot.services.setup import ReferenceLoad, load_reference_data
 from chatbot.services.submission import SubmissionService
 from handlers import outbox as outbox_handlers
@@ -83,6 +84,7 @@ def build_core(
             settings.timezone,
             notify_each_delivery=settings.spip_review_notify == "each",
         ),
+        review=ReviewService(uow_factory, clock, settings.timezone),
         calendar=calendar,
         timezone=settings.timezone,
         conversation_timeout=timedelta(minutes=settings.spip_conversation_timeout_minutes),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -21,6 +22,9 @@ from chatbot.domain.roles import Permission, Role
 from chatbot.domain.units import Unit
 from chatbot.domain.workflow import ItemState, ItemStatus
 from chatbot.services.ports import Button, EvidenceFile, PendingAnnouncement, Submission
+
+if TYPE_CHECKING:
+    from chatbot.services.review import Decision, ReviewTarget
 
 ROLE_LABEL: dict[Role, str] = {
     Role.SATGAS_KABKOTA: "Satgas SPIP KPU Kabupaten/Kota",
@@ -552,3 +556,61 @@ def periods_overview(open_periods: Sequence[Period], suggested: Period) -> str:
         "atau ketik /periode TTTT-BB."
     )
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ review
+
+
+def decision_line(approve: bool, reviewer_name: str, at: datetime, tz: ZoneInfo) -> str:
+    verdict = "✅ Disetujui" if approve else "↩️ Dikembalikan"
+    return f"{verdict} oleh {reviewer_name}, {waktu(at, tz)}"
+
+
+def decision_notice(decision: Decision, tz: ZoneInfo) -> str:
+    target = decision.target
+    state = target.state
+    head = (
+        f"Yth. Bapak/Ibu, kiriman {target.unit.name} untuk butir {state.item_code} "
+        f"{target.item_name} versi {state.version} telah "
+    )
+    if decision.approve:
+        body = head + f"disetujui oleh {decision.reviewer.name} ({waktu(decision.at, tz)})."
+    else:
+        body = (
+            head + f"dikembalikan oleh {decision.reviewer.name} ({waktu(decision.at, tz)}) "
+            f"untuk diperbaiki.\nAlasan: {decision.reason}\n\nSilakan kirim perbaikannya "
+            "melalui /kirim."
+        )
+    return body
+
+
+ASK_RETURN_REASON = (
+    "Silakan tuliskan alasan pengembalian untuk {code} {name} ({unit}, versi {version}). "
+    "Alasan ini akan diteruskan kepada pengirim. Ketik /batal untuk membatalkan."
+)
+
+
+def confirm_return(target: ReviewTarget, reason: str) -> str:
+    return (
+        f"Kembalikan {target.state.item_code} {target.item_name} ({target.unit.name}, versi "
+        f"{target.state.version}) dengan alasan:\n{reason}"
+    )
+
+
+RETURN_CANCELLED = "Pengembalian dibatalkan. Butir tetap menunggu pemeriksaan."
+
+REVIEW_ERRORS: dict[str, str] = {
+    "already_decided": "Butir ini sudah diputuskan sebelumnya; tidak ada yang diubah.",
+    "concurrent_change": (
+        "Butir ini baru saja diputuskan oleh pemeriksa lain; tidak ada yang diubah."
+    ),
+    "stale_version": (
+        "Tombol ini untuk versi lama; pengirim sudah mengirim versi yang lebih baru. "
+        "Tidak ada yang diubah."
+    ),
+    "invalid_transition": "Kiriman ini sudah ditarik oleh pengirim; tidak ada yang diubah.",
+    "not_your_role": "Mohon maaf, hanya Satgas SPIP KPU Provinsi yang dapat memeriksa kiriman.",
+    "period_closed": "Periode ini sudah ditutup; tidak ada yang diubah.",
+    "unknown_item": "Butir ini tidak ditemukan.",
+    "reason_required": "Alasan pengembalian wajib diisi (minimal 3 karakter).",
+}

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from chatbot.services.calendar import CalendarSource
 from chatbot.services.outbox import OutboxService
 from chatbot.services.registration import RegistrationService
+from chatbot.services.review import ReviewService
 from chatbot.services.submission import SubmissionService
 
 
@@ -17,6 +18,7 @@ class Services:
     registration: RegistrationService
     outbox: OutboxService
     submission: SubmissionService
+    review: ReviewService
     calendar: CalendarSource
     timezone: ZoneInfo
     conversation_timeout: timedelta = timedelta(minutes=30)

@@ -16,40 +16,12 @@ from chatbot.domain.calendar import Period
 from chatbot.domain.people import Person
 from chatbot.domain.workflow import UNIT_CARD_ITEM, Approve, Context, ItemStatus, apply_item
 from handlers import outbox
-from storage.models import ItemStateRow, OutboxRow, PeriodRow, SubmissionFileRow, SubmissionRow
-from tests.handlers.conftest import ADMIN
+from storage.models import ItemStateRow, PeriodRow, SubmissionFileRow, SubmissionRow
+from tests.handlers.conftest import ADMIN, KERINCI, KERINCI2, KETUA, KUL, SATGAS, join
 from tests.support.telegram import Call, TelegramHarness, User, texts_to
 
 P = Period(2026, 10)
-SATGAS = User(31, "Sari", "Satgas")
-KERINCI = User(41, "Budi", "Kerinci")
-KERINCI2 = User(42, "Ani", "Kerinci")
-KUL = User(51, "Dewi", "KUL")
-KETUA = User(61, "Ketua", "KPU")
 PDF = b"%PDF-1.4\n" + b"laporan realisasi anggaran " * 40
-
-
-def join(core: Core, user: User, unit: str, role: str) -> Person:
-    reg = core.services.registration
-    code = reg.create_invite(unit, role, f"{user.first_name} {user.last_name}").code
-    return reg.redeem(code, user.id, user.id, user.first_name).person
-
-
-@pytest.fixture
-def people(core: Core, admin: Person) -> dict[str, Person]:
-    people = {
-        "satgas": join(core, SATGAS, "15", "satgas_prov"),
-        "kerinci": join(core, KERINCI, "1501", "satgas_kabkota"),
-        "kerinci2": join(core, KERINCI2, "1501", "satgas_kabkota"),
-        "kul": join(core, KUL, "KUL", "bagian"),
-        "ketua": join(core, KETUA, "15", "ketua"),
-    }
-    core.services.submission.open_period(P)
-    with Session(core.engine) as session:  # kick-offs are tested on their own
-        for row in session.exec(select(OutboxRow)):
-            session.delete(row)
-        session.commit()
-    return people
 
 
 def buttons(calls: list[Call]) -> list[tuple[str, str]]:

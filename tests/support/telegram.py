@@ -26,6 +26,7 @@ _ids = itertools.count(1000)
 class Call:
     method: str
     params: dict[str, Any]
+    result: Any = None
 
     @property
     def text(self) -> str:
@@ -86,11 +87,13 @@ class RecordingRequest(BaseRequest):
             return 200, self.files[file_id]
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        self.calls.append(Call(name, params))
+        call = Call(name, params)
+        self.calls.append(call)
         if name in self.fail_with:
             error = self.fail_with[name]
             return int(error.get("error_code", 400)), json.dumps({"ok": False, **error}).encode()
-        return 200, json.dumps({"ok": True, "result": self._answer(name, params)}).encode()
+        call.result = self._answer(name, params)
+        return 200, json.dumps({"ok": True, "result": call.result}).encode()
 
     def _answer(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
@@ -246,19 +249,23 @@ class TelegramHarness:
         }
         return await self.feed({"message": self._message(user, sticker=sticker)})
 
-    async def press(self, user: User, data: str, message_id: int | None = None) -> list[Call]:
+    async def press(self, user: User, data: str, on: Call | None = None) -> list[Call]:
+        """Press a button; ``on`` is the bot's message that carries it (its text and keyboard)."""
+        message: dict[str, Any] = {
+            "message_id": next(_ids),
+            "date": 1_700_000_000,
+            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "SPIP Jambi"},
+            "text": "…",
+        }
+        if on is not None:
+            message = {**on.result, "chat": message["chat"], "from": message["from"]}
         query = {
             "id": str(next(_ids)),
             "from": user.as_dict(),
             "chat_instance": "ci-1",
             "data": data,
-            "message": {
-                "message_id": message_id or next(_ids),
-                "date": 1_700_000_000,
-                "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
-                "from": {"id": BOT_ID, "is_bot": True, "first_name": "SPIP Jambi"},
-                "text": "…",
-            },
+            "message": message,
         }
         return await self.feed({"callback_query": query})
 

@@ -1,0 +1,113 @@
+"""Reviewing deliveries (SOP steps 2 and 8): the provincial satgas approves or returns each
+item, and each regency's signed card, with a reason for a return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from chatbot import texts
+from chatbot.domain.errors import DomainError, NotYourRole, UnknownPeriod
+from chatbot.domain.people import Person
+from chatbot.domain.roles import Permission
+from chatbot.domain.units import Unit
+from chatbot.domain.workflow import (
+    UNIT_CARD_ITEM,
+    Approve,
+    Context,
+    ItemState,
+    Return,
+    apply_item,
+)
+from chatbot.services.ports import Clock, OutgoingMessage, Submission, UnitOfWork, UnitOfWorkFactory
+
+
+class UnknownItem(DomainError):
+    code = "unknown_item"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewTarget:
+    state_id: int
+    state: ItemState
+    unit: Unit
+    item_name: str
+    submission: Submission | None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    target: ReviewTarget
+    approve: bool
+    reason: str
+    reviewer: Person
+    at: datetime
+
+
+class ReviewService:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, timezone: ZoneInfo) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.timezone = timezone
+
+    @staticmethod
+    def _target(uow: UnitOfWork, state_id: int) -> ReviewTarget:
+        stored = uow.items.by_id(state_id)
+        if stored is None or stored.id is None:
+            raise UnknownItem(str(state_id))
+        state = stored.state
+        unit = uow.units.get(state.unit_code)
+        if unit is None:
+            raise UnknownItem(state.unit_code)
+        item = uow.catalogue.load().item(state.item_code)
+        name = texts.UNIT_CARD_NAME if state.item_code == UNIT_CARD_ITEM else (
+            item.name if item else state.item_code
+        )
+        submission = uow.items.submission(stored.id, state.version) if state.version else None
+        return ReviewTarget(stored.id, state, unit, name, submission)
+
+    def target(self, person: Person, state_id: int) -> ReviewTarget:
+        if not person.may(Permission.REVIEW_ITEMS):
+            raise NotYourRole(Permission.REVIEW_ITEMS.value)
+        with self.uow_factory() as uow:
+            return self._target(uow, state_id)
+
+    def decide_item(
+        self, person: Person, state_id: int, version: int, approve: bool, reason: str = ""
+    ) -> Decision:
+        """Apply one decision; the state, the audit log and the notice to the submitter are
+        written in one transaction, and a second decision on the same version is refused."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            target = self._target(uow, state_id)
+            period = uow.periods.get(target.state.period)
+            if period is None:
+                raise UnknownPeriod(target.state.period.code)
+            stored = uow.items.by_id(state_id)
+            assert stored is not None
+            action = Approve(version) if approve else Return(version, reason)
+            transition = apply_item(
+                stored.state,
+                action,
+                Context(actor=person.actor(), now=now, period_closed=period.closed),
+            )
+            uow.items.save(stored, transition.state, now)
+            for event in transition.events:
+                uow.audit.append(event)
+            decided = ReviewTarget(
+                target.state_id, transition.state, target.unit, target.item_name,
+                target.submission,
+            )
+            decision = Decision(decided, approve, reason.strip(), person, now)
+            if target.submission is not None:
+                uow.outbox.put(
+                    OutgoingMessage(
+                        person_id=target.submission.submitted_by,
+                        text=texts.decision_notice(decision, self.timezone),
+                        dedupe_key=f"keputusan:{state_id}:{version}",
+                    ),
+                    now,
+                )
+            uow.commit()
+        return decision

@@ -1,0 +1,239 @@
+"""Review buttons on delivery notices: ✅ Setujui at once; ↩️ Kembalikan asks for the reason,
+then confirms. After a decision the reviewer's message loses that item's buttons and shows who
+decided and when; the submitter is told through the outbox."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from typing import cast
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from chatbot import callbacks, texts
+from chatbot.domain.errors import DomainError
+from chatbot.domain.people import Person
+from chatbot.domain.workflow import MIN_REASON_LENGTH, ItemStatus
+from chatbot.services.bundle import Services
+from chatbot.services.review import Decision
+from handlers import keyboards
+from handlers.common import Context, current_person, reply, services
+
+log = logging.getLogger(__name__)
+
+REASON, CONFIRM = range(2)
+END = ConversationHandler.END
+PENDING = "pengembalian"
+
+
+@dataclass
+class PendingReturn:
+    state_id: int
+    version: int
+    data: str  # the button pressed, to remove it from the notice afterwards
+    chat_id: int
+    message_id: int
+    text: str
+    markup: InlineKeyboardMarkup | None
+    reason: str = ""
+
+
+async def _refuse(update: Update, exc: DomainError) -> None:
+    text = texts.REVIEW_ERRORS.get(exc.code)
+    if text is None:
+        raise exc
+    log.info("review refused: %s %s", exc.code, exc.detail)
+    await reply(update, text)
+
+
+def _without(markup: InlineKeyboardMarkup | None, data: str) -> InlineKeyboardMarkup | None:
+    """The notice's keyboard less the row holding the pressed button."""
+    if markup is None:
+        return None
+    rows = [
+        row for row in markup.inline_keyboard if all(b.callback_data != data for b in row)
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def _mark_decided(
+    context: Context,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    data: str,
+    decision: Decision,
+) -> None:
+    svc = services(context)
+    state = decision.target.state
+    line = texts.decision_line(decision.approve, decision.reviewer.name, decision.at, svc.timezone)
+    if markup is not None and len(markup.inline_keyboard) > 1:  # a digest: name the item
+        line = f"{decision.target.unit.code} {state.item_code} versi {state.version}: {line}"
+    try:
+        await context.bot.edit_message_text(
+            chat_id=chat_id,
+            message_id=message_id,
+            text=f"{text}\n\n{line}",
+            reply_markup=_without(markup, data),
+        )
+    except BadRequest as exc:  # the notice is too old to edit, or was deleted
+        log.info("could not edit review notice %s: %s", message_id, exc.message)
+
+
+def _origin(message: Message | None) -> tuple[int, int, str, InlineKeyboardMarkup | None]:
+    assert message is not None
+    return message.chat.id, message.message_id, message.text or "", message.reply_markup
+
+
+async def _reviewer(update: Update, context: Context) -> Person | None:
+    return await current_person(update, context)
+
+
+async def approve(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    choice = callbacks.parse_review(query.data)
+    person = await _reviewer(update, context)
+    if person is None or choice is None:
+        return
+    try:
+        decision = services(context).review.decide_item(
+            person, choice.state_id, choice.version, approve=True
+        )
+    except DomainError as exc:
+        await _refuse(update, exc)
+        return
+    log.info("item state %s v%s approved by %s", choice.state_id, choice.version, person.id)
+    chat_id, message_id, text, markup = _origin(cast(Message, query.message))
+    await _mark_decided(context, chat_id, message_id, text, markup, query.data, decision)
+
+
+async def start_return(update: Update, context: Context) -> int:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    choice = callbacks.parse_review(query.data)
+    person = await _reviewer(update, context)
+    if person is None or choice is None:
+        return END
+    try:
+        target = services(context).review.target(person, choice.state_id)
+    except DomainError as exc:
+        await _refuse(update, exc)
+        return END
+    state = target.state
+    if choice.version != state.version:
+        await reply(update, texts.REVIEW_ERRORS["stale_version"])
+        return END
+    if state.status is not ItemStatus.DIKIRIM:
+        code = "invalid_transition" if state.status is ItemStatus.KOSONG else "already_decided"
+        await reply(update, texts.REVIEW_ERRORS[code])
+        return END
+    chat_id, message_id, text, markup = _origin(cast(Message, query.message))
+    assert context.user_data is not None
+    context.user_data[PENDING] = PendingReturn(
+        choice.state_id, choice.version, query.data, chat_id, message_id, text, markup
+    )
+    await reply(
+        update,
+        texts.ASK_RETURN_REASON.format(
+            code=state.item_code, name=target.item_name, unit=target.unit.name,
+            version=state.version,
+        ),
+    )
+    return REASON
+
+
+def _pending(context: Context) -> PendingReturn | None:
+    data = context.user_data
+    return cast(PendingReturn | None, data.get(PENDING)) if data is not None else None
+
+
+async def receive_reason(update: Update, context: Context) -> int:
+    message, pending = update.effective_message, _pending(context)
+    person = await _reviewer(update, context)
+    if message is None or message.text is None or pending is None or person is None:
+        return END
+    reason = message.text.strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        await reply(update, texts.REVIEW_ERRORS["reason_required"])
+        return REASON
+    pending.reason = reason
+    target = services(context).review.target(person, pending.state_id)
+    await reply(
+        update,
+        texts.confirm_return(target, reason),
+        keyboards.markup([[("↩️ Ya, kembalikan", "rt:y"), ("✖️ Batal", "rt:n")]]),
+    )
+    return CONFIRM
+
+
+async def confirm_return(update: Update, context: Context) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    pending = _pending(context)
+    person = await _reviewer(update, context)
+    if pending is None or person is None:
+        return END
+    assert context.user_data is not None
+    context.user_data.pop(PENDING, None)
+    try:
+        decision = services(context).review.decide_item(
+            person, pending.state_id, pending.version, approve=False, reason=pending.reason
+        )
+    except DomainError as exc:
+        await _refuse(update, exc)
+        return END
+    log.info("item state %s v%s returned by %s", pending.state_id, pending.version, person.id)
+    await _mark_decided(
+        context, pending.chat_id, pending.message_id, pending.text, pending.markup,
+        pending.data, decision,
+    )
+    tz = services(context).timezone
+    await reply(update, texts.decision_line(False, person.name, decision.at, tz))
+    return END
+
+
+async def cancel_return(update: Update, context: Context) -> int:
+    if update.callback_query:
+        await update.callback_query.answer()
+    if context.user_data is not None:
+        context.user_data.pop(PENDING, None)
+    await reply(update, texts.RETURN_CANCELLED)
+    return END
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CallbackQueryHandler(approve, pattern=r"^rv:ok:"))
+    timeout = cast(Services, application.bot_data["services"]).conversation_timeout.total_seconds()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"If 'per_message=False'", PTBUserWarning)
+        conversation = ConversationHandler(
+            name="kembalikan",
+            entry_points=[CallbackQueryHandler(start_return, pattern=r"^rv:no:")],
+            states={
+                REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, receive_reason)],
+                CONFIRM: [CallbackQueryHandler(confirm_return, pattern=r"^rt:y$")],
+            },
+            fallbacks=[
+                CommandHandler("batal", cancel_return),
+                CallbackQueryHandler(cancel_return, pattern=r"^rt:n$"),
+            ],
+            allow_reentry=True,
+            conversation_timeout=timeout,
+        )
+    application.add_handler(conversation)

@@ -1,0 +1,183 @@
+"""Item review with one tap: approve, return with a reason, and every refusal."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+from sqlmodel import Session, select
+
+from chatbot import texts
+from chatbot.app import Core
+from chatbot.domain.errors import AlreadyDecided, ConcurrentChange
+from chatbot.domain.people import Person
+from handlers import outbox
+from storage.models import AuditRow, OutboxRow, PeriodRow
+from tests.handlers.conftest import KERINCI, SATGAS, join
+from tests.handlers.test_kirim import P, deliver_pdf, sent, states
+from tests.support.telegram import Call, TelegramHarness, User
+
+WHEN = "2 November 2026 pukul 08.00 WIB"
+
+
+async def notice_for_satgas(bot: TelegramHarness) -> Call:
+    await outbox.drain(bot.context())
+    [notice] = [c for c in bot.take() if c.chat_id == SATGAS.id]
+    return notice
+
+
+async def test_approve_edits_the_notice_and_tells_the_submitter(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await deliver_pdf(bot, KERINCI, "KEU-01")
+    notice = await notice_for_satgas(bot)
+    ok = notice.buttons[0][1]
+    calls = await bot.press(SATGAS, ok, on=notice)
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    edit = calls[1]
+    assert edit.text == notice.text + f"\n\n✅ Disetujui oleh Sari Satgas, {WHEN}"
+    assert edit.buttons == [] and edit.params["message_id"] == notice.result["message_id"]
+    assert states(core)[("1501", "KEU-01")].status == "disetujui"
+    await outbox.drain(bot.context())
+    [told] = [c.text for c in bot.take() if c.chat_id == KERINCI.id]
+    assert told == (
+        "Yth. Bapak/Ibu, kiriman KPU Kabupaten Kerinci untuk butir KEU-01 Laporan realisasi "
+        f"anggaran (LRA) versi 1 telah disetujui oleh Sari Satgas ({WHEN})."
+    )
+    # a second tap changes nothing and says so
+    again = await bot.press(SATGAS, ok, on=notice)
+    assert sent(again) == [texts.REVIEW_ERRORS["already_decided"]]
+    await outbox.drain(bot.context())
+    assert bot.take() == []
+    with Session(core.engine) as session:
+        kinds = [r.kind for r in session.exec(select(AuditRow).order_by(AuditRow.id))]
+    assert kinds.count("item_disetujui") == 1
+
+
+async def test_return_asks_the_reason_confirms_and_the_reason_reaches_the_submitter(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await deliver_pdf(bot, KERINCI, "KEU-01")
+    notice = await notice_for_satgas(bot)
+    back = notice.buttons[1][1]
+    [ask] = sent(await bot.press(SATGAS, back, on=notice))
+    assert ask.startswith("Silakan tuliskan alasan pengembalian untuk KEU-01 Laporan")
+    [short] = sent(await bot.send(SATGAS, "no"))
+    assert short == texts.REVIEW_ERRORS["reason_required"]
+    [confirm] = await bot.send(SATGAS, "Tanda tangan kepala belum ada")
+    assert confirm.text.endswith("dengan alasan:\nTanda tangan kepala belum ada")
+    assert confirm.buttons == [("↩️ Ya, kembalikan", "rt:y"), ("✖️ Batal", "rt:n")]
+    assert states(core)[("1501", "KEU-01")].status == "dikirim"
+    calls = await bot.press(SATGAS, "rt:y", on=confirm)
+    edit = next(c for c in calls if c.method == "editMessageText")
+    assert edit.params["message_id"] == notice.result["message_id"]
+    assert edit.text.endswith(f"↩️ Dikembalikan oleh Sari Satgas, {WHEN}") and edit.buttons == []
+    row = states(core)[("1501", "KEU-01")]
+    assert (row.status, row.reason) == ("dikembalikan", "Tanda tangan kepala belum ada")
+    await outbox.drain(bot.context())
+    [told] = [c.text for c in bot.take() if c.chat_id == KERINCI.id]
+    assert "dikembalikan oleh Sari Satgas" in told
+    assert "Alasan: Tanda tangan kepala belum ada" in told and "/kirim" in told
+    await bot.send(KERINCI, "/kirim")
+    _, detail = await bot.press(KERINCI, "kr:i:KEU-01")
+    assert "Status: ↩️ dikembalikan untuk perbaikan" in detail.text
+    assert "Alasan pengembalian: Tanda tangan kepala belum ada" in detail.text
+
+
+async def test_cancelled_return_changes_nothing(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await deliver_pdf(bot, KERINCI, "KEU-01")
+    notice = await notice_for_satgas(bot)
+    await bot.press(SATGAS, notice.buttons[1][1], on=notice)
+    assert sent(await bot.send(SATGAS, "/batal")) == [texts.RETURN_CANCELLED]
+    assert states(core)[("1501", "KEU-01")].status == "dikirim"
+
+
+async def test_refusals(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await deliver_pdf(bot, KERINCI, "KEU-01", "v1.pdf")
+    first = await notice_for_satgas(bot)
+    # someone without the role (a forged button)
+    assert sent(await bot.press(KERINCI, first.buttons[0][1])) == [
+        texts.REVIEW_ERRORS["not_your_role"]
+    ]
+    # an old notice after a resubmission
+    await deliver_pdf(bot, KERINCI, "KEU-01", "v2.pdf")
+    second = await notice_for_satgas(bot)
+    assert sent(await bot.press(SATGAS, first.buttons[0][1], on=first)) == [
+        texts.REVIEW_ERRORS["stale_version"]
+    ]
+    assert sent(await bot.press(SATGAS, first.buttons[1][1], on=first)) == [
+        texts.REVIEW_ERRORS["stale_version"]
+    ]
+    # a withdrawn delivery
+    await bot.send(KERINCI, "/kirim")
+    await bot.press(KERINCI, "kr:i:KEU-01")
+    await bot.press(KERINCI, "kr:w:KEU-01:2")
+    assert sent(await bot.press(SATGAS, second.buttons[0][1], on=second)) == [
+        texts.REVIEW_ERRORS["invalid_transition"]
+    ]
+    # a closed period
+    await deliver_pdf(bot, KERINCI, "KEU-02")
+    third = await notice_for_satgas(bot)
+    with Session(core.engine) as session:
+        period = session.get(PeriodRow, P.code)
+        assert period is not None
+        period.closed_at = datetime(2026, 11, 20, tzinfo=UTC)
+        session.add(period)
+        session.commit()
+    assert sent(await bot.press(SATGAS, third.buttons[0][1], on=third)) == [
+        texts.REVIEW_ERRORS["period_closed"]
+    ]
+    assert {r.item_code: r.status for r in states(core).values()} == {
+        "KEU-01": "kosong", "KEU-02": "dikirim",
+    }
+    with Session(core.engine) as session:
+        assert not session.exec(select(AuditRow).where(AuditRow.kind == "item_disetujui")).all()
+        assert not [r for r in session.exec(select(OutboxRow)) if r.text.startswith("Yth. Bapak")]
+
+
+def test_two_simultaneous_decisions_exactly_one_wins(
+    core: Core, people: dict[str, Person]
+) -> None:
+    """Two reviewers decide the same delivery at the same moment, each in its own session."""
+    other = join(core, User(32, "Rudi", "Satgas"), "15", "satgas_prov")
+    satgas = people["satgas"]
+    kerinci = people["kerinci"]
+    core.services.submission.deliver(kerinci, P, "KEU-01", 0, note="Tidak ada kegiatan")
+    state_id = states(core)[("1501", "KEU-01")].id
+    assert state_id is not None
+    results: list[object] = []
+    barrier = threading.Barrier(2)
+
+    def decide(person: Person, approve: bool) -> None:
+        barrier.wait()
+        try:
+            results.append(
+                core.services.review.decide_item(person, state_id, 1, approve, "Kurang lengkap")
+            )
+        except (AlreadyDecided, ConcurrentChange) as exc:
+            results.append(exc)
+
+    threads = [
+        threading.Thread(target=decide, args=(satgas, True)),
+        threading.Thread(target=decide, args=(other, False)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    wins = [r for r in results if not isinstance(r, Exception)]
+    losses = [r for r in results if isinstance(r, Exception)]
+    assert len(wins) == 1 and len(losses) == 1
+    with Session(core.engine) as session:
+        decisions = session.exec(
+            select(AuditRow).where(
+                AuditRow.kind.in_(["item_disetujui", "item_dikembalikan"])  # type: ignore[attr-defined]
+            )
+        ).all()
+        notices = session.exec(select(OutboxRow).where(OutboxRow.person_id == kerinci.id)).all()
+    assert len(decisions) == 1 and len(notices) == 1
+
