@@ -28,3 +28,28 @@ def parse_review(data: str) -> ReviewChoice | None:
         return ReviewChoice(parts[1] == "ok", int(parts[2]), int(parts[3]))
     except ValueError:
         return None
+
+
+CARD_APPROVE = "kc:ok"
+CARD_RETURN = "kc:no"
+
+
+@dataclass(frozen=True, slots=True)
+class CardChoice:
+    approve: bool
+    period: str
+    version: int
+
+
+def card(approve: bool, period: str, version: int) -> str:
+    return f"{CARD_APPROVE if approve else CARD_RETURN}:{period}:{version}"
+
+
+def parse_card(data: str) -> CardChoice | None:
+    parts = data.split(":")
+    if len(parts) != 4 or parts[0] != "kc" or parts[1] not in ("ok", "no"):
+        return None
+    try:
+        return CardChoice(parts[1] == "ok", parts[2], int(parts[3]))
+    except ValueError:
+        return None

@@ -20,10 +20,18 @@ from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress
 from chatbot.domain.roles import Permission, Role
 from chatbot.domain.units import Unit
-from chatbot.domain.workflow import ItemState, ItemStatus
+from chatbot.domain.workflow import (
+    CardState,
+    CardStatus,
+    ItemState,
+    ItemStatus,
+    Stage,
+    StageKind,
+)
 from chatbot.services.ports import Button, EvidenceFile, PendingAnnouncement, Submission
 
 if TYPE_CHECKING:
+    from chatbot.services.card import CardView, UnitStanding
     from chatbot.services.review import Decision, ReviewTarget
 
 ROLE_LABEL: dict[Role, str] = {
@@ -613,4 +621,166 @@ REVIEW_ERRORS: dict[str, str] = {
     "period_closed": "Periode ini sudah ditutup; tidak ada yang diubah.",
     "unknown_item": "Butir ini tidak ditemukan.",
     "reason_required": "Alasan pengembalian wajib diisi (minimal 3 karakter).",
+}
+
+
+# ------------------------------------------------------------------ the provincial card
+
+PROVINCIAL_CARD_NAME = "Kartu kendali provinsi"
+STAGE_NAME: dict[StageKind, str] = {
+    StageKind.PARAF: "paraf",
+    StageKind.TANDA_TANGAN: "tanda tangan",
+}
+CARD_STATUS_LABEL: dict[CardStatus, str] = {
+    CardStatus.KOSONG: "belum ada draft",
+    CardStatus.PROSES: "dalam proses",
+    CardStatus.DIKEMBALIKAN: "dikembalikan untuk perbaikan",
+    CardStatus.MENUNGGU_TTD: (
+        "sudah diparaf dan ditandatangani; menunggu unggahan kartu bertanda tangan"
+    ),
+    CardStatus.FINAL: "kartu bertanda tangan sudah diunggah",
+    CardStatus.ESPIP: "sudah diunggah ke e-SPIP",
+    CardStatus.DATA_DIKIRIM: "kirim data di e-SPIP sudah dilakukan",
+    CardStatus.DISERAHKAN: "sudah diserahkan kepada Inspektorat KPU RI",
+}
+
+
+def card_status_text(state: CardState, chain: Sequence[Stage]) -> str:
+    if state.status is CardStatus.PROSES:
+        stage = chain[state.stage]
+        waiting = [ROLE_LABEL[r] for r in stage.roles if r not in state.approvals]
+        return f"menunggu {STAGE_NAME[stage.kind]}: " + ", ".join(waiting)
+    return CARD_STATUS_LABEL[state.status]
+
+
+def recap_lines(view: CardView) -> list[str]:
+    lines = []
+    for s in view.standings:
+        card = ""
+        if s.card is not None:
+            card = ", kartu " + ("disetujui" if s.card is ItemStatus.DISETUJUI else "belum")
+        lines.append(f"  • {s.unit.name}: {s.progress.percent}%{card}")
+    return lines
+
+
+def card_for_stage(state: CardState, stage: Stage, role: Role, view: CardView) -> str:
+    verb = "diparaf" if stage.kind is StageKind.PARAF else "ditandatangani"
+    lines = [
+        f"Yth. {ROLE_LABEL[role]},",
+        f"mohon pencermatan kartu kendali SPIP KPU Provinsi Jambi bulan {bulan(state.period)} "
+        f"(versi {state.version}) untuk {verb}. Berkas kartu terlampir di atas.",
+        "",
+        "Rekapitulasi kelengkapan data dukung:",
+        *recap_lines(view),
+        "",
+        "Tekan tombol di bawah untuk menyetujui atau mengembalikan dengan alasan.",
+    ]
+    return "\n".join(lines)
+
+
+def card_buttons(state: CardState, stage: Stage) -> tuple[Button, Button]:
+    label = "✅ Paraf" if stage.kind is StageKind.PARAF else "✍️ Tandatangani"
+    return (
+        (label, callbacks.card(True, state.period.code, state.version)),
+        ("↩️ Kembalikan", callbacks.card(False, state.period.code, state.version)),
+    )
+
+
+def card_returned(state: CardState, role: Role, person: Person, reason: str) -> str:
+    return (
+        f"Kartu kendali provinsi bulan {bulan(state.period)} versi {state.version} "
+        f"dikembalikan oleh {person.name} ({ROLE_LABEL[role]}).\nAlasan: {reason}\n\n"
+        "Silakan perbaiki lalu unggah draft baru melalui /kirim (Kartu kendali provinsi); "
+        "paraf dimulai lagi dari awal."
+    )
+
+
+def card_signed_all(state: CardState) -> str:
+    return (
+        f"Kartu kendali provinsi bulan {bulan(state.period)} versi {state.version} telah "
+        "diparaf dan ditandatangani lengkap. Silakan unggah berkas kartu bertanda tangan "
+        "melalui /kirim (Kartu kendali provinsi), lalu unggah ke e-SPIP."
+    )
+
+
+def card_decided(
+    approve: bool, stage: Stage, person_name: str, at: datetime, tz: ZoneInfo
+) -> str:
+    if approve:
+        verdict = "✅ Diparaf" if stage.kind is StageKind.PARAF else "✍️ Ditandatangani"
+    else:
+        verdict = "↩️ Dikembalikan"
+    return f"{verdict} oleh {person_name}, {waktu(at, tz)}"
+
+
+def period_handed_over(period: Period, person: Person, at: datetime, tz: ZoneInfo) -> str:
+    return (
+        f"Data SPIP bulan {bulan(period)} telah diserahkan kepada Inspektorat KPU RI oleh "
+        f"{person.name} pada {waktu(at, tz)}. Periode ini ditutup."
+    )
+
+
+def card_detail(view: CardView, tz: ZoneInfo) -> str:
+    state = view.state
+    lines = [
+        f"{PROVINCIAL_CARD_NAME} bulan {bulan(view.period)}",
+        f"Status: {card_status_text(state, view.chain)}",
+    ]
+    if state.reason and state.status is CardStatus.DIKEMBALIKAN:
+        lines.append(f"Alasan pengembalian: {state.reason}")
+    if view.submission is not None:
+        lines.append(
+            f"Berkas terakhir: versi {view.submission.version}, "
+            f"{waktu(view.submission.submitted_at, tz)}"
+        )
+        lines += [f"  • {f.file_name} ({ukuran(f.size)})" for f in view.submission.files]
+    short = view.short
+    if short and state.status in (CardStatus.KOSONG, CardStatus.DIKEMBALIKAN, CardStatus.PROSES):
+        lines += [
+            "",
+            "Perhatian: data dukung unit berikut belum lengkap. Draft tetap dapat diunggah.",
+            *[f"  • {s.unit.name}: {s.progress.percent}%" for s in short],
+        ]
+    return "\n".join(lines)
+
+
+def handover_blocked(short: Sequence[UnitStanding]) -> str:
+    lines = [
+        "Penyerahan kepada Inspektorat KPU RI belum dapat dicatat karena data berikut belum "
+        "lengkap (100%):",
+    ]
+    for s in short:
+        card = ""
+        if s.card is not None and s.card is not ItemStatus.DISETUJUI:
+            card = ", kartu kendali bertanda tangan belum disetujui"
+        lines.append(f"  • {s.unit.name}: {s.progress.percent}%{card}")
+    return "\n".join(lines)
+
+
+CARD_STEP_DONE: dict[CardStatus, str] = {
+    CardStatus.ESPIP: "Tercatat: kartu kendali dan bukti dukung sudah diunggah ke e-SPIP.",
+    CardStatus.DATA_DIKIRIM: "Tercatat: kirim data di e-SPIP sudah dilakukan.",
+}
+ASK_ESPIP_EVIDENCE = (
+    "Bila ada, kirim tangkapan layar e-SPIP sebagai bukti (foto atau PDF), atau tekan "
+    "\u201cLewati\u201d."
+)
+CONFIRM_HANDOVER = (
+    "Catat bahwa seluruh data periode ini sudah diserahkan kepada Inspektorat KPU RI? "
+    "Setelah dicatat, periode ditutup dan tidak menerima kiriman lagi."
+)
+
+CARD_ERRORS: dict[str, str] = {
+    "precondition_missing": "Langkah ini belum dapat dilakukan: langkah sebelumnya belum selesai.",
+    "already_decided": "Kartu ini sudah diputuskan pada tahap ini; tidak ada yang diubah.",
+    "stale_version": (
+        "Tombol ini untuk versi kartu yang lama; sudah ada draft yang lebih baru. "
+        "Tidak ada yang diubah."
+    ),
+    "not_your_role": "Mohon maaf, langkah ini bukan kewenangan peran Anda.",
+    "period_closed": "Periode ini sudah ditutup; tidak ada yang diubah.",
+    "concurrent_change": "Kartu ini baru saja diubah oleh orang lain; silakan coba lagi.",
+    "invalid_transition": "Langkah ini tidak berlaku untuk status kartu saat ini.",
+    "reason_required": "Alasan pengembalian wajib diisi (minimal 3 karakter).",
+    "unknown_period": "Mohon maaf, periode tersebut tidak dikenal.",
 }

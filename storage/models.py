@@ -121,6 +121,7 @@ class OutboxRow(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     text: str = Field(sa_type=Text)
     buttons: str = Field(default="[]", sa_type=Text)  # JSON: rows of [label, callback data]
+    attachments: str = Field(default="[]", sa_type=Text)  # JSON: files sent before the text
     dedupe_key: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(sa_column=_utc())
     next_attempt_at: datetime = Field(sa_column=_utc())
@@ -148,6 +149,9 @@ class ItemStateRow(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_type=Text)
     rev: int = 0  # bumped on every write: the conditional update that stops lost updates
     updated_at: datetime = Field(sa_column=_utc())
+    # the provincial card's chain (item KARTU_PROV of the province): stage and who approved it
+    stage: int = 0
+    approvals: str = Field(default="", max_length=200)
 
 
 class SubmissionRow(SQLModel, table=True):
@@ -187,3 +191,17 @@ class SubmissionFileRow(SQLModel, table=True):
     size: int = Field(sa_type=BigInteger)
     telegram_file_id: str | None = Field(default=None, max_length=255)
     telegram_file_unique_id: str | None = Field(default=None, max_length=64)
+
+
+class DelegationRow(SQLModel, table=True):
+    """Leave cover: ``delegate_id`` may act in ``role`` for ``covered_id`` between two dates."""
+
+    __tablename__ = "delegation"
+    id: int | None = Field(default=None, primary_key=True)
+    role: str = Field(max_length=32)
+    covered_id: int = Field(foreign_key="person.id")
+    delegate_id: int = Field(foreign_key="person.id", index=True)
+    start: date
+    end: date
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(sa_column=_utc())

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
@@ -18,14 +20,23 @@ from chatbot.domain.invites import Invite
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Role
 from chatbot.domain.units import Unit, UnitKind
-from chatbot.domain.workflow import DeliveryKind, ItemState, ItemStatus
+from chatbot.domain.workflow import (
+    PROVINCIAL_CARD_ITEM,
+    CardState,
+    CardStatus,
+    DeliveryKind,
+    ItemState,
+    ItemStatus,
+)
 from chatbot.services.ports import (
+    Attachment,
     EvidenceFile,
     LoadResult,
     OutgoingMessage,
     PendingAnnouncement,
     PeriodInfo,
     QueuedMessage,
+    StoredCard,
     StoredItem,
     Submission,
 )
@@ -34,6 +45,7 @@ from storage.models import (
     CardTypeRow,
     ChecklistItemRow,
     DayOffRow,
+    DelegationRow,
     EvidenceFileRow,
     InviteRow,
     ItemStateRow,
@@ -347,6 +359,7 @@ class SqlOutbox:
             person_id=message.person_id,
             text=message.text,
             buttons=json.dumps([[list(b) for b in r] for r in message.buttons]),
+            attachments=json.dumps([asdict(a) for a in message.attachments]),
             dedupe_key=message.dedupe_key,
             created_at=now,
             next_attempt_at=now,
@@ -378,6 +391,7 @@ class SqlOutbox:
                 text=row.text,
                 buttons=tuple(tuple((b[0], b[1]) for b in r) for r in json.loads(row.buttons)),
                 attempts=row.attempts,
+                attachments=tuple(Attachment(**a) for a in json.loads(row.attachments)),
             )
             for row, chat_id in rows
         ]
@@ -401,6 +415,47 @@ class SqlOutbox:
         row = self._row(message_id)
         row.attempts, row.last_error, row.failed_at = row.attempts + 1, error, now
         self.session.add(row)
+
+
+class SqlDelegations:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self,
+        role: Role,
+        covered_id: int,
+        delegate_id: int,
+        start: date,
+        end: date,
+        by: int | None,
+        now: datetime,
+    ) -> None:
+        self.session.add(
+            DelegationRow(
+                role=role.value,
+                covered_id=covered_id,
+                delegate_id=delegate_id,
+                start=start,
+                end=end,
+                created_by=by,
+                created_at=now,
+            )
+        )
+        self.session.flush()
+
+    def _active(self, day: date) -> Any:
+        return select(DelegationRow).where(
+            col(DelegationRow.start) <= day, col(DelegationRow.end) >= day
+        )
+
+    def covering(self, delegate_id: int, day: date) -> dict[Role, int]:
+        rows = self.session.exec(self._active(day).where(DelegationRow.delegate_id == delegate_id))
+        return {Role(r.role): r.covered_id for r in rows}
+
+    def delegates(self, role: Role, day: date) -> list[int]:
+        rows = self.session.exec(self._active(day).where(DelegationRow.role == role.value))
+        return sorted({r.delegate_id for r in rows})
 
 
 class SqlDaysOff:
@@ -437,6 +492,12 @@ class SqlPeriods:
         except IntegrityError:  # opened by a concurrent transaction
             return False
         return True
+
+    def close(self, period: Period, now: datetime) -> None:
+        row = self.session.get(PeriodRow, period.code)
+        assert row is not None
+        row.closed_at = now
+        self.session.add(row)
 
     def open_periods(self) -> list[PeriodInfo]:
         rows = self.session.exec(
@@ -488,13 +549,16 @@ class SqlItems:
         return {r.item_code: _item_state(r) for r in rows}
 
     def save(self, stored: StoredItem, new: ItemState, now: datetime) -> int:
-        values = dict(
+        values: dict[str, object] = dict(
             status=new.status.value,
             version=new.version,
             delivery=new.delivery.value if new.delivery else None,
             reason=new.reason,
             updated_at=now,
         )
+        return self._write(stored, new, values)
+
+    def _write(self, stored: StoredItem, new: ItemState, values: dict[str, object]) -> int:
         if stored.id is None:
             row = ItemStateRow(
                 period=new.period.code,
@@ -562,6 +626,66 @@ class SqlItems:
             )
         self.session.flush()
         return row.id
+
+    def pending_review(self, period: Period | None = None) -> list[tuple[int, ItemState]]:
+        query = (
+            select(ItemStateRow)
+            .where(
+                col(ItemStateRow.status) == ItemStatus.DIKIRIM.value,
+                col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
+            )
+            .order_by(col(ItemStateRow.updated_at), col(ItemStateRow.id))
+        )
+        if period is not None:
+            query = query.where(col(ItemStateRow.period) == period.code)
+        return [(r.id or 0, _item_state(r)) for r in self.session.exec(query)]
+
+    def for_period(self, period: Period) -> list[ItemState]:
+        rows = self.session.exec(
+            select(ItemStateRow).where(
+                ItemStateRow.period == period.code,
+                col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
+            )
+        )
+        return [_item_state(r) for r in rows]
+
+    def get_card(self, period: Period, unit_code: str) -> StoredCard:
+        row = self.session.exec(
+            select(ItemStateRow).where(
+                ItemStateRow.period == period.code,
+                ItemStateRow.unit_code == unit_code,
+                ItemStateRow.item_code == PROVINCIAL_CARD_ITEM,
+            )
+        ).first()
+        if row is None:
+            return StoredCard(None, 0, CardState(period))
+        state = CardState(
+            period=period,
+            status=CardStatus(row.status),
+            version=row.version,
+            stage=row.stage,
+            approvals=frozenset(Role(r) for r in row.approvals.split(",") if r),
+            reason=row.reason,
+        )
+        return StoredCard(row.id, row.rev, state)
+
+    def save_card(self, stored: StoredCard, new: CardState, unit_code: str, now: datetime) -> int:
+        as_item = StoredItem(
+            stored.id, stored.rev, ItemState(new.period, unit_code, PROVINCIAL_CARD_ITEM)
+        )
+        return self._write(
+            as_item,
+            ItemState(new.period, unit_code, PROVINCIAL_CARD_ITEM),
+            dict(
+                status=new.status.value,
+                version=new.version,
+                delivery=None,
+                reason=new.reason,
+                stage=new.stage,
+                approvals=",".join(sorted(r.value for r in new.approvals)),
+                updated_at=now,
+            ),
+        )
 
     def unannounced(self, limit: int) -> list[PendingAnnouncement]:
         rows = self.session.exec(

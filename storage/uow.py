@@ -11,6 +11,7 @@ from storage.repositories import (
     SqlAudit,
     SqlCatalogue,
     SqlDaysOff,
+    SqlDelegations,
     SqlInvites,
     SqlItems,
     SqlOutbox,
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
         self.days_off = SqlDaysOff(self.session)
         self.periods = SqlPeriods(self.session)
         self.items = SqlItems(self.session)
+        self.delegations = SqlDelegations(self.session)
         return self
 
     def __exit__(

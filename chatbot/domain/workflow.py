@@ -33,6 +33,7 @@ from chatbot.domain.roles import PERMISSIONS, Permission, Role
 
 MIN_REASON_LENGTH = 3
 UNIT_CARD_ITEM = "KARTU"  # the regency's signed control card, delivered like an item (step 7)
+PROVINCIAL_CARD_ITEM = "KARTU_PROV"  # the provincial card's record (steps 3-6 and 9)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from chatbot.domain.invites import Invite
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Role
 from chatbot.domain.units import Unit
-from chatbot.domain.workflow import DeliveryKind, ItemState
+from chatbot.domain.workflow import CardState, DeliveryKind, ItemState
 
 Button = tuple[str, str]  # (label, callback data)
 
@@ -28,6 +28,7 @@ class OutgoingMessage:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     dedupe_key: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class QueuedMessage:
     text: str
     buttons: tuple[tuple[Button, ...], ...]
     attempts: int
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,22 @@ class StoredItem:
     id: int | None
     rev: int
     state: ItemState
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCard:
+    id: int | None
+    rev: int
+    state: CardState
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent before a notification's text: by the channel's file id, else from disk."""
+
+    sha256: str
+    file_name: str
+    telegram_file_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +182,7 @@ class PeriodRepository(Protocol):
         """True when the period was opened now, False when it was open already."""
         ...
     def open_periods(self) -> list[PeriodInfo]: ...
+    def close(self, period: Period, now: datetime) -> None: ...
 
 
 class ItemRepository(Protocol):
@@ -180,7 +199,25 @@ class ItemRepository(Protocol):
     def withdraw(self, state_id: int, version: int, now: datetime) -> None: ...
     def submission(self, state_id: int, version: int) -> Submission | None: ...
     def unannounced(self, limit: int) -> list[PendingAnnouncement]: ...
+    def pending_review(self, period: Period | None = None) -> list[tuple[int, ItemState]]:
+        """Delivered items waiting for a decision, oldest delivery first: (state id, state)."""
+        ...
+    def for_period(self, period: Period) -> list[ItemState]: ...
+    def get_card(self, period: Period, unit_code: str) -> StoredCard: ...
+    def save_card(self, stored: StoredCard, new: CardState, unit_code: str, now: datetime) -> int:
+        ...
     def mark_announced(self, submission_ids: Sequence[int], now: datetime) -> None: ...
+
+
+class DelegationRepository(Protocol):
+    def add(
+        self, role: Role, covered_id: int, delegate_id: int, start: date, end: date,
+        by: int | None, now: datetime,
+    ) -> None: ...
+    def covering(self, delegate_id: int, day: date) -> dict[Role, int]:
+        """Roles the person covers on ``day``: role -> the person covered."""
+        ...
+    def delegates(self, role: Role, day: date) -> list[int]: ...
 
 
 class UnitOfWork(Protocol):
@@ -202,6 +239,8 @@ class UnitOfWork(Protocol):
     def periods(self) -> PeriodRepository: ...
     @property
     def items(self) -> ItemRepository: ...
+    @property
+    def delegations(self) -> DelegationRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

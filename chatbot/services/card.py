@@ -1,0 +1,289 @@
+"""The provincial control card (SOP steps 3-6 and 9): the draft, the paraf and signature chain,
+the signed card, e-SPIP, "kirim data" and the hand-over to Inspektorat KPU RI."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from chatbot import texts
+from chatbot.domain.calendar import Period
+from chatbot.domain.errors import NotYourRole, StaleVersion, UnknownPeriod
+from chatbot.domain.events import Event
+from chatbot.domain.people import Person
+from chatbot.domain.progress import Progress, unit_progress
+from chatbot.domain.roles import Role
+from chatbot.domain.units import Unit, UnitKind, province_of
+from chatbot.domain.workflow import (
+    UNIT_CARD_ITEM,
+    CardAction,
+    CardState,
+    CardStatus,
+    Context,
+    Decide,
+    DeliveryKind,
+    Handover,
+    ItemState,
+    ItemStatus,
+    RecordEspip,
+    RecordKirimData,
+    Stage,
+    UploadDraft,
+    UploadSigned,
+    apply_card,
+)
+from chatbot.services import acting
+from chatbot.services.ports import (
+    Attachment,
+    Clock,
+    EvidenceFile,
+    OutgoingMessage,
+    StoredCard,
+    Submission,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStanding:
+    unit: Unit
+    progress: Progress
+    card: ItemStatus | None  # the regency's signed card; None for other units
+
+    @property
+    def complete(self) -> bool:
+        return self.progress.complete and self.card in (None, ItemStatus.DISETUJUI)
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    period: Period
+    state: CardState
+    state_id: int | None
+    submission: Submission | None
+    standings: tuple[UnitStanding, ...]
+    chain: tuple[Stage, ...]
+
+    @property
+    def short(self) -> list[UnitStanding]:
+        return [s for s in self.standings if not s.complete]
+
+
+class CardService:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        chain: tuple[Stage, ...],
+        timezone: ZoneInfo,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.chain = chain
+        self.timezone = timezone
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.timezone).date()
+
+    # ------------------------------------------------------------------ reading
+
+    @staticmethod
+    def standings(uow: UnitOfWork, period: Period) -> tuple[UnitStanding, ...]:
+        catalogue = uow.catalogue.load()
+        by_unit: dict[str, dict[str, ItemState]] = {}
+        for state in uow.items.for_period(period):
+            by_unit.setdefault(state.unit_code, {})[state.item_code] = state
+        result = []
+        for unit in uow.units.all():
+            states = by_unit.get(unit.code, {})
+            card = None
+            if unit.kind is UnitKind.KABKOTA:
+                signed = states.get(UNIT_CARD_ITEM)
+                card = signed.status if signed else ItemStatus.KOSONG
+            progress = unit_progress(catalogue.items_for(unit), states)
+            result.append(UnitStanding(unit, progress, card))
+        return tuple(result)
+
+    def view(self, period: Period) -> CardView:
+        with self.uow_factory() as uow:
+            if uow.periods.get(period) is None:
+                raise UnknownPeriod(period.code)
+            return self._view(uow, period)
+
+    def _view(self, uow: UnitOfWork, period: Period) -> CardView:
+        province = province_of(uow.units.all())
+        stored = uow.items.get_card(period, province.code)
+        submission = (
+            uow.items.submission(stored.id, stored.state.version)
+            if stored.id is not None and stored.state.version
+            else None
+        )
+        return CardView(
+            period, stored.state, stored.id, submission, self.standings(uow, period), self.chain
+        )
+
+    # ------------------------------------------------------------------ writing
+
+    def _apply(
+        self,
+        uow: UnitOfWork,
+        person: Person,
+        period: Period,
+        action: CardAction,
+        expected_version: int | None = None,
+    ) -> tuple[StoredCard, CardState, tuple[Event, ...], CardView]:
+        info = uow.periods.get(period)
+        if info is None:
+            raise UnknownPeriod(period.code)
+        view = self._view(uow, period)
+        province = province_of(uow.units.all())
+        stored = uow.items.get_card(period, province.code)
+        if expected_version is not None and stored.state.version != expected_version:
+            raise StaleVersion(f"{expected_version} != {stored.state.version}")
+        ctx = Context(
+            actor=acting.actor(uow, person, self.today()),
+            now=self.clock(),
+            period_closed=info.closed,
+            all_units_complete=not view.short,
+        )
+        transition = apply_card(stored.state, action, ctx, self.chain)
+        uow.items.save_card(stored, transition.state, province.code, ctx.now)
+        for event in transition.events:
+            uow.audit.append(event)
+        return stored, transition.state, transition.events, view
+
+    def upload(
+        self, person: Person, period: Period, expected_version: int, files: Sequence[EvidenceFile]
+    ) -> CardState:
+        """A draft (step 3) or, once the chain is done, the signed card (a new version)."""
+        with self.uow_factory() as uow:
+            current = uow.items.get_card(period, province_of(uow.units.all()).code).state
+            signed = current.status in (CardStatus.MENUNGGU_TTD, CardStatus.FINAL)
+            action: CardAction = UploadSigned() if signed else UploadDraft()
+            stored, new, _, view = self._apply(uow, person, period, action, expected_version)
+            state_id = uow.items.get_card(period, province_of(uow.units.all()).code).id
+            assert state_id is not None
+            now = self.clock()
+            uow.items.add_submission(
+                state_id, new.version, DeliveryKind.BERKAS, "", person.id, now, False, files,
+                announced=True,
+            )
+            if not signed:
+                self._ask_stage(uow, new, view, files)
+            uow.commit()
+        return new
+
+    def _ask_stage(
+        self, uow: UnitOfWork, state: CardState, view: CardView, files: Sequence[EvidenceFile]
+    ) -> None:
+        stage = self.chain[state.stage]
+        attachments = tuple(
+            Attachment(f.sha256, f.file_name, f.telegram_file_id) for f in files
+        )
+        now = self.clock()
+        for role in stage.roles:
+            for person in acting.holders(uow, role, self.today()):
+                uow.outbox.put(
+                    OutgoingMessage(
+                        person_id=person.id,
+                        text=texts.card_for_stage(state, stage, role, view),
+                        buttons=(texts.card_buttons(state, stage),),
+                        dedupe_key=f"kartu:{state.period.code}:{state.version}:{state.stage}:"
+                        f"{role.value}:{person.id}",
+                        attachments=attachments,
+                    ),
+                    now,
+                )
+
+    def decide(
+        self, person: Person, period: Period, version: int, approve: bool, reason: str = ""
+    ) -> tuple[CardState, Role]:
+        """Paraf or signature (or a return) by whichever of the person's roles is due now."""
+        with self.uow_factory() as uow:
+            province = province_of(uow.units.all())
+            current = uow.items.get_card(period, province.code).state
+            actor = acting.actor(uow, person, self.today())
+            role = self._due_role(current, {*actor.roles, *actor.covering})
+            stored, new, events, view = self._apply(
+                uow, person, period, Decide(version, role, approve, reason)
+            )
+            now = self.clock()
+            satgas = acting.holders(uow, Role.SATGAS_PROV, self.today())
+            if not approve:
+                for p in satgas:
+                    uow.outbox.put(
+                        OutgoingMessage(
+                            p.id, texts.card_returned(new, role, person, reason.strip()),
+                            dedupe_key=f"kartu-kembali:{period.code}:{version}:{p.id}",
+                        ),
+                        now,
+                    )
+            elif new.status is CardStatus.MENUNGGU_TTD:
+                for p in satgas:
+                    uow.outbox.put(
+                        OutgoingMessage(
+                            p.id, texts.card_signed_all(new),
+                            dedupe_key=f"kartu-ttd:{period.code}:{version}:{p.id}",
+                        ),
+                        now,
+                    )
+            elif new.stage != stored.state.stage:
+                submission = uow.items.submission(stored.id or 0, version)
+                self._ask_stage(uow, new, view, submission.files if submission else ())
+            uow.commit()
+        return new, role
+
+    def _due_role(self, state: CardState, roles: Collection[Role]) -> Role:
+        if state.status is CardStatus.PROSES:
+            waiting = [r for r in self.chain[state.stage].roles if r not in state.approvals]
+            mine = [r for r in waiting if r in roles]
+            if mine:
+                return mine[0]
+            done = [r for r in self.chain[state.stage].roles if r in roles]
+            if done:
+                return done[0]  # already decided: the domain says so
+        chain_roles = [r for s in self.chain for r in s.roles if r in roles]
+        if not chain_roles:
+            raise NotYourRole("rantai")
+        return chain_roles[0]
+
+    def record(
+        self, person: Person, period: Period, step: CardAction, evidence: EvidenceFile | None
+    ) -> CardState:
+        """e-SPIP uploaded, "kirim data", or the hand-over (which closes the period)."""
+        with self.uow_factory() as uow:
+            _, new, events, view = self._apply(uow, person, period, step)
+            now = self.clock()
+            if evidence is not None:
+                uow.audit.append(
+                    Event(
+                        events[0].kind, now, person.id, period.code, subject="bukti",
+                        detail={"berkas": evidence.file_name, "sha256": evidence.sha256},
+                    )
+                )
+            if isinstance(step, Handover):
+                uow.periods.close(period, now)
+                for role in (Role.SATGAS_PROV, Role.KABAG_HSDM, Role.SEKRETARIS, Role.KETUA):
+                    for p in uow.people.with_role(role):
+                        uow.outbox.put(
+                            OutgoingMessage(
+                                p.id, texts.period_handed_over(period, person, now, self.timezone),
+                                dedupe_key=f"diserahkan:{period.code}:{p.id}",
+                            ),
+                            now,
+                        )
+            uow.commit()
+        return new
+
+    def handover_blockers(self, period: Period) -> list[UnitStanding]:
+        return self.view(period).short
+
+
+STEPS: dict[str, CardAction] = {
+    "espip": RecordEspip(),
+    "kirim": RecordKirimData(),
+    "serah": Handover(),
+}
