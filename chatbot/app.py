@@ -20,6 +20,7 @@ from chatbot.domain.checklist import load_catalogue
 from chatbot.domain.units import load_org
 from chatbot.services.bundle import Services
 from chatbot.services.calendar import CalendarSource
+from chatbot.services.card import CardService
 from chatbot.services.outbox import OutboxService
 from chatbot.services.ports import Clock
 from chatbot.services.registration import RegistrationService
@@ -85,8 +86,10 @@ def build_core(
             notify_each_delivery=settings.spip_review_notify == "each",
         ),
         review=ReviewService(uow_factory, clock, settings.timezone),
+        card=CardService(uow_factory, clock, settings.chain(), settings.timezone),
         calendar=calendar,
         timezone=settings.timezone,
+        files=evidence,
         conversation_timeout=timedelta(minutes=settings.spip_conversation_timeout_minutes),
     )
     return Core(settings=settings, engine=engine, services=services, evidence=evidence, clock=clock)

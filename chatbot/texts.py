@@ -784,3 +784,27 @@ CARD_ERRORS: dict[str, str] = {
     "reason_required": "Alasan pengembalian wajib diisi (minimal 3 karakter).",
     "unknown_period": "Mohon maaf, periode tersebut tidak dikenal.",
 }
+
+
+def card_uploaded(state: CardState, chain: Sequence[Stage]) -> str:
+    if state.status is CardStatus.FINAL:
+        return (
+            f"Kartu kendali provinsi bertanda tangan tersimpan sebagai versi {state.version}. "
+            "Langkah berikutnya: unggah ke e-SPIP, lalu catat di sini."
+        )
+    first = chain[0]
+    names = ", ".join(ROLE_LABEL[r] for r in first.roles)
+    return (
+        f"Draft kartu kendali provinsi tersimpan sebagai versi {state.version} dan diteruskan "
+        f"kepada {names} untuk {STAGE_NAME[first.kind]}."
+    )
+
+
+ASK_CARD_RETURN_REASON = (
+    "Silakan tuliskan alasan pengembalian kartu kendali provinsi (versi {version}). Alasan ini "
+    "akan diteruskan kepada Satgas SPIP KPU Provinsi. Ketik /batal untuk membatalkan."
+)
+
+
+def confirm_card_return(version: int, reason: str) -> str:
+    return f"Kembalikan kartu kendali provinsi (versi {version}) dengan alasan:\n{reason}"

@@ -31,8 +31,15 @@ from chatbot.domain.errors import DomainError
 from chatbot.domain.files import FileTooLarge, FileTypeNotAllowed
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
-from chatbot.domain.workflow import MIN_REASON_LENGTH, UNIT_CARD_ITEM, ItemStatus
+from chatbot.domain.workflow import (
+    MIN_REASON_LENGTH,
+    PROVINCIAL_CARD_ITEM,
+    UNIT_CARD_ITEM,
+    CardStatus,
+    ItemStatus,
+)
 from chatbot.services.bundle import Services
+from chatbot.services.card import STEPS, CardView
 from chatbot.services.ports import Button, EvidenceFile
 from chatbot.services.submission import DownloadFailed, IncomingFile, ItemDetail, UnitChecklist
 from handlers import keyboards
@@ -40,7 +47,7 @@ from handlers.common import Context, current_person, reply, services
 
 log = logging.getLogger(__name__)
 
-PICK, ITEM, FILES, NOTE, CONFIRM = range(5)
+PICK, ITEM, FILES, NOTE, CONFIRM, ESPIP, HANDOVER = range(7)
 END = ConversationHandler.END
 DRAFT = "kirim"
 
@@ -93,11 +100,16 @@ async def _refuse(update: Update, exc: DomainError) -> None:
 # ------------------------------------------------------------------ the checklist
 
 
-def _checklist_keyboard(checklist: UnitChecklist, periods: list[Period]) -> list[list[Button]]:
+def _checklist_keyboard(
+    checklist: UnitChecklist, periods: list[Period], card: CardView | None
+) -> list[list[Button]]:
     rows: list[list[Button]] = [
         [(texts.item_label(r.item.code, r.item.name, r.state.status), f"kr:i:{r.item.code}")]
         for r in checklist.rows
     ]
+    if card is not None:
+        label = f"🗂 {texts.PROVINCIAL_CARD_NAME}: {texts.CARD_STATUS_LABEL[card.state.status]}"
+        rows.append([(label[:60], f"kr:i:{PROVINCIAL_CARD_ITEM}")])
     if checklist.card is not None:
         label = texts.item_label("", texts.UNIT_CARD_NAME, checklist.card.status)
         rows.append([(label, f"kr:i:{UNIT_CARD_ITEM}")])
@@ -126,7 +138,13 @@ async def _show_checklist(
     header = texts.checklist_header(
         checklist.unit, period, checklist.progress, checklist.deadline
     )
-    await reply(update, header, keyboards.markup(_checklist_keyboard(checklist, periods)))
+    card = (
+        services(context).card.view(period)
+        if person.may(Permission.DRAFT_PROVINCIAL_CARD)
+        else None
+    )
+    keyboard = _checklist_keyboard(checklist, periods, card)
+    await reply(update, header, keyboards.markup(keyboard))
     return PICK
 
 
@@ -174,6 +192,8 @@ async def _show_item(update: Update, context: Context, person: Person, code: str
         await reply(update, texts.SESSION_ENDED)
         return END
     svc = services(context)
+    if code == PROVINCIAL_CARD_ITEM and person.may(Permission.DRAFT_PROVINCIAL_CARD):
+        return await _show_card(update, context, draft)
     try:
         detail = svc.submission.item_detail(person, draft.period, code)
     except DomainError as exc:
@@ -195,6 +215,117 @@ async def _show_item(update: Update, context: Context, person: Person, code: str
         text += "\n\n" + texts.ITEM_LOCKED
     await reply(update, text, keyboards.markup(_item_keyboard(detail)))
     return ITEM
+
+
+def _card_keyboard(view: CardView) -> list[list[Button]]:
+    status = view.state.status
+    rows: list[list[Button]] = []
+    if status in (CardStatus.KOSONG, CardStatus.DIKEMBALIKAN, CardStatus.PROSES):
+        rows.append([("📎 Unggah draft kartu", "kr:f")])
+    if status in (CardStatus.MENUNGGU_TTD, CardStatus.FINAL):
+        rows.append([("📎 Unggah kartu bertanda tangan", "kr:f")])
+    if status is CardStatus.FINAL:
+        rows.append([("🌐 Catat: sudah diunggah ke e-SPIP", "kr:e")])
+    if status is CardStatus.ESPIP:
+        rows.append([("📨 Catat: kirim data", "kr:k")])
+    if status is CardStatus.DATA_DIKIRIM:
+        rows.append([("🏁 Serahkan ke Inspektorat KPU RI", "kr:h")])
+    rows.append([("⬅️ Kembali ke daftar", "kr:b")])
+    return rows
+
+
+async def _show_card(update: Update, context: Context, draft: Draft) -> int:
+    svc = services(context)
+    view = svc.card.view(draft.period)
+    draft.item_code, draft.item_name = PROVINCIAL_CARD_ITEM, texts.PROVINCIAL_CARD_NAME
+    draft.version, draft.files, draft.note, draft.albums = view.state.version, [], "", set()
+    text = texts.card_detail(view, svc.timezone)
+    await reply(update, text, keyboards.markup(_card_keyboard(view)))
+    return ITEM
+
+
+async def _card_step(
+    update: Update, context: Context, step: str, evidence: EvidenceFile | None
+) -> int:
+    person = await _submitter(update, context)
+    draft = _draft(context)
+    if person is None or draft is None:
+        await reply(update, texts.SESSION_ENDED)
+        return END
+    card = services(context).card
+    try:
+        new = card.record(person, draft.period, STEPS[step], evidence)
+    except DomainError as exc:
+        if exc.code == "precondition_missing" and exc.detail == "unit_belum_lengkap":
+            await reply(update, texts.handover_blocked(card.handover_blockers(draft.period)))
+            return ITEM
+        await reply(update, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+        return ITEM
+    log.info("provincial card %s: %s by person %s", draft.period, new.status, person.id)
+    if new.status is CardStatus.DISERAHKAN:
+        _set_draft(context, None)
+        svc = services(context)
+        text = texts.period_handed_over(draft.period, person, svc.card.clock(), svc.timezone)
+        await reply(update, text)
+        return END
+    await reply(update, texts.CARD_STEP_DONE[new.status])
+    return await _show_card(update, context, draft)
+
+
+async def ask_espip_evidence(update: Update, context: Context) -> int:
+    await _answer(update)
+    await reply(update, texts.ASK_ESPIP_EVIDENCE, keyboards.markup([[("⏭ Lewati", "kr:s")]]))
+    return ESPIP
+
+
+async def espip_without_evidence(update: Update, context: Context) -> int:
+    await _answer(update)
+    return await _card_step(update, context, "espip", None)
+
+
+async def espip_evidence(update: Update, context: Context) -> int:
+    message = update.effective_message
+    incoming = _incoming(message) if message else None
+    if incoming is None or incoming.telegram_file_id is None:
+        return await ask_espip_evidence(update, context)
+    svc = services(context).submission
+    file_id = incoming.telegram_file_id
+
+    async def fetch() -> bytes:
+        telegram_file = await context.bot.get_file(file_id)
+        return bytes(await telegram_file.download_as_bytearray())
+
+    try:
+        evidence = await svc.receive_file(incoming, fetch)
+    except (FileTooLarge, FileTypeNotAllowed, DownloadFailed):
+        await reply(update, texts.file_type_refused(sorted(svc.policy.allowed_extensions)))
+        return ESPIP
+    return await _card_step(update, context, "espip", evidence)
+
+
+async def kirim_data(update: Update, context: Context) -> int:
+    await _answer(update)
+    return await _card_step(update, context, "kirim", None)
+
+
+async def ask_handover(update: Update, context: Context) -> int:
+    await _answer(update)
+    draft = _draft(context)
+    if draft is None:
+        await reply(update, texts.SESSION_ENDED)
+        return END
+    blockers = services(context).card.handover_blockers(draft.period)
+    if blockers:
+        await reply(update, texts.handover_blocked(blockers))
+        return ITEM
+    keyboard = [[("🏁 Ya, serahkan", "kr:hy"), ("✖️ Batal", "kr:x")]]
+    await reply(update, texts.CONFIRM_HANDOVER, keyboards.markup(keyboard))
+    return HANDOVER
+
+
+async def handover(update: Update, context: Context) -> int:
+    await _answer(update)
+    return await _card_step(update, context, "serah", None)
 
 
 async def choose_item(update: Update, context: Context) -> int:
@@ -353,6 +484,8 @@ async def confirm(update: Update, context: Context) -> int:
     if person is None or draft is None:
         await reply(update, texts.SESSION_ENDED)
         return END
+    if draft.item_code == PROVINCIAL_CARD_ITEM:
+        return await _confirm_card(update, context, person, draft)
     try:
         result = services(context).submission.deliver(
             person, draft.period, draft.item_code, draft.version, draft.files, draft.note
@@ -367,6 +500,19 @@ async def confirm(update: Update, context: Context) -> int:
     )
     await reply(update, texts.receipt(result.item_name, result.state, result.late, result.files))
     return await _show_checklist(update, context, person, draft.period)
+
+
+async def _confirm_card(update: Update, context: Context, person: Person, draft: Draft) -> int:
+    svc = services(context)
+    try:
+        new = svc.card.upload(person, draft.period, draft.version, draft.files)
+    except DomainError as exc:
+        await reply(update, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+        _set_draft(context, None)
+        return END
+    log.info("provincial card %s version %s uploaded by %s", draft.period, new.version, person.id)
+    await reply(update, texts.card_uploaded(new, svc.card.chain))
+    return await _show_card(update, context, draft)
 
 
 async def cancel(update: Update, context: Context) -> int:
@@ -423,6 +569,9 @@ def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHand
             ],
             ITEM: [
                 CallbackQueryHandler(ask_files, pattern=r"^kr:f$"),
+                CallbackQueryHandler(ask_espip_evidence, pattern=r"^kr:e$"),
+                CallbackQueryHandler(kirim_data, pattern=r"^kr:k$"),
+                CallbackQueryHandler(ask_handover, pattern=r"^kr:h$"),
                 CallbackQueryHandler(ask_note, pattern=r"^kr:n$"),
                 CallbackQueryHandler(withdraw, pattern=r"^kr:w:"),
                 CallbackQueryHandler(back, pattern=r"^kr:b$"),
@@ -439,6 +588,11 @@ def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHand
                 MessageHandler(~filters.COMMAND, ask_note),
             ],
             CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^kr:c$")],
+            ESPIP: [
+                MessageHandler(files, espip_evidence),
+                CallbackQueryHandler(espip_without_evidence, pattern=r"^kr:s$"),
+            ],
+            HANDOVER: [CallbackQueryHandler(handover, pattern=r"^kr:hy$")],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
         },
         fallbacks=[

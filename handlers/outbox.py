@@ -7,7 +7,7 @@ import logging
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from chatbot.services.outbox import Outcome, SendResult
-from chatbot.services.ports import QueuedMessage
+from chatbot.services.ports import Attachment, QueuedMessage
 from handlers import keyboards
 from handlers.common import Context, services
 
@@ -17,9 +17,23 @@ log = logging.getLogger(__name__)
 async def drain(context: Context) -> None:
     """JobQueue callback: send what is due."""
 
+    files = services(context).files
+
+    async def send_attachment(chat_id: int, attachment: Attachment) -> None:
+        if attachment.telegram_file_id:
+            try:
+                await context.bot.send_document(chat_id, attachment.telegram_file_id)
+                return
+            except BadRequest as exc:  # an unknown file id: upload our own copy instead
+                log.info("file id refused (%s); uploading %s", exc.message, attachment.sha256)
+        with files.open(attachment.sha256) as handle:
+            await context.bot.send_document(chat_id, handle, filename=attachment.file_name)
+
     async def send(message: QueuedMessage) -> SendResult:
         assert message.chat_id is not None
         try:
+            for attachment in message.attachments:
+                await send_attachment(message.chat_id, attachment)
             await context.bot.send_message(
                 chat_id=message.chat_id,
                 text=message.text,

@@ -22,6 +22,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from chatbot import callbacks, texts
+from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
 from chatbot.domain.workflow import MIN_REASON_LENGTH, ItemStatus
@@ -39,7 +40,7 @@ PENDING = "pengembalian"
 
 @dataclass
 class PendingReturn:
-    state_id: int
+    state_id: int  # 0 for the provincial card
     version: int
     data: str  # the button pressed, to remove it from the notice afterwards
     chat_id: int
@@ -47,6 +48,7 @@ class PendingReturn:
     text: str
     markup: InlineKeyboardMarkup | None
     reason: str = ""
+    period: str = ""  # set for the provincial card
 
 
 async def _refuse(update: Update, exc: DomainError) -> None:
@@ -69,27 +71,17 @@ def _without(markup: InlineKeyboardMarkup | None, data: str) -> InlineKeyboardMa
 
 async def _mark_decided(
     context: Context,
-    chat_id: int,
-    message_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | None,
+    origin: tuple[int, int, str, InlineKeyboardMarkup | None],
     data: str,
     decision: Decision,
 ) -> None:
     svc = services(context)
     state = decision.target.state
     line = texts.decision_line(decision.approve, decision.reviewer.name, decision.at, svc.timezone)
+    markup = origin[3]
     if markup is not None and len(markup.inline_keyboard) > 1:  # a digest: name the item
         line = f"{decision.target.unit.code} {state.item_code} versi {state.version}: {line}"
-    try:
-        await context.bot.edit_message_text(
-            chat_id=chat_id,
-            message_id=message_id,
-            text=f"{text}\n\n{line}",
-            reply_markup=_without(markup, data),
-        )
-    except BadRequest as exc:  # the notice is too old to edit, or was deleted
-        log.info("could not edit review notice %s: %s", message_id, exc.message)
+    await _edit_notice(context, origin, data, line)
 
 
 def _origin(message: Message | None) -> tuple[int, int, str, InlineKeyboardMarkup | None]:
@@ -117,8 +109,87 @@ async def approve(update: Update, context: Context) -> None:
         await _refuse(update, exc)
         return
     log.info("item state %s v%s approved by %s", choice.state_id, choice.version, person.id)
+    await _mark_decided(context, _origin(cast(Message, query.message)), query.data, decision)
+
+
+async def _edit_notice(
+    context: Context,
+    origin: tuple[int, int, str, InlineKeyboardMarkup | None],
+    data: str,
+    line: str,
+) -> None:
+    chat_id, message_id, text, markup = origin
+    try:
+        await context.bot.edit_message_text(
+            chat_id=chat_id,
+            message_id=message_id,
+            text=f"{text}\n\n{line}",
+            reply_markup=_without(markup, data),
+        )
+    except BadRequest as exc:
+        log.info("could not edit notice %s: %s", message_id, exc.message)
+
+
+async def _card_decision(
+    update: Update,
+    context: Context,
+    person: Person,
+    choice: callbacks.CardChoice,
+    reason: str,
+    origin: tuple[int, int, str, InlineKeyboardMarkup | None],
+    data: str,
+) -> None:
+    svc = services(context)
+    try:
+        period = Period.parse(choice.period)
+        _, role = svc.card.decide(person, period, choice.version, choice.approve, reason)
+    except DomainError as exc:
+        await reply(update, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+        return
+    stage = next(s for s in svc.card.chain if role in s.roles)
+    line = texts.card_decided(choice.approve, stage, person.name, svc.card.clock(), svc.timezone)
+    log.info("provincial card %s v%s: %s by %s", period, choice.version, line, person.id)
+    await _edit_notice(context, origin, data, line)
+    if not choice.approve:
+        await reply(update, line)
+
+
+async def approve_card(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    choice = callbacks.parse_card(query.data)
+    person = await _reviewer(update, context)
+    if person is None or choice is None:
+        return
+    origin = _origin(cast(Message, query.message))
+    await _card_decision(update, context, person, choice, "", origin, query.data)
+
+
+async def start_card_return(update: Update, context: Context) -> int:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    choice = callbacks.parse_card(query.data)
+    person = await _reviewer(update, context)
+    if person is None or choice is None:
+        return END
+    svc = services(context)
+    try:
+        view = svc.card.view(Period.parse(choice.period))
+    except DomainError as exc:
+        await reply(update, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+        return END
+    if view.state.version != choice.version:
+        await reply(update, texts.CARD_ERRORS["stale_version"])
+        return END
     chat_id, message_id, text, markup = _origin(cast(Message, query.message))
-    await _mark_decided(context, chat_id, message_id, text, markup, query.data, decision)
+    assert context.user_data is not None
+    context.user_data[PENDING] = PendingReturn(
+        0, choice.version, query.data, chat_id, message_id, text, markup, period=choice.period
+    )
+    await reply(update, texts.ASK_CARD_RETURN_REASON.format(version=choice.version))
+    return REASON
 
 
 async def start_return(update: Update, context: Context) -> int:
@@ -172,12 +243,13 @@ async def receive_reason(update: Update, context: Context) -> int:
         await reply(update, texts.REVIEW_ERRORS["reason_required"])
         return REASON
     pending.reason = reason
-    target = services(context).review.target(person, pending.state_id)
-    await reply(
-        update,
-        texts.confirm_return(target, reason),
-        keyboards.markup([[("↩️ Ya, kembalikan", "rt:y"), ("✖️ Batal", "rt:n")]]),
-    )
+    if pending.period:
+        question = texts.confirm_card_return(pending.version, reason)
+    else:
+        target = services(context).review.target(person, pending.state_id)
+        question = texts.confirm_return(target, reason)
+    keyboard = [[("↩️ Ya, kembalikan", "rt:y"), ("✖️ Batal", "rt:n")]]
+    await reply(update, question, keyboards.markup(keyboard))
     return CONFIRM
 
 
@@ -191,6 +263,11 @@ async def confirm_return(update: Update, context: Context) -> int:
         return END
     assert context.user_data is not None
     context.user_data.pop(PENDING, None)
+    origin = (pending.chat_id, pending.message_id, pending.text, pending.markup)
+    if pending.period:
+        choice = callbacks.CardChoice(False, pending.period, pending.version)
+        await _card_decision(update, context, person, choice, pending.reason, origin, pending.data)
+        return END
     try:
         decision = services(context).review.decide_item(
             person, pending.state_id, pending.version, approve=False, reason=pending.reason
@@ -199,10 +276,7 @@ async def confirm_return(update: Update, context: Context) -> int:
         await _refuse(update, exc)
         return END
     log.info("item state %s v%s returned by %s", pending.state_id, pending.version, person.id)
-    await _mark_decided(
-        context, pending.chat_id, pending.message_id, pending.text, pending.markup,
-        pending.data, decision,
-    )
+    await _mark_decided(context, origin, pending.data, decision)
     tz = services(context).timezone
     await reply(update, texts.decision_line(False, person.name, decision.at, tz))
     return END
@@ -219,12 +293,16 @@ async def cancel_return(update: Update, context: Context) -> int:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(approve, pattern=r"^rv:ok:"))
+    application.add_handler(CallbackQueryHandler(approve_card, pattern=r"^kc:ok:"))
     timeout = cast(Services, application.bot_data["services"]).conversation_timeout.total_seconds()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", r"If 'per_message=False'", PTBUserWarning)
         conversation = ConversationHandler(
             name="kembalikan",
-            entry_points=[CallbackQueryHandler(start_return, pattern=r"^rv:no:")],
+            entry_points=[
+                CallbackQueryHandler(start_return, pattern=r"^rv:no:"),
+                CallbackQueryHandler(start_card_return, pattern=r"^kc:no:"),
+            ],
             states={
                 REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, receive_reason)],
                 CONFIRM: [CallbackQueryHandler(confirm_return, pattern=r"^rt:y$")],

@@ -7,7 +7,9 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from chatbot.services.calendar import CalendarSource
+from chatbot.services.card import CardService
 from chatbot.services.outbox import OutboxService
+from chatbot.services.ports import FileStore
 from chatbot.services.registration import RegistrationService
 from chatbot.services.review import ReviewService
 from chatbot.services.submission import SubmissionService
@@ -19,6 +21,8 @@ class Services:
     outbox: OutboxService
     submission: SubmissionService
     review: ReviewService
+    card: CardService
     calendar: CalendarSource
     timezone: ZoneInfo
+    files: FileStore
     conversation_timeout: timedelta = timedelta(minutes=30)

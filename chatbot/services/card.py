@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from chatbot import texts
@@ -72,6 +73,13 @@ class CardView:
         return [s for s in self.standings if not s.complete]
 
 
+class Applied(NamedTuple):
+    stored: StoredCard
+    state: CardState
+    events: tuple[Event, ...]
+    view: CardView
+
+
 class CardService:
     def __init__(
         self,
@@ -134,7 +142,7 @@ class CardService:
         period: Period,
         action: CardAction,
         expected_version: int | None = None,
-    ) -> tuple[StoredCard, CardState, tuple[Event, ...], CardView]:
+    ) -> Applied:
         info = uow.periods.get(period)
         if info is None:
             raise UnknownPeriod(period.code)
@@ -153,7 +161,7 @@ class CardService:
         uow.items.save_card(stored, transition.state, province.code, ctx.now)
         for event in transition.events:
             uow.audit.append(event)
-        return stored, transition.state, transition.events, view
+        return Applied(stored, transition.state, transition.events, view)
 
     def upload(
         self, person: Person, period: Period, expected_version: int, files: Sequence[EvidenceFile]
@@ -163,7 +171,8 @@ class CardService:
             current = uow.items.get_card(period, province_of(uow.units.all()).code).state
             signed = current.status in (CardStatus.MENUNGGU_TTD, CardStatus.FINAL)
             action: CardAction = UploadSigned() if signed else UploadDraft()
-            stored, new, _, view = self._apply(uow, person, period, action, expected_version)
+            applied = self._apply(uow, person, period, action, expected_version)
+            new = applied.state
             state_id = uow.items.get_card(period, province_of(uow.units.all()).code).id
             assert state_id is not None
             now = self.clock()
@@ -172,7 +181,7 @@ class CardService:
                 announced=True,
             )
             if not signed:
-                self._ask_stage(uow, new, view, files)
+                self._ask_stage(uow, new, applied.view, files)
             uow.commit()
         return new
 
@@ -207,9 +216,8 @@ class CardService:
             current = uow.items.get_card(period, province.code).state
             actor = acting.actor(uow, person, self.today())
             role = self._due_role(current, {*actor.roles, *actor.covering})
-            stored, new, events, view = self._apply(
-                uow, person, period, Decide(version, role, approve, reason)
-            )
+            applied = self._apply(uow, person, period, Decide(version, role, approve, reason))
+            stored, new = applied.stored, applied.state
             now = self.clock()
             satgas = acting.holders(uow, Role.SATGAS_PROV, self.today())
             if not approve:
@@ -232,7 +240,7 @@ class CardService:
                     )
             elif new.stage != stored.state.stage:
                 submission = uow.items.submission(stored.id or 0, version)
-                self._ask_stage(uow, new, view, submission.files if submission else ())
+                self._ask_stage(uow, new, applied.view, submission.files if submission else ())
             uow.commit()
         return new, role
 
@@ -255,12 +263,13 @@ class CardService:
     ) -> CardState:
         """e-SPIP uploaded, "kirim data", or the hand-over (which closes the period)."""
         with self.uow_factory() as uow:
-            _, new, events, view = self._apply(uow, person, period, step)
+            applied = self._apply(uow, person, period, step)
+            new = applied.state
             now = self.clock()
             if evidence is not None:
                 uow.audit.append(
                     Event(
-                        events[0].kind, now, person.id, period.code, subject="bukti",
+                        applied.events[0].kind, now, person.id, period.code, subject="bukti",
                         detail={"berkas": evidence.file_name, "sha256": evidence.sha256},
                     )
                 )

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from chatbot.domain.calendar import Period
 from chatbot.domain.checklist import Catalogue
@@ -252,6 +252,7 @@ class UnitOfWork(Protocol):
 
 class FileStore(Protocol):
     def put_bytes(self, data: bytes) -> StoredContent: ...
+    def open(self, sha256: str) -> BinaryIO: ...
 
 
 class StoredContent(Protocol):

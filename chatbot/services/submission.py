@@ -37,6 +37,7 @@ from chatbot.domain.workflow import (
     apply_item,
 )
 from chatbot.services.ports import (
+    Attachment,
     Clock,
     EvidenceFile,
     FileStore,
@@ -343,6 +344,10 @@ class SubmissionService:
                             ),
                             buttons=(texts.review_buttons(state_id, new.version),),
                             dedupe_key=f"kiriman:{state_id}:{new.version}:{reviewer.id}",
+                            attachments=tuple(
+                                Attachment(f.sha256, f.file_name, f.telegram_file_id)
+                                for f in files
+                            ),
                         ),
                         now,
                     )

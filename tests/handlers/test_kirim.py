@@ -142,7 +142,10 @@ async def test_deliver_a_document_end_to_end(
     assert core.evidence.path(file_row.sha256).read_bytes() == PDF
 
     await outbox.drain(bot.context())
-    [notice] = [c for c in bot.take() if c.chat_id == SATGAS.id]
+    to_satgas = [c for c in bot.take() if c.chat_id == SATGAS.id]
+    assert [c.method for c in to_satgas] == ["sendDocument", "sendMessage"]  # the file first
+    assert to_satgas[0].params["document"] == file_row.telegram_file_id
+    notice = to_satgas[1]
     assert notice.text.startswith("Kiriman baru untuk diperiksa\nUnit: KPU Kabupaten Kerinci")
     assert "Butir: KEU-01 Laporan realisasi anggaran (LRA)\nVersi: 1" in notice.text
     assert notice.buttons == [
@@ -186,7 +189,7 @@ async def test_no_activity_with_a_note(
     row = states(core)[("KUL", "HBH-03")]
     assert (row.status, row.delivery) == ("dikirim", "nihil")
     await outbox.drain(bot.context())
-    [notice] = [c for c in bot.take() if c.chat_id == SATGAS.id]
+    [notice] = [c for c in bot.take() if c.chat_id == SATGAS.id and c.method == "sendMessage"]
     assert "Tidak ada kegiatan. Keterangan: Tidak ada kegiatan hibah pada bulan ini" in notice.text
 
 
@@ -389,7 +392,7 @@ async def test_late_delivery_is_accepted_and_marked(
     assert "dicatat sebagai terlambat" in receipt
     assert submissions(core)[0].late
     await outbox.drain(bot.context())
-    [notice] = [c for c in bot.take() if c.chat_id == SATGAS.id]
+    [notice] = [c for c in bot.take() if c.chat_id == SATGAS.id and c.method == "sendMessage"]
     assert notice.text.startswith("Kiriman baru untuk diperiksa (terlambat)")
 
 
@@ -425,7 +428,7 @@ async def test_digest_mode_tells_the_satgas_once_about_many_deliveries(
         assert core.services.submission.announce_digest() == 3
         assert core.services.submission.announce_digest() == 0
         await outbox.drain(bot.context())
-        [digest] = [c for c in bot.take() if c.chat_id == SATGAS.id]
+        [digest] = [c for c in bot.take() if c.chat_id == SATGAS.id and c.method == "sendMessage"]
     assert digest.text.startswith("Kiriman baru untuk diperiksa: 3 butir")
     assert "KPU Kabupaten Kerinci: KEU-02 Verifikasi pertanggungjawaban keuangan (SPJ) versi 1" in (
         digest.text

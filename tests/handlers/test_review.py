@@ -22,7 +22,7 @@ WHEN = "2 November 2026 pukul 08.00 WIB"
 
 async def notice_for_satgas(bot: TelegramHarness) -> Call:
     await outbox.drain(bot.context())
-    [notice] = [c for c in bot.take() if c.chat_id == SATGAS.id]
+    [notice] = [c for c in bot.take() if c.chat_id == SATGAS.id and c.method == "sendMessage"]
     return notice
 
 
