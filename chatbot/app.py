@@ -21,6 +21,8 @@ from chatbot.domain.units import load_org
 from chatbot.services.bundle import Services
 from chatbot.services.calendar import CalendarSource
 from chatbot.services.card import CardService
+from chatbot.services.delegation import DelegationService
+from chatbot.services.history import HistoryService
 from chatbot.services.outbox import OutboxService
 from chatbot.services.ports import Clock
 from chatbot.services.registration import RegistrationService
@@ -87,6 +89,8 @@ def build_core(
         ),
         review=ReviewService(uow_factory, clock, settings.timezone),
         card=CardService(uow_factory, clock, settings.chain(), settings.timezone),
+        history=HistoryService(uow_factory, settings.timezone),
+        delegation=DelegationService(uow_factory, clock),
         calendar=calendar,
         timezone=settings.timezone,
         files=evidence,

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from chatbot import texts
@@ -24,6 +25,7 @@ CLI_ERRORS: dict[str, str] = {
     "unknown_role": "peran tidak dikenal: {detail}; pilihan: " + ", ".join(r.value for r in Role),
     "role_not_for_unit": "peran tidak sesuai dengan jenis unit: {detail}",
     "invalid_data": "data tidak valid: {detail}",
+    "invalid_delegation": "penunjukan wakil tidak valid: {detail}",
 }
 
 
@@ -48,6 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     period_open = period_sub.add_parser("open", help="membuka periode dan mengirim pemberitahuan")
     period_open.add_argument("period", help="bulan yang dilaporkan, TTTT-BB (mis. 2026-10)")
     period_sub.add_parser("list", help="daftar periode yang terbuka")
+    delegate = sub.add_parser("delegate", help="menunjuk wakil untuk suatu peran (cuti)")
+    delegate.add_argument("--to", type=int, required=True, help="ID pengguna wakil")
+    delegate.add_argument("--role", required=True, help="peran yang diwakilkan")
+    delegate.add_argument("--for", dest="covered", type=int, required=True,
+                          help="ID pengguna yang diwakili")
+    delegate.add_argument("--from", dest="start", type=date.fromisoformat, required=True,
+                          help="tanggal mulai TTTT-BB-HH")
+    delegate.add_argument("--until", dest="end", type=date.fromisoformat, required=True,
+                          help="tanggal selesai TTTT-BB-HH")
+    audit = sub.add_parser("audit", help="riwayat (log audit) satu periode")
+    audit.add_argument("--period", required=True, help="TTTT-BB")
     sub.add_parser("users", help="daftar pengguna")
     sub.add_parser("units", help="daftar unit")
     run_p = sub.add_parser("run", help="menjalankan bot (polling, atau webhook)")
@@ -133,6 +146,13 @@ def _period(core: Core, args: argparse.Namespace) -> None:
         print(texts.period_already_open(period))
 
 
+def _audit(core: Core, args: argparse.Namespace) -> None:
+    _require_schema(core)
+    period = Period.parse(args.period)
+    for line in core.services.history.lines(period):
+        print(line)
+
+
 def _users(core: Core) -> None:
     _require_schema(core)
     people = core.services.registration.people()
@@ -168,6 +188,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             _invite(core, args)
         elif args.command == "period":
             _period(core, args)
+        elif args.command == "delegate":
+            _require_schema(core)
+            done = core.services.delegation.delegate(
+                args.role, args.covered, args.to, args.start, args.end
+            )
+            print(texts.delegation_done(done))
+        elif args.command == "audit":
+            _audit(core, args)
         elif args.command == "users":
             _users(core)
         elif args.command == "units":

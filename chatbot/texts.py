@@ -32,6 +32,7 @@ from chatbot.services.ports import Button, EvidenceFile, PendingAnnouncement, Su
 
 if TYPE_CHECKING:
     from chatbot.services.card import CardView, UnitStanding
+    from chatbot.services.delegation import Delegated
     from chatbot.services.review import Decision, ReviewTarget
 
 ROLE_LABEL: dict[Role, str] = {
@@ -100,6 +101,12 @@ COMMANDS: tuple[Command, ...] = (
         "membuat kode undangan sekali pakai untuk unit dan peran tertentu "
         "(contoh: /undang 1501 satgas_kabkota Nama Lengkap).",
         Permission.INVITE,
+    ),
+    Command(
+        "wakil",
+        "🧑‍🤝‍🧑 Wakil",
+        "menunjuk wakil yang bertindak untuk suatu peran selama cuti atau berhalangan.",
+        Permission.DELEGATE,
     ),
     Command(
         "periode",
@@ -808,3 +815,39 @@ ASK_CARD_RETURN_REASON = (
 
 def confirm_card_return(version: int, reason: str) -> str:
     return f"Kembalikan kartu kendali provinsi (versi {version}) dengan alasan:\n{reason}"
+
+
+# ------------------------------------------------------------------ delegation
+
+
+def delegation_notice(d: Delegated) -> str:
+    return (
+        f"Yth. Bapak/Ibu {d.delegate.name}, Anda ditunjuk mewakili {d.covered.name} sebagai "
+        f"{ROLE_LABEL[d.role]} dari {tanggal(d.start)} sampai {tanggal(d.end)}. Setiap "
+        "keputusan Anda dicatat atas nama yang diwakili."
+    )
+
+
+def delegation_done(d: Delegated) -> str:
+    return (
+        f"Tercatat: {d.delegate.name} mewakili {d.covered.name} sebagai {ROLE_LABEL[d.role]} "
+        f"dari {tanggal(d.start)} sampai {tanggal(d.end)}."
+    )
+
+
+def delegation_usage(people: Sequence[Person]) -> str:
+    lines = [
+        "Untuk menunjuk wakil (cuti/berhalangan), ketik:",
+        "/wakil ID_WAKIL PERAN ID_YANG_DIWAKILI TGL_MULAI TGL_SELESAI",
+        "contoh: /wakil 7 kabag_hsdm 5 2026-11-10 2026-11-14",
+        "",
+        "Daftar pengguna (ID, unit, peran, nama):",
+    ]
+    lines += [
+        f"  {p.id}  {p.unit.code}  {','.join(sorted(r.value for r in p.roles))}  {p.name}"
+        for p in people
+    ]
+    return "\n".join(lines)
+
+
+DELEGATION_ERROR = "Mohon maaf, penunjukan wakil tidak dapat dicatat: {detail}."

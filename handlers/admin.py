@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -93,6 +95,35 @@ async def _create(
     )
 
 
+async def wakil(update: Update, context: Context) -> None:
+    """/wakil ID_WAKIL PERAN ID_YANG_DIWAKILI TGL_MULAI TGL_SELESAI"""
+    person = await current_person(update, context)
+    if person is None:
+        return
+    if not person.may(Permission.DELEGATE):
+        await reply(update, texts.NOT_ALLOWED)
+        return
+    svc = services(context)
+    args = list(context.args or [])
+    if len(args) != 5:
+        await reply(update, texts.delegation_usage(svc.registration.people()))
+        return
+    try:
+        delegate_id, covered_id = int(args[0]), int(args[2])
+        start, end = date.fromisoformat(args[3]), date.fromisoformat(args[4])
+    except ValueError:
+        await reply(update, texts.delegation_usage(svc.registration.people()))
+        return
+    try:
+        done = svc.delegation.delegate(args[1], covered_id, delegate_id, start, end, by=person)
+    except DomainError as exc:
+        detail = exc.detail if exc.code == "invalid_delegation" else exc.code
+        await reply(update, texts.DELEGATION_ERROR.format(detail=detail))
+        return
+    await reply(update, texts.delegation_done(done))
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("wakil", wakil))
     application.add_handler(CommandHandler("undang", undang))
     application.add_handler(CallbackQueryHandler(invite_button, pattern=r"^ud:"))

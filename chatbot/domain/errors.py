@@ -112,3 +112,9 @@ class NotOwed(DomainError):
     """The item is not on the unit's checklist."""
 
     code = "not_owed"
+
+
+class InvalidDelegation(DomainError):
+    """Leave cover that cannot be: unknown people, a role the covered person lacks, bad dates."""
+
+    code = "invalid_delegation"

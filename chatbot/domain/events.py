@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     KARTU_ESPIP_DIUNGGAH = "kartu_espip_diunggah"
     KARTU_DATA_DIKIRIM = "kartu_data_dikirim"
     PERIODE_DISERAHKAN = "periode_diserahkan"
+    DELEGASI_DIBUAT = "delegasi_dibuat"
 
 
 @dataclass(frozen=True, slots=True)

@@ -228,6 +228,7 @@ def apply_item(state: ItemState, action: ItemAction, ctx: Context) -> Transition
             raise InvalidTransition(state.status.value)
         new = replace(state, status=ItemStatus.KOSONG, delivery=None)
         return Transition(new, (_item_event(new, EventKind.ITEM_DITARIK, ctx),))
+    behalf = _behalf(ctx, Permission.REVIEW_ITEMS)
     if isinstance(action, Approve):
         _check_decision(state, action.version, ctx)
         final = (
@@ -236,13 +237,20 @@ def apply_item(state: ItemState, action: ItemAction, ctx: Context) -> Transition
             else ItemStatus.DISETUJUI
         )
         new = replace(state, status=final)
-        return Transition(new, (_item_event(new, EventKind.ITEM_DISETUJUI, ctx),))
+        return Transition(new, (_item_event(new, EventKind.ITEM_DISETUJUI, ctx, **behalf),))
     reason = _reason(action.reason)
     _check_decision(state, action.version, ctx)
     new = replace(state, status=ItemStatus.DIKEMBALIKAN, reason=reason)
     return Transition(
-        new, (_item_event(new, EventKind.ITEM_DIKEMBALIKAN, ctx, alasan=reason),)
+        new, (_item_event(new, EventKind.ITEM_DIKEMBALIKAN, ctx, alasan=reason, **behalf),)
     )
+
+
+def _behalf(ctx: Context, permission: Permission) -> dict[str, str]:
+    """``atas_nama`` for the audit log when the actor uses a role they cover for someone."""
+    role = ctx.actor.role_for(permission)
+    covered = ctx.actor.on_behalf_of(role) if role is not None else None
+    return {"atas_nama": str(covered)} if covered is not None else {}
 
 
 # ---------------------------------------------------------------- the provincial card chain

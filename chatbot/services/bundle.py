@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from chatbot.services.calendar import CalendarSource
 from chatbot.services.card import CardService
+from chatbot.services.delegation import DelegationService
+from chatbot.services.history import HistoryService
 from chatbot.services.outbox import OutboxService
 from chatbot.services.ports import FileStore
 from chatbot.services.registration import RegistrationService
@@ -22,6 +24,8 @@ class Services:
     submission: SubmissionService
     review: ReviewService
     card: CardService
+    history: HistoryService
+    delegation: DelegationService
     calendar: CalendarSource
     timezone: ZoneInfo
     files: FileStore

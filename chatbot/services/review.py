@@ -20,6 +20,7 @@ from chatbot.domain.workflow import (
     Return,
     apply_item,
 )
+from chatbot.services import acting
 from chatbot.services.ports import Clock, OutgoingMessage, Submission, UnitOfWork, UnitOfWorkFactory
 
 
@@ -68,9 +69,10 @@ class ReviewService:
         return ReviewTarget(stored.id, state, unit, name, submission)
 
     def target(self, person: Person, state_id: int) -> ReviewTarget:
-        if not person.may(Permission.REVIEW_ITEMS):
-            raise NotYourRole(Permission.REVIEW_ITEMS.value)
         with self.uow_factory() as uow:
+            today = self.clock().astimezone(self.timezone).date()
+            if not acting.actor(uow, person, today).may(Permission.REVIEW_ITEMS):
+                raise NotYourRole(Permission.REVIEW_ITEMS.value)
             return self._target(uow, state_id)
 
     def decide_item(
@@ -90,7 +92,11 @@ class ReviewService:
             transition = apply_item(
                 stored.state,
                 action,
-                Context(actor=person.actor(), now=now, period_closed=period.closed),
+                Context(
+                    actor=acting.actor(uow, person, now.astimezone(self.timezone).date()),
+                    now=now,
+                    period_closed=period.closed,
+                ),
             )
             uow.items.save(stored, transition.state, now)
             for event in transition.events:

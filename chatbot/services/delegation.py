@@ -1,0 +1,72 @@
+"""Leave cover: an admin lets one person act in another's role for a date range."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from chatbot import texts
+from chatbot.domain.errors import InvalidDelegation, NotYourRole
+from chatbot.domain.events import Event, EventKind
+from chatbot.domain.people import Person
+from chatbot.domain.roles import Permission, Role
+from chatbot.services.ports import Clock, OutgoingMessage, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class Delegated:
+    role: Role
+    covered: Person
+    delegate: Person
+    start: date
+    end: date
+
+
+class DelegationService:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+
+    def delegate(
+        self,
+        role_text: str,
+        covered_id: int,
+        delegate_id: int,
+        start: date,
+        end: date,
+        by: Person | None = None,
+    ) -> Delegated:
+        """``by`` is the admin in the chat; None for the command line."""
+        if by is not None and not by.may(Permission.DELEGATE):
+            raise NotYourRole(Permission.DELEGATE.value)
+        role = Role.parse(role_text)
+        if end < start:
+            raise InvalidDelegation("tanggal selesai sebelum tanggal mulai")
+        now = self.clock()
+        with self.uow_factory() as uow:
+            covered = uow.people.get(covered_id)
+            delegate = uow.people.get(delegate_id)
+            if covered is None or delegate is None:
+                raise InvalidDelegation("pengguna tidak dikenal")
+            if role not in covered.roles:
+                raise InvalidDelegation(f"{covered.name} tidak memegang peran {role.value}")
+            if covered.id == delegate.id:
+                raise InvalidDelegation("seseorang tidak dapat mewakili dirinya sendiri")
+            by_id = by.id if by else None
+            uow.delegations.add(role, covered.id, delegate.id, start, end, by_id, now)
+            uow.audit.append(
+                Event(
+                    EventKind.DELEGASI_DIBUAT, now, by.id if by else None,
+                    subject=f"peran:{role.value}",
+                    detail={
+                        "wakil": str(delegate.id), "atas_nama": str(covered.id),
+                        "mulai": start.isoformat(), "selesai": end.isoformat(),
+                    },
+                )
+            )
+            result = Delegated(role, covered, delegate, start, end)
+            uow.outbox.put(
+                OutgoingMessage(delegate.id, texts.delegation_notice(result)), now
+            )
+            uow.commit()
+        return result
