@@ -80,7 +80,7 @@ class Command:
     name: str
     button: str
     help: str
-    permission: Permission | None = None  # None: everyone who has joined
+    permission: Permission | tuple[Permission, ...] | None = None  # None: everyone who joined
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -92,6 +92,12 @@ COMMANDS: tuple[Command, ...] = (
         Permission.SUBMIT_EVIDENCE,
     ),
     Command("batal", "✖️ Batal", "membatalkan langkah yang sedang berjalan."),
+    Command(
+        "antrian",
+        "📥 Antrian",
+        "menampilkan kiriman dan kartu kendali yang menunggu tindakan Anda.",
+        (Permission.REVIEW_ITEMS, Permission.PARAF, Permission.SIGN),
+    ),
     Command(
         "bantuan", "❓ Bantuan", "menampilkan penjelasan setiap perintah yang dapat Anda gunakan."
     ),
@@ -118,7 +124,14 @@ COMMANDS: tuple[Command, ...] = (
 
 
 def commands_for(person: Person) -> list[Command]:
-    return [c for c in COMMANDS if c.permission is None or person.may(c.permission)]
+    def allowed(command: Command) -> bool:
+        needed = command.permission
+        if needed is None:
+            return True
+        options = needed if isinstance(needed, tuple) else (needed,)
+        return any(person.may(p) for p in options)
+
+    return [c for c in COMMANDS if allowed(c)]
 
 
 def greeting(person: Person) -> str:
@@ -851,3 +864,63 @@ def delegation_usage(people: Sequence[Person]) -> str:
 
 
 DELEGATION_ERROR = "Mohon maaf, penunjukan wakil tidak dapat dicatat: {detail}."
+
+
+# ------------------------------------------------------------------ /antrian
+
+QUEUE_EMPTY = "Tidak ada yang sedang menunggu tindakan Anda."
+
+
+def queue_unit(unit: Unit, targets: Sequence[ReviewTarget], tz: ZoneInfo) -> str:
+    lines = [f"Menunggu pemeriksaan — {unit.name} ({len(targets)} butir, terlama di atas):"]
+    for t in targets:
+        sub = t.submission
+        when = f", {waktu(sub.submitted_at, tz)}" if sub else ""
+        late = " (terlambat)" if sub and sub.late else ""
+        what = (
+            f"{len(sub.files)} berkas" if sub and sub.files
+            else f"tidak ada kegiatan: {sub.note}" if sub else ""
+        )
+        lines.append(
+            f"  • {t.state.item_code} {t.item_name}, versi {t.state.version}{when}{late}; {what}"
+        )
+    return "\n".join(lines)
+
+
+def queue_buttons(unit: Unit, targets: Sequence[ReviewTarget]) -> list[list[Button]]:
+    rows: list[list[Button]] = [
+        [
+            (f"✅ {t.state.item_code}", callbacks.review(True, t.state_id, t.state.version)),
+            (f"↩️ {t.state.item_code}", callbacks.review(False, t.state_id, t.state.version)),
+        ]
+        for t in targets
+    ]
+    if len(targets) > 1:
+        rows.append([(f"✅ Setujui semua ({len(targets)})", f"aq:all:{unit.code}")])
+    return rows
+
+
+def confirm_approve_all(unit: Unit, targets: Sequence[ReviewTarget]) -> str:
+    lines = [f"Setujui semua {len(targets)} butir {unit.name} berikut?"]
+    lines += [f"  • {t.state.item_code} {t.item_name} versi {t.state.version}" for t in targets]
+    return "\n".join(lines)
+
+
+def approved_all(count: int, skipped: Sequence[ReviewTarget]) -> str:
+    text = f"{count} butir telah disetujui."
+    if skipped:
+        text += " Dilewati karena sudah berubah: " + ", ".join(
+            t.state.item_code for t in skipped
+        ) + "."
+    return text
+
+
+def queue_card(state: CardState, stage: Stage) -> str:
+    verb = "paraf" if stage.kind is StageKind.PARAF else "tanda tangan"
+    return (
+        f"Kartu kendali provinsi bulan {bulan(state.period)} (versi {state.version}) menunggu "
+        f"{verb} Anda."
+    )
+
+
+APPROVE_ALL_CANCELLED = "Dibatalkan; tidak ada yang disetujui."

@@ -67,6 +67,8 @@ async def menu_button(update: Update, context: Context) -> None:
         await admin.show_unit_picker(update, context, person)
     elif choice == "periode":
         await periode.overview(update, context)
+    elif choice == "wakil":
+        await admin.wakil(update, context)
     else:
         await reply(update, texts.menu(person), keyboards.menu(person))
 

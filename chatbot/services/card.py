@@ -287,6 +287,22 @@ class CardService:
             uow.commit()
         return new
 
+    def waiting_for(self, person: Person) -> list[tuple[CardState, Stage]]:
+        """Provincial cards (of open periods) waiting for this person's paraf or signature."""
+        result = []
+        with self.uow_factory() as uow:
+            actor = acting.actor(uow, person, self.today())
+            roles = {*actor.roles, *actor.covering}
+            province = province_of(uow.units.all())
+            for info in uow.periods.open_periods():
+                state = uow.items.get_card(info.period, province.code).state
+                if state.status is not CardStatus.PROSES:
+                    continue
+                stage = self.chain[state.stage]
+                if any(r in roles and r not in state.approvals for r in stage.roles):
+                    result.append((state, stage))
+        return result
+
     def handover_blockers(self, period: Period) -> list[UnitStanding]:
         return self.view(period).short
 

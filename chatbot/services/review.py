@@ -8,7 +8,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from chatbot import texts
-from chatbot.domain.errors import DomainError, NotYourRole, UnknownPeriod
+from chatbot.domain.errors import (
+    AlreadyDecided,
+    ConcurrentChange,
+    DomainError,
+    InvalidTransition,
+    NotYourRole,
+    StaleVersion,
+    UnknownPeriod,
+)
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
 from chatbot.domain.units import Unit
@@ -117,3 +125,30 @@ class ReviewService:
                 )
             uow.commit()
         return decision
+
+    def queue(self, person: Person) -> list[tuple[Unit, list[ReviewTarget]]]:
+        """Deliveries waiting for a decision, grouped by unit, oldest first."""
+        with self.uow_factory() as uow:
+            today = self.clock().astimezone(self.timezone).date()
+            if not acting.actor(uow, person, today).may(Permission.REVIEW_ITEMS):
+                return []
+            open_periods = {p.period for p in uow.periods.open_periods()}
+            groups: dict[str, list[ReviewTarget]] = {}
+            for state_id, state in uow.items.pending_review():
+                if state.period in open_periods:
+                    groups.setdefault(state.unit_code, []).append(self._target(uow, state_id))
+            units = {u.code: u for u in uow.units.all()}
+        return [(units[code], targets) for code, targets in groups.items() if code in units]
+
+    def approve_all(
+        self, person: Person, pairs: list[tuple[int, int]]
+    ) -> tuple[list[Decision], list[ReviewTarget]]:
+        """Approve the listed (state id, version) pairs; those changed meanwhile are skipped."""
+        done: list[Decision] = []
+        skipped: list[ReviewTarget] = []
+        for state_id, version in pairs:
+            try:
+                done.append(self.decide_item(person, state_id, version, approve=True))
+            except (AlreadyDecided, StaleVersion, InvalidTransition, ConcurrentChange):
+                skipped.append(self.target(person, state_id))
+        return done, skipped

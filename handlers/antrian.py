@@ -1,0 +1,94 @@
+"""/antrian: what waits for me, oldest first, each with its buttons; "Setujui semua" per unit
+with one confirmation."""
+
+from __future__ import annotations
+
+import logging
+from typing import cast
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from chatbot import texts
+from handlers import keyboards
+from handlers.common import Context, current_person, reply, services
+
+log = logging.getLogger(__name__)
+APPROVE_ALL = "setujui_semua"
+
+
+async def antrian(update: Update, context: Context) -> None:
+    if update.callback_query:
+        await update.callback_query.answer()
+    person = await current_person(update, context)
+    if person is None:
+        return
+    svc = services(context)
+    shown = 0
+    for unit, targets in svc.review.queue(person):
+        await reply(
+            update,
+            texts.queue_unit(unit, targets, svc.timezone),
+            keyboards.markup(texts.queue_buttons(unit, targets)),
+        )
+        shown += 1
+    for state, stage in svc.card.waiting_for(person):
+        buttons = keyboards.markup([texts.card_buttons(state, stage)])
+        await reply(update, texts.queue_card(state, stage), buttons)
+        shown += 1
+    if not shown:
+        await reply(update, texts.QUEUE_EMPTY)
+
+
+async def approve_all(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    person = await current_person(update, context)
+    if person is None:
+        return
+    unit_code = query.data.removeprefix("aq:all:")
+    svc = services(context)
+    queue = {u.code: (u, t) for u, t in svc.review.queue(person)}
+    if unit_code not in queue:
+        await reply(update, texts.QUEUE_EMPTY)
+        return
+    unit, targets = queue[unit_code]
+    assert context.user_data is not None
+    context.user_data[APPROVE_ALL] = (unit_code, [(t.state_id, t.state.version) for t in targets])
+    keyboard = [[("✅ Ya, setujui semua", "aq:yes"), ("✖️ Batal", "aq:no")]]
+    await reply(update, texts.confirm_approve_all(unit, targets), keyboards.markup(keyboard))
+
+
+async def approve_all_confirmed(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    person = await current_person(update, context)
+    if person is None or context.user_data is None:
+        return
+    pending = cast(
+        tuple[str, list[tuple[int, int]]] | None, context.user_data.pop(APPROVE_ALL, None)
+    )
+    if pending is None:
+        await reply(update, texts.SESSION_ENDED)
+        return
+    done, skipped = services(context).review.approve_all(person, pending[1])
+    log.info("person %s approved %s items of %s at once", person.id, len(done), pending[0])
+    await reply(update, texts.approved_all(len(done), skipped))
+
+
+async def approve_all_cancelled(update: Update, context: Context) -> None:
+    if update.callback_query:
+        await update.callback_query.answer()
+    if context.user_data is not None:
+        context.user_data.pop(APPROVE_ALL, None)
+    await reply(update, texts.APPROVE_ALL_CANCELLED)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("antrian", antrian))
+    application.add_handler(CallbackQueryHandler(antrian, pattern=r"^mn:antrian$"))
+    application.add_handler(CallbackQueryHandler(approve_all, pattern=r"^aq:all:"))
+    application.add_handler(CallbackQueryHandler(approve_all_confirmed, pattern=r"^aq:yes$"))
+    application.add_handler(CallbackQueryHandler(approve_all_cancelled, pattern=r"^aq:no$"))
