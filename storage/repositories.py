@@ -538,12 +538,16 @@ class SqlItems:
 
     def by_id(self, state_id: int) -> StoredItem | None:
         row = self.session.get(ItemStateRow, state_id)
-        return StoredItem(row.id, row.rev, _item_state(row)) if row else None
+        if row is None or row.item_code == PROVINCIAL_CARD_ITEM:  # cards have their own path
+            return None
+        return StoredItem(row.id, row.rev, _item_state(row))
 
     def for_unit(self, period: Period, unit_code: str) -> dict[str, ItemState]:
         rows = self.session.exec(
             select(ItemStateRow).where(
-                ItemStateRow.period == period.code, ItemStateRow.unit_code == unit_code
+                ItemStateRow.period == period.code,
+                ItemStateRow.unit_code == unit_code,
+                col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
             )
         )
         return {r.item_code: _item_state(r) for r in rows}

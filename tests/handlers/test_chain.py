@@ -1,0 +1,361 @@
+"""The whole month through the chat, from the first delivery to the hand-over, with a return
+at every stage and resubmissions, checking what each person receives. A small province (two
+regencies, one department) and a two-item checklist keep it readable."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from chatbot import texts
+from chatbot.app import Core, build_core, prepare_database
+from chatbot.config import Settings
+from chatbot.domain.calendar import Period
+from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, UNIT_CARD_ITEM, CardStatus
+from handlers import outbox
+from tests.conftest import Clock
+from tests.handlers.conftest import join
+from tests.support.telegram import Call, TelegramHarness, User
+
+P = Period(2026, 10)
+ORG = """
+[[unit]]
+code = "15"
+name = "KPU Provinsi Jambi"
+kind = "provinsi"
+[[unit]]
+code = "1501"
+name = "KPU Kabupaten Kerinci"
+kind = "kabkota"
+[[unit]]
+code = "1502"
+name = "KPU Kabupaten Merangin"
+kind = "kabkota"
+[[unit]]
+code = "KUL"
+name = "Bagian Keuangan, Umum dan Logistik"
+kind = "bagian"
+"""
+CHECKLIST = """
+[[card_type]]
+code = "KEU"
+name = "Keuangan Negara dan Hibah"
+[[card_type.item]]
+code = "KEU-01"
+name = "Laporan realisasi anggaran (LRA)"
+owed_by = ["kabkota", "KUL"]
+[[card_type]]
+code = "RPL"
+name = "Rapat Pleno"
+[[card_type.item]]
+code = "RPL-01"
+name = "Notulen rapat pleno"
+owed_by = ["kabkota", "provinsi"]
+"""
+SATGAS = User(31, "Sari", "Satgas")
+HUKUM = User(71, "Hana", "Hukum")
+HSDM = User(72, "Hadi", "HSDM")
+SEKRETARIS = User(73, "Sekar", "Sekretaris")
+DIVISI = User(74, "Dodi", "Divisi")
+KETUA = User(75, "Kurnia", "Ketua")
+KERINCI = User(41, "Budi", "Kerinci")
+MERANGIN = User(43, "Mira", "Merangin")
+KUL = User(51, "Dewi", "KUL")
+OUTSIDER = User(99, "Orang", "Luar")
+
+
+@pytest.fixture
+def small_core(tmp_path: Path, engine: Engine, clock: Clock) -> Core:
+    org, checklist = tmp_path / "org.toml", tmp_path / "checklist.toml"
+    org.write_text(ORG, encoding="utf-8")
+    checklist.write_text(CHECKLIST, encoding="utf-8")
+    settings = Settings(
+        telegram_bot_token="123456789:AAEtestTokenForTheSpipBotxxxxxxxxxx",
+        spip_data_dir=tmp_path / "data",
+        spip_org_file=org,
+        spip_checklist_file=checklist,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    core = build_core(settings, clock=clock, engine=engine)
+    prepare_database(core)
+    for user, unit, role in [
+        (SATGAS, "15", "satgas_prov"),
+        (HUKUM, "15", "subbag_hukum"),
+        (HSDM, "15", "kabag_hsdm"),
+        (SEKRETARIS, "15", "sekretaris"),
+        (DIVISI, "15", "divisi_hukum"),
+        (KETUA, "15", "ketua"),
+        (KERINCI, "1501", "satgas_kabkota"),
+        (MERANGIN, "1502", "satgas_kabkota"),
+        (KUL, "KUL", "bagian"),
+    ]:
+        join(core, user, unit, role)
+    return core
+
+
+@pytest.fixture
+async def bot(small_core: Core) -> AsyncIterator[TelegramHarness]:
+    async with TelegramHarness(small_core) as harness:
+        yield harness
+
+
+class Month:
+    """Plays people; ``inbox`` collects what the outbox delivered to each person."""
+
+    def __init__(self, bot: TelegramHarness) -> None:
+        self.bot = bot
+
+    async def inbox(self) -> dict[int, list[Call]]:
+        await outbox.drain(self.bot.context())
+        received: dict[int, list[Call]] = {}
+        for call in self.bot.take():
+            if call.method in ("sendMessage", "sendDocument"):
+                received.setdefault(int(call.chat_id or 0), []).append(call)
+        return received
+
+    async def deliver(self, user: User, item: str, name: str) -> list[Call]:
+        await self.bot.send(user, "/kirim")
+        await self.bot.press(user, f"kr:i:{item}")
+        await self.bot.press(user, "kr:f")
+        await self.bot.send_document(user, name, b"%PDF-1.4 " + name.encode() * 50)
+        await self.bot.press(user, "kr:d")
+        return await self.bot.press(user, "kr:c")
+
+    async def approve(self, notice: Call) -> list[Call]:
+        return await self.bot.press(SATGAS, notice.buttons[0][1], on=notice)
+
+    async def give_back(self, user: User, notice: Call, reason: str) -> list[Call]:
+        await self.bot.press(user, notice.buttons[1][1], on=notice)
+        [confirm] = await self.bot.send(user, reason)
+        return await self.bot.press(user, "rt:y", on=confirm)
+
+
+def texts_of(calls: list[Call]) -> list[str]:
+    return [c.text for c in calls if c.method == "sendMessage"]
+
+
+def notice_in(calls: list[Call]) -> Call:
+    [notice] = [c for c in calls if c.method == "sendMessage" and c.buttons]
+    return notice
+
+
+async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
+    m = Month(bot)
+    svc = small_core.services
+    assert svc.submission.open_period(P).kickoffs == 4  # satgas (RPL-01), 2 regencies, KUL
+    inbox = await m.inbox()
+    assert set(inbox) == {SATGAS.id, KERINCI.id, MERANGIN.id, KUL.id}
+
+    # --- step 2: deliveries and checks, with a return and a resubmission
+    for user, unit_items in [
+        (KERINCI, ["KEU-01", "RPL-01"]),
+        (MERANGIN, ["KEU-01", "RPL-01"]),
+        (KUL, ["KEU-01"]),
+        (SATGAS, ["RPL-01"]),
+    ]:
+        for item in unit_items:
+            await m.deliver(user, item, f"{user.first_name}-{item}.pdf")
+    inbox = await m.inbox()
+    notices = [c for c in inbox[SATGAS.id] if c.method == "sendMessage"]
+    assert len(notices) == 6 and [c.method for c in inbox[SATGAS.id]].count("sendDocument") == 6
+    first = notices[0]
+    assert "KPU Kabupaten Kerinci" in first.text and "KEU-01" in first.text
+    await m.give_back(SATGAS, first, "Tanda tangan bendahara belum ada")
+    for notice in notices[1:]:
+        await m.approve(notice)
+    inbox = await m.inbox()
+    [returned] = texts_of(inbox[KERINCI.id])[:1]
+    assert "dikembalikan oleh Sari Satgas" in returned and "bendahara belum ada" in returned
+    assert len(texts_of(inbox[KERINCI.id])) == 2  # the return, and RPL-01 approved
+    assert len(texts_of(inbox[MERANGIN.id])) == 2 and len(texts_of(inbox[KUL.id])) == 1
+    await m.deliver(KERINCI, "KEU-01", "Kerinci-KEU-01-perbaikan.pdf")
+    inbox = await m.inbox()
+    resubmitted = notice_in(inbox[SATGAS.id])
+    assert "Versi: 2" in resubmitted.text
+    assert texts_of(await bot.press(SATGAS, first.buttons[0][1], on=first)) == [
+        texts.REVIEW_ERRORS["stale_version"]
+    ]
+    await m.approve(resubmitted)
+
+    # --- step 7-8: regency signed cards, one returned once
+    await m.inbox()
+    await m.deliver(KERINCI, UNIT_CARD_ITEM, "kartu-kerinci.pdf")
+    await m.deliver(MERANGIN, UNIT_CARD_ITEM, "kartu-merangin.pdf")
+    inbox = await m.inbox()
+    kerinci_card, merangin_card = [c for c in inbox[SATGAS.id] if c.buttons]
+    assert "Kartu kendali bertanda tangan" in merangin_card.text
+    await m.approve(kerinci_card)
+    await m.give_back(SATGAS, merangin_card, "Paraf sekretaris belum ada")
+    inbox = await m.inbox()
+    assert "Paraf sekretaris belum ada" in texts_of(inbox[MERANGIN.id])[0]
+    await m.deliver(MERANGIN, UNIT_CARD_ITEM, "kartu-merangin-v2.pdf")
+    await m.approve(notice_in((await m.inbox())[SATGAS.id]))
+    await m.inbox()
+
+    # --- steps 3-5: the provincial card, returned at the paraf and at the signature stage
+    async def upload_card(name: str) -> list[Call]:
+        await bot.send(SATGAS, "/kirim")
+        await bot.press(SATGAS, f"kr:i:{PROVINCIAL_CARD_ITEM}")
+        await bot.press(SATGAS, "kr:f")
+        await bot.send_document(SATGAS, name, b"%PDF-1.4 kartu " + name.encode())
+        await bot.press(SATGAS, "kr:d")
+        return await bot.press(SATGAS, "kr:c")
+
+    receipt = texts_of(await upload_card("draft-v1.pdf"))[0]
+    assert receipt.startswith("Draft kartu kendali provinsi tersimpan sebagai versi 1")
+    inbox = await m.inbox()
+    assert set(inbox) == {HUKUM.id, HSDM.id}
+    assert [c.method for c in inbox[HUKUM.id]] == ["sendDocument", "sendMessage"]
+    paraf_hukum, paraf_hsdm = notice_in(inbox[HUKUM.id]), notice_in(inbox[HSDM.id])
+    assert paraf_hukum.text.startswith("Yth. Subbagian Hukum,")
+    assert "KPU Kabupaten Kerinci: 100%, kartu disetujui" in paraf_hukum.text
+    assert paraf_hukum.buttons[0] == ("✅ Paraf", "kc:ok:2026-10:1")
+    edit = (await bot.press(HUKUM, paraf_hukum.buttons[0][1], on=paraf_hukum))[-1]
+    assert edit.method == "editMessageText" and "✅ Diparaf oleh Hana Hukum" in edit.text
+    await m.give_back(HSDM, paraf_hsdm, "Angka rekap KUL keliru")
+    inbox = await m.inbox()
+    assert "Angka rekap KUL keliru" in texts_of(inbox[SATGAS.id])[0]
+    assert texts_of(await bot.press(HUKUM, paraf_hukum.buttons[0][1], on=paraf_hukum)) == [
+        texts.CARD_ERRORS["already_decided"]
+    ]
+
+    await upload_card("draft-v2.pdf")
+    inbox = await m.inbox()
+    for user in (HUKUM, HSDM):
+        await bot.press(user, notice_in(inbox[user.id]).buttons[0][1], on=notice_in(inbox[user.id]))
+    inbox = await m.inbox()
+    assert set(inbox) == {SEKRETARIS.id, DIVISI.id, KETUA.id}
+    sign = {u: notice_in(inbox[u.id]) for u in (SEKRETARIS, DIVISI, KETUA)}
+    assert sign[KETUA].buttons[0] == ("✍️ Tandatangani", "kc:ok:2026-10:2")
+    await bot.press(SEKRETARIS, sign[SEKRETARIS].buttons[0][1], on=sign[SEKRETARIS])
+    await bot.press(DIVISI, sign[DIVISI].buttons[0][1], on=sign[DIVISI])
+    await m.give_back(KETUA, sign[KETUA], "Lampiran bukti rapat pleno kurang")
+    inbox = await m.inbox()
+    assert "Lampiran bukti rapat pleno kurang" in texts_of(inbox[SATGAS.id])[0]
+
+    await upload_card("draft-v3.pdf")  # the chain starts again from the paraf
+    for stage_users in ((HUKUM, HSDM), (SEKRETARIS, DIVISI, KETUA)):
+        inbox = await m.inbox()
+        assert set(inbox) == {u.id for u in stage_users}
+        for user in stage_users:
+            notice = notice_in(inbox[user.id])
+            await bot.press(user, notice.buttons[0][1], on=notice)
+    inbox = await m.inbox()
+    assert texts_of(inbox[SATGAS.id]) == [
+        "Kartu kendali provinsi bulan Oktober 2026 versi 3 telah diparaf dan ditandatangani "
+        "lengkap. Silakan unggah berkas kartu bertanda tangan melalui /kirim (Kartu kendali "
+        "provinsi), lalu unggah ke e-SPIP."
+    ]
+
+    # --- step 6: the signed card, e-SPIP (with a screenshot), kirim data; step 9: hand-over
+    receipt = texts_of(await upload_card("kartu-provinsi-ttd.pdf"))[0]
+    assert receipt.startswith("Kartu kendali provinsi bertanda tangan tersimpan sebagai versi 4")
+    await bot.press(SATGAS, "kr:e")
+    calls = await bot.send_photo(SATGAS, b"\xff\xd8\xff screenshot e-spip")
+    assert texts.CARD_STEP_DONE[CardStatus.ESPIP] in texts_of(calls)
+    calls = await bot.press(SATGAS, "kr:k")
+    assert "Tercatat: kirim data di e-SPIP sudah dilakukan." in texts_of(calls)
+    _, confirm = await bot.press(SATGAS, "kr:h")
+    assert confirm.text == texts.CONFIRM_HANDOVER
+    calls = await bot.press(SATGAS, "kr:hy")
+    assert texts_of(calls)[0].startswith(
+        "Data SPIP bulan Oktober 2026 telah diserahkan kepada Inspektorat KPU RI oleh Sari"
+    )
+    inbox = await m.inbox()
+    assert {SATGAS.id, HSDM.id, SEKRETARIS.id, KETUA.id} <= set(inbox)
+    assert svc.submission.open_periods() == []
+    assert texts_of(await bot.send(KERINCI, "/kirim")) == [texts.NO_OPEN_PERIOD]
+    assert texts_of(await bot.send(OUTSIDER, "/antrian")) == [texts.NOT_REGISTERED]
+
+    old = sign[SEKRETARIS]  # a signature button of an earlier draft, after the hand-over
+    assert texts_of(await bot.press(SEKRETARIS, old.buttons[0][1], on=old)) == [
+        texts.CARD_ERRORS["period_closed"]
+    ]
+    assert texts_of(await bot.press(KERINCI, "kc:ok:2026-10:4")) == [
+        texts.CARD_ERRORS["not_your_role"]
+    ]
+
+    history = svc.history.lines(P)
+    kinds = [line.split(" | ")[1] for line in history]
+    assert kinds.count("kartu_draft_diunggah") == 3
+    assert kinds.count("kartu_dikembalikan") == 2
+    assert kinds.count("kartu_tahap_selesai") == 3  # v2: paraf; v3: paraf and signatures
+    assert kinds[-1] == "periode_diserahkan"
+    print("\n".join(history))  # the audit log as `spip-bot audit` prints it (pytest -s)
+
+
+async def test_antrian_and_approve_all_of_a_unit(bot: TelegramHarness, small_core: Core) -> None:
+    m = Month(bot)
+    small_core.services.submission.open_period(P)
+    await m.deliver(KERINCI, "KEU-01", "a.pdf")
+    await m.deliver(KERINCI, "RPL-01", "b.pdf")
+    await m.deliver(KUL, "KEU-01", "c.pdf")
+    await m.inbox()
+    calls = await bot.send(SATGAS, "/antrian")
+    kerinci, kul = texts_of(calls)
+    assert kul.startswith("Menunggu pemeriksaan — Bagian Keuangan, Umum dan Logistik (1 butir")
+    assert kerinci.startswith("Menunggu pemeriksaan — KPU Kabupaten Kerinci (2 butir")
+    assert "KEU-01 Laporan realisasi anggaran (LRA), versi 1" in kerinci
+    assert calls[0].buttons[-1] == ("✅ Setujui semua (2)", "aq:all:1501")
+    assert ("✅ KEU-01", calls[1].buttons[0][1]) == calls[1].buttons[0] and len(
+        calls[1].buttons
+    ) == 2
+    _, confirm = await bot.press(SATGAS, "aq:all:1501")
+    assert confirm.text.startswith("Setujui semua 2 butir KPU Kabupaten Kerinci berikut?")
+    _, done = await bot.press(SATGAS, "aq:yes")
+    assert done.text == "2 butir telah disetujui."
+    inbox = await m.inbox()
+    assert len(texts_of(inbox[KERINCI.id])) == 2
+    assert texts_of(await bot.send(SATGAS, "/antrian"))[0].startswith(
+        "Menunggu pemeriksaan — Bagian Keuangan"
+    )
+    assert texts_of(await bot.send(KERINCI, "/antrian")) == [texts.QUEUE_EMPTY]
+
+
+async def test_a_delegate_initials_for_the_covered_person(
+    bot: TelegramHarness, small_core: Core
+) -> None:
+    m = Month(bot)
+    svc = small_core.services
+    join(small_core, User(11, "Admin", "Provinsi"), "15", "admin")
+    svc.submission.open_period(P)
+    people = {p.name: p for p in svc.registration.people()}
+    hsdm, sekretaris = people["Hadi HSDM"], people["Sekar Sekretaris"]
+    [usage] = texts_of(await bot.send(User(11, "Admin"), "/wakil"))
+    assert "/wakil ID_WAKIL PERAN ID_YANG_DIWAKILI TGL_MULAI TGL_SELESAI" in usage
+    [done] = texts_of(
+        await bot.send(
+            User(11, "Admin"), f"/wakil {sekretaris.id} kabag_hsdm {hsdm.id} 2026-11-01 2026-11-05"
+        )
+    )
+    assert done.startswith("Tercatat: Sekar Sekretaris mewakili Hadi HSDM sebagai Kepala Bagian")
+    [bad] = texts_of(
+        await bot.send(
+            User(11, "Admin"), f"/wakil {sekretaris.id} ketua {hsdm.id} 2026-11-01 2026-11-05"
+        )
+    )
+    assert "tidak memegang peran ketua" in bad
+    inbox = await m.inbox()
+    assert "Anda ditunjuk mewakili Hadi HSDM" in texts_of(inbox[SEKRETARIS.id])[0]
+
+    await bot.send(SATGAS, "/kirim")
+    await bot.press(SATGAS, f"kr:i:{PROVINCIAL_CARD_ITEM}")
+    await bot.press(SATGAS, "kr:f")
+    await bot.send_document(SATGAS, "draft.pdf", b"%PDF draft")
+    await bot.press(SATGAS, "kr:d")
+    await bot.press(SATGAS, "kr:c")
+    inbox = await m.inbox()
+    assert SEKRETARIS.id in inbox  # the delegate is asked too
+    notice = notice_in(inbox[SEKRETARIS.id])
+    await bot.press(SEKRETARIS, notice.buttons[0][1], on=notice)
+    await bot.press(HUKUM, "kc:ok:2026-10:1")
+    line = next(x for x in svc.history.lines(P) if "kabag_hsdm" in x)
+    assert "Sekar Sekretaris (atas nama Hadi HSDM)" in line
+    assert "kartu_tahap_selesai" in svc.history.lines(P)[-1]
+    calls = await bot.send(SEKRETARIS, "/antrian")  # now the signature waits for her own role
+    assert texts_of(calls) == [
+        "Kartu kendali provinsi bulan Oktober 2026 (versi 1) menunggu tanda tangan Anda."
+    ]
