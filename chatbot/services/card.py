@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from chatbot import texts
 from chatbot.domain.calendar import Period
-from chatbot.domain.errors import NotYourRole, StaleVersion, UnknownPeriod
+from chatbot.domain.errors import ConcurrentChange, NotYourRole, StaleVersion, UnknownPeriod
 from chatbot.domain.events import Event
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress, unit_progress
@@ -46,6 +46,8 @@ from chatbot.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+
+CONFLICT_RETRIES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +212,20 @@ class CardService:
     def decide(
         self, person: Person, period: Period, version: int, approve: bool, reason: str = ""
     ) -> tuple[CardState, Role]:
-        """Paraf or signature (or a return) by whichever of the person's roles is due now."""
+        """Paraf or signature (or a return) by whichever of the person's roles is due now.
+        Two officials of one stage deciding at the same moment are both applied: the write
+        that lost the race is read again and applied on top (a few tries)."""
+        for attempt in range(1, CONFLICT_RETRIES + 1):
+            try:
+                return self._decide(person, period, version, approve, reason)
+            except ConcurrentChange:
+                if attempt == CONFLICT_RETRIES:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _decide(
+        self, person: Person, period: Period, version: int, approve: bool, reason: str
+    ) -> tuple[CardState, Role]:
         with self.uow_factory() as uow:
             province = province_of(uow.units.all())
             current = uow.items.get_card(period, province.code).state

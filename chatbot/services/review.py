@@ -87,7 +87,16 @@ class ReviewService:
         self, person: Person, state_id: int, version: int, approve: bool, reason: str = ""
     ) -> Decision:
         """Apply one decision; the state, the audit log and the notice to the submitter are
-        written in one transaction, and a second decision on the same version is refused."""
+        written in one transaction, and a second decision on the same version is refused.
+        A write that lost a race is read again once, so the loser hears what happened."""
+        try:
+            return self._decide_item(person, state_id, version, approve, reason)
+        except ConcurrentChange:
+            return self._decide_item(person, state_id, version, approve, reason)
+
+    def _decide_item(
+        self, person: Person, state_id: int, version: int, approve: bool, reason: str
+    ) -> Decision:
         now = self.clock()
         with self.uow_factory() as uow:
             target = self._target(uow, state_id)

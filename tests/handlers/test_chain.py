@@ -359,3 +359,35 @@ async def test_a_delegate_initials_for_the_covered_person(
     assert texts_of(calls) == [
         "Kartu kendali provinsi bulan Oktober 2026 (versi 1) menunggu tanda tangan Anda."
     ]
+
+
+def test_both_paraf_at_the_same_moment_are_both_kept(small_core: Core) -> None:
+    """Two officials of one stage deciding at once: neither decision is lost or doubled."""
+    import threading
+
+    from chatbot.domain.workflow import CardStatus as Status
+
+    svc = small_core.services
+    people = {p.name: p for p in svc.registration.people()}
+    svc.submission.open_period(P)
+    svc.card.upload(people["Sari Satgas"], P, 0, [])
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def paraf(name: str) -> None:
+        barrier.wait()
+        try:
+            svc.card.decide(people[name], P, 1, approve=True)
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=paraf, args=(n,)) for n in ("Hana Hukum", "Hadi HSDM")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    state = svc.card.view(P).state
+    assert (state.status, state.stage, state.approvals) == (Status.PROSES, 1, frozenset())
+    kinds = [line.split(" | ")[1] for line in svc.history.lines(P)]
+    assert kinds.count("kartu_disetujui_pejabat") == 2 and kinds.count("kartu_tahap_selesai") == 1
