@@ -314,7 +314,11 @@ async def ask_handover(update: Update, context: Context) -> int:
     if draft is None:
         await reply(update, texts.SESSION_ENDED)
         return END
-    blockers = services(context).card.handover_blockers(draft.period)
+    view = services(context).card.view(draft.period)
+    if view.state.status is not CardStatus.DATA_DIKIRIM:
+        await reply(update, texts.CARD_ERRORS["precondition_missing"])
+        return ITEM
+    blockers = view.short
     if blockers:
         await reply(update, texts.handover_blocked(blockers))
         return ITEM

@@ -391,3 +391,39 @@ def test_both_paraf_at_the_same_moment_are_both_kept(small_core: Core) -> None:
     assert (state.status, state.stage, state.approvals) == (Status.PROSES, 1, frozenset())
     kinds = [line.split(" | ")[1] for line in svc.history.lines(P)]
     assert kinds.count("kartu_disetujui_pejabat") == 2 and kinds.count("kartu_tahap_selesai") == 1
+
+
+async def test_card_steps_refused_while_their_precondition_is_missing(
+    bot: TelegramHarness, small_core: Core
+) -> None:
+    svc = small_core.services
+    people = {p.name: p for p in svc.registration.people()}
+    svc.submission.open_period(P)
+    await bot.send(SATGAS, "/kirim")
+    _, detail = await bot.press(SATGAS, f"kr:i:{PROVINCIAL_CARD_ITEM}")
+    assert "Perhatian: data dukung unit berikut belum lengkap. Draft tetap dapat diunggah." in (
+        detail.text
+    )
+    assert [d for _, d in detail.buttons] == ["kr:f", "kr:b"]
+    assert texts_of(await bot.press(SATGAS, "kr:k")) == [  # a forged "kirim data"
+        texts.CARD_ERRORS["precondition_missing"]
+    ]
+    svc.card.upload(people["Sari Satgas"], P, 0, [])
+    for stage in svc.card.chain:
+        for role in stage.roles:
+            holder = next(p for p in people.values() if role in p.roles)
+            svc.card.decide(holder, P, 1, approve=True)
+    svc.card.upload(people["Sari Satgas"], P, 1, [])
+    await bot.send(SATGAS, "/kirim")
+    _, detail = await bot.press(SATGAS, f"kr:i:{PROVINCIAL_CARD_ITEM}")
+    assert ("🌐 Catat: sudah diunggah ke e-SPIP", "kr:e") in detail.buttons
+    assert texts_of(await bot.press(SATGAS, "kr:h")) == [texts.CARD_ERRORS["precondition_missing"]]
+    await bot.press(SATGAS, "kr:e")
+    await bot.press(SATGAS, "kr:s")
+    await bot.press(SATGAS, "kr:k")
+    _, blocked = await bot.press(SATGAS, "kr:h")
+    assert blocked.text.startswith("Penyerahan kepada Inspektorat KPU RI belum dapat dicatat")
+    assert "KPU Kabupaten Kerinci: 0%, kartu kendali bertanda tangan belum disetujui" in (
+        blocked.text
+    )
+    assert svc.submission.open_periods() == [P]

@@ -86,9 +86,7 @@ def test_bad_invite_arguments(
     assert code == 1 and message in err and "Kode:" not in out
 
 
-def test_commands_before_init_say_what_to_do(
-    env: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_commands_before_init_say_what_to_do(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "users")
     assert code == 2 and "jalankan `spip-bot init`" in err
 
@@ -101,7 +99,7 @@ def test_commands_before_init_say_what_to_do(
         ("SPIP_DEADLINE_SUBMISSION_DAY", "40", "SPIP_DEADLINE_SUBMISSION_DAY"),
         ("SPIP_DEADLINE_SUBMISSION_DAY", "16", "urut naik"),
         ("SPIP_EXTRA_DAYS_OFF", "2026-13-01", "SPIP_EXTRA_DAYS_OFF: tanggal harus"),
-        ("SPIP_CHAIN", "[{\"kind\": \"paraf\", \"roles\": [\"raja\"]}]", "SPIP_CHAIN"),
+        ("SPIP_CHAIN", '[{"kind": "paraf", "roles": ["raja"]}]', "SPIP_CHAIN"),
         ("SPIP_CHECKLIST_FILE", "/nowhere.toml", "berkas tidak ditemukan"),
     ],
 )
@@ -152,3 +150,23 @@ def test_period_open_from_the_command_line_once(
     assert run(capsys, "period", "list")[1].strip() == "2026-10  Oktober 2026"
     code, _, err = run(capsys, "period", "open", "Oktober")
     assert code == 2 and "TTTT-BB" in err
+
+
+def test_delegate_and_audit_from_the_command_line(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(capsys, "init")
+    core = build_core(load_settings())
+    reg = core.services.registration
+    hsdm = reg.redeem(reg.create_invite("15", "kabag_hsdm").code, 1, 1, "Hadi").person
+    cover = reg.redeem(reg.create_invite("15", "sekretaris").code, 2, 2, "Sekar").person
+    args = ["delegate", "--to", str(cover.id), "--role", "kabag_hsdm", "--for", str(hsdm.id)]
+    code, out, _ = run(capsys, *args, "--from", "2026-11-10", "--until", "2026-11-14")
+    assert code == 0 and out.startswith("Tercatat: Sekar mewakili Hadi sebagai Kepala Bagian")
+    code, _, err = run(
+        capsys, *args[:-1], str(cover.id), "--from", "2026-11-10", "--until", "2026-11-14"
+    )
+    assert code == 1 and "penunjukan wakil tidak valid" in err
+    run(capsys, "period", "open", "2026-10")
+    code, out, _ = run(capsys, "audit", "--period", "2026-10")
+    assert code == 0 and "periode_dibuka | sistem" in out
