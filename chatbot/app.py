@@ -25,9 +25,11 @@ from chatbot.services.delegation import DelegationService
 from chatbot.services.history import HistoryService
 from chatbot.services.outbox import OutboxService
 from chatbot.services.ports import Clock
+from chatbot.services.recap import RecapService
 from chatbot.services.registration import RegistrationService
 from chatbot.services.review import ReviewService
 from chatbot.services.setup import ReferenceLoad, load_reference_data
+from chatbot.services.status import StatusService
 from chatbot.services.submission import SubmissionService
 from handlers import outbox as outbox_handlers
 from handlers import periode
@@ -73,6 +75,7 @@ def build_core(
         settings.calendar_rules(), settings.spip_extra_days_off, days_off_in_db
     )
     evidence = EvidenceStore(settings.evidence_dir)
+    status = StatusService(uow_factory, clock, calendar, settings.chain(), settings.timezone)
     services = Services(
         registration=RegistrationService(
             uow_factory, clock, timedelta(hours=settings.spip_invite_ttl_hours)
@@ -91,6 +94,8 @@ def build_core(
         card=CardService(uow_factory, clock, settings.chain(), settings.timezone),
         history=HistoryService(uow_factory, settings.timezone),
         delegation=DelegationService(uow_factory, clock),
+        status=status,
+        recap=RecapService(uow_factory, status, evidence, settings.timezone),
         calendar=calendar,
         timezone=settings.timezone,
         files=evidence,

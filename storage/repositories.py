@@ -31,6 +31,7 @@ from chatbot.domain.workflow import (
 from chatbot.services.ports import (
     Attachment,
     EvidenceFile,
+    ItemRecord,
     LoadResult,
     OutgoingMessage,
     PendingAnnouncement,
@@ -86,7 +87,10 @@ class SqlUnits:
                 added += 1
                 row = UnitRow(code=unit.code, name=unit.name, kind=unit.kind.value)
             elif (row.name, row.kind, row.position, row.active) != (
-                unit.name, unit.kind.value, position, True
+                unit.name,
+                unit.kind.value,
+                position,
+                True,
             ):
                 updated += 1
             row.name, row.kind = unit.name, unit.kind.value
@@ -499,11 +503,15 @@ class SqlPeriods:
         row.closed_at = now
         self.session.add(row)
 
+    def all(self) -> list[PeriodInfo]:
+        rows = self.session.exec(select(PeriodRow).order_by(col(PeriodRow.code)))
+        return [self._info(r) for r in rows]
+
     def open_periods(self) -> list[PeriodInfo]:
         rows = self.session.exec(
-            select(PeriodRow).where(col(PeriodRow.closed_at).is_(None)).order_by(
-                col(PeriodRow.code)
-            )
+            select(PeriodRow)
+            .where(col(PeriodRow.closed_at).is_(None))
+            .order_by(col(PeriodRow.code))
         )
         return [self._info(r) for r in rows]
 
@@ -645,13 +653,68 @@ class SqlItems:
         return [(r.id or 0, _item_state(r)) for r in self.session.exec(query)]
 
     def for_period(self, period: Period) -> list[ItemState]:
+        return [r.state for r in self.records(period)]
+
+    def records(self, period: Period) -> list[ItemRecord]:
         rows = self.session.exec(
             select(ItemStateRow).where(
                 ItemStateRow.period == period.code,
                 col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
             )
         )
-        return [_item_state(r) for r in rows]
+        return [ItemRecord(r.id or 0, _item_state(r), r.updated_at) for r in rows]
+
+    def approved_files(self, period: Period) -> list[tuple[ItemState, EvidenceFile]]:
+        rows = self.session.exec(
+            select(ItemStateRow, SubmissionFileRow)
+            .join(SubmissionRow, col(SubmissionRow.item_state_id) == col(ItemStateRow.id))
+            .join(SubmissionFileRow, col(SubmissionFileRow.submission_id) == col(SubmissionRow.id))
+            .where(
+                ItemStateRow.period == period.code,
+                col(SubmissionRow.version) == col(ItemStateRow.version),
+                col(ItemStateRow.status).in_(
+                    [
+                        ItemStatus.DISETUJUI.value,
+                        CardStatus.FINAL.value,
+                        CardStatus.ESPIP.value,
+                        CardStatus.DATA_DIKIRIM.value,
+                        CardStatus.DISERAHKAN.value,
+                    ]
+                ),
+            )
+            .order_by(
+                col(ItemStateRow.unit_code),
+                col(ItemStateRow.item_code),
+                col(SubmissionFileRow.position),
+            )
+        )
+        result = []
+        for state_row, f in rows:
+            state = (
+                ItemState(
+                    Period.parse(state_row.period),
+                    state_row.unit_code,
+                    state_row.item_code,
+                    ItemStatus.DISETUJUI,
+                    state_row.version,
+                )
+                if state_row.item_code == PROVINCIAL_CARD_ITEM
+                else _item_state(state_row)
+            )
+            result.append(
+                (
+                    state,
+                    EvidenceFile(
+                        sha256=f.sha256,
+                        file_name=f.file_name,
+                        mime_type=f.mime_type,
+                        size=f.size,
+                        telegram_file_id=f.telegram_file_id,
+                        telegram_file_unique_id=f.telegram_file_unique_id,
+                    ),
+                )
+            )
+        return result
 
     def get_card(self, period: Period, unit_code: str) -> StoredCard:
         row = self.session.exec(

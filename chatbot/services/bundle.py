@@ -12,8 +12,10 @@ from chatbot.services.delegation import DelegationService
 from chatbot.services.history import HistoryService
 from chatbot.services.outbox import OutboxService
 from chatbot.services.ports import FileStore
+from chatbot.services.recap import RecapService
 from chatbot.services.registration import RegistrationService
 from chatbot.services.review import ReviewService
+from chatbot.services.status import StatusService
 from chatbot.services.submission import SubmissionService
 
 
@@ -26,6 +28,8 @@ class Services:
     card: CardService
     history: HistoryService
     delegation: DelegationService
+    status: StatusService
+    recap: RecapService
     calendar: CalendarSource
     timezone: ZoneInfo
     files: FileStore

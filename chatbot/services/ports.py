@@ -71,6 +71,13 @@ class StoredItem:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemRecord:
+    state_id: int
+    state: ItemState
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class StoredCard:
     id: int | None
     rev: int
@@ -182,6 +189,7 @@ class PeriodRepository(Protocol):
         """True when the period was opened now, False when it was open already."""
         ...
     def open_periods(self) -> list[PeriodInfo]: ...
+    def all(self) -> list[PeriodInfo]: ...
     def close(self, period: Period, now: datetime) -> None: ...
 
 
@@ -203,6 +211,12 @@ class ItemRepository(Protocol):
         """Delivered items waiting for a decision, oldest delivery first: (state id, state)."""
         ...
     def for_period(self, period: Period) -> list[ItemState]: ...
+    def records(self, period: Period) -> list[ItemRecord]:
+        """Every item row of the period (provincial card excluded), in one query."""
+        ...
+    def approved_files(self, period: Period) -> list[tuple[ItemState, EvidenceFile]]:
+        """The files of each accepted item's latest version (the e-SPIP package)."""
+        ...
     def get_card(self, period: Period, unit_code: str) -> StoredCard: ...
     def save_card(self, stored: StoredCard, new: CardState, unit_code: str, now: datetime) -> int:
         ...
