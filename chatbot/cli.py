@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ CLI_ERRORS: dict[str, str] = {
     "role_not_for_unit": "peran tidak sesuai dengan jenis unit: {detail}",
     "invalid_data": "data tidak valid: {detail}",
     "invalid_delegation": "penunjukan wakil tidak valid: {detail}",
+    "unknown_period": "periode tidak dikenal atau belum dibuka: {detail}",
 }
 
 
@@ -59,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
                           help="tanggal mulai TTTT-BB-HH")
     delegate.add_argument("--until", dest="end", type=date.fromisoformat, required=True,
                           help="tanggal selesai TTTT-BB-HH")
+    status = sub.add_parser("status", help="kelengkapan per unit untuk satu periode")
+    status.add_argument("--period", help="TTTT-BB (bawaan: periode terbuka terakhir)")
+    status.add_argument("--json", action="store_true", help="keluaran JSON")
+    export = sub.add_parser("export", help="rekap Excel satu periode")
+    export.add_argument("--period", required=True, help="TTTT-BB")
+    export.add_argument("--out", type=Path, required=True, help="berkas .xlsx tujuan")
+    package = sub.add_parser("package", help="paket ZIP e-SPIP satu periode")
+    package.add_argument("--period", required=True, help="TTTT-BB")
+    package.add_argument("--out", type=Path, required=True, help="berkas .zip tujuan")
     audit = sub.add_parser("audit", help="riwayat (log audit) satu periode")
     audit.add_argument("--period", required=True, help="TTTT-BB")
     sub.add_parser("users", help="daftar pengguna")
@@ -153,6 +164,36 @@ def _audit(core: Core, args: argparse.Namespace) -> None:
         print(line)
 
 
+def _status(core: Core, args: argparse.Namespace) -> None:
+    _require_schema(core)
+    svc = core.services.status
+    period = Period.parse(args.period) if args.period else svc.default_period()
+    if period is None:
+        raise CliError("belum ada periode yang dibuka")
+    status = svc.period_status(period, with_events=False)
+    if args.json:
+        print(json.dumps(status.as_json(), ensure_ascii=False, indent=2))
+        return
+    print(texts.status_overview(status).replace("⚠️ ", "! ").replace("✅ ", "* "))
+
+
+def _export(core: Core, args: argparse.Namespace) -> None:
+    _require_schema(core)
+    period = Period.parse(args.period)
+    args.out.write_bytes(core.services.recap.workbook(period))
+    print(f"Rekap {texts.bulan(period)} tersimpan di {args.out}")
+
+
+def _package(core: Core, args: argparse.Namespace) -> None:
+    _require_schema(core)
+    period = Period.parse(args.period)
+    package = core.services.recap.package(period, args.out)
+    print(
+        f"Paket e-SPIP {texts.bulan(period)} tersimpan di {args.out} "
+        f"({len(package.entries)} berkas, {texts.ukuran(args.out.stat().st_size)})"
+    )
+
+
 def _users(core: Core) -> None:
     _require_schema(core)
     people = core.services.registration.people()
@@ -194,6 +235,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.role, args.covered, args.to, args.start, args.end
             )
             print(texts.delegation_done(done))
+        elif args.command == "status":
+            _status(core, args)
+        elif args.command == "export":
+            _export(core, args)
+        elif args.command == "package":
+            _package(core, args)
         elif args.command == "audit":
             _audit(core, args)
         elif args.command == "users":

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 
 from chatbot import callbacks
-from chatbot.domain.calendar import Period
+from chatbot.domain.calendar import Period, Window
 from chatbot.domain.checklist import Catalogue, ChecklistItem
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from chatbot.services.card import CardView, UnitStanding
     from chatbot.services.delegation import Delegated
     from chatbot.services.review import Decision, ReviewTarget
+    from chatbot.services.status import PeriodStatus
 
 ROLE_LABEL: dict[Role, str] = {
     Role.SATGAS_KABKOTA: "Satgas SPIP KPU Kabupaten/Kota",
@@ -92,6 +93,25 @@ COMMANDS: tuple[Command, ...] = (
         Permission.SUBMIT_EVIDENCE,
     ),
     Command("batal", "✖️ Batal", "membatalkan langkah yang sedang berjalan."),
+    Command(
+        "status",
+        "📊 Status",
+        "menampilkan kelengkapan data dukung per unit dan tahap kartu kendali "
+        "(contoh: /status 2026-10).",
+        (Permission.VIEW_ALL_STATUS, Permission.VIEW_OWN_STATUS),
+    ),
+    Command(
+        "rekap",
+        "📑 Rekap Excel",
+        "mengirim rekap dalam bentuk berkas Excel (contoh: /rekap 2026-10).",
+        Permission.EXPORT_RECAP,
+    ),
+    Command(
+        "paket",
+        "🗜 Paket e-SPIP",
+        "mengirim paket ZIP data dukung yang disetujui beserta rekap, siap diunggah ke e-SPIP.",
+        Permission.EXPORT_RECAP,
+    ),
     Command(
         "antrian",
         "📥 Antrian",
@@ -924,3 +944,90 @@ def queue_card(state: CardState, stage: Stage) -> str:
 
 
 APPROVE_ALL_CANCELLED = "Dibatalkan; tidak ada yang disetujui."
+
+
+# ------------------------------------------------------------------ status and recap
+
+WINDOW_LABEL: dict[Window, str] = {
+    Window.BELUM_DIBUKA: "belum dimulai",
+    Window.PENGIRIMAN: "pengiriman data dukung",
+    Window.PEMERIKSAAN: "pemeriksaan, paraf dan tanda tangan",
+    Window.PENYERAHAN: "unggah e-SPIP dan penyerahan kepada Inspektorat",
+    Window.TERLAMBAT: "melewati batas penyerahan (tanggal 20)",
+}
+STATUS_MAX_UNITS = 60  # a chat message holds about 4,000 characters
+
+
+def status_overview(status: PeriodStatus) -> str:
+    lines = [f"Status Kartu Kendali SPIP — {bulan(status.period)}"]
+    if status.closed:
+        lines.append("Periode ini sudah diserahkan kepada Inspektorat KPU RI dan ditutup.")
+    else:
+        window = f"Tahap: {WINDOW_LABEL[status.window]}"
+        if status.window_end is not None and status.days_left is not None:
+            window += (
+                f", sisa {status.days_left} hari (sampai {hari_tanggal(status.window_end)})"
+            )
+        lines.append(window)
+    lines.append(f"Kartu kendali provinsi: {card_status_text(status.card, status.chain)}")
+    lines += ["", "Unit: kelengkapan (dikirim/dikembalikan/kosong)"]
+    for u in status.units[:STATUS_MAX_UNITS]:
+        mark = "⚠️ " if u.overdue else ("✅ " if u.progress.complete else "")
+        counts = (
+            f"{u.count(ItemStatus.DIKIRIM)}/{u.count(ItemStatus.DIKEMBALIKAN)}/"
+            f"{u.count(ItemStatus.KOSONG)}"
+        )
+        card = f", kartu {STATUS_LABEL[u.card.status]}" if u.card is not None else ""
+        lines.append(f"{mark}{u.unit.code} {u.unit.name}: {u.progress.percent}% ({counts}){card}")
+    if len(status.units) > STATUS_MAX_UNITS:
+        lines.append(f"(+{len(status.units) - STATUS_MAX_UNITS} unit lainnya: lihat /rekap)")
+    if any(u.overdue for u in status.units):
+        lines.append("\n⚠️ = belum lengkap setelah batas pengiriman")
+    return "\n".join(lines)
+
+
+def unit_status_detail(status: PeriodStatus, unit_code: str) -> str:
+    u = status.unit(unit_code)
+    if u is None:
+        return STATUS_ERRORS["not_your_unit"]
+    lines = [
+        f"{u.unit.name} — {bulan(status.period)}",
+        f"Kelengkapan: {u.progress.percent}% ({u.progress.accepted} dari {u.progress.required} "
+        "butir wajib disetujui)",
+        "",
+    ]
+    for line in (*u.lines, *([u.card] if u.card else [])):
+        version = f" v{line.version}" if line.version else ""
+        lines.append(f"{STATUS_ICON[line.status]} {line.item.code} {line.item.name}{version}")
+        if line.status is ItemStatus.DIKEMBALIKAN and line.reason:
+            lines.append(f"     alasan: {line.reason}")
+    if u.progress.missing:
+        lines += ["", "Belum disetujui: " + ", ".join(i.code for i in u.progress.missing)]
+    return "\n".join(lines)
+
+
+STATUS_ERRORS: dict[str, str] = {
+    "not_your_unit": "Mohon maaf, Anda hanya dapat melihat rincian unit Anda sendiri.",
+    "not_your_role": NOT_ALLOWED,
+    "unknown_period": (
+        "Mohon maaf, periode tersebut tidak dikenal. Tulis periode sebagai TTTT-BB, "
+        "contoh /status 2026-10, untuk periode yang sudah dibuka."
+    ),
+    "invalid_data": "Mohon maaf, periode harus ditulis TTTT-BB, contoh /status 2026-10.",
+}
+NO_PERIOD_YET = "Belum ada periode pelaporan yang dibuka."
+PREPARING_RECAP = "Sedang menyiapkan rekap {period}, mohon tunggu sebentar…"
+PREPARING_PACKAGE = "Sedang menyiapkan paket e-SPIP {period}, mohon tunggu sebentar…"
+PACKAGE_TOO_LARGE = (
+    "Paket e-SPIP {period} berukuran {size}, melebihi batas kiriman bot Telegram (50 MB). "
+    "Silakan minta admin membuatnya dengan perintah: spip-bot package --period {period} "
+    "--out paket.zip"
+)
+
+
+def recap_caption(period: Period) -> str:
+    return f"Rekap Kartu Kendali SPIP {bulan(period)}"
+
+
+def package_caption(period: Period, files: int) -> str:
+    return f"Paket e-SPIP {bulan(period)}: {files} berkas, rekap dan MANIFEST.txt (sha256)."

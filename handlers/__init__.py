@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import admin, antrian, common, kirim, periode, review, start
+from handlers import admin, antrian, common, kirim, periode, review, start, status
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
@@ -12,6 +12,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     common.register_gate(application)
     review.register(application)
     antrian.register(application)
+    status.register(application)
     kirim.register(application)
     start.register(application)
     admin.register(application)

@@ -27,6 +27,7 @@ class Call:
     method: str
     params: dict[str, Any]
     result: Any = None
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # field -> (name, data)
 
     @property
     def text(self) -> str:
@@ -88,6 +89,10 @@ class RecordingRequest(BaseRequest):
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         call = Call(name, params)
+        if request_data is not None and request_data.contains_files:
+            for key, (file_name, content, _mime) in (request_data.multipart_data or {}).items():
+                data = content if isinstance(content, bytes) else content.read()
+                call.uploads[key] = (file_name, data)
         self.calls.append(call)
         if name in self.fail_with:
             error = self.fail_with[name]
