@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -329,21 +330,33 @@ class SqlAudit:
         )
 
     def for_period(self, period: str) -> list[Event]:
-        rows = self.session.exec(
-            select(AuditRow).where(AuditRow.period == period).order_by(col(AuditRow.id))
+        a = AuditRow  # column tuples: a national period logs tens of thousands of events
+        rows = self.session.execute(
+            sa_select(
+                col(a.kind),
+                col(a.at),
+                col(a.actor_id),
+                col(a.unit_code),
+                col(a.subject),
+                col(a.version),
+                col(a.detail),
+            )
+            .where(col(a.period) == period)
+            .order_by(col(a.id))
         )
+        kinds = {k.value: k for k in EventKind}
         return [
             Event(
-                kind=EventKind(r.kind),
-                at=r.at,
-                actor_id=r.actor_id,
-                period=r.period,
-                unit_code=r.unit_code,
-                subject=r.subject,
-                version=r.version,
-                detail=json.loads(r.detail),
+                kind=kinds[kind],
+                at=at,
+                actor_id=actor_id,
+                period=period,
+                unit_code=unit_code,
+                subject=subject,
+                version=version,
+                detail=json.loads(detail) if detail != "{}" else {},
             )
-            for r in rows
+            for kind, at, actor_id, unit_code, subject, version, detail in rows
         ]
 
 
@@ -656,13 +669,38 @@ class SqlItems:
         return [r.state for r in self.records(period)]
 
     def records(self, period: Period) -> list[ItemRecord]:
-        rows = self.session.exec(
-            select(ItemStateRow).where(
-                ItemStateRow.period == period.code,
-                col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
-            )
+        # Plain column tuples, not ORM objects: a national period has ~16,000 rows.
+        t = ItemStateRow
+        rows = self.session.execute(
+            sa_select(
+                col(t.id),
+                col(t.unit_code),
+                col(t.item_code),
+                col(t.status),
+                col(t.version),
+                col(t.delivery),
+                col(t.reason),
+                col(t.updated_at),
+            ).where(col(t.period) == period.code, col(t.item_code) != PROVINCIAL_CARD_ITEM)
         )
-        return [ItemRecord(r.id or 0, _item_state(r), r.updated_at) for r in rows]
+        statuses = {s.value: s for s in ItemStatus}
+        kinds = {k.value: k for k in DeliveryKind}
+        return [
+            ItemRecord(
+                state_id,
+                ItemState(
+                    period,
+                    unit,
+                    item,
+                    statuses[status],
+                    version,
+                    kinds[delivery] if delivery else None,
+                    reason,
+                ),
+                updated_at,
+            )
+            for state_id, unit, item, status, version, delivery, reason, updated_at in rows
+        ]
 
     def approved_files(self, period: Period) -> list[tuple[ItemState, EvidenceFile]]:
         rows = self.session.exec(

@@ -34,11 +34,11 @@ def unit_progress(
         state = states.get(item.code)
         return state.status if state else ItemStatus.KOSONG
 
-    accepted = [i for i in required if states.get(i.code) and states[i.code].complete]
+    accepted = {i.code for i in required if i.code in states and states[i.code].complete}
     return Progress(
         required=len(required),
         accepted=len(accepted),
-        missing=tuple(i for i in required if i not in accepted),
+        missing=tuple(i for i in required if i.code not in accepted),
         returned=tuple(i for i in items if status(i) is ItemStatus.DIKEMBALIKAN),
         waiting=tuple(i for i in items if status(i) is ItemStatus.DIKIRIM),
     )
