@@ -89,16 +89,12 @@ def _origin(message: Message | None) -> tuple[int, int, str, InlineKeyboardMarku
     return message.chat.id, message.message_id, message.text or "", message.reply_markup
 
 
-async def _reviewer(update: Update, context: Context) -> Person | None:
-    return await current_person(update, context)
-
-
 async def approve(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()
     choice = callbacks.parse_review(query.data)
-    person = await _reviewer(update, context)
+    person = await current_person(update, context)
     if person is None or choice is None:
         return
     try:
@@ -159,7 +155,7 @@ async def approve_card(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None
     await query.answer()
     choice = callbacks.parse_card(query.data)
-    person = await _reviewer(update, context)
+    person = await current_person(update, context)
     if person is None or choice is None:
         return
     origin = _origin(cast(Message, query.message))
@@ -171,7 +167,7 @@ async def start_card_return(update: Update, context: Context) -> int:
     assert query is not None and query.data is not None
     await query.answer()
     choice = callbacks.parse_card(query.data)
-    person = await _reviewer(update, context)
+    person = await current_person(update, context)
     if person is None or choice is None:
         return END
     svc = services(context)
@@ -197,7 +193,7 @@ async def start_return(update: Update, context: Context) -> int:
     assert query is not None and query.data is not None
     await query.answer()
     choice = callbacks.parse_review(query.data)
-    person = await _reviewer(update, context)
+    person = await current_person(update, context)
     if person is None or choice is None:
         return END
     try:
@@ -235,7 +231,7 @@ def _pending(context: Context) -> PendingReturn | None:
 
 async def receive_reason(update: Update, context: Context) -> int:
     message, pending = update.effective_message, _pending(context)
-    person = await _reviewer(update, context)
+    person = await current_person(update, context)
     if message is None or message.text is None or pending is None or person is None:
         return END
     reason = message.text.strip()
@@ -258,7 +254,7 @@ async def confirm_return(update: Update, context: Context) -> int:
     assert query is not None
     await query.answer()
     pending = _pending(context)
-    person = await _reviewer(update, context)
+    person = await current_person(update, context)
     if pending is None or person is None:
         return END
     assert context.user_data is not None

@@ -6,7 +6,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -138,16 +138,27 @@ async def _recap_period(update: Update, context: Context) -> tuple[Person, Perio
     return person, period
 
 
-async def rekap(update: Update, context: Context) -> None:
+async def _prepare(
+    update: Update, context: Context, preparing: str
+) -> tuple[Person, Period, Chat] | None:
+    """Who asks for which period; says that the file is being made, shows "sending a file"."""
     await _answer(update)
     chosen = await _recap_period(update, context)
     chat = update.effective_chat
     if chosen is None or chat is None:
-        return
+        return None
     person, period = chosen
-    svc = services(context)
-    await reply(update, texts.PREPARING_RECAP.format(period=texts.bulan(period)))
+    await reply(update, preparing.format(period=texts.bulan(period)))
     await chat.send_chat_action(ChatAction.UPLOAD_DOCUMENT)
+    return person, period, chat
+
+
+async def rekap(update: Update, context: Context) -> None:
+    prepared = await _prepare(update, context, texts.PREPARING_RECAP)
+    if prepared is None:
+        return
+    person, period, chat = prepared
+    svc = services(context)
     try:
         data = svc.recap.workbook(period, person)
     except DomainError as exc:
@@ -160,15 +171,11 @@ async def rekap(update: Update, context: Context) -> None:
 
 
 async def paket(update: Update, context: Context) -> None:
-    await _answer(update)
-    chosen = await _recap_period(update, context)
-    chat = update.effective_chat
-    if chosen is None or chat is None:
+    prepared = await _prepare(update, context, texts.PREPARING_PACKAGE)
+    if prepared is None:
         return
-    person, period = chosen
+    person, period, chat = prepared
     svc = services(context)
-    await reply(update, texts.PREPARING_PACKAGE.format(period=texts.bulan(period)))
-    await chat.send_chat_action(ChatAction.UPLOAD_DOCUMENT)
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / f"Paket-eSPIP-{period.code}.zip"
         try:
