@@ -27,6 +27,7 @@ from chatbot.services.outbox import OutboxService
 from chatbot.services.ports import Clock
 from chatbot.services.recap import RecapService
 from chatbot.services.registration import RegistrationService
+from chatbot.services.reminders import ReminderService
 from chatbot.services.review import ReviewService
 from chatbot.services.setup import ReferenceLoad, load_reference_data
 from chatbot.services.status import StatusService
@@ -96,6 +97,16 @@ def build_core(
         delegation=DelegationService(uow_factory, clock),
         status=status,
         recap=RecapService(uow_factory, status, evidence, settings.timezone),
+        reminders=ReminderService(
+            uow_factory,
+            clock,
+            calendar,
+            status,
+            settings.timezone,
+            escalation=tuple(settings.spip_escalation_roles),
+            send_at=settings.spip_reminder_time,
+            office_end=settings.spip_office_hours_end,
+        ),
         calendar=calendar,
         timezone=settings.timezone,
         files=evidence,
@@ -157,6 +168,9 @@ def build_application(
         open_time = settings.spip_period_open_time.replace(tzinfo=settings.timezone)
         jobs.run_daily(periode.open_due_period, time=open_time, name="buka-periode")
         jobs.run_once(periode.open_due_period, when=0, name="buka-periode-susulan")
+        remind_time = settings.spip_reminder_time.replace(tzinfo=settings.timezone)
+        jobs.run_daily(periode.send_reminders, time=remind_time, name="pengingat")
+        jobs.run_once(periode.send_reminders, when=5, name="pengingat-susulan")
         if settings.spip_review_notify == "digest":
             jobs.run_repeating(
                 periode.announce_digest,

@@ -55,12 +55,23 @@ def _parser() -> argparse.ArgumentParser:
     delegate = sub.add_parser("delegate", help="menunjuk wakil untuk suatu peran (cuti)")
     delegate.add_argument("--to", type=int, required=True, help="ID pengguna wakil")
     delegate.add_argument("--role", required=True, help="peran yang diwakilkan")
-    delegate.add_argument("--for", dest="covered", type=int, required=True,
-                          help="ID pengguna yang diwakili")
-    delegate.add_argument("--from", dest="start", type=date.fromisoformat, required=True,
-                          help="tanggal mulai TTTT-BB-HH")
-    delegate.add_argument("--until", dest="end", type=date.fromisoformat, required=True,
-                          help="tanggal selesai TTTT-BB-HH")
+    delegate.add_argument(
+        "--for", dest="covered", type=int, required=True, help="ID pengguna yang diwakili"
+    )
+    delegate.add_argument(
+        "--from",
+        dest="start",
+        type=date.fromisoformat,
+        required=True,
+        help="tanggal mulai TTTT-BB-HH",
+    )
+    delegate.add_argument(
+        "--until",
+        dest="end",
+        type=date.fromisoformat,
+        required=True,
+        help="tanggal selesai TTTT-BB-HH",
+    )
     status = sub.add_parser("status", help="kelengkapan per unit untuk satu periode")
     status.add_argument("--period", help="TTTT-BB (bawaan: periode terbuka terakhir)")
     status.add_argument("--json", action="store_true", help="keluaran JSON")
@@ -70,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
     package = sub.add_parser("package", help="paket ZIP e-SPIP satu periode")
     package.add_argument("--period", required=True, help="TTTT-BB")
     package.add_argument("--out", type=Path, required=True, help="berkas .zip tujuan")
+    remind = sub.add_parser("remind", help="pengingat suatu hari: tampilkan, atau kirim")
+    remind.add_argument("--date", type=date.fromisoformat, help="TTTT-BB-HH (bawaan: hari ini)")
+    remind.add_argument(
+        "--send",
+        action="store_true",
+        help="masukkan ke antrean kirim (bot yang berjalan mengirimnya)",
+    )
     audit = sub.add_parser("audit", help="riwayat (log audit) satu periode")
     audit.add_argument("--period", required=True, help="TTTT-BB")
     sub.add_parser("users", help="daftar pengguna")
@@ -194,6 +212,21 @@ def _package(core: Core, args: argparse.Namespace) -> None:
     )
 
 
+def _remind(core: Core, args: argparse.Namespace) -> None:
+    _require_schema(core)
+    svc = core.services.reminders
+    day = args.date or svc.today()
+    planned = svc.plan(day)
+    if not planned:
+        print(f"Tidak ada pengingat untuk {texts.hari_tanggal(day)}.")
+    for message in planned:
+        print(f"--- kepada {message.person.name} (ID {message.person.id})")
+        print(message.text)
+    if args.send:
+        report = svc.send(day)
+        print(f"\nDiantrekan: {report.queued}; sudah pernah dikirim: {report.already_sent}.")
+
+
 def _users(core: Core) -> None:
     _require_schema(core)
     people = core.services.registration.people()
@@ -241,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _export(core, args)
         elif args.command == "package":
             _package(core, args)
+        elif args.command == "remind":
+            _remind(core, args)
         elif args.command == "audit":
             _audit(core, args)
         elif args.command == "users":

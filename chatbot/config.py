@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from chatbot.domain.calendar import CalendarRules
 from chatbot.domain.errors import InvalidData
 from chatbot.domain.files import MB, FilePolicy
+from chatbot.domain.roles import Role
 from chatbot.domain.workflow import DEFAULT_CHAIN, Stage, parse_chain
 
 TOKEN_RE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
@@ -60,6 +61,11 @@ class Settings(BaseSettings):
     spip_review_notify: Literal["each", "digest"] = "each"
     spip_digest_minutes: int = Field(default=15, ge=1, le=24 * 60)
     spip_period_open_time: time = time(0, 5)
+    spip_reminder_time: time = time(8, 0)
+    spip_office_hours_end: time = time(16, 0)
+    spip_escalation_roles: Annotated[list[Role], NoDecode] = Field(
+        default_factory=lambda: [Role.KABAG_HSDM]
+    )
     spip_log_level: str = "INFO"
 
     @field_validator("telegram_bot_token")
@@ -109,6 +115,13 @@ class Settings(BaseSettings):
             if not cleaned:
                 raise ValueError("minimal satu jenis berkas, contoh pdf,jpg,png")
             return ["jpg" if v == "jpeg" else v for v in cleaned]
+        return value
+
+    @field_validator("spip_escalation_roles", mode="before")
+    @classmethod
+    def _roles(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [r.strip() for r in value.split(",") if r.strip()]
         return value
 
     @field_validator("spip_chain", mode="before")

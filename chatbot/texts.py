@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 
 from chatbot import callbacks
-from chatbot.domain.calendar import Period, Window
+from chatbot.domain.calendar import Period, SopCalendar, Window
 from chatbot.domain.checklist import Catalogue, ChecklistItem
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress
+from chatbot.domain.reminders import Notice, Reminder, Rule, UnitSnapshot
 from chatbot.domain.roles import Permission, Role
 from chatbot.domain.units import Unit
 from chatbot.domain.workflow import (
@@ -135,6 +136,12 @@ COMMANDS: tuple[Command, ...] = (
         Permission.DELEGATE,
     ),
     Command(
+        "jadwal",
+        "⏰ Jadwal pengingat",
+        "menampilkan jadwal pengingat bulan berjalan.",
+        Permission.OPEN_PERIOD,
+    ),
+    Command(
         "periode",
         "🗓 Periode",
         "melihat periode yang terbuka dan membuka periode (contoh: /periode 2026-10).",
@@ -217,9 +224,13 @@ NOT_ALLOWED = "Mohon maaf, layanan ini tidak tersedia untuk peran Anda."
 
 
 def joined(person: Person, role: Role, new_person: bool) -> str:
-    head = greeting(person) if new_person else (
-        f"Yth. Bapak/Ibu {person.name},\nperan {ROLE_LABEL[role]} telah ditambahkan "
-        f"pada akun Anda ({person.unit.name})."
+    head = (
+        greeting(person)
+        if new_person
+        else (
+            f"Yth. Bapak/Ibu {person.name},\nperan {ROLE_LABEL[role]} telah ditambahkan "
+            f"pada akun Anda ({person.unit.name})."
+        )
     )
     return f"{head}\n\nKetik /bantuan untuk melihat perintah yang dapat Anda gunakan."
 
@@ -485,9 +496,11 @@ NOTE_TOO_SHORT = "Keterangan terlalu singkat. Mohon tuliskan minimal 3 karakter.
 
 
 def file_received(file: EvidenceFile, count: int) -> str:
-    again = " Berkas yang sama sudah pernah tersimpan dan tidak disimpan dua kali." if (
-        file.already_known
-    ) else ""
+    again = (
+        " Berkas yang sama sudah pernah tersimpan dan tidak disimpan dua kali."
+        if (file.already_known)
+        else ""
+    )
     return (
         f"Berkas diterima: {file.file_name} ({ukuran(file.size)}).{again}\n"
         f"Jumlah berkas dalam kiriman ini: {count}. "
@@ -538,7 +551,8 @@ def confirm_nihil(item_name: str, code: str, note: str, version: int) -> str:
 def receipt(item_name: str, state: ItemState, late: bool, files: int) -> str:
     what = f"{files} berkas" if files else "pernyataan tidak ada kegiatan"
     late_note = (
-        "\nKiriman ini melewati batas waktu tanggal 10 dan dicatat sebagai terlambat." if late
+        "\nKiriman ini melewati batas waktu tanggal 10 dan dicatat sebagai terlambat."
+        if late
         else ""
     )
     return (
@@ -743,9 +757,7 @@ def card_signed_all(state: CardState) -> str:
     )
 
 
-def card_decided(
-    approve: bool, stage: Stage, person_name: str, at: datetime, tz: ZoneInfo
-) -> str:
+def card_decided(approve: bool, stage: Stage, person_name: str, at: datetime, tz: ZoneInfo) -> str:
     if approve:
         verdict = "✅ Diparaf" if stage.kind is StageKind.PARAF else "✍️ Ditandatangani"
     else:
@@ -898,8 +910,11 @@ def queue_unit(unit: Unit, targets: Sequence[ReviewTarget], tz: ZoneInfo) -> str
         when = f", {waktu(sub.submitted_at, tz)}" if sub else ""
         late = " (terlambat)" if sub and sub.late else ""
         what = (
-            f"{len(sub.files)} berkas" if sub and sub.files
-            else f"tidak ada kegiatan: {sub.note}" if sub else ""
+            f"{len(sub.files)} berkas"
+            if sub and sub.files
+            else f"tidak ada kegiatan: {sub.note}"
+            if sub
+            else ""
         )
         lines.append(
             f"  • {t.state.item_code} {t.item_name}, versi {t.state.version}{when}{late}; {what}"
@@ -929,9 +944,9 @@ def confirm_approve_all(unit: Unit, targets: Sequence[ReviewTarget]) -> str:
 def approved_all(count: int, skipped: Sequence[ReviewTarget]) -> str:
     text = f"{count} butir telah disetujui."
     if skipped:
-        text += " Dilewati karena sudah berubah: " + ", ".join(
-            t.state.item_code for t in skipped
-        ) + "."
+        text += (
+            " Dilewati karena sudah berubah: " + ", ".join(t.state.item_code for t in skipped) + "."
+        )
     return text
 
 
@@ -965,9 +980,7 @@ def status_overview(status: PeriodStatus) -> str:
     else:
         window = f"Tahap: {WINDOW_LABEL[status.window]}"
         if status.window_end is not None and status.days_left is not None:
-            window += (
-                f", sisa {status.days_left} hari (sampai {hari_tanggal(status.window_end)})"
-            )
+            window += f", sisa {status.days_left} hari (sampai {hari_tanggal(status.window_end)})"
         lines.append(window)
     lines.append(f"Kartu kendali provinsi: {card_status_text(status.card, status.chain)}")
     lines += ["", "Unit: kelengkapan (dikirim/dikembalikan/kosong)"]
@@ -1031,3 +1044,103 @@ def recap_caption(period: Period) -> str:
 
 def package_caption(period: Period, files: int) -> str:
     return f"Paket e-SPIP {bulan(period)}: {files} berkas, rekap dan MANIFEST.txt (sha256)."
+
+
+# ------------------------------------------------------------------ reminders
+
+RULE_LABEL: dict[Rule, str] = {
+    Rule.PENGINGAT_KIRIM: "pengingat pengiriman data dukung (H-3, H-1 dan hari H)",
+    Rule.TERLAMBAT_KIRIM: "pemberitahuan keterlambatan kepada unit yang belum lengkap",
+    Rule.RINGKASAN_SATGAS: "ringkasan harian unit yang belum lengkap kepada Satgas Provinsi",
+    Rule.ANTRIAN: "pengingat kepada pemeriksa, pemaraf dan penanda tangan",
+    Rule.KARTU_KABKOTA: "pengingat kartu kendali bertanda tangan kabupaten/kota",
+    Rule.PENYERAHAN: "pengingat unggah e-SPIP dan penyerahan kepada Inspektorat",
+    Rule.TERLAMBAT_SERAH: "pemberitahuan keterlambatan penyerahan (eskalasi)",
+}
+
+
+def _missing_text(unit: UnitSnapshot) -> str:
+    parts = []
+    returned = {item.code for item, _ in unit.returned}
+    waiting = [i.code for i in unit.missing if i.code not in returned]
+    if waiting:
+        parts.append("belum disetujui: " + ", ".join(waiting))
+    if unit.returned:
+        parts.append(
+            "dikembalikan: "
+            + "; ".join(f"{item.code} (alasan: {reason})" for item, reason in unit.returned)
+        )
+    return "; ".join(parts)
+
+
+def _notice_text(notice: Notice, cal: SopCalendar) -> str:
+    month = bulan(notice.period)
+    s = cal.schedule(notice.period)
+    if notice.rule is Rule.PENGINGAT_KIRIM:
+        unit = notice.units[0]
+        return (
+            f"• Data dukung {unit.unit.name} bulan {month} baru {unit.percent}% lengkap; batas "
+            f"pengiriman {hari_tanggal(s.submission_deadline)}. {_missing_text(unit).capitalize()}."
+        )
+    if notice.rule is Rule.TERLAMBAT_KIRIM:
+        unit = notice.units[0]
+        return (
+            f"• Data dukung {unit.unit.name} bulan {month} telah melewati batas "
+            f"{tanggal(s.submission_deadline)} dan baru {unit.percent}% lengkap. "
+            f"{_missing_text(unit).capitalize()}. Mohon segera dilengkapi melalui /kirim."
+        )
+    if notice.rule is Rule.RINGKASAN_SATGAS:
+        names = ", ".join(f"{u.unit.name} ({u.percent}%)" for u in notice.units)
+        return f"• Unit yang belum lengkap untuk bulan {month} ({len(notice.units)}): {names}."
+    if notice.rule is Rule.ANTRIAN and notice.role is None:
+        return (
+            f"• {notice.pending_reviews} kiriman bulan {month} menunggu pemeriksaan Anda "
+            "(/antrian)."
+        )
+    if notice.rule is Rule.ANTRIAN:
+        assert notice.role is not None and notice.card is not None
+        return (
+            f"• Kartu kendali provinsi bulan {month} (versi {notice.card.version}) menunggu "
+            f"tindakan Anda sebagai {ROLE_LABEL[notice.role]} (/antrian); batas "
+            f"{tanggal(s.review_deadline)}."
+        )
+    if notice.rule is Rule.KARTU_KABKOTA:
+        unit = notice.units[0]
+        state = "belum disetujui" if unit.card is ItemStatus.DIKIRIM else "belum dikirim"
+        return (
+            f"• Kartu kendali bertanda tangan {unit.unit.name} bulan {month} {state}; batas "
+            f"{tanggal(s.review_deadline)}."
+        )
+    assert notice.card is not None
+    blockers = ", ".join(f"{u.unit.name} ({u.percent}%)" for u in notice.units) or "tidak ada"
+    head = (
+        f"• Penyerahan data bulan {month} kepada Inspektorat KPU RI paling lambat "
+        f"{hari_tanggal(s.handover_deadline)}."
+        if notice.rule is Rule.PENYERAHAN
+        else f"• Penyerahan data bulan {month} kepada Inspektorat KPU RI telah melewati batas "
+        f"{tanggal(s.handover_deadline)}."
+    )
+    return (
+        f"{head} Kartu kendali provinsi: {CARD_STATUS_LABEL[notice.card.status]}. "
+        f"Unit yang belum lengkap: {blockers}."
+    )
+
+
+def reminder(person: Person, item: Reminder, cal: SopCalendar) -> str:
+    lines = [
+        f"Yth. Bapak/Ibu {person.name},",
+        f"berikut pengingat Kartu Kendali SPIP hari ini, {hari_tanggal(item.day)}:",
+        "",
+        *[_notice_text(n, cal) for n in item.notices],
+        "",
+        "Terima kasih.",
+    ]
+    return "\n".join(lines)
+
+
+def month_plan(period: Period, days: Sequence[tuple[date, Sequence[Rule]]]) -> str:
+    lines = [f"Jadwal pengingat untuk laporan bulan {bulan(period)} (hari kerja, pukul 08.00 WIB):"]
+    for day, rules in days:
+        lines.append(f"{hari_tanggal(day)}: " + "; ".join(RULE_LABEL[r] for r in rules))
+    lines.append("Pengingat hanya dikirim kepada yang masih memiliki kewajiban pada hari itu.")
+    return "\n".join(lines)

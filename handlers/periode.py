@@ -91,6 +91,31 @@ async def announce_digest(context: Context) -> None:
         log.info("announced %s deliveries in a digest", count)
 
 
+async def send_reminders(context: Context) -> None:
+    """JobQueue: the day's warnings at the set hour, and once at start to catch up; what was
+    already sent today is recorded, so neither a restart nor a second instance repeats it."""
+    svc = services(context).reminders
+    day = svc.due_now()
+    if day is None:
+        return
+    report = svc.send(day)
+    if report.queued:
+        log.info(
+            "reminders for %s: %s queued, %s already sent", day, report.queued, report.already_sent
+        )
+
+
+async def jadwal(update: Update, context: Context) -> None:
+    person = await _admin(update, context)
+    if person is None:
+        return
+    svc = services(context)
+    period = svc.submission.suggested_period()
+    await reply(update, texts.month_plan(period, svc.reminders.month_plan(period)))
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("periode", periode))
+    application.add_handler(CommandHandler("jadwal", jadwal))
+    application.add_handler(CallbackQueryHandler(jadwal, pattern=r"^mn:jadwal$"))
     application.add_handler(CallbackQueryHandler(open_button, pattern=r"^pr:o:"))

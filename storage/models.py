@@ -205,3 +205,19 @@ class DelegationRow(SQLModel, table=True):
     end: date
     created_by: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(sa_column=_utc())
+
+
+class ReminderLogRow(SQLModel, table=True):
+    """Each reminder rule told to a person on a day: a restart or a second instance sends
+    nothing twice."""
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (
+        UniqueConstraint("period", "rule", "person_id", "day", name="uq_reminder_log"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=7)
+    rule: str = Field(max_length=32)
+    person_id: int = Field(foreign_key="person.id")
+    day: date
+    sent_at: datetime = Field(sa_column=_utc())

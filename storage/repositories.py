@@ -55,6 +55,7 @@ from storage.models import (
     PeriodRow,
     PersonRoleRow,
     PersonRow,
+    ReminderLogRow,
     SubmissionFileRow,
     SubmissionRow,
     UnitRow,
@@ -473,6 +474,25 @@ class SqlDelegations:
     def delegates(self, role: Role, day: date) -> list[int]:
         rows = self.session.exec(self._active(day).where(DelegationRow.role == role.value))
         return sorted({r.delegate_id for r in rows})
+
+
+class SqlReminderLog:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def logged(self, person_id: int, day: date) -> set[tuple[str, str]]:
+        rows = self.session.exec(
+            select(ReminderLogRow).where(
+                ReminderLogRow.person_id == person_id, ReminderLogRow.day == day
+            )
+        )
+        return {(r.period, r.rule) for r in rows}
+
+    def record(self, period: str, rule: str, person_id: int, day: date, now: datetime) -> None:
+        self.session.add(
+            ReminderLogRow(period=period, rule=rule, person_id=person_id, day=day, sent_at=now)
+        )
+        self.session.flush()
 
 
 class SqlDaysOff:

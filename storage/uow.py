@@ -17,6 +17,7 @@ from storage.repositories import (
     SqlOutbox,
     SqlPeople,
     SqlPeriods,
+    SqlReminderLog,
     SqlUnits,
 )
 
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
         self.periods = SqlPeriods(self.session)
         self.items = SqlItems(self.session)
         self.delegations = SqlDelegations(self.session)
+        self.reminders = SqlReminderLog(self.session)
         return self
 
     def __exit__(

@@ -14,6 +14,7 @@ from chatbot.services.outbox import OutboxService
 from chatbot.services.ports import FileStore
 from chatbot.services.recap import RecapService
 from chatbot.services.registration import RegistrationService
+from chatbot.services.reminders import ReminderService
 from chatbot.services.review import ReviewService
 from chatbot.services.status import StatusService
 from chatbot.services.submission import SubmissionService
@@ -30,6 +31,7 @@ class Services:
     delegation: DelegationService
     status: StatusService
     recap: RecapService
+    reminders: ReminderService
     calendar: CalendarSource
     timezone: ZoneInfo
     files: FileStore
