@@ -1144,3 +1144,12 @@ def month_plan(period: Period, days: Sequence[tuple[date, Sequence[Rule]]]) -> s
         lines.append(f"{hari_tanggal(day)}: " + "; ".join(RULE_LABEL[r] for r in rules))
     lines.append("Pengingat hanya dikirim kepada yang masih memiliki kewajiban pada hari itu.")
     return "\n".join(lines)
+
+
+def person_blocked(person: Person) -> str:
+    return (
+        f"Pemberitahuan: pesan kepada {person.name} ({person.unit.name}) tidak dapat dikirim "
+        "karena yang bersangkutan memblokir bot atau akunnya tidak aktif. Pengingat kepadanya "
+        "dihentikan sampai ia mengirim pesan lagi kepada bot; mohon dihubungi melalui saluran "
+        "lain."
+    )

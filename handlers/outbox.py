@@ -44,7 +44,7 @@ async def drain(context: Context) -> None:
             seconds = delay if isinstance(delay, int | float) else delay.total_seconds()
             return SendResult(Outcome.RETRY, "flood control", retry_after=seconds)
         except Forbidden as exc:  # blocked by the person, or the account was deleted
-            return SendResult(Outcome.FAILED, f"forbidden: {exc.message}")
+            return SendResult(Outcome.FAILED, f"forbidden: {exc.message}", blocked=True)
         except BadRequest as exc:
             return SendResult(Outcome.FAILED, f"bad request: {exc.message}")
         except NetworkError as exc:  # includes TimedOut and 5xx answers

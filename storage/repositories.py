@@ -194,6 +194,7 @@ class SqlPeople:
             telegram_user_id=row.telegram_user_id,
             telegram_chat_id=row.telegram_chat_id,
             active=row.active,
+            blocked=row.blocked_at is not None,
         )
 
     def get(self, person_id: int) -> Person | None:
@@ -246,10 +247,28 @@ class SqlPeople:
         rows = self.session.exec(
             select(PersonRow)
             .join(PersonRoleRow, col(PersonRoleRow.person_id) == col(PersonRow.id))
-            .where(PersonRoleRow.role == role.value, col(PersonRow.active))
+            .where(
+                PersonRoleRow.role == role.value,
+                col(PersonRow.active),
+                col(PersonRow.blocked_at).is_(None),
+            )
             .order_by(col(PersonRow.id))
         )
         return [self._person(r) for r in rows]
+
+    def mark_blocked(self, person_id: int, now: datetime) -> bool:
+        row = self.session.get(PersonRow, person_id)
+        if row is None or row.blocked_at is not None:
+            return False
+        row.blocked_at = now
+        self.session.add(row)
+        return True
+
+    def unblock(self, person_id: int) -> None:
+        row = self.session.get(PersonRow, person_id)
+        if row is not None and row.blocked_at is not None:
+            row.blocked_at = None
+            self.session.add(row)
 
     def all(self) -> list[Person]:
         rows = self.session.exec(select(PersonRow).order_by(col(PersonRow.id)))

@@ -18,6 +18,7 @@ class Person:
     telegram_user_id: int | None = None
     telegram_chat_id: int | None = None
     active: bool = True
+    blocked: bool = False  # the person blocked the bot; nothing is sent until they write again
 
     def may(self, permission: Permission) -> bool:
         return can(self.roles, permission)

@@ -9,10 +9,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 
-from chatbot.services.ports import Clock, QueuedMessage, UnitOfWorkFactory
+from chatbot import texts
+from chatbot.domain.roles import Role
+from chatbot.services.ports import (
+    Clock,
+    OutgoingMessage,
+    QueuedMessage,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +40,7 @@ class SendResult:
     outcome: Outcome
     error: str = ""
     retry_after: float | None = None
+    blocked: bool = False  # the person blocked the bot (or deleted the account)
 
 
 Sender = Callable[[QueuedMessage], Awaitable[SendResult]]
@@ -73,10 +82,31 @@ class OutboxService:
             else:
                 log.warning(
                     "outbox message %s to person %s failed for good: %s",
-                    message.id, message.person_id, result.error,
+                    message.id,
+                    message.person_id,
+                    result.error,
                 )
                 uow.outbox.mark_failed(message.id, result.error, now)
+                if result.blocked and uow.people.mark_blocked(message.person_id, now):
+                    self._report_blocked(uow, message.person_id, now)
             uow.commit()
+
+    @staticmethod
+    def _report_blocked(uow: UnitOfWork, person_id: int, now: datetime) -> None:
+        """Tell the provincial satgas once that a person cannot be reached any more."""
+        person = uow.people.get(person_id)
+        if person is None:
+            return
+        for satgas in uow.people.with_role(Role.SATGAS_PROV):
+            if satgas.id != person_id:
+                uow.outbox.put(
+                    OutgoingMessage(
+                        satgas.id,
+                        texts.person_blocked(person),
+                        dedupe_key=f"diblokir:{person_id}:{now.date().isoformat()}:{satgas.id}",
+                    ),
+                    now,
+                )
 
     async def drain(self, send: Sender, limit: int = 100) -> DrainReport:
         sent = retried = failed = 0

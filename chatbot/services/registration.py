@@ -141,9 +141,16 @@ class RegistrationService:
         return Joined(person=person, role=invite.role, new_person=new_person)
 
     def person(self, telegram_user_id: int) -> Person | None:
+        """The person behind a chat user; someone who had blocked the bot and writes again is
+        reachable again."""
         with self.uow_factory() as uow:
             person = uow.people.by_telegram(telegram_user_id)
-            return person if person and person.active else None
+            if person is None or not person.active:
+                return None
+            if person.blocked:
+                uow.people.unblock(person.id)
+                uow.commit()
+            return person
 
     def units(self) -> list[Unit]:
         with self.uow_factory() as uow:
