@@ -1059,6 +1059,10 @@ RULE_LABEL: dict[Rule, str] = {
 }
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _missing_text(unit: UnitSnapshot) -> str:
     parts = []
     returned = {item.code for item, _ in unit.returned}
@@ -1080,14 +1084,14 @@ def _notice_text(notice: Notice, cal: SopCalendar) -> str:
         unit = notice.units[0]
         return (
             f"• Data dukung {unit.unit.name} bulan {month} baru {unit.percent}% lengkap; batas "
-            f"pengiriman {hari_tanggal(s.submission_deadline)}. {_missing_text(unit).capitalize()}."
+            f"pengiriman {hari_tanggal(s.submission_deadline)}. {_sentence(_missing_text(unit))}."
         )
     if notice.rule is Rule.TERLAMBAT_KIRIM:
         unit = notice.units[0]
         return (
             f"• Data dukung {unit.unit.name} bulan {month} telah melewati batas "
             f"{tanggal(s.submission_deadline)} dan baru {unit.percent}% lengkap. "
-            f"{_missing_text(unit).capitalize()}. Mohon segera dilengkapi melalui /kirim."
+            f"{_sentence(_missing_text(unit))}. Mohon segera dilengkapi melalui /kirim."
         )
     if notice.rule is Rule.RINGKASAN_SATGAS:
         names = ", ".join(f"{u.unit.name} ({u.percent}%)" for u in notice.units)

@@ -56,6 +56,8 @@ class RecordingRequest(BaseRequest):
     fail_with: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content
     failing_downloads: int = 0  # the next N downloads fail with a network error
+    # per method, what the next calls meet: an error body (dict with error_code) or an exception
+    faults: dict[str, list[dict[str, Any] | Exception]] = field(default_factory=dict)
 
     async def initialize(self) -> None:
         return None
@@ -94,6 +96,13 @@ class RecordingRequest(BaseRequest):
                 data = content if isinstance(content, bytes) else content.read()
                 call.uploads[key] = (file_name, data)
         self.calls.append(call)
+        pending = self.faults.get(name)
+        if pending:
+            fault = pending.pop(0)
+            if isinstance(fault, Exception):
+                raise fault
+            body = json.dumps({"ok": False, **fault}).encode()
+            return int(fault.get("error_code", 400)), body
         if name in self.fail_with:
             error = self.fail_with[name]
             return int(error.get("error_code", 400)), json.dumps({"ok": False, **error}).encode()
