@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     spip_conversation_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
     spip_review_notify: Literal["each", "digest"] = "each"
     spip_digest_minutes: int = Field(default=15, ge=1, le=24 * 60)
-    spip_period_open_time: time = time(0, 5)
+    spip_period_open_time: time = time(7, 55)
     spip_reminder_time: time = time(8, 0)
     spip_office_hours_end: time = time(16, 0)
     spip_escalation_roles: Annotated[list[Role], NoDecode] = Field(

@@ -168,12 +168,15 @@ class SubmissionService:
         return OpenResult(period, opened, kickoffs)
 
     def open_due_period(self) -> OpenResult | None:
-        """The scheduler's step 1: open the period reported this month during its submission
-        window (days 1-10) if nobody opened it yet. Runs daily and once at start (catch-up)."""
+        """The scheduler's step 1: on day 1, or the first working day after, open the period
+        reported this month if nobody opened it yet; a later day of the submission window
+        (days 1-10) catches up. Runs daily before the reminders and once at start."""
         cal = self.calendar()
         today = self.today()
         period = cal.period_reported_in(today)
         if cal.window_on(period, today) is not Window.PENGIRIMAN:
+            return None
+        if not cal.working_days.is_working_day(today):  # day 1, or the first working day after
             return None
         with self.uow_factory() as uow:
             if uow.periods.get(period) is not None:

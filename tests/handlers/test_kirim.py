@@ -17,6 +17,7 @@ from chatbot.domain.people import Person
 from chatbot.domain.workflow import UNIT_CARD_ITEM, Approve, Context, ItemStatus, apply_item
 from handlers import outbox
 from storage.models import ItemStateRow, PeriodRow, SubmissionFileRow, SubmissionRow
+from tests.conftest import Clock
 from tests.handlers.conftest import ADMIN, KERINCI, KERINCI2, KETUA, KUL, SATGAS, join
 from tests.support.telegram import Call, TelegramHarness, User, texts_to
 
@@ -88,10 +89,13 @@ async def test_kickoff_once_per_submitter_with_deadline_and_checklist(
 
 
 async def test_scheduler_opens_the_period_of_the_month_once(
-    bot: TelegramHarness, core: Core, admin: Person
+    bot: TelegramHarness, core: Core, admin: Person, clock: Clock
 ) -> None:
     join(core, KERINCI, "1501", "satgas_kabkota")
     svc = core.services.submission
+    clock.now = datetime(2026, 11, 1, 1, 0, tzinfo=UTC)  # Sunday 1 November: not a working day
+    assert svc.open_due_period() is None
+    clock.now = datetime(2026, 11, 2, 0, 55, tzinfo=UTC)  # Monday, 07.55 WIB
     result = svc.open_due_period()
     assert result is not None and result.opened and result.period == P and result.kickoffs == 1
     assert svc.open_due_period() is None
