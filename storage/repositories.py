@@ -181,16 +181,31 @@ class SqlPeople:
         self.session = session
 
     def _person(self, row: PersonRow) -> Person:
-        unit_row = self.session.get(UnitRow, row.unit_code)
-        assert unit_row is not None and row.id is not None
-        roles = self.session.exec(
-            select(PersonRoleRow.role).where(PersonRoleRow.person_id == row.id)
-        ).all()
+        return self._people([row])[0]
+
+    def _people(self, rows: Sequence[PersonRow]) -> list[Person]:
+        """People of many rows with two more queries in all (units, roles), not two each."""
+        if not rows:
+            return []
+        ids = [r.id for r in rows if r.id is not None]
+        units = {u.code: _unit(u) for u in self.session.exec(select(UnitRow))}
+        roles: dict[int, set[Role]] = {}
+        for person_id, role in self.session.execute(
+            sa_select(col(PersonRoleRow.person_id), col(PersonRoleRow.role)).where(
+                col(PersonRoleRow.person_id).in_(ids)
+            )
+        ):
+            roles.setdefault(person_id, set()).add(Role(role))
+        return [self._build(r, units[r.unit_code], roles.get(r.id or 0, set())) for r in rows]
+
+    @staticmethod
+    def _build(row: PersonRow, unit: Unit, roles: set[Role]) -> Person:
+        assert row.id is not None
         return Person(
             id=row.id,
             name=row.name,
-            unit=_unit(unit_row),
-            roles=frozenset(Role(r) for r in roles),
+            unit=unit,
+            roles=frozenset(roles),
             telegram_user_id=row.telegram_user_id,
             telegram_chat_id=row.telegram_chat_id,
             active=row.active,
@@ -253,8 +268,8 @@ class SqlPeople:
                 col(PersonRow.blocked_at).is_(None),
             )
             .order_by(col(PersonRow.id))
-        )
-        return [self._person(r) for r in rows]
+        ).all()
+        return self._people(rows)
 
     def mark_blocked(self, person_id: int, now: datetime) -> bool:
         row = self.session.get(PersonRow, person_id)
@@ -271,8 +286,7 @@ class SqlPeople:
             self.session.add(row)
 
     def all(self) -> list[Person]:
-        rows = self.session.exec(select(PersonRow).order_by(col(PersonRow.id)))
-        return [self._person(r) for r in rows]
+        return self._people(self.session.exec(select(PersonRow).order_by(col(PersonRow.id))).all())
 
 
 def _invite(row: InviteRow) -> Invite:
