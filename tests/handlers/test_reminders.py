@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from chatbot import texts
 from chatbot.app import Core
 from chatbot.domain.calendar import Period
 from chatbot.domain.people import Person
@@ -175,3 +176,52 @@ async def test_down_before_day_8_up_on_day_11_catches_up_once(
     await periode.send_reminders(small_bot.context())
     await outbox.drain(small_bot.context())
     assert small_bot.take() == []
+
+
+async def test_jadwal_shows_the_month_plan_to_admins(
+    small_bot: TelegramHarness, small_core: Core, clock: Clock
+) -> None:
+    from tests.handlers.conftest import ADMIN, join
+
+    join(small_core, ADMIN, "15", "admin")
+    clock.now = at(date(2026, 11, 3))
+    [plan] = await small_bot.send(ADMIN, "/jadwal")
+    lines = plan.text.splitlines()
+    assert lines[0] == (
+        "Jadwal pengingat untuk laporan bulan Oktober 2026 (hari kerja, pukul 08.00 WIB):"
+    )
+    assert lines[1].startswith("Kamis, 5 November 2026: pengingat pengiriman data dukung")
+    assert any(
+        line.startswith("Senin, 23 November 2026: pemberitahuan keterlambatan penyerahan")
+        for line in lines
+    )
+    assert not any("Sabtu" in line or "Minggu" in line for line in lines)
+    [refused] = await small_bot.send(MERANGIN, "/jadwal")
+    assert refused.text == texts.NOT_ALLOWED
+
+
+def test_remind_from_the_command_line_prints_then_sends_once(
+    small_core: Core,
+    clock: Clock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chatbot import cli
+
+    monkeypatch.setattr(cli, "load_settings", lambda: small_core.settings)
+    monkeypatch.setattr(cli, "build_core", lambda settings: small_core)
+    clock.now = at(date(2026, 11, 2))
+    small_core.services.submission.open_period(Period(2026, 10))
+    assert cli.main(["remind", "--date", "2026-11-09"]) == 0
+    out = capsys.readouterr().out
+    assert "--- kepada Mira Merangin" in out and "Senin, 9 November 2026" in out
+    with small_core.uow() as uow:
+        before = len(uow.outbox.due(clock.now + timedelta(days=30), 1000))
+    assert cli.main(["remind", "--date", "2026-11-09", "--send"]) == 0
+    assert "Diantrekan: 4; sudah pernah dikirim: 0." in capsys.readouterr().out
+    assert cli.main(["remind", "--date", "2026-11-09", "--send"]) == 0
+    assert "Diantrekan: 0; sudah pernah dikirim: 4." in capsys.readouterr().out
+    with small_core.uow() as uow:
+        assert len(uow.outbox.due(clock.now + timedelta(days=30), 1000)) == before + 4
+    assert cli.main(["remind", "--date", "2026-11-07"]) == 0  # a Saturday
+    assert "Tidak ada pengingat untuk Sabtu, 7 November 2026." in capsys.readouterr().out
