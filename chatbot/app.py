@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from sqlalchemy import Engine
 from telegram import BotCommand
@@ -200,6 +201,7 @@ def run(core: Core, webhook: WebhookOptions | None = None) -> None:
         application.run_webhook(
             listen=webhook.listen,
             port=webhook.port,
+            url_path=urlparse(webhook.url).path.lstrip("/"),  # behind a proxy: the same path
             webhook_url=webhook.url,
             secret_token=webhook.secret_token,
         )

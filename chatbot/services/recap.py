@@ -13,8 +13,6 @@ from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
 from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, UNIT_CARD_ITEM
 from chatbot.export.package import PackageEntry, write_package
-from chatbot.export.picture import heatmap_png
-from chatbot.export.workbook import write_workbook
 from chatbot.services.ports import FileStore, UnitOfWorkFactory
 from chatbot.services.status import PeriodStatus, StatusService
 
@@ -54,12 +52,16 @@ class RecapService:
 
     def workbook(self, period: Period, person: Person | None = None) -> bytes:
         self.check(person)
+        from chatbot.export.workbook import write_workbook  # openpyxl: loaded when first used
+
         status = self.status.period_status(period)
         data = write_workbook(status, self._names(), self.timezone)
         assert data is not None
         return data
 
     def picture(self, status: PeriodStatus) -> bytes:
+        from chatbot.export.picture import heatmap_png  # matplotlib: loaded when first used
+
         return heatmap_png(status, self.timezone)
 
     def package(self, period: Period, out: Path, person: Person | None = None) -> Package:
