@@ -12,17 +12,21 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession
 from openpyxl import load_workbook
+from sqlalchemy import text
 
 from chatbot.domain.calendar import CalendarRules, Period
 from chatbot.domain.reminders import submission_reminder_days
 from chatbot.services.calendar import build_calendar
+from storage.db import make_engine
 from tests.conftest import TOKEN
+from tests.support.db import BACKENDS, PG_URL
 from tests.support.fake_bot_api import FakeBotApi
 
 BIN = Path(sys.executable).parent
@@ -40,6 +44,23 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """SQLite in the data folder, or a schema of its own on the PostgreSQL test server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'data' / 'spip.db'}"
+        return
+    assert PG_URL is not None
+    schema = f"spip_e2e_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotApi]:
     api = FakeBotApi(TOKEN)
@@ -48,7 +69,7 @@ async def fake() -> AsyncIterator[FakeBotApi]:
     await api.stop()
 
 
-def environment(fake: FakeBotApi, data: Path) -> dict[str, str]:
+def environment(fake: FakeBotApi, data: Path, database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SPIP_", "TELEGRAM_"))}
     env.pop("DATABASE_URL", None)
     env.update(
@@ -56,6 +77,7 @@ def environment(fake: FakeBotApi, data: Path) -> dict[str, str]:
         TELEGRAM_BASE_URL=fake.base_url,
         TELEGRAM_BASE_FILE_URL=fake.base_file_url,
         SPIP_DATA_DIR=str(data),
+        DATABASE_URL=database_url,
         SPIP_OUTBOX_INTERVAL_SECONDS="0.3",
     )
     return env
@@ -172,8 +194,8 @@ def clean(log: str, fake: FakeBotApi) -> None:
     assert fake.unanswered() == set()
 
 
-async def test_polling(fake: FakeBotApi, tmp_path: Path) -> None:
-    env = environment(fake, tmp_path / "data")
+async def test_polling(fake: FakeBotApi, tmp_path: Path, database_url: str) -> None:
+    env = environment(fake, tmp_path / "data", database_url)
     cli(env, "init")
     match = CODE.search(cli(env, "invite", "--unit", "15", "--role", "admin", "--name", "Admin"))
     assert match is not None
@@ -202,8 +224,10 @@ async def test_polling(fake: FakeBotApi, tmp_path: Path) -> None:
     assert "item_disetujui | Sari Satgas | 1501 | KEU-01 | v2" in history
 
 
-async def test_webhook_with_a_secret_token(fake: FakeBotApi, tmp_path: Path) -> None:
-    env = environment(fake, tmp_path / "data")
+async def test_webhook_with_a_secret_token(
+    fake: FakeBotApi, tmp_path: Path, database_url: str
+) -> None:
+    env = environment(fake, tmp_path / "data", database_url)
     cli(env, "init")
     match = CODE.search(cli(env, "invite", "--unit", "15", "--role", "admin"))
     assert match is not None
