@@ -96,9 +96,3 @@ SUBMITTER_ROLES = frozenset({Role.SATGAS_KABKOTA, Role.BAGIAN})
 def can(roles: frozenset[Role] | set[Role], permission: Permission) -> bool:
     return any(permission in PERMISSIONS[role] for role in roles)
 
-
-def permissions_of(roles: frozenset[Role] | set[Role]) -> frozenset[Permission]:
-    result: set[Permission] = set()
-    for role in roles:
-        result |= PERMISSIONS[role]
-    return frozenset(result)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import BinaryIO, Protocol
@@ -47,7 +47,6 @@ class LoadResult:
     added: int = 0
     updated: int = 0
     deactivated: int = 0
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True, slots=True)
