@@ -150,7 +150,9 @@ def build_application(
         .post_init(_post_init)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.spip_send_rate, max_retries=3)
+        )
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
