@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -291,12 +292,8 @@ async def espip_evidence(update: Update, context: Context) -> int:
     svc = services(context).submission
     file_id = incoming.telegram_file_id
 
-    async def fetch() -> bytes:
-        telegram_file = await context.bot.get_file(file_id)
-        return bytes(await telegram_file.download_as_bytearray())
-
     try:
-        evidence = await svc.receive_file(incoming, fetch)
+        evidence = await svc.receive_file(incoming, _fetcher(context, file_id))
     except (FileTooLarge, FileTypeNotAllowed, DownloadFailed):
         await reply(update, texts.file_type_refused(sorted(svc.policy.allowed_extensions)))
         return ESPIP
@@ -376,6 +373,16 @@ async def ask_files(update: Update, context: Context) -> int:
     return FILES
 
 
+def _fetcher(context: Context, file_id: str) -> Callable[[], Awaitable[bytes]]:
+    """Downloads one file from Telegram when called (the service retries it)."""
+
+    async def fetch() -> bytes:
+        telegram_file = await context.bot.get_file(file_id)
+        return bytes(await telegram_file.download_as_bytearray())
+
+    return fetch
+
+
 def _incoming(message: Message) -> IncomingFile | None:
     if message.document is not None:
         doc = message.document
@@ -401,12 +408,8 @@ async def receive_file(update: Update, context: Context) -> int:
     file_id = incoming.telegram_file_id
     assert file_id is not None
 
-    async def fetch() -> bytes:
-        telegram_file = await context.bot.get_file(file_id)
-        return bytes(await telegram_file.download_as_bytearray())
-
     try:
-        received = await svc.receive_file(incoming, fetch)
+        received = await svc.receive_file(incoming, _fetcher(context, file_id))
     except FileTooLarge:
         await reply(update, texts.file_too_large(svc.policy.max_mb))
         return FILES

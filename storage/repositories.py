@@ -582,6 +582,17 @@ class SqlPeriods:
         return [self._info(r) for r in rows]
 
 
+def _evidence(f: SubmissionFileRow) -> EvidenceFile:
+    return EvidenceFile(
+        sha256=f.sha256,
+        file_name=f.file_name,
+        mime_type=f.mime_type,
+        size=f.size,
+        telegram_file_id=f.telegram_file_id,
+        telegram_file_unique_id=f.telegram_file_unique_id,
+    )
+
+
 def _item_state(row: ItemStateRow) -> ItemState:
     return ItemState(
         period=Period.parse(row.period),
@@ -795,14 +806,7 @@ class SqlItems:
             result.append(
                 (
                     state,
-                    EvidenceFile(
-                        sha256=f.sha256,
-                        file_name=f.file_name,
-                        mime_type=f.mime_type,
-                        size=f.size,
-                        telegram_file_id=f.telegram_file_id,
-                        telegram_file_unique_id=f.telegram_file_unique_id,
-                    ),
+                    _evidence(f),
                 )
             )
         return result
@@ -910,15 +914,5 @@ class SqlItems:
             submitted_at=row.submitted_at,
             late=row.late,
             withdrawn_at=row.withdrawn_at,
-            files=tuple(
-                EvidenceFile(
-                    sha256=f.sha256,
-                    file_name=f.file_name,
-                    mime_type=f.mime_type,
-                    size=f.size,
-                    telegram_file_id=f.telegram_file_id,
-                    telegram_file_unique_id=f.telegram_file_unique_id,
-                )
-                for f in files
-            ),
+            files=tuple(_evidence(f) for f in files),
         )

@@ -4,7 +4,7 @@ item, and each regency's signed card, with a reason for a return."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from chatbot import texts
@@ -60,6 +60,9 @@ class ReviewService:
         self.clock = clock
         self.timezone = timezone
 
+    def today(self) -> date:
+        return self.clock().astimezone(self.timezone).date()
+
     @staticmethod
     def _target(uow: UnitOfWork, state_id: int) -> ReviewTarget:
         stored = uow.items.by_id(state_id)
@@ -78,7 +81,7 @@ class ReviewService:
 
     def target(self, person: Person, state_id: int) -> ReviewTarget:
         with self.uow_factory() as uow:
-            today = self.clock().astimezone(self.timezone).date()
+            today = self.today()
             if not acting.actor(uow, person, today).may(Permission.REVIEW_ITEMS):
                 raise NotYourRole(Permission.REVIEW_ITEMS.value)
             return self._target(uow, state_id)
@@ -110,7 +113,7 @@ class ReviewService:
                 stored.state,
                 action,
                 Context(
-                    actor=acting.actor(uow, person, now.astimezone(self.timezone).date()),
+                    actor=acting.actor(uow, person, self.today()),
                     now=now,
                     period_closed=period.closed,
                 ),
@@ -138,7 +141,7 @@ class ReviewService:
     def queue(self, person: Person) -> list[tuple[Unit, list[ReviewTarget]]]:
         """Deliveries waiting for a decision, grouped by unit, oldest first."""
         with self.uow_factory() as uow:
-            today = self.clock().astimezone(self.timezone).date()
+            today = self.today()
             if not acting.actor(uow, person, today).may(Permission.REVIEW_ITEMS):
                 return []
             open_periods = {p.period for p in uow.periods.open_periods()}
