@@ -35,6 +35,7 @@ from chatbot.services.status import StatusService
 from chatbot.services.submission import SubmissionService
 from handlers import outbox as outbox_handlers
 from handlers import periode
+from handlers.request import RetryingRequest
 from storage import migrate
 from storage.db import make_engine
 from storage.files import EvidenceStore
@@ -61,9 +62,7 @@ class Core:
         return SqlUnitOfWork(self.engine)
 
 
-def build_core(
-    settings: Settings, clock: Clock = utc_now, engine: Engine | None = None
-) -> Core:
+def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None = None) -> Core:
     engine = engine or make_engine(settings.db_url)
 
     def uow_factory() -> SqlUnitOfWork:
@@ -153,21 +152,17 @@ def build_application(
         builder = builder.rate_limiter(
             AIORateLimiter(overall_max_rate=settings.spip_send_rate, max_retries=3)
         )
-    if request is not None:
-        builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    builder = builder.request(request or RetryingRequest(connection_pool_size=256))
+    builder = builder.get_updates_request(
+        get_updates_request or RetryingRequest(connection_pool_size=1)
+    )
     application: Application = builder.build()  # type: ignore[type-arg]
     application.bot_data["services"] = core.services
     handlers.register(application)
     jobs = application.job_queue
     if jobs is not None:
-        jobs.run_repeating(
-            outbox_handlers.drain,
-            interval=settings.spip_outbox_interval_seconds,
-            first=1,
-            name="outbox",
-        )
+        interval = settings.spip_outbox_interval_seconds
+        jobs.run_once(outbox_handlers.drain_and_reschedule, 1, data=interval, name="outbox")
         open_time = settings.spip_period_open_time.replace(tzinfo=settings.timezone)
         jobs.run_daily(periode.open_due_period, time=open_time, name="buka-periode")
         jobs.run_once(periode.open_due_period, when=0, name="buka-periode-susulan")

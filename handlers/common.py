@@ -29,9 +29,7 @@ def services(context: Context) -> Services:
     return cast(Services, context.application.bot_data["services"])
 
 
-async def reply(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Answer in the chat the update came from (a message or a button's message)."""
     chat = update.effective_chat
     if chat is None:

@@ -136,9 +136,7 @@ async def _show_checklist(
         await _refuse(update, exc)
         return END
     _set_draft(context, Draft(period=period))
-    header = texts.checklist_header(
-        checklist.unit, period, checklist.progress, checklist.deadline
-    )
+    header = texts.checklist_header(checklist.unit, period, checklist.progress, checklist.deadline)
     card = (
         services(context).card.view(period)
         if person.may(Permission.DRAFT_PROVINCIAL_CARD)
@@ -180,9 +178,7 @@ def _item_keyboard(detail: ItemDetail) -> list[list[Button]]:
         if detail.item is not None:
             rows.append([("➖ Tidak ada kegiatan", "kr:n")])
     if detail.state.status is ItemStatus.DIKIRIM:
-        rows.append(
-            [("↩️ Tarik kiriman", f"kr:w:{detail.state.item_code}:{detail.state.version}")]
-        )
+        rows.append([("↩️ Tarik kiriman", f"kr:w:{detail.state.item_code}:{detail.state.version}")])
     rows.append([("⬅️ Kembali ke daftar", "kr:b")])
     return rows
 
@@ -503,7 +499,10 @@ async def confirm(update: Update, context: Context) -> int:
         return END
     log.info(
         "delivery: person %s, %s %s version %s",
-        person.id, draft.period, draft.item_code, result.state.version,
+        person.id,
+        draft.period,
+        draft.item_code,
+        result.state.version,
     )
     await reply(update, texts.receipt(result.item_name, result.state, result.late, result.files))
     return await _show_checklist(update, context, person, draft.period)

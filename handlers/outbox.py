@@ -14,6 +14,17 @@ from handlers.common import Context, services
 log = logging.getLogger(__name__)
 
 
+async def drain_and_reschedule(context: Context) -> None:
+    """JobQueue callback: drain, then come back ``job.data`` seconds after this drain ended
+    (a long drain, thousands of reminders at 30 a second, never overlaps the next one)."""
+    assert context.job is not None and context.job_queue is not None
+    interval = float(context.job.data)  # type: ignore[arg-type]
+    try:
+        await drain(context)
+    finally:
+        context.job_queue.run_once(drain_and_reschedule, interval, data=interval, name="outbox")
+
+
 async def drain(context: Context) -> None:
     """JobQueue callback: send what is due."""
 
@@ -29,16 +40,17 @@ async def drain(context: Context) -> None:
         with files.open(attachment.sha256) as handle:
             await context.bot.send_document(chat_id, handle, filename=attachment.file_name)
 
-    async def send(message: QueuedMessage) -> SendResult:
+    async def send(message: QueuedMessage, part: Attachment | None) -> SendResult:
         assert message.chat_id is not None
         try:
-            for attachment in message.attachments:
-                await send_attachment(message.chat_id, attachment)
-            await context.bot.send_message(
-                chat_id=message.chat_id,
-                text=message.text,
-                reply_markup=keyboards.markup(message.buttons),
-            )
+            if part is not None:
+                await send_attachment(message.chat_id, part)
+            else:
+                await context.bot.send_message(
+                    chat_id=message.chat_id,
+                    text=message.text,
+                    reply_markup=keyboards.markup(message.buttons),
+                )
         except RetryAfter as exc:
             delay = exc.retry_after
             seconds = delay if isinstance(delay, int | float) else delay.total_seconds()

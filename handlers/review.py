@@ -63,9 +63,7 @@ def _without(markup: InlineKeyboardMarkup | None, data: str) -> InlineKeyboardMa
     """The notice's keyboard less the row holding the pressed button."""
     if markup is None:
         return None
-    rows = [
-        row for row in markup.inline_keyboard if all(b.callback_data != data for b in row)
-    ]
+    rows = [row for row in markup.inline_keyboard if all(b.callback_data != data for b in row)]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -217,7 +215,9 @@ async def start_return(update: Update, context: Context) -> int:
     await reply(
         update,
         texts.ASK_RETURN_REASON.format(
-            code=state.item_code, name=target.item_name, unit=target.unit.name,
+            code=state.item_code,
+            name=target.item_name,
+            unit=target.unit.name,
             version=state.version,
         ),
     )

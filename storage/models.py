@@ -126,6 +126,8 @@ class OutboxRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc())
     next_attempt_at: datetime = Field(sa_column=_utc())
     attempts: int = 0
+    parts_sent: int = 0  # attachments accepted by Telegram so far (the text is the last part)
+    sending_since: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     sent_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     failed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     last_error: str | None = Field(default=None, sa_type=Text)

@@ -443,6 +443,8 @@ class SqlOutbox:
                 buttons=tuple(tuple((b[0], b[1]) for b in r) for r in json.loads(row.buttons)),
                 attempts=row.attempts,
                 attachments=tuple(Attachment(**a) for a in json.loads(row.attachments)),
+                parts_sent=row.parts_sent,
+                interrupted=row.sending_since is not None,
             )
             for row, chat_id in rows
         ]
@@ -452,19 +454,31 @@ class SqlOutbox:
         assert row is not None
         return row
 
+    def mark_sending(self, message_id: int, now: datetime) -> None:
+        row = self._row(message_id)
+        row.sending_since = now
+        self.session.add(row)
+
+    def mark_part_sent(self, message_id: int, parts_sent: int) -> None:
+        row = self._row(message_id)
+        row.parts_sent, row.sending_since = parts_sent, None
+        self.session.add(row)
+
     def mark_sent(self, message_id: int, now: datetime) -> None:
         row = self._row(message_id)
-        row.sent_at, row.attempts = now, row.attempts + 1
+        row.sent_at, row.attempts, row.sending_since = now, row.attempts + 1, None
         self.session.add(row)
 
     def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None:
         row = self._row(message_id)
         row.attempts, row.last_error, row.next_attempt_at = row.attempts + 1, error, retry_at
+        row.sending_since = None
         self.session.add(row)
 
     def mark_failed(self, message_id: int, error: str, now: datetime) -> None:
         row = self._row(message_id)
         row.attempts, row.last_error, row.failed_at = row.attempts + 1, error, now
+        row.sending_since = None
         self.session.add(row)
 
 

@@ -26,10 +26,9 @@ class Progress:
         return self.accepted == self.required
 
 
-def unit_progress(
-    items: Sequence[ChecklistItem], states: Mapping[str, ItemState]
-) -> Progress:
+def unit_progress(items: Sequence[ChecklistItem], states: Mapping[str, ItemState]) -> Progress:
     required = [i for i in items if i.required]
+
     def status(item: ChecklistItem) -> ItemStatus:
         state = states.get(item.code)
         return state.status if state else ItemStatus.KOSONG

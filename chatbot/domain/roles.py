@@ -95,4 +95,3 @@ SUBMITTER_ROLES = frozenset({Role.SATGAS_KABKOTA, Role.BAGIAN})
 
 def can(roles: frozenset[Role] | set[Role], permission: Permission) -> bool:
     return any(permission in PERMISSIONS[role] for role in roles)
-

@@ -161,9 +161,7 @@ class Return:
 ItemAction = Deliver | Withdraw | Approve | Return
 
 
-def _item_event(
-    state: ItemState, kind: EventKind, ctx: Context, **detail: str
-) -> Event:
+def _item_event(state: ItemState, kind: EventKind, ctx: Context, **detail: str) -> Event:
     return Event(
         kind=kind,
         at=ctx.now,

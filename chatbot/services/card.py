@@ -179,7 +179,14 @@ class CardService:
             assert state_id is not None
             now = self.clock()
             uow.items.add_submission(
-                state_id, new.version, DeliveryKind.BERKAS, "", person.id, now, False, files,
+                state_id,
+                new.version,
+                DeliveryKind.BERKAS,
+                "",
+                person.id,
+                now,
+                False,
+                files,
                 announced=True,
             )
             if not signed:
@@ -191,9 +198,7 @@ class CardService:
         self, uow: UnitOfWork, state: CardState, view: CardView, files: Sequence[EvidenceFile]
     ) -> None:
         stage = self.chain[state.stage]
-        attachments = tuple(
-            Attachment(f.sha256, f.file_name, f.telegram_file_id) for f in files
-        )
+        attachments = tuple(Attachment(f.sha256, f.file_name, f.telegram_file_id) for f in files)
         now = self.clock()
         for role in stage.roles:
             for person in acting.holders(uow, role, self.today()):
@@ -239,7 +244,8 @@ class CardService:
                 for p in satgas:
                     uow.outbox.put(
                         OutgoingMessage(
-                            p.id, texts.card_returned(new, role, person, reason.strip()),
+                            p.id,
+                            texts.card_returned(new, role, person, reason.strip()),
                             dedupe_key=f"kartu-kembali:{period.code}:{version}:{p.id}",
                         ),
                         now,
@@ -248,7 +254,8 @@ class CardService:
                 for p in satgas:
                     uow.outbox.put(
                         OutgoingMessage(
-                            p.id, texts.card_signed_all(new),
+                            p.id,
+                            texts.card_signed_all(new),
                             dedupe_key=f"kartu-ttd:{period.code}:{version}:{p.id}",
                         ),
                         now,
@@ -284,7 +291,11 @@ class CardService:
             if evidence is not None:
                 uow.audit.append(
                     Event(
-                        applied.events[0].kind, now, person.id, period.code, subject="bukti",
+                        applied.events[0].kind,
+                        now,
+                        person.id,
+                        period.code,
+                        subject="bukti",
                         detail={"berkas": evidence.file_name, "sha256": evidence.sha256},
                     )
                 )
@@ -292,9 +303,12 @@ class CardService:
                 uow.periods.close(period, now)
                 for role in (Role.SATGAS_PROV, Role.KABAG_HSDM, Role.SEKRETARIS, Role.KETUA):
                     for p in uow.people.with_role(role):
+                        if p.id == person.id:  # told in the reply already
+                            continue
                         uow.outbox.put(
                             OutgoingMessage(
-                                p.id, texts.period_handed_over(period, person, now, self.timezone),
+                                p.id,
+                                texts.period_handed_over(period, person, now, self.timezone),
                                 dedupe_key=f"diserahkan:{period.code}:{p.id}",
                             ),
                             now,

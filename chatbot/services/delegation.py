@@ -56,17 +56,19 @@ class DelegationService:
             uow.delegations.add(role, covered.id, delegate.id, start, end, by_id, now)
             uow.audit.append(
                 Event(
-                    EventKind.DELEGASI_DIBUAT, now, by.id if by else None,
+                    EventKind.DELEGASI_DIBUAT,
+                    now,
+                    by.id if by else None,
                     subject=f"peran:{role.value}",
                     detail={
-                        "wakil": str(delegate.id), "atas_nama": str(covered.id),
-                        "mulai": start.isoformat(), "selesai": end.isoformat(),
+                        "wakil": str(delegate.id),
+                        "atas_nama": str(covered.id),
+                        "mulai": start.isoformat(),
+                        "selesai": end.isoformat(),
                     },
                 )
             )
             result = Delegated(role, covered, delegate, start, end)
-            uow.outbox.put(
-                OutgoingMessage(delegate.id, texts.delegation_notice(result)), now
-            )
+            uow.outbox.put(OutgoingMessage(delegate.id, texts.delegation_notice(result)), now)
             uow.commit()
         return result

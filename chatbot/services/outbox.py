@@ -1,7 +1,11 @@
 """Draining the outbox: each queued message is sent once, retried with back-off on failure.
 
-The channel supplies ``send`` and says how each attempt ended; this module decides what the
-outbox records. A message is marked sent only after the channel accepted it.
+The channel supplies ``send`` for one part of a message (an attached file, or the text with its
+buttons, which comes last) and says how the attempt ended; this module decides what the outbox
+records. Each part is marked as being sent before it goes and as sent once the channel accepted
+it, so a retry goes on from the first part not yet accepted (files are not sent twice), and a
+part that was on its way when the process died is known: it is sent again (it may then arrive
+twice, since the Bot API has no idempotency key) and a warning names it for the admin.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from enum import Enum
 from chatbot import texts
 from chatbot.domain.roles import Role
 from chatbot.services.ports import (
+    Attachment,
     Clock,
     OutgoingMessage,
     QueuedMessage,
@@ -43,7 +48,7 @@ class SendResult:
     blocked: bool = False  # the person blocked the bot (or deleted the account)
 
 
-Sender = Callable[[QueuedMessage], Awaitable[SendResult]]
+Sender = Callable[[QueuedMessage, Attachment | None], Awaitable[SendResult]]
 
 
 def backoff(attempts: int) -> timedelta:
@@ -108,13 +113,40 @@ class OutboxService:
                     now,
                 )
 
+    def _mark_sending(self, message_id: int) -> None:
+        with self.uow_factory() as uow:
+            uow.outbox.mark_sending(message_id, self.clock())
+            uow.commit()
+
+    def _mark_part_sent(self, message_id: int, parts_sent: int) -> None:
+        with self.uow_factory() as uow:
+            uow.outbox.mark_part_sent(message_id, parts_sent)
+            uow.commit()
+
+    async def _send(self, message: QueuedMessage, send: Sender) -> SendResult:
+        if message.chat_id is None:
+            return SendResult(Outcome.FAILED, "person has no chat on this channel")
+        if message.interrupted:
+            log.warning(
+                "outbox message %s to person %s was being sent when the bot stopped; "
+                "sending it again (that part may arrive twice)",
+                message.id,
+                message.person_id,
+            )
+        parts: list[Attachment | None] = [*message.attachments, None]
+        for index in range(message.parts_sent, len(parts)):
+            self._mark_sending(message.id)
+            result = await send(message, parts[index])
+            if result.outcome is not Outcome.SENT:
+                return result
+            if index < len(parts) - 1:
+                self._mark_part_sent(message.id, index + 1)
+        return SendResult(Outcome.SENT)
+
     async def drain(self, send: Sender, limit: int = 100) -> DrainReport:
         sent = retried = failed = 0
         for message in self.due(limit):
-            if message.chat_id is None:
-                result = SendResult(Outcome.FAILED, "person has no chat on this channel")
-            else:
-                result = await send(message)
+            result = await self._send(message, send)
             self.record(message, result)
             sent += result.outcome is Outcome.SENT
             retried += result.outcome is Outcome.RETRY

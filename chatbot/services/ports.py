@@ -40,6 +40,8 @@ class QueuedMessage:
     buttons: tuple[tuple[Button, ...], ...]
     attempts: int
     attachments: tuple[Attachment, ...] = ()
+    parts_sent: int = 0  # attachments already accepted by the channel, then the text
+    interrupted: bool = False  # a part was being sent when the bot stopped: it may have arrived
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,25 +133,38 @@ class PersonRepository(Protocol):
     def get(self, person_id: int) -> Person | None: ...
     def by_telegram(self, telegram_user_id: int) -> Person | None: ...
     def add(
-        self, name: str, unit_code: str, roles: frozenset[Role], telegram_user_id: int | None,
-        telegram_chat_id: int | None, now: datetime,
+        self,
+        name: str,
+        unit_code: str,
+        roles: frozenset[Role],
+        telegram_user_id: int | None,
+        telegram_chat_id: int | None,
+        now: datetime,
     ) -> Person: ...
     def add_role(self, person_id: int, role: Role) -> None: ...
     def set_chat(self, person_id: int, chat_id: int) -> None: ...
     def with_role(self, role: Role) -> list[Person]:
         """Active people with the role who have not blocked the bot."""
         ...
+
     def mark_blocked(self, person_id: int, now: datetime) -> bool:
         """True when the person was not marked yet."""
         ...
+
     def unblock(self, person_id: int) -> None: ...
     def all(self) -> list[Person]: ...
 
 
 class InviteRepository(Protocol):
     def add(
-        self, code_hash: str, unit_code: str, role: Role, name: str | None,
-        created_by: int | None, now: datetime, expires_at: datetime,
+        self,
+        code_hash: str,
+        unit_code: str,
+        role: Role,
+        name: str | None,
+        created_by: int | None,
+        now: datetime,
+        expires_at: datetime,
     ) -> Invite: ...
     def by_hash(self, code_hash: str) -> Invite | None: ...
     def created_by(self, invite_id: int) -> int | None: ...
@@ -166,6 +181,8 @@ class AuditRepository(Protocol):
 class Outbox(Protocol):
     def put(self, message: OutgoingMessage, now: datetime) -> bool: ...
     def due(self, now: datetime, limit: int) -> list[QueuedMessage]: ...
+    def mark_sending(self, message_id: int, now: datetime) -> None: ...
+    def mark_part_sent(self, message_id: int, parts_sent: int) -> None: ...
     def mark_sent(self, message_id: int, now: datetime) -> None: ...
     def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None: ...
     def mark_failed(self, message_id: int, error: str, now: datetime) -> None: ...
@@ -193,6 +210,7 @@ class PeriodRepository(Protocol):
     def open(self, period: Period, now: datetime, by: int | None) -> bool:
         """True when the period was opened now, False when it was open already."""
         ...
+
     def open_periods(self) -> list[PeriodInfo]: ...
     def all(self) -> list[PeriodInfo]: ...
     def close(self, period: Period, now: datetime) -> None: ...
@@ -205,9 +223,18 @@ class ItemRepository(Protocol):
     def save(self, stored: StoredItem, new: ItemState, now: datetime) -> int:
         """Write ``new`` if nobody wrote since ``stored`` was read; raises ConcurrentChange."""
         ...
+
     def add_submission(
-        self, state_id: int, version: int, kind: DeliveryKind, note: str, by: int,
-        now: datetime, late: bool, files: Sequence[EvidenceFile], announced: bool,
+        self,
+        state_id: int,
+        version: int,
+        kind: DeliveryKind,
+        note: str,
+        by: int,
+        now: datetime,
+        late: bool,
+        files: Sequence[EvidenceFile],
+        announced: bool,
     ) -> int: ...
     def withdraw(self, state_id: int, version: int, now: datetime) -> None: ...
     def submission(self, state_id: int, version: int) -> Submission | None: ...
@@ -215,27 +242,38 @@ class ItemRepository(Protocol):
     def pending_review(self, period: Period | None = None) -> list[tuple[int, ItemState]]:
         """Delivered items waiting for a decision, oldest delivery first: (state id, state)."""
         ...
+
     def for_period(self, period: Period) -> list[ItemState]: ...
     def records(self, period: Period) -> list[ItemRecord]:
         """Every item row of the period (provincial card excluded), in one query."""
         ...
+
     def approved_files(self, period: Period) -> list[tuple[ItemState, EvidenceFile]]:
         """The files of each accepted item's latest version (the e-SPIP package)."""
         ...
+
     def get_card(self, period: Period, unit_code: str) -> StoredCard: ...
-    def save_card(self, stored: StoredCard, new: CardState, unit_code: str, now: datetime) -> int:
-        ...
+    def save_card(
+        self, stored: StoredCard, new: CardState, unit_code: str, now: datetime
+    ) -> int: ...
     def mark_announced(self, submission_ids: Sequence[int], now: datetime) -> None: ...
 
 
 class DelegationRepository(Protocol):
     def add(
-        self, role: Role, covered_id: int, delegate_id: int, start: date, end: date,
-        by: int | None, now: datetime,
+        self,
+        role: Role,
+        covered_id: int,
+        delegate_id: int,
+        start: date,
+        end: date,
+        by: int | None,
+        now: datetime,
     ) -> None: ...
     def covering(self, delegate_id: int, day: date) -> dict[Role, int]:
         """Roles the person covers on ``day``: role -> the person covered."""
         ...
+
     def delegates(self, role: Role, day: date) -> list[int]: ...
 
 
@@ -243,6 +281,7 @@ class ReminderLog(Protocol):
     def logged(self, person_id: int, day: date) -> set[tuple[str, str]]:
         """(period, rule) pairs already told to the person on ``day``."""
         ...
+
     def record(self, period: str, rule: str, person_id: int, day: date, now: datetime) -> None: ...
 
 
@@ -272,7 +311,9 @@ class UnitOfWork(Protocol):
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
     def commit(self) -> None: ...

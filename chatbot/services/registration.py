@@ -43,9 +43,7 @@ class Joined:
 
 
 class RegistrationService:
-    def __init__(
-        self, uow_factory: UnitOfWorkFactory, clock: Clock, invite_ttl: timedelta
-    ) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, invite_ttl: timedelta) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.invite_ttl = invite_ttl

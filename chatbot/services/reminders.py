@@ -166,4 +166,3 @@ class ReminderService:
                 result.append((day, rules))
             day = date.fromordinal(day.toordinal() + 1)
         return result
-

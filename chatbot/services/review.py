@@ -73,8 +73,10 @@ class ReviewService:
         if unit is None:
             raise UnknownItem(state.unit_code)
         item = uow.catalogue.load().item(state.item_code)
-        name = texts.UNIT_CARD_NAME if state.item_code == UNIT_CARD_ITEM else (
-            item.name if item else state.item_code
+        name = (
+            texts.UNIT_CARD_NAME
+            if state.item_code == UNIT_CARD_ITEM
+            else (item.name if item else state.item_code)
         )
         submission = uow.items.submission(stored.id, state.version) if state.version else None
         return ReviewTarget(stored.id, state, unit, name, submission)
@@ -122,7 +124,10 @@ class ReviewService:
             for event in transition.events:
                 uow.audit.append(event)
             decided = ReviewTarget(
-                target.state_id, transition.state, target.unit, target.item_name,
+                target.state_id,
+                transition.state,
+                target.unit,
+                target.item_name,
                 target.submission,
             )
             decision = Decision(decided, approve, reason.strip(), person, now)

@@ -220,9 +220,7 @@ class SubmissionService:
         )
         card = None
         if person.unit.kind is UnitKind.KABKOTA:
-            card = states.get(UNIT_CARD_ITEM) or ItemState(
-                period, person.unit.code, UNIT_CARD_ITEM
-            )
+            card = states.get(UNIT_CARD_ITEM) or ItemState(period, person.unit.code, UNIT_CARD_ITEM)
         return UnitChecklist(
             unit=person.unit,
             period=period,
@@ -272,7 +270,10 @@ class SubmissionService:
             except Exception as exc:  # network faults of any channel
                 log.warning(
                     "download of %s failed (attempt %s/%s): %s",
-                    incoming.file_name, attempt, DOWNLOAD_ATTEMPTS, exc,
+                    incoming.file_name,
+                    attempt,
+                    DOWNLOAD_ATTEMPTS,
+                    exc,
                 )
                 if attempt < DOWNLOAD_ATTEMPTS:
                     await asyncio.sleep(DOWNLOAD_BACKOFF_SECONDS * attempt)
@@ -331,7 +332,14 @@ class SubmissionService:
             new = transition.state
             state_id = uow.items.save(stored, new, now)
             uow.items.add_submission(
-                state_id, new.version, kind, note.strip(), person.id, now, late, files,
+                state_id,
+                new.version,
+                kind,
+                note.strip(),
+                person.id,
+                now,
+                late,
+                files,
                 announced=self.notify_each_delivery,
             )
             for event in transition.events:
@@ -348,8 +356,7 @@ class SubmissionService:
                             buttons=(texts.review_buttons(state_id, new.version),),
                             dedupe_key=f"kiriman:{state_id}:{new.version}:{reviewer.id}",
                             attachments=tuple(
-                                Attachment(f.sha256, f.file_name, f.telegram_file_id)
-                                for f in files
+                                Attachment(f.sha256, f.file_name, f.telegram_file_id) for f in files
                             ),
                         ),
                         now,

@@ -138,7 +138,9 @@ async def test_deliver_a_document_end_to_end(
     assert (row.status, row.version, row.delivery) == ("dikirim", 1, "berkas")
     [submission] = submissions(core)
     assert (submission.version, submission.late, submission.submitted_by) == (
-        1, False, people["kerinci"].id,
+        1,
+        False,
+        people["kerinci"].id,
     )
     with Session(core.engine) as session:
         [file_row] = session.exec(select(SubmissionFileRow)).all()
@@ -213,7 +215,9 @@ async def test_each_delivery_is_a_new_version_and_old_ones_are_kept(
     assert "versi 3" in await deliver_pdf(bot, KERINCI, "KEU-01", "c.pdf")
     rows = submissions(core)
     assert [(s.version, s.withdrawn_at is not None) for s in rows] == [
-        (1, False), (2, True), (3, False),
+        (1, False),
+        (2, True),
+        (3, False),
     ]
 
 
@@ -400,9 +404,7 @@ async def test_late_delivery_is_accepted_and_marked(
     assert notice.text.startswith("Kiriman baru untuk diperiksa (terlambat)")
 
 
-async def test_a_conversation_left_half_way_expires(
-    core: Core, people: dict[str, Person]
-) -> None:
+async def test_a_conversation_left_half_way_expires(core: Core, people: dict[str, Person]) -> None:
     core.services = replace(core.services, conversation_timeout=timedelta(seconds=0.3))
     async with TelegramHarness(core) as bot:
         await bot.app.start()
@@ -441,4 +443,3 @@ async def test_digest_mode_tells_the_satgas_once_about_many_deliveries(
     ids = {(r.unit_code, r.item_code): r.id for r in states(core).values()}
     assert ("✅ 1501 KEU-02", f"rv:ok:{ids[('1501', 'KEU-02')]}:1") in digest.buttons
     assert len(digest.buttons) == 6
-

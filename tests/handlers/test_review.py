@@ -94,9 +94,7 @@ async def test_cancelled_return_changes_nothing(
     assert states(core)[("1501", "KEU-01")].status == "dikirim"
 
 
-async def test_refusals(
-    bot: TelegramHarness, core: Core, people: dict[str, Person]
-) -> None:
+async def test_refusals(bot: TelegramHarness, core: Core, people: dict[str, Person]) -> None:
     await deliver_pdf(bot, KERINCI, "KEU-01", "v1.pdf")
     first = await notice_for_satgas(bot)
     # someone without the role (a forged button)
@@ -132,16 +130,15 @@ async def test_refusals(
         texts.REVIEW_ERRORS["period_closed"]
     ]
     assert {r.item_code: r.status for r in states(core).values()} == {
-        "KEU-01": "kosong", "KEU-02": "dikirim",
+        "KEU-01": "kosong",
+        "KEU-02": "dikirim",
     }
     with Session(core.engine) as session:
         assert not session.exec(select(AuditRow).where(AuditRow.kind == "item_disetujui")).all()
         assert not [r for r in session.exec(select(OutboxRow)) if r.text.startswith("Yth. Bapak")]
 
 
-def test_two_simultaneous_decisions_exactly_one_wins(
-    core: Core, people: dict[str, Person]
-) -> None:
+def test_two_simultaneous_decisions_exactly_one_wins(core: Core, people: dict[str, Person]) -> None:
     """Two reviewers decide the same delivery at the same moment, each in its own session."""
     other = join(core, User(32, "Rudi", "Satgas"), "15", "satgas_prov")
     satgas = people["satgas"]
@@ -180,4 +177,3 @@ def test_two_simultaneous_decisions_exactly_one_wins(
         ).all()
         notices = session.exec(select(OutboxRow).where(OutboxRow.person_id == kerinci.id)).all()
     assert len(decisions) == 1 and len(notices) == 1
-

@@ -154,7 +154,10 @@ async def test_blocked_inviter_is_marked_failed_not_retried(
 
 
 async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(
-    bot: TelegramHarness, core: Core, admin: Person, caplog: pytest.LogCaptureFixture,
+    bot: TelegramHarness,
+    core: Core,
+    admin: Person,
+    caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from chatbot.app import Core
 from chatbot.services.outbox import MAX_ATTEMPTS, Outcome, SendResult
-from chatbot.services.ports import OutgoingMessage, QueuedMessage
+from chatbot.services.ports import Attachment, OutgoingMessage, QueuedMessage
 from storage.files import EvidenceStore
 from storage.models import OutboxRow
 from tests.conftest import Clock
@@ -43,7 +43,7 @@ async def test_drain_sends_retries_with_backoff_and_gives_up(core: Core, clock: 
     outcomes = {"satu": SendResult(Outcome.SENT), "dua": SendResult(Outcome.RETRY, "5xx")}
     sent: list[str] = []
 
-    async def send(message: QueuedMessage) -> SendResult:
+    async def send(message: QueuedMessage, part: Attachment | None) -> SendResult:
         sent.append(message.text)
         return outcomes[message.text]
 
@@ -72,7 +72,7 @@ async def test_permanent_failure_is_not_retried(core: Core) -> None:
     _put(core, pid, "x")
     calls = 0
 
-    async def send(message: QueuedMessage) -> SendResult:
+    async def send(message: QueuedMessage, part: Attachment | None) -> SendResult:
         nonlocal calls
         calls += 1
         return SendResult(Outcome.FAILED, "forbidden: bot was blocked by the user")
@@ -93,3 +93,50 @@ def test_evidence_store_keeps_identical_content_once(tmp_path: pytest.TempPathFa
         assert handle.read() == b"%PDF-1.4 laporan"
     stored = [p for p in (tmp_path / "evidence").rglob("*") if p.is_file()]  # type: ignore[operator]
     assert len(stored) == 2  # and no temporary files left behind
+
+
+async def test_a_retry_goes_on_from_the_first_part_not_accepted(core: Core, clock: Clock) -> None:
+    pid = _person(core)
+    files = (Attachment("a" * 64, "satu.pdf"), Attachment("b" * 64, "dua.pdf"))
+    with core.uow() as uow:
+        uow.outbox.put(OutgoingMessage(pid, "Kiriman baru", attachments=files), clock())
+        uow.commit()
+    sent: list[str] = []
+    fail_on = {"dua.pdf"}
+
+    async def send(message: QueuedMessage, part: Attachment | None) -> SendResult:
+        name = part.file_name if part else message.text
+        if name in fail_on:
+            fail_on.discard(name)
+            return SendResult(Outcome.RETRY, "5xx")
+        sent.append(name)
+        return SendResult(Outcome.SENT)
+
+    assert (await core.services.outbox.drain(send)).retried == 1
+    clock.advance(minutes=1)
+    assert (await core.services.outbox.drain(send)).sent == 1
+    assert sent == ["satu.pdf", "dua.pdf", "Kiriman baru"]  # satu.pdf once
+
+
+async def test_a_part_cut_off_by_a_crash_is_sent_again_and_named(
+    core: Core, caplog: pytest.LogCaptureFixture
+) -> None:
+    pid = _person(core)
+    _put(core, pid, "k", "Pengingat")
+
+    async def die(message: QueuedMessage, part: Attachment | None) -> SendResult:
+        raise SystemExit  # the process is killed while Telegram has the request
+
+    with pytest.raises(SystemExit):
+        await core.services.outbox.drain(die)
+    [message] = core.services.outbox.due()
+    assert message.interrupted
+    sent: list[str] = []
+
+    async def send(message: QueuedMessage, part: Attachment | None) -> SendResult:
+        sent.append(message.text)
+        return SendResult(Outcome.SENT)
+
+    await core.services.outbox.drain(send)
+    assert sent == ["Pengingat"] and core.services.outbox.due() == []
+    assert f"outbox message {message.id} to person {pid} was being sent" in caplog.text

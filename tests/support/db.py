@@ -47,9 +47,7 @@ class PostgresSchema:
         migrate.upgrade(self.engine)
 
     def make(self) -> Engine:
-        return make_engine(
-            self.url, connect_args={"options": f"-csearch_path={self.schema}"}
-        )
+        return make_engine(self.url, connect_args={"options": f"-csearch_path={self.schema}"})
 
     def fresh(self) -> Engine:
         tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
@@ -63,5 +61,3 @@ class PostgresSchema:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
         admin.dispose()
-
-

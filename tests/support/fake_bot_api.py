@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import itertools
 import json
+import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +44,56 @@ KNOWN = {
     "close",
     "logOut",
 }
+
+
+# set-up calls stay clean: a bot that cannot start is a different test
+NEVER_FAULTED = {"getMe", "setWebhook", "deleteWebhook", "setMyCommands", "close", "logOut"}
+
+
+@dataclass
+class Faults:
+    """Trouble for a share of calls, as Telegram has it: flood control (429 with retry_after),
+    5xx answers, slow answers and connections dropped before an answer. A dropped or refused
+    call has had no effect (Telegram did not take the request), so a retry is always right. The
+    same request is refused at most ``max_per_request`` times in a row, so the bot's retries can
+    always win; ``injected`` counts what was done."""
+
+    share: float = 0.15
+    seed: int = 7
+    kinds: tuple[str, ...] = ("429", "5xx", "slow", "drop")
+    max_per_request: int = 2
+    retry_after: int = 1
+    slow_seconds: float = 0.4
+    injected: Counter[str] = field(default_factory=Counter)
+    _random: random.Random = field(init=False)
+    _refused: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+
+    def pick(self, method: str, params: dict[str, Any]) -> str | None:
+        if method in NEVER_FAULTED or self._random.random() >= self.share:
+            return None
+        kind = self._random.choice(self.kinds)
+        if kind == "429" and method == "getUpdates":  # flood control is for sending
+            kind = "5xx"
+        if kind != "slow":
+            key = _request_key(method, params)
+            if self._refused[key] >= self.max_per_request:
+                return None
+            self._refused[key] += 1
+        self.injected[kind] += 1
+        return kind
+
+
+def _request_key(method: str, params: dict[str, Any]) -> str:
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict) and "data" in value:
+            return hashlib.sha256(value["data"]).hexdigest()
+        return value
+
+    body = json.dumps({k: plain(v) for k, v in params.items()}, sort_keys=True, default=str)
+    return f"{method}:{body}"
 
 
 @dataclass
@@ -77,9 +130,11 @@ class FakeBotApi:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     port: int = 0
+    faults: Faults | None = None
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
     _update_ids: Any = field(default_factory=lambda: itertools.count(1))
     _new: asyncio.Event = field(default_factory=asyncio.Event)
+    _queued: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
 
     # ------------------------------------------------------------------ server
@@ -140,6 +195,20 @@ class FakeBotApi:
         if method not in KNOWN:
             self.unknown.append(method)
             return self._error(404, "Not Found: method not found")
+        fault = self.faults.pick(method, params) if self.faults else None
+        if fault == "429":
+            assert self.faults is not None
+            retry = self.faults.retry_after
+            return self._error(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
+        if fault == "5xx":
+            return self._error(502, "Bad Gateway")
+        if fault == "drop":
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response()  # never written: the connection is gone
+        if fault == "slow":
+            assert self.faults is not None
+            await asyncio.sleep(self.faults.slow_seconds)
         return web.json_response({"ok": True, "result": await self._answer(method, params)})
 
     async def _answer(self, method: str, params: dict[str, Any]) -> Any:
@@ -219,9 +288,10 @@ class FakeBotApi:
         # an early empty answer is valid long polling, and lets the bot stop quickly
         timeout = min(float(params.get("timeout") or 0), 1.0)
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
-        deadline = time.monotonic() + timeout
-        while not self.updates and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+        if not self.updates:
+            self._queued.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._queued.wait(), timeout=timeout)
         return list(self.updates)
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
@@ -230,6 +300,16 @@ class FakeBotApi:
         file_id = request.match_info["path"].rsplit("/", 1)[-1]
         if file_id not in self.files:
             return self._error(404, "Not Found")
+        fault = self.faults.pick("download", {"file_id": file_id}) if self.faults else None
+        if fault in ("429", "5xx"):
+            return self._error(502, "Bad Gateway")
+        if fault == "drop":
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response()  # never written: the connection is gone
+        if fault == "slow":
+            assert self.faults is not None
+            await asyncio.sleep(self.faults.slow_seconds)
         return web.Response(body=self.files[file_id])
 
     # ------------------------------------------------------------------ people
@@ -238,6 +318,7 @@ class FakeBotApi:
         update = {"update_id": next(self._update_ids), **update}
         if self.webhook_url is None:
             self.updates.append(update)
+            self._queued.set()
             return
         headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret or ""}
         async with (
@@ -276,6 +357,20 @@ class FakeBotApi:
             "file_size": len(data),
         }
         await self._deliver({"message": self._message(user, document=document)})
+
+    async def send_photo(self, user: dict[str, Any], data: bytes) -> None:
+        file_id = f"photo{next(self._ids)}"
+        self.files[file_id] = data
+        sizes = [
+            {
+                "file_id": file_id,
+                "file_unique_id": "u" + file_id,
+                "width": 1280,
+                "height": 720,
+                "file_size": len(data),
+            }
+        ]
+        await self._deliver({"message": self._message(user, photo=sizes)})
 
     async def press(self, user: dict[str, Any], message: Sent, data: str) -> None:
         query_id = str(next(self._ids))

@@ -248,18 +248,33 @@ class TelegramHarness:
         self.request.files[small] = data[:10]
         self.request.files[large] = data
         photo = [
-            {"file_id": small, "file_unique_id": "u" + small, "width": 90, "height": 90,
-             "file_size": 10},
-            {"file_id": large, "file_unique_id": "u" + large, "width": 1280, "height": 960,
-             "file_size": len(data)},
+            {
+                "file_id": small,
+                "file_unique_id": "u" + small,
+                "width": 90,
+                "height": 90,
+                "file_size": 10,
+            },
+            {
+                "file_id": large,
+                "file_unique_id": "u" + large,
+                "width": 1280,
+                "height": 960,
+                "file_size": len(data),
+            },
         ]
         extra = {"media_group_id": media_group_id} if media_group_id else {}
         return await self.feed({"message": self._message(user, photo=photo, **extra)})
 
     async def send_sticker(self, user: User) -> list[Call]:
         sticker = {
-            "file_id": "st1", "file_unique_id": "ust1", "width": 512, "height": 512,
-            "is_animated": False, "is_video": False, "type": "regular",
+            "file_id": "st1",
+            "file_unique_id": "ust1",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
         }
         return await self.feed({"message": self._message(user, sticker=sticker)})
 
