@@ -39,6 +39,7 @@ from handlers.request import RetryingRequest
 from storage import migrate
 from storage.db import make_engine
 from storage.files import EvidenceStore
+from storage.repositories import ReferenceCache
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -64,9 +65,10 @@ class Core:
 
 def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None = None) -> Core:
     engine = engine or make_engine(settings.db_url)
+    reference = ReferenceCache()
 
     def uow_factory() -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine)
+        return SqlUnitOfWork(engine, reference)
 
     def days_off_in_db() -> list[date]:
         with uow_factory() as uow:
@@ -148,7 +150,7 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.timezone))
         .post_init(_post_init)
     )
-    if rate_limiter:
+    if rate_limiter and settings.spip_send_rate > 0:
         builder = builder.rate_limiter(
             AIORateLimiter(overall_max_rate=settings.spip_send_rate, max_retries=3)
         )

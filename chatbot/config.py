@@ -53,7 +53,9 @@ class Settings(BaseSettings):
     spip_chain: Annotated[list[dict[str, Any]], NoDecode] = Field(default_factory=_default_chain)
     spip_invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 60)
     spip_outbox_interval_seconds: float = Field(default=2.0, gt=0, le=3600)
-    spip_send_rate: float = Field(default=30, gt=0, le=30)  # messages per second, overall
+    # messages per second, overall; 0 turns the limiter off (measuring only: Telegram still
+    # answers 429 above its limits, and the outbox then waits those out)
+    spip_send_rate: float = Field(default=30, ge=0, le=30)
     spip_allowed_file_types: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["pdf", "jpg", "png", "doc", "docx", "xls", "xlsx", "zip"]
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import and_, update
 from sqlalchemy import select as sa_select
@@ -62,13 +63,47 @@ from storage.models import (
 )
 
 
+class ReferenceCache:
+    """Units and the checklist change only when ``spip-bot init`` loads them (at set-up, often
+    from another process), yet nearly every update reads them: read once, kept ``ttl`` seconds,
+    dropped at once when this process loads new ones."""
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[float, Any]] = {}
+
+    def get(self, key: str, load: Callable[[], T]) -> T:
+        now = time.monotonic()
+        entry = self._entries.get(key)
+        if entry is None or now - entry[0] > self.ttl:
+            entry = (now, load())
+            self._entries[key] = entry
+        return cast(T, entry[1])
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+NO_CACHE = ReferenceCache(ttl=-1)
+
+
 def _unit(row: UnitRow) -> Unit:
     return Unit(code=row.code, name=row.name, kind=UnitKind(row.kind))
 
 
+T = TypeVar("T")
+
+
 class SqlUnits:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: ReferenceCache = NO_CACHE) -> None:
         self.session = session
+        self.cache = cache
+
+    def by_code(self) -> dict[str, Unit]:
+        """Every unit, the deactivated too (people of a unit closed since keep it)."""
+        return self.cache.get(
+            "units", lambda: {u.code: _unit(u) for u in self.session.exec(select(UnitRow))}
+        )
 
     def get(self, code: str) -> Unit | None:
         row = self.session.get(UnitRow, code)
@@ -81,6 +116,7 @@ class SqlUnits:
         return [_unit(r) for r in rows]
 
     def replace_all(self, units: Sequence[Unit]) -> LoadResult:
+        self.cache.clear()
         existing = {r.code: r for r in self.session.exec(select(UnitRow))}
         added = updated = 0
         for position, unit in enumerate(units):
@@ -109,10 +145,14 @@ class SqlUnits:
 
 
 class SqlCatalogue:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: ReferenceCache = NO_CACHE) -> None:
         self.session = session
+        self.cache = cache
 
     def load(self) -> Catalogue:
+        return self.cache.get("catalogue", self._load)
+
+    def _load(self) -> Catalogue:
         cards = self.session.exec(
             select(CardTypeRow).where(col(CardTypeRow.active)).order_by(col(CardTypeRow.position))
         ).all()
@@ -137,6 +177,7 @@ class SqlCatalogue:
         )
 
     def replace(self, catalogue: Catalogue) -> LoadResult:
+        self.cache.clear()
         added = updated = deactivated = 0
         cards = {r.code: r for r in self.session.exec(select(CardTypeRow))}
         for position, card in enumerate(catalogue.card_types):
@@ -176,19 +217,31 @@ class SqlCatalogue:
         return LoadResult(added=added, updated=updated, deactivated=deactivated)
 
 
+PERSON_COLUMNS = (
+    col(PersonRow.id),
+    col(PersonRow.name),
+    col(PersonRow.unit_code),
+    col(PersonRow.telegram_user_id),
+    col(PersonRow.telegram_chat_id),
+    col(PersonRow.active),
+    col(PersonRow.blocked_at),
+)
+
+
 class SqlPeople:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, units: SqlUnits) -> None:
         self.session = session
+        self.units = units
 
     def _person(self, row: PersonRow) -> Person:
         return self._people([row])[0]
 
-    def _people(self, rows: Sequence[PersonRow]) -> list[Person]:
+    def _people(self, rows: Sequence[Any]) -> list[Person]:
         """People of many rows with two more queries in all (units, roles), not two each."""
         if not rows:
             return []
         ids = [r.id for r in rows if r.id is not None]
-        units = {u.code: _unit(u) for u in self.session.exec(select(UnitRow))}
+        units = self.units.by_code()
         roles: dict[int, set[Role]] = {}
         for person_id, role in self.session.execute(
             sa_select(col(PersonRoleRow.person_id), col(PersonRoleRow.role)).where(
@@ -199,7 +252,8 @@ class SqlPeople:
         return [self._build(r, units[r.unit_code], roles.get(r.id or 0, set())) for r in rows]
 
     @staticmethod
-    def _build(row: PersonRow, unit: Unit, roles: set[Role]) -> Person:
+    def _build(row: Any, unit: Unit, roles: set[Role]) -> Person:
+        """From a PersonRow or a row of PERSON_COLUMNS."""
         assert row.id is not None
         return Person(
             id=row.id,
@@ -217,10 +271,11 @@ class SqlPeople:
         return self._person(row) if row else None
 
     def by_telegram(self, telegram_user_id: int) -> Person | None:
-        row = self.session.exec(
-            select(PersonRow).where(PersonRow.telegram_user_id == telegram_user_id)
+        """On every update: plain columns, no ORM objects, two small queries."""
+        row = self.session.execute(
+            sa_select(*PERSON_COLUMNS).where(col(PersonRow.telegram_user_id) == telegram_user_id)
         ).first()
-        return self._person(row) if row else None
+        return self._people([row])[0] if row else None
 
     def add(
         self,

@@ -8,6 +8,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from storage.repositories import (
+    NO_CACHE,
+    ReferenceCache,
     SqlAudit,
     SqlCatalogue,
     SqlDaysOff,
@@ -25,14 +27,15 @@ from storage.repositories import (
 class SqlUnitOfWork:
     """``with uow: ...; uow.commit()``. Leaving the block without commit rolls back."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, reference: ReferenceCache = NO_CACHE) -> None:
         self._engine = engine
+        self._reference = reference
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = Session(self._engine, expire_on_commit=False)
-        self.units = SqlUnits(self.session)
-        self.catalogue = SqlCatalogue(self.session)
-        self.people = SqlPeople(self.session)
+        self.units = SqlUnits(self.session, self._reference)
+        self.catalogue = SqlCatalogue(self.session, self._reference)
+        self.people = SqlPeople(self.session, self.units)
         self.invites = SqlInvites(self.session)
         self.audit = SqlAudit(self.session)
         self.outbox = SqlOutbox(self.session)

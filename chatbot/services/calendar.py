@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -33,14 +35,23 @@ class CalendarSource:
         rules: CalendarRules,
         settings_days_off: Iterable[date],
         days_off_from_db: Callable[[], Iterable[date]],
+        ttl: float = 30.0,
     ) -> None:
         self.rules = rules
         self.settings_days_off = frozenset(settings_days_off)
         self.days_off_from_db = days_off_from_db
+        self.ttl = ttl
         self._cached: tuple[frozenset[date], SopCalendar] | None = None
+        self._read_at = -math.inf
 
     def __call__(self) -> SopCalendar:
+        """Days off are read again at most every ``ttl`` seconds (the admin adds them rarely,
+        from the command line), not on every update."""
+        now = time.monotonic()
+        if self._cached is not None and now - self._read_at <= self.ttl:
+            return self._cached[1]
         extra = self.settings_days_off | frozenset(self.days_off_from_db())
+        self._read_at = now
         if self._cached is None or self._cached[0] != extra:
             self._cached = (extra, build_calendar(self.rules, extra))
         return self._cached[1]

@@ -97,11 +97,11 @@ class BotProcess:
     log: Path
     args: tuple[str, ...] = ()
     process: asyncio.subprocess.Process | None = None
+    command: tuple[str, ...] = (str(BIN / "spip-bot"), "run")
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            str(BIN / "spip-bot"),
-            "run",
+            *self.command,
             *self.args,
             env=self.env,
             stdout=asyncio.subprocess.DEVNULL,

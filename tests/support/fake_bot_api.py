@@ -6,6 +6,7 @@ errors in Telegram's own JSON shape. It records everything for the test to check
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import hashlib
 import itertools
@@ -131,9 +132,11 @@ class FakeBotApi:
     webhook_secret: str | None = None
     port: int = 0
     faults: Faults | None = None
+    last_update_id: int = 0
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
     _update_ids: Any = field(default_factory=lambda: itertools.count(1))
-    _new: asyncio.Event = field(default_factory=asyncio.Event)
+    _by_chat: dict[int, list[tuple[int, Sent]]] = field(default_factory=dict)
+    _arrived: dict[int, asyncio.Event] = field(default_factory=dict)
     _queued: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
 
@@ -279,8 +282,10 @@ class FakeBotApi:
                         }
                     ]
                 )
-        self.sent.append(Sent(method, chat_id, params, message))
-        self._new.set()
+        sent = Sent(method, chat_id, params, message)
+        self._by_chat.setdefault(chat_id, []).append((len(self.sent), sent))
+        self.sent.append(sent)
+        self._arrived.setdefault(chat_id, asyncio.Event()).set()
         return message
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -316,6 +321,7 @@ class FakeBotApi:
 
     async def _deliver(self, update: dict[str, Any]) -> None:
         update = {"update_id": next(self._update_ids), **update}
+        self.last_update_id = update["update_id"]
         if self.webhook_url is None:
             self.updates.append(update)
             self._queued.set()
@@ -392,13 +398,15 @@ class FakeBotApi:
     ) -> Sent:
         """The first message to ``chat_id`` (from index ``after``) whose text holds ``contains``."""
         deadline = time.monotonic() + timeout
+        arrived = self._arrived.setdefault(chat_id, asyncio.Event())
         while time.monotonic() < deadline:
-            for sent in self.sent[after:]:
-                if sent.chat_id == chat_id and contains in sent.text:
+            arrived.clear()  # before looking: a message recorded after the look sets it again
+            entries = self._by_chat.get(chat_id, [])
+            for _, sent in entries[bisect.bisect_left(entries, after, key=lambda e: e[0]) :]:
+                if contains in sent.text:
                     return sent
-            self._new.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._new.wait(), timeout=0.2)
+                await asyncio.wait_for(arrived.wait(), timeout=deadline - time.monotonic())
         seen = [(s.chat_id, s.text[:80]) for s in self.sent[after:]]
         raise AssertionError(f"no message to {chat_id} containing {contains!r}; saw {seen}")
 
