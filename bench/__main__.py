@@ -1,0 +1,40 @@
+"""Every benchmark in one command, each printing its own table:
+
+    python -m bench [--runs 3] [--people 5000] [--skip national,reminders]
+
+- ``bench.updates``: per-update CPU against a bare PTB echo bot, the day-10 rush, peak RSS
+  (the running bot through the fake Bot API of the end-to-end tests);
+- ``bench.national``: /status, the JSON status, the workbook and the package at national
+  scale (514 units x 30 items x 24 months);
+- ``bench.reminders``: one day's warnings for ``--people`` people, planned, then sent through
+  a fake that enforces Telegram's limits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--skip", default="", help="comma-separated: updates,national,reminders")
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    suites = {
+        "updates": ["--runs", str(args.runs)],
+        "national": ["--runs", str(args.runs)],
+        "reminders": ["--people", str(args.people)],
+    }
+    for name, extra in suites.items():
+        if name in skip:
+            continue
+        print(f"\n=== bench.{name} ===", flush=True)
+        subprocess.run([sys.executable, "-m", f"bench.{name}", *extra], check=True)
+
+
+if __name__ == "__main__":
+    main()
