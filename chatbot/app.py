@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import httpx
+from aiohttp import web
+from pywa_async.client import WhatsApp
 from sqlalchemy import Engine
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, Defaults
@@ -41,6 +44,8 @@ from storage.db import make_engine
 from storage.files import EvidenceStore
 from storage.repositories import ReferenceCache
 from storage.uow import SqlUnitOfWork
+from whatsapp import handlers as whatsapp_handlers
+from whatsapp import server as whatsapp_server
 
 log = logging.getLogger(__name__)
 
@@ -204,3 +209,27 @@ def run(core: Core, webhook: WebhookOptions | None = None) -> None:
             webhook_url=webhook.url,
             secret_token=webhook.secret_token,
         )
+
+
+def build_whatsapp(core: Core, session: httpx.AsyncClient | None = None) -> WhatsApp:
+    """The WhatsApp client with its handlers (pywa); updates come through ``whatsapp.server``.
+    Refuses to build without the app secret: every update's signature is checked with it."""
+    phone_id, token, app_secret, verify_token = core.settings.require_whatsapp()
+    wa = WhatsApp(
+        phone_id=phone_id,
+        token=token,
+        app_secret=app_secret,
+        verify_token=verify_token,
+        session=session,
+        server=None,
+        validate_updates=True,
+    )
+    whatsapp_handlers.register(wa, core.services)
+    return wa
+
+
+def run_whatsapp(core: Core, listen: str, port: int, path: str) -> None:
+    prepare_database(core)
+    wa = build_whatsapp(core)
+    log.info("WhatsApp webhook on %s:%s%s", listen, port, path)
+    web.run_app(whatsapp_server.web_app(wa, path), host=listen, port=port, print=None)

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from chatbot import texts
-from chatbot.app import Core, WebhookOptions, build_core, prepare_database, run
+from chatbot.app import Core, WebhookOptions, build_core, prepare_database, run, run_whatsapp
 from chatbot.config import ConfigError, Settings, load_settings
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError, InvalidData
@@ -97,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("--listen", default="0.0.0.0", help="alamat dengar webhook")
     run_p.add_argument("--port", type=int, default=8443, help="port dengar webhook")
     run_p.add_argument("--secret-token", help="token rahasia webhook (disarankan)")
+    wa_p = sub.add_parser("run-whatsapp", help="menjalankan kanal WhatsApp (webhook Cloud API)")
+    wa_p.add_argument("--listen", default="0.0.0.0", help="alamat dengar webhook")
+    wa_p.add_argument("--port", type=int, default=8444, help="port dengar webhook")
+    wa_p.add_argument("--path", default="/whatsapp", help="jalur webhook (sama dengan di Meta)")
     return parser
 
 
@@ -290,6 +294,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 else None
             )
             run(core, webhook)
+        elif args.command == "run-whatsapp":
+            settings.require_whatsapp()
+            run_whatsapp(core, args.listen, args.port, args.path)
     except (ConfigError, CliError) as exc:
         print(f"Galat: {exc}", file=sys.stderr)
         return 2

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    # the WhatsApp channel (Cloud API); `spip-bot run-whatsapp` refuses to start without them
+    whatsapp_phone_id: str | None = None
+    whatsapp_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
     database_url: str | None = None
     spip_data_dir: Path = Path("data")
     spip_timezone: str = "Asia/Jakarta"
@@ -200,6 +205,28 @@ class Settings(BaseSettings):
                 "TELEGRAM_BOT_TOKEN=<token> di lingkungan atau di berkas .env"
             )
         return self.telegram_bot_token.get_secret_value().strip()
+
+    def require_whatsapp(self) -> tuple[str, str, str, str]:
+        """(phone id, token, app secret, verify token) or one clear error naming what is
+        missing: without the app secret, forged updates could not be told apart."""
+        values = {
+            "WHATSAPP_PHONE_ID": self.whatsapp_phone_id,
+            "WHATSAPP_TOKEN": self.whatsapp_token,
+            "WHATSAPP_APP_SECRET": self.whatsapp_app_secret,
+            "WHATSAPP_VERIFY_TOKEN": self.whatsapp_verify_token,
+        }
+        missing = [name for name, value in values.items() if not value]
+        if missing:
+            raise ConfigError(
+                f"Kanal WhatsApp belum lengkap: {', '.join(missing)} belum diisi. Nilainya ada "
+                "di Meta for Developers (WhatsApp > API Setup; App Settings > Basic untuk "
+                "App Secret); lihat docs/whatsapp.md."
+            )
+        secret = [
+            v.get_secret_value().strip() if isinstance(v, SecretStr) else str(v).strip()
+            for v in values.values()
+        ]
+        return secret[0], secret[1], secret[2], secret[3]
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -223,7 +223,7 @@ NOT_ALLOWED = "Mohon maaf, layanan ini tidak tersedia untuk peran Anda."
 # ------------------------------------------------------------------ invites
 
 
-def joined(person: Person, role: Role, new_person: bool) -> str:
+def joined(person: Person, role: Role, new_person: bool, help_command: str = "/bantuan") -> str:
     head = (
         greeting(person)
         if new_person
@@ -232,7 +232,7 @@ def joined(person: Person, role: Role, new_person: bool) -> str:
             f"pada akun Anda ({person.unit.name})."
         )
     )
-    return f"{head}\n\nKetik /bantuan untuk melihat perintah yang dapat Anda gunakan."
+    return f"{head}\n\nKetik {help_command} untuk melihat perintah yang dapat Anda gunakan."
 
 
 def joined_notice(person: Person, role: Role) -> str:
@@ -1157,3 +1157,28 @@ def person_blocked(person: Person) -> str:
         "dihentikan sampai ia mengirim pesan lagi kepada bot; mohon dihubungi melalui saluran "
         "lain."
     )
+
+
+# ------------------------------------------------------------------ WhatsApp
+
+WA_NOT_REGISTERED = (
+    "Mohon maaf, nomor WhatsApp ini belum terdaftar pada layanan Kartu Kendali SPIP KPU "
+    "Provinsi Jambi.\n\nUntuk bergabung, mintalah kode undangan kepada admin Satgas SPIP KPU "
+    "Provinsi Jambi, lalu kirim kode itu sebagai pesan di sini (contoh: ABCDE-FGH23)."
+)
+WA_NOT_UNDERSTOOD = (
+    "Mohon maaf, pesan Anda belum dapat kami pahami. Ketik bantuan untuk melihat perintah "
+    "yang tersedia."
+)
+WA_COMMANDS: tuple[Command, ...] = (
+    *(c for c in COMMANDS if c.name == "status"),
+    Command("bantuan", "❓ Bantuan", "menampilkan bantuan ini."),
+)
+
+
+def whatsapp_help(person: Person) -> str:
+    lines = help_text(person).split("\n")
+    head = lines[: lines.index("Perintah yang dapat Anda gunakan:") + 1]
+    head[-1] = "Perintah yang dapat Anda gunakan di WhatsApp (ketik kata perintahnya):"
+    allowed = [c for c in WA_COMMANDS if c in commands_for(person) or c.name == "bantuan"]
+    return "\n".join(head + [f"{c.name} — {c.help}" for c in allowed])

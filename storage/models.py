@@ -52,9 +52,23 @@ class PersonRow(SQLModel, table=True):
         default=None, sa_type=BigInteger, unique=True, nullable=True
     )
     telegram_chat_id: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    whatsapp_id: str | None = Field(default=None, max_length=64, unique=True, nullable=True)
+    whatsapp_seen_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     active: bool = True
     blocked_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     created_at: datetime = Field(sa_column=_utc())
+
+
+class InboundMessageRow(SQLModel, table=True):
+    """Ids of the messages a channel delivered, so a replayed one is refused (WhatsApp may
+    deliver a webhook again, and a captured one could be posted again)."""
+
+    __tablename__ = "inbound_message"
+    __table_args__ = (UniqueConstraint("channel", "message_id", name="uq_inbound_message"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    message_id: str = Field(max_length=160)
+    received_at: datetime = Field(sa_column=_utc())
 
 
 class PersonRoleRow(SQLModel, table=True):

@@ -50,6 +50,7 @@ from storage.models import (
     DayOffRow,
     DelegationRow,
     EvidenceFileRow,
+    InboundMessageRow,
     InviteRow,
     ItemStateRow,
     OutboxRow,
@@ -223,6 +224,7 @@ PERSON_COLUMNS = (
     col(PersonRow.unit_code),
     col(PersonRow.telegram_user_id),
     col(PersonRow.telegram_chat_id),
+    col(PersonRow.whatsapp_id),
     col(PersonRow.active),
     col(PersonRow.blocked_at),
 )
@@ -262,6 +264,7 @@ class SqlPeople:
             roles=frozenset(roles),
             telegram_user_id=row.telegram_user_id,
             telegram_chat_id=row.telegram_chat_id,
+            whatsapp_id=row.whatsapp_id,
             active=row.active,
             blocked=row.blocked_at is not None,
         )
@@ -277,6 +280,17 @@ class SqlPeople:
         ).first()
         return self._people([row])[0] if row else None
 
+    def by_whatsapp(self, whatsapp_id: str) -> Person | None:
+        row = self.session.execute(
+            sa_select(*PERSON_COLUMNS).where(col(PersonRow.whatsapp_id) == whatsapp_id)
+        ).first()
+        return self._people([row])[0] if row else None
+
+    def whatsapp_seen(self, person_id: int, now: datetime) -> None:
+        self.session.execute(
+            update(PersonRow).where(col(PersonRow.id) == person_id).values(whatsapp_seen_at=now)
+        )
+
     def add(
         self,
         name: str,
@@ -285,12 +299,14 @@ class SqlPeople:
         telegram_user_id: int | None,
         telegram_chat_id: int | None,
         now: datetime,
+        whatsapp_id: str | None = None,
     ) -> Person:
         row = PersonRow(
             name=name,
             unit_code=unit_code,
             telegram_user_id=telegram_user_id,
             telegram_chat_id=telegram_chat_id,
+            whatsapp_id=whatsapp_id,
             created_at=now,
         )
         self.session.add(row)
@@ -535,6 +551,21 @@ class SqlOutbox:
         row.attempts, row.last_error, row.failed_at = row.attempts + 1, error, now
         row.sending_since = None
         self.session.add(row)
+
+
+class SqlInbound:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def first_time(self, channel: str, message_id: str, now: datetime) -> bool:
+        try:
+            with self.session.begin_nested():
+                self.session.add(
+                    InboundMessageRow(channel=channel, message_id=message_id, received_at=now)
+                )
+        except IntegrityError:
+            return False
+        return True
 
 
 class SqlDelegations:

@@ -14,6 +14,7 @@ from storage.repositories import (
     SqlCatalogue,
     SqlDaysOff,
     SqlDelegations,
+    SqlInbound,
     SqlInvites,
     SqlItems,
     SqlOutbox,
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
         self.items = SqlItems(self.session)
         self.delegations = SqlDelegations(self.session)
         self.reminders = SqlReminderLog(self.session)
+        self.inbound = SqlInbound(self.session)
         return self
 
     def __exit__(

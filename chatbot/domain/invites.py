@@ -30,6 +30,15 @@ def normalize(text: str) -> str:
     return cleaned
 
 
+def looks_like_code(text: str) -> bool:
+    """A message that is nothing but a code (spaces and hyphens aside)."""
+    try:
+        normalize(text)
+    except InviteInvalid:
+        return False
+    return len(text) <= 2 * CODE_LENGTH
+
+
 def display(code: str) -> str:
     half = len(code) // 2
     return f"{code[:half]}-{code[half:]}"

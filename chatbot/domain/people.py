@@ -17,6 +17,7 @@ class Person:
     roles: frozenset[Role]
     telegram_user_id: int | None = None
     telegram_chat_id: int | None = None
+    whatsapp_id: str | None = None
     active: bool = True
     blocked: bool = False  # the person blocked the bot; nothing is sent until they write again
 

@@ -42,6 +42,15 @@ class Joined:
     new_person: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ChannelUser:
+    """Who redeems an invite: a Telegram user and chat, or a WhatsApp user."""
+
+    telegram_user_id: int | None = None
+    chat_id: int | None = None
+    whatsapp_id: str | None = None
+
+
 class RegistrationService:
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, invite_ttl: timedelta) -> None:
         self.uow_factory = uow_factory
@@ -88,6 +97,12 @@ class RegistrationService:
     def redeem(
         self, code_text: str, telegram_user_id: int, chat_id: int, display_name: str
     ) -> Joined:
+        return self._redeem(code_text, display_name, ChannelUser(telegram_user_id, chat_id))
+
+    def redeem_whatsapp(self, code_text: str, whatsapp_id: str, display_name: str) -> Joined:
+        return self._redeem(code_text, display_name, ChannelUser(whatsapp_id=whatsapp_id))
+
+    def _redeem(self, code_text: str, display_name: str, who: ChannelUser) -> Joined:
         now = self.clock()
         code = invites.normalize(code_text)
         with self.uow_factory() as uow:
@@ -95,22 +110,30 @@ class RegistrationService:
             if invite is None:
                 raise InviteInvalid("unknown")
             invite.check_redeemable(now)
-            person = uow.people.by_telegram(telegram_user_id)
+            person = (
+                uow.people.by_telegram(who.telegram_user_id)
+                if who.telegram_user_id is not None
+                else uow.people.by_whatsapp(who.whatsapp_id or "")
+            )
             new_person = person is None
             if person is None:
                 person = uow.people.add(
                     name=invite.name or display_name,
                     unit_code=invite.unit_code,
                     roles=frozenset({invite.role}),
-                    telegram_user_id=telegram_user_id,
-                    telegram_chat_id=chat_id,
+                    telegram_user_id=who.telegram_user_id,
+                    telegram_chat_id=who.chat_id,
+                    whatsapp_id=who.whatsapp_id,
                     now=now,
                 )
             elif person.unit.code != invite.unit_code:
                 raise AlreadyInOtherUnit(person.unit.code)
             else:
                 uow.people.add_role(person.id, invite.role)
-                uow.people.set_chat(person.id, chat_id)
+                if who.chat_id is not None:
+                    uow.people.set_chat(person.id, who.chat_id)
+            if who.whatsapp_id is not None:
+                uow.people.whatsapp_seen(person.id, now)
             if not uow.invites.mark_used(invite.id, person.id, now):
                 raise InviteUsed()  # redeemed by someone else a moment ago
             person = uow.people.get(person.id)
@@ -149,6 +172,24 @@ class RegistrationService:
                 uow.people.unblock(person.id)
                 uow.commit()
             return person
+
+    def whatsapp_person(self, whatsapp_id: str) -> Person | None:
+        """The person behind a WhatsApp user, noted as seen now (it opens WhatsApp's 24-hour
+        window for free-form messages)."""
+        with self.uow_factory() as uow:
+            person = uow.people.by_whatsapp(whatsapp_id)
+            if person is None or not person.active:
+                return None
+            uow.people.whatsapp_seen(person.id, self.clock())
+            uow.commit()
+            return person
+
+    def first_time(self, channel: str, message_id: str) -> bool:
+        """Record a message id the channel delivered; False for one seen before (a replay)."""
+        with self.uow_factory() as uow:
+            fresh = uow.inbound.first_time(channel, message_id, self.clock())
+            uow.commit()
+            return fresh
 
     def units(self) -> list[Unit]:
         with self.uow_factory() as uow:

@@ -1,0 +1,171 @@
+"""A fake WhatsApp Cloud API (Graph API) on loopback, and Meta-shaped signed webhook updates,
+so the WhatsApp channel can be played offline: messages sent are recorded, media can be
+fetched, and a free-form message outside the 24-hour window is refused as Meta refuses it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from aiohttp import web
+
+PHONE_ID = "109876543210"
+WABA_ID = "200000000000001"
+APP_SECRET = "rahasia-aplikasi-meta"
+
+
+@dataclass
+class FakeGraphApi:
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    window_closed: set[str] = field(default_factory=set)  # wa ids whose 24 hours have passed
+    port: int = 0
+    _ids: Any = field(default_factory=lambda: itertools.count(1))
+    _runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=128 * 1024 * 1024)
+        app.router.add_post("/{version}/{phone_id}/messages", self._messages)
+        app.router.add_get("/{version}/{media_id}", self._media_url)
+        app.router.add_get("/download/{media_id}", self._download)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """An httpx transport sending graph.facebook.com's requests here instead."""
+        port = self.port
+
+        class Redirect(httpx.AsyncHTTPTransport):
+            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=port)
+                return await super().handle_async_request(request)
+
+        return Redirect()
+
+    @staticmethod
+    def _error(status: int, code: int, message: str) -> web.Response:
+        body = {
+            "error": {
+                "message": message,
+                "type": "OAuthException",
+                "code": code,
+                "error_data": {"messaging_product": "whatsapp", "details": message},
+                "fbtrace_id": "AbCdEf",
+            }
+        }
+        return web.json_response(body, status=status)
+
+    async def _messages(self, request: web.Request) -> web.Response:
+        if request.match_info["phone_id"] != PHONE_ID:
+            return self._error(400, 100, "Unsupported post request")
+        payload = await request.json()
+        to = str(payload["to"])
+        if payload.get("type") != "template" and to in self.window_closed:
+            return self._error(
+                400,
+                131047,
+                "Re-engagement message: more than 24 hours have passed since the recipient "
+                "last replied to the sender number.",
+            )
+        self.sent.append(payload)
+        return web.json_response(
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": to, "wa_id": to}],
+                "messages": [{"id": f"wamid.out{next(self._ids)}"}],
+            }
+        )
+
+    async def _media_url(self, request: web.Request) -> web.Response:
+        media_id = request.match_info["media_id"]
+        if media_id not in self.media:
+            return self._error(404, 100, "Unsupported get request")
+        data, mime = self.media[media_id]
+        return web.json_response(
+            {
+                "messaging_product": "whatsapp",
+                "url": f"http://127.0.0.1:{self.port}/download/{media_id}",
+                "mime_type": mime,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "file_size": len(data),
+                "id": media_id,
+            }
+        )
+
+    async def _download(self, request: web.Request) -> web.Response:
+        data, mime = self.media[request.match_info["media_id"]]
+        return web.Response(body=data, content_type=mime)
+
+    def texts_to(self, wa_id: str) -> list[str]:
+        return [
+            str(
+                p.get("text", {}).get("body")
+                or p.get("interactive", {}).get("body", {}).get("text", "")
+            )
+            for p in self.sent
+            if str(p["to"]) == wa_id
+        ]
+
+
+_message_ids = itertools.count(1)
+
+
+def update_with(wa_id: str, name: str, message: dict[str, Any]) -> dict[str, Any]:
+    """A Cloud API webhook update carrying one incoming message, as Meta sends it."""
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": WABA_ID,
+                "changes": [
+                    {
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {
+                                "display_phone_number": "15550001234",
+                                "phone_number_id": PHONE_ID,
+                            },
+                            "contacts": [
+                                {"profile": {"name": name}, "wa_id": wa_id, "user_id": wa_id}
+                            ],
+                            "messages": [
+                                {
+                                    "from": wa_id,
+                                    "id": message.pop("id", f"wamid.in{next(_message_ids)}"),
+                                    "timestamp": str(int(time.time())),
+                                    **message,
+                                }
+                            ],
+                        },
+                        "field": "messages",
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def text_update(wa_id: str, name: str, body: str, message_id: str | None = None) -> dict[str, Any]:
+    message: dict[str, Any] = {"type": "text", "text": {"body": body}}
+    if message_id is not None:
+        message["id"] = message_id
+    return update_with(wa_id, name, message)
+
+
+def signed(update: dict[str, Any], secret: str = APP_SECRET) -> tuple[bytes, dict[str, str]]:
+    body = json.dumps(update).encode()
+    signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return body, {"X-Hub-Signature-256": f"sha256={signature}", "Content-Type": "application/json"}

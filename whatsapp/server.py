@@ -1,0 +1,35 @@
+"""Meta's webhook, the WhatsApp channel's front door: the verification challenge (GET) and
+signed updates (POST, ``X-Hub-Signature-256`` checked against the app secret before anything
+is read). pywa does the checking and parsing; this module only serves it over aiohttp."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from pywa import utils
+from pywa_async.client import WhatsApp
+
+log = logging.getLogger(__name__)
+
+
+def web_app(wa: WhatsApp, path: str) -> web.Application:
+    async def verify(request: web.Request) -> web.Response:
+        challenge, status = await wa.webhook_challenge_handler(
+            vt=request.query.get(utils.HUB_VT), ch=request.query.get(utils.HUB_CH)
+        )
+        return web.Response(text=challenge or "", status=status)
+
+    async def update(request: web.Request) -> web.Response:
+        body = await request.read()
+        refused = await wa.webhook_update_validator(body, request.headers.get(utils.HUB_SIG))
+        if refused is not None:
+            log.warning("refused a WhatsApp update from %s: %s", request.remote, refused[0])
+            return web.Response(text=refused[0], status=refused[1])
+        text, status = await wa.webhook_update_handler(body)
+        return web.Response(text=text, status=status)
+
+    app = web.Application(client_max_size=4 * 1024 * 1024)
+    app.router.add_get(path, verify)
+    app.router.add_post(path, update)
+    return app
