@@ -1171,7 +1171,7 @@ WA_NOT_UNDERSTOOD = (
     "yang tersedia."
 )
 WA_COMMANDS: tuple[Command, ...] = (
-    *(c for c in COMMANDS if c.name == "status"),
+    *(c for c in COMMANDS if c.name in ("kirim", "batal", "status")),
     Command("bantuan", "❓ Bantuan", "menampilkan bantuan ini."),
 )
 
@@ -1182,3 +1182,16 @@ def whatsapp_help(person: Person) -> str:
     head[-1] = "Perintah yang dapat Anda gunakan di WhatsApp (ketik kata perintahnya):"
     allowed = [c for c in WA_COMMANDS if c in commands_for(person) or c.name == "bantuan"]
     return "\n".join(head + [f"{c.name} — {c.help}" for c in allowed])
+
+
+WA_PICK_ITEM = "Pilih butir"
+WA_NEXT_PAGE = "▶ Halaman berikutnya"
+WA_SESSION_ENDED = (
+    "Sesi pengiriman ini sudah berakhir. Ketik kirim untuk memulai lagi dari daftar butir."
+)
+WA_ASK_FILES = (
+    "Silakan kirim berkas untuk butir ini (PDF, foto JPG/PNG, Word, Excel atau ZIP) sebagai "
+    "dokumen atau gambar. Beberapa berkas dihitung sebagai satu kiriman. Tekan \u201cSelesai\u201d "
+    "bila semua berkas sudah terkirim, atau \u201cBatal\u201d untuk membatalkan."
+)
+WA_FILE_EXPECTED = "Mohon kirim berkas sebagai dokumen atau gambar, lalu tekan \u201cSelesai\u201d."

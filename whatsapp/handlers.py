@@ -7,7 +7,8 @@ from __future__ import annotations
 import logging
 
 from pywa_async.client import WhatsApp
-from pywa_async.handlers import MessageHandler
+from pywa_async.handlers import CallbackButtonHandler, CallbackSelectionHandler, MessageHandler
+from pywa_async.types.callback import CallbackButton, CallbackSelection
 from pywa_async.types.message import Message
 
 from chatbot import texts
@@ -16,35 +17,90 @@ from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
 from chatbot.services.bundle import Services
+from whatsapp.kirim import Kirim
 
 log = logging.getLogger(__name__)
 CHANNEL = "whatsapp"
 
 
 def register(wa: WhatsApp, services: Services) -> None:
+    kirim = Kirim(wa, services)
+
     async def on_message(client: WhatsApp, message: Message) -> None:
-        await incoming(client, services, message)
+        await incoming(client, services, kirim, message)
 
-    wa.add_handlers(MessageHandler(on_message))  # type: ignore[arg-type]
+    async def on_choice(
+        client: WhatsApp, choice: CallbackButton[str] | CallbackSelection[str]
+    ) -> None:
+        await chosen(services, kirim, choice)
+
+    wa.add_handlers(
+        MessageHandler(on_message),  # type: ignore[arg-type]
+        CallbackButtonHandler(on_choice),  # type: ignore[arg-type]
+        CallbackSelectionHandler(on_choice),  # type: ignore[arg-type]
+    )
 
 
-async def incoming(wa: WhatsApp, services: Services, message: Message) -> None:
-    if not services.registration.first_time(CHANNEL, message.id):
-        log.warning("WhatsApp message %s delivered again; ignored", message.id)
-        return
+def _person(services: Services, message_id: str, sender: str) -> tuple[bool, Person | None]:
+    """(fresh, person): a replayed message id is not fresh."""
+    if not services.registration.first_time(CHANNEL, message_id):
+        log.warning("WhatsApp message %s delivered again; ignored", message_id)
+        return False, None
+    return True, services.registration.whatsapp_person(sender)
+
+
+async def incoming(wa: WhatsApp, services: Services, kirim: Kirim, message: Message) -> None:
     sender = message.from_user.preferred_id  # the business-scoped id, else the number
+    fresh, person = _person(services, message.id, sender)
+    if not fresh:
+        return
     text = (message.text or "").strip()
-    person = services.registration.whatsapp_person(sender)
     if person is None:
         await _stranger(wa, services, sender, message.from_user.name or "", text)
         return
     word = text.split()[0].lower() if text else ""
-    if word in ("bantuan", "menu", "halo"):
+    if word == "batal":
+        await kirim.cancel(sender)
+    elif kirim.waiting_for_files(sender) and not text:
+        await kirim.receive(sender, message)
+    elif word in ("bantuan", "menu", "halo"):
         await wa.send_message(to=sender, text=texts.whatsapp_help(person))
+    elif word == "kirim":
+        await kirim.start(sender, person)
     elif word == "status":
         await wa.send_message(to=sender, text=_status(services, person))
     else:
         await wa.send_message(to=sender, text=texts.WA_NOT_UNDERSTOOD)
+
+
+async def chosen(
+    services: Services, kirim: Kirim, choice: CallbackButton[str] | CallbackSelection[str]
+) -> None:
+    sender = choice.from_user.preferred_id
+    fresh, person = _person(services, choice.id, sender)
+    if not fresh:
+        return
+    if person is None:
+        await kirim.say(sender, texts.WA_NOT_REGISTERED)
+        return
+    data = str(choice.data)
+    if data.startswith("kr:i:"):
+        await kirim.item(sender, person, data.removeprefix("kr:i:"))
+    elif data.startswith("kr:pg:"):
+        await kirim.start(sender, person, int(data.removeprefix("kr:pg:")))
+    elif data == "kr:b":
+        await kirim.start(sender, person)
+    elif data == "kr:f":
+        await kirim.ask_files(sender)
+    elif data == "kr:d":
+        await kirim.files_done(sender)
+    elif data == "kr:c":
+        await kirim.confirm(sender, person)
+    elif data == "kr:x":
+        await kirim.cancel(sender)
+    else:
+        log.warning("unknown WhatsApp choice %r from person %s", data, person.id)
+        await kirim.say(sender, texts.WA_SESSION_ENDED)
 
 
 async def _stranger(wa: WhatsApp, services: Services, sender: str, name: str, text: str) -> None:

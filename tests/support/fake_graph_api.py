@@ -169,3 +169,24 @@ def signed(update: dict[str, Any], secret: str = APP_SECRET) -> tuple[bytes, dic
     body = json.dumps(update).encode()
     signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return body, {"X-Hub-Signature-256": f"sha256={signature}", "Content-Type": "application/json"}
+
+
+def choice_update(wa_id: str, name: str, data: str, kind: str = "button_reply") -> dict[str, Any]:
+    """A tap on a reply button (``button_reply``) or a row of a list (``list_reply``)."""
+    reply: dict[str, Any] = {"id": data, "title": data[:20]}
+    return update_with(
+        wa_id,
+        name,
+        {
+            "type": "interactive",
+            "interactive": {"type": kind, kind: reply},
+            "context": {"from": "15550001234", "id": "wamid.out0"},
+        },
+    )
+
+
+def document_update(
+    wa_id: str, name: str, media_id: str, filename: str, mime: str = "application/pdf"
+) -> dict[str, Any]:
+    document = {"id": media_id, "filename": filename, "mime_type": mime, "sha256": "x"}
+    return update_with(wa_id, name, {"type": "document", "document": document})
