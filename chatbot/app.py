@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -46,6 +48,7 @@ from storage.repositories import ReferenceCache
 from storage.uow import SqlUnitOfWork
 from whatsapp import handlers as whatsapp_handlers
 from whatsapp import server as whatsapp_server
+from whatsapp.outbox import WhatsAppSender
 
 log = logging.getLogger(__name__)
 
@@ -228,8 +231,37 @@ def build_whatsapp(core: Core, session: httpx.AsyncClient | None = None) -> What
     return wa
 
 
+def whatsapp_sender(core: Core, wa: WhatsApp) -> WhatsAppSender:
+    settings = core.settings
+    return WhatsAppSender(
+        wa,
+        core.evidence,
+        core.clock,
+        settings.whatsapp_template_name,
+        settings.whatsapp_template_language,
+    )
+
+
 def run_whatsapp(core: Core, listen: str, port: int, path: str) -> None:
     prepare_database(core)
     wa = build_whatsapp(core)
+    app = whatsapp_server.web_app(wa, path)
+    sender = whatsapp_sender(core, wa)
+    interval = core.settings.spip_outbox_interval_seconds
+
+    async def drain_forever(_: web.Application) -> AsyncIterator[None]:
+        async def loop() -> None:
+            while True:
+                try:
+                    await core.services.outbox.drain(sender, channel="whatsapp")
+                except Exception:
+                    log.exception("WhatsApp outbox drain failed; trying again")
+                await asyncio.sleep(interval)
+
+        task = asyncio.create_task(loop())
+        yield
+        task.cancel()
+
+    app.cleanup_ctx.append(drain_forever)
     log.info("WhatsApp webhook on %s:%s%s", listen, port, path)
-    web.run_app(whatsapp_server.web_app(wa, path), host=listen, port=port, print=None)
+    web.run_app(app, host=listen, port=port, print=None)

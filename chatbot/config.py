@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     whatsapp_token: SecretStr | None = None
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
+    # the utility template for notifications outside WhatsApp's 24-hour window
+    whatsapp_template_name: str = "spip_pemberitahuan"
+    whatsapp_template_language: str = "id"
     database_url: str | None = None
     spip_data_dir: Path = Path("data")
     spip_timezone: str = "Asia/Jakarta"

@@ -493,14 +493,23 @@ class SqlOutbox:
             return False
         return True
 
-    def due(self, now: datetime, limit: int) -> list[QueuedMessage]:
+    def due(self, now: datetime, limit: int, channel: str = "telegram") -> list[QueuedMessage]:
+        on_whatsapp = and_(
+            col(PersonRow.telegram_chat_id).is_(None), col(PersonRow.whatsapp_id).is_not(None)
+        )
         rows = self.session.exec(
-            select(OutboxRow, PersonRow.telegram_chat_id)
+            select(
+                OutboxRow,
+                PersonRow.telegram_chat_id,
+                PersonRow.whatsapp_id,
+                PersonRow.whatsapp_seen_at,
+            )
             .join(PersonRow, col(PersonRow.id) == col(OutboxRow.person_id))
             .where(
                 col(OutboxRow.sent_at).is_(None),
                 col(OutboxRow.failed_at).is_(None),
                 col(OutboxRow.next_attempt_at) <= now,
+                on_whatsapp if channel == "whatsapp" else ~on_whatsapp,
             )
             .order_by(col(OutboxRow.id))
             .limit(limit)
@@ -516,8 +525,10 @@ class SqlOutbox:
                 attachments=tuple(Attachment(**a) for a in json.loads(row.attachments)),
                 parts_sent=row.parts_sent,
                 interrupted=row.sending_since is not None,
+                whatsapp_id=whatsapp_id,
+                whatsapp_seen_at=seen_at,
             )
-            for row, chat_id in rows
+            for row, chat_id, whatsapp_id, seen_at in rows
         ]
 
     def _row(self, message_id: int) -> OutboxRow:

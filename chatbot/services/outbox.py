@@ -68,9 +68,9 @@ class OutboxService:
         self.uow_factory = uow_factory
         self.clock = clock
 
-    def due(self, limit: int = 100) -> list[QueuedMessage]:
+    def due(self, limit: int = 100, channel: str = "telegram") -> list[QueuedMessage]:
         with self.uow_factory() as uow:
-            return uow.outbox.due(self.clock(), limit)
+            return uow.outbox.due(self.clock(), limit, channel)
 
     def record(self, message: QueuedMessage, result: SendResult) -> None:
         now = self.clock()
@@ -124,7 +124,7 @@ class OutboxService:
             uow.commit()
 
     async def _send(self, message: QueuedMessage, send: Sender) -> SendResult:
-        if message.chat_id is None:
+        if message.chat_id is None and message.whatsapp_id is None:
             return SendResult(Outcome.FAILED, "person has no chat on this channel")
         if message.interrupted:
             log.warning(
@@ -143,9 +143,9 @@ class OutboxService:
                 self._mark_part_sent(message.id, index + 1)
         return SendResult(Outcome.SENT)
 
-    async def drain(self, send: Sender, limit: int = 100) -> DrainReport:
+    async def drain(self, send: Sender, limit: int = 100, channel: str = "telegram") -> DrainReport:
         sent = retried = failed = 0
-        for message in self.due(limit):
+        for message in self.due(limit, channel):
             result = await self._send(message, send)
             self.record(message, result)
             sent += result.outcome is Outcome.SENT

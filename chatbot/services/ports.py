@@ -42,6 +42,8 @@ class QueuedMessage:
     attachments: tuple[Attachment, ...] = ()
     parts_sent: int = 0  # attachments already accepted by the channel, then the text
     interrupted: bool = False  # a part was being sent when the bot stopped: it may have arrived
+    whatsapp_id: str | None = None  # for the WhatsApp channel
+    whatsapp_seen_at: datetime | None = None  # the person's last WhatsApp message
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +194,11 @@ class AuditRepository(Protocol):
 
 class Outbox(Protocol):
     def put(self, message: OutgoingMessage, now: datetime) -> bool: ...
-    def due(self, now: datetime, limit: int) -> list[QueuedMessage]: ...
+    def due(self, now: datetime, limit: int, channel: str = "telegram") -> list[QueuedMessage]:
+        """Due messages of the people this channel reaches: WhatsApp takes those with a
+        WhatsApp id and no Telegram chat, Telegram everyone else."""
+        ...
+
     def mark_sending(self, message_id: int, now: datetime) -> None: ...
     def mark_part_sent(self, message_id: int, parts_sent: int) -> None: ...
     def mark_sent(self, message_id: int, now: datetime) -> None: ...

@@ -25,6 +25,7 @@ class FakeGraphApi:
     sent: list[dict[str, Any]] = field(default_factory=list)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     window_closed: set[str] = field(default_factory=set)  # wa ids whose 24 hours have passed
+    uploads: list[tuple[str, str]] = field(default_factory=list)  # (media id, file name)
     port: int = 0
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -32,6 +33,7 @@ class FakeGraphApi:
     async def start(self) -> None:
         app = web.Application(client_max_size=128 * 1024 * 1024)
         app.router.add_post("/{version}/{phone_id}/messages", self._messages)
+        app.router.add_post("/{version}/{phone_id}/media", self._upload)
         app.router.add_get("/{version}/{media_id}", self._media_url)
         app.router.add_get("/download/{media_id}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
@@ -88,6 +90,15 @@ class FakeGraphApi:
                 "messages": [{"id": f"wamid.out{next(self._ids)}"}],
             }
         )
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        upload = form["file"]
+        assert isinstance(upload, web.FileField)
+        media_id = f"upl{next(self._ids)}"
+        self.media[media_id] = (upload.file.read(), upload.content_type)
+        self.uploads.append((media_id, upload.filename))
+        return web.json_response({"id": media_id})
 
     async def _media_url(self, request: web.Request) -> web.Response:
         media_id = request.match_info["media_id"]

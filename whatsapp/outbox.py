@@ -1,0 +1,117 @@
+"""Sending the outbox's messages to the people the WhatsApp channel reaches.
+
+WhatsApp lets a business write freely only within 24 hours of the person's last message. Inside
+that window a notification goes as it is (its files as documents, its buttons as reply buttons
+when this channel can answer them); outside it, as the pre-approved utility template named in
+the settings, the notification's text as its one parameter (files wait until the person writes
+again and opens `kirim`). Meta refusing a free-form message as outside the window (131047) is
+answered with the template at once."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from pywa.errors import ReEngagementMessage, ThrottlingError, WhatsAppError
+from pywa.types.templates import TemplateLanguage
+from pywa_async.client import WhatsApp
+from pywa_async.types.callback import Button
+
+from chatbot.services.outbox import Outcome, SendResult
+from chatbot.services.ports import Attachment, QueuedMessage
+from storage.files import EvidenceStore
+from whatsapp.kirim import BUTTON_TITLE, BUTTONS
+
+log = logging.getLogger(__name__)
+WINDOW = timedelta(hours=24) - timedelta(minutes=10)  # a margin for clocks and queues
+HANDLED = ("kr:",)  # buttons this channel can answer; others are left out of the message
+TEMPLATE_TEXT_LIMIT = 1000
+
+
+def template_parameter(text: str) -> str:
+    """Meta refuses new lines, tabs and runs of spaces inside a template parameter."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    return flat if len(flat) <= TEMPLATE_TEXT_LIMIT else flat[: TEMPLATE_TEXT_LIMIT - 1] + "…"
+
+
+def reply_buttons(rows: tuple[tuple[tuple[str, str], ...], ...]) -> list[Button] | None:
+    pairs = [(label, data) for row in rows for label, data in row if data.startswith(HANDLED)]
+    pairs = [(label[:BUTTON_TITLE], data) for label, data in pairs][:BUTTONS]
+    return [Button(title=label, callback_data=data) for label, data in pairs] or None
+
+
+class WhatsAppSender:
+    def __init__(
+        self,
+        wa: WhatsApp,
+        files: EvidenceStore,
+        clock: Callable[[], datetime],
+        template: str,
+        language: str,
+    ) -> None:
+        self.wa = wa
+        self.files = files
+        self.clock = clock
+        self.template = template
+        self.language = TemplateLanguage(language)  # an unknown code fails at start
+
+    def window_open(self, message: QueuedMessage) -> bool:
+        seen = message.whatsapp_seen_at
+        return seen is not None and self.clock() - seen < WINDOW
+
+    async def __call__(self, message: QueuedMessage, part: Attachment | None) -> SendResult:
+        to = message.whatsapp_id
+        assert to is not None
+        try:
+            if not self.window_open(message):
+                if part is not None:
+                    return SendResult(Outcome.SENT)  # no free-form files outside the window
+                await self._template(to, message.text)
+            elif part is not None:
+                await self._document(to, part)
+            else:
+                await self._text(to, message)
+        except ThrottlingError as exc:
+            return SendResult(Outcome.RETRY, f"throttled: {exc.message}", retry_after=60)
+        except WhatsAppError as exc:
+            return SendResult(Outcome.FAILED, f"whatsapp {exc.code}: {exc.message}")
+        except httpx.HTTPError as exc:
+            return SendResult(Outcome.RETRY, f"network: {exc!r}")
+        return SendResult(Outcome.SENT)
+
+    async def _text(self, to: str, message: QueuedMessage) -> None:
+        try:
+            await self.wa.send_message(
+                to=to, text=message.text, buttons=reply_buttons(message.buttons)
+            )
+        except ReEngagementMessage:
+            log.info("WhatsApp window closed for %s; sending the template instead", to)
+            await self._template(to, message.text)
+
+    async def _document(self, to: str, part: Attachment) -> None:
+        with self.files.open(part.sha256) as handle:
+            data = handle.read()
+        mime = mimetypes.guess_type(part.file_name)[0] or "application/octet-stream"
+        try:
+            await self.wa.send_document(
+                to=to, document=data, filename=part.file_name, mime_type=mime
+            )
+        except ReEngagementMessage:
+            log.info("WhatsApp window closed for %s; file %s not sent", to, part.file_name)
+
+    async def _template(self, to: str, text: str) -> None:
+        body: dict[str, Any] = {
+            "type": "body",
+            "parameters": [{"type": "text", "text": template_parameter(text)}],
+        }
+        await self.wa.send_template(
+            to=to,
+            name=self.template,
+            language=self.language,
+            params=[body],
+        )
