@@ -18,21 +18,22 @@ from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
 from chatbot.services.bundle import Services
 from whatsapp.kirim import Kirim
+from whatsapp.review import Review
 
 log = logging.getLogger(__name__)
 CHANNEL = "whatsapp"
 
 
 def register(wa: WhatsApp, services: Services) -> None:
-    kirim = Kirim(wa, services)
+    kirim, review = Kirim(wa, services), Review(wa, services)
 
     async def on_message(client: WhatsApp, message: Message) -> None:
-        await incoming(client, services, kirim, message)
+        await incoming(client, services, kirim, review, message)
 
     async def on_choice(
         client: WhatsApp, choice: CallbackButton[str] | CallbackSelection[str]
     ) -> None:
-        await chosen(services, kirim, choice)
+        await chosen(services, kirim, review, choice)
 
     wa.add_handlers(
         MessageHandler(on_message),  # type: ignore[arg-type]
@@ -49,7 +50,9 @@ def _person(services: Services, message_id: str, sender: str) -> tuple[bool, Per
     return True, services.registration.whatsapp_person(sender)
 
 
-async def incoming(wa: WhatsApp, services: Services, kirim: Kirim, message: Message) -> None:
+async def incoming(
+    wa: WhatsApp, services: Services, kirim: Kirim, review: Review, message: Message
+) -> None:
     sender = message.from_user.preferred_id  # the business-scoped id, else the number
     fresh, person = _person(services, message.id, sender)
     if not fresh:
@@ -58,9 +61,12 @@ async def incoming(wa: WhatsApp, services: Services, kirim: Kirim, message: Mess
     if person is None:
         await _stranger(wa, services, sender, message.from_user.name or "", text)
         return
-    word = text.split()[0].lower() if text else ""
+    word = text.split()[0].lower().lstrip("/") if text else ""  # "/kirim" from a notice too
     if word == "batal":
-        await kirim.cancel(sender)
+        if not await review.cancel(sender):
+            await kirim.cancel(sender)
+    elif review.waiting_for_reason(sender) and text:
+        await review.reason(sender, person, text)
     elif kirim.waiting_for_files(sender) and not text:
         await kirim.receive(sender, message)
     elif word in ("bantuan", "menu", "halo"):
@@ -74,7 +80,10 @@ async def incoming(wa: WhatsApp, services: Services, kirim: Kirim, message: Mess
 
 
 async def chosen(
-    services: Services, kirim: Kirim, choice: CallbackButton[str] | CallbackSelection[str]
+    services: Services,
+    kirim: Kirim,
+    review: Review,
+    choice: CallbackButton[str] | CallbackSelection[str],
 ) -> None:
     sender = choice.from_user.preferred_id
     fresh, person = _person(services, choice.id, sender)
@@ -84,7 +93,13 @@ async def chosen(
         await kirim.say(sender, texts.WA_NOT_REGISTERED)
         return
     data = str(choice.data)
-    if data.startswith("kr:i:"):
+    if data.startswith(("rv:", "kc:")):
+        await review.pressed(sender, person, data)
+    elif data == "rt:y":
+        await review.confirm(sender, person)
+    elif data == "rt:n":
+        await review.cancel(sender)
+    elif data.startswith("kr:i:"):
         await kirim.item(sender, person, data.removeprefix("kr:i:"))
     elif data.startswith("kr:pg:"):
         await kirim.start(sender, person, int(data.removeprefix("kr:pg:")))

@@ -29,7 +29,7 @@ from whatsapp.kirim import BUTTON_TITLE, BUTTONS
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(hours=24) - timedelta(minutes=10)  # a margin for clocks and queues
-HANDLED = ("kr:",)  # buttons this channel can answer; others are left out of the message
+HANDLED = ("kr:", "rv:", "kc:")  # buttons this channel answers; others are left out
 TEMPLATE_TEXT_LIMIT = 1000
 
 

@@ -1,0 +1,152 @@
+"""Decisions on WhatsApp: the notice's reply buttons approve at once, or return with a reason
+typed as the next message and confirmed; items and the provincial card alike, through the
+same review and card services as Telegram. WhatsApp cannot edit a sent message, so the outcome
+comes as a new line."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pywa_async.client import WhatsApp
+
+from chatbot import callbacks, texts
+from chatbot.domain.calendar import Period
+from chatbot.domain.errors import DomainError
+from chatbot.domain.people import Person
+from chatbot.domain.workflow import MIN_REASON_LENGTH, ItemStatus
+from chatbot.services.bundle import Services
+from whatsapp.kirim import buttons
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PendingReturn:
+    data: str  # the button pressed: rv:no:<state>:<version> or kc:no:<period>:<version>
+    reason: str = ""
+
+
+class Review:
+    def __init__(self, wa: WhatsApp, services: Services) -> None:
+        self.wa = wa
+        self.services = services
+        self.pending: dict[str, PendingReturn] = {}
+
+    async def say(self, to: str, text: str, *pairs: tuple[str, str]) -> None:
+        await self.wa.send_message(to=to, text=text, buttons=buttons(*pairs) if pairs else None)
+
+    def waiting_for_reason(self, to: str) -> bool:
+        pending = self.pending.get(to)
+        return pending is not None and not pending.reason
+
+    async def pressed(self, to: str, person: Person, data: str) -> None:
+        item, card = callbacks.parse_review(data), callbacks.parse_card(data)
+        if item is not None and item.approve:
+            await self._decide_item(to, person, data, "")
+        elif card is not None and card.approve:
+            await self._decide_card(to, person, data, "")
+        elif item is not None:
+            await self._ask_item_reason(to, person, data, item.state_id, item.version)
+        elif card is not None:
+            self.pending[to] = PendingReturn(data)
+            await self.say(to, _wa(texts.ASK_CARD_RETURN_REASON.format(version=card.version)))
+
+    async def _ask_item_reason(
+        self, to: str, person: Person, data: str, state_id: int, version: int
+    ) -> None:
+        try:
+            target = self.services.review.target(person, state_id)
+        except DomainError as exc:
+            await self.say(to, texts.REVIEW_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            return
+        state = target.state
+        if version != state.version:
+            await self.say(to, texts.REVIEW_ERRORS["stale_version"])
+            return
+        if state.status is not ItemStatus.DIKIRIM:
+            code = "invalid_transition" if state.status is ItemStatus.KOSONG else "already_decided"
+            await self.say(to, texts.REVIEW_ERRORS[code])
+            return
+        self.pending[to] = PendingReturn(data)
+        question = texts.ASK_RETURN_REASON.format(
+            code=state.item_code, name=target.item_name, unit=target.unit.name, version=version
+        )
+        await self.say(to, _wa(question))
+
+    async def reason(self, to: str, person: Person, text: str) -> None:
+        pending = self.pending[to]
+        if len(text.strip()) < MIN_REASON_LENGTH:
+            await self.say(to, texts.REVIEW_ERRORS["reason_required"])
+            return
+        pending.reason = text.strip()
+        item = callbacks.parse_review(pending.data)
+        if item is not None:
+            target = self.services.review.target(person, item.state_id)
+            question = texts.confirm_return(target, pending.reason)
+        else:
+            card = callbacks.parse_card(pending.data)
+            assert card is not None
+            question = texts.confirm_card_return(card.version, pending.reason)
+        await self.say(to, question, ("Ya, kembalikan", "rt:y"), ("Batal", "rt:n"))
+
+    async def confirm(self, to: str, person: Person) -> None:
+        pending = self.pending.pop(to, None)
+        if pending is None or not pending.reason:
+            await self.say(to, texts.WA_SESSION_ENDED)
+            return
+        if pending.data.startswith("rv:"):
+            await self._decide_item(to, person, pending.data, pending.reason)
+        else:
+            await self._decide_card(to, person, pending.data, pending.reason)
+
+    async def cancel(self, to: str) -> bool:
+        if self.pending.pop(to, None) is None:
+            return False
+        await self.say(to, texts.RETURN_CANCELLED)
+        return True
+
+    async def _decide_item(self, to: str, person: Person, data: str, reason: str) -> None:
+        choice = callbacks.parse_review(data)
+        assert choice is not None
+        try:
+            decision = self.services.review.decide_item(
+                person, choice.state_id, choice.version, approve=not reason, reason=reason
+            )
+        except DomainError as exc:
+            await self.say(to, texts.REVIEW_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            return
+        log.info(
+            "item state %s v%s decided on WhatsApp by %s",
+            choice.state_id,
+            choice.version,
+            person.id,
+        )
+        state = decision.target.state
+        line = texts.decision_line(
+            decision.approve, person.name, decision.at, self.services.timezone
+        )
+        await self.say(
+            to, f"{decision.target.unit.code} {state.item_code} versi {state.version}: {line}"
+        )
+
+    async def _decide_card(self, to: str, person: Person, data: str, reason: str) -> None:
+        choice = callbacks.parse_card(data)
+        assert choice is not None
+        svc = self.services
+        try:
+            _, role = svc.card.decide(
+                person, Period.parse(choice.period), choice.version, not reason, reason
+            )
+        except DomainError as exc:
+            await self.say(to, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            return
+        stage = next(s for s in svc.card.chain if role in s.roles)
+        line = texts.card_decided(not reason, stage, person.name, svc.card.clock(), svc.timezone)
+        log.info("provincial card %s v%s: %s by %s", choice.period, choice.version, line, person.id)
+        await self.say(to, line)
+
+
+def _wa(text: str) -> str:
+    """Telegram's texts name commands with a slash; on WhatsApp the word alone is typed."""
+    return text.replace("/batal", "batal")
