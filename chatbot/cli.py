@@ -97,11 +97,21 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("--listen", default="0.0.0.0", help="alamat dengar webhook")
     run_p.add_argument("--port", type=int, default=8443, help="port dengar webhook")
     run_p.add_argument("--secret-token", help="token rahasia webhook (disarankan)")
+    sub.add_parser("wa-templates", help="teks templat WhatsApp yang diajukan ke Meta")
     wa_p = sub.add_parser("run-whatsapp", help="menjalankan kanal WhatsApp (webhook Cloud API)")
     wa_p.add_argument("--listen", default="0.0.0.0", help="alamat dengar webhook")
     wa_p.add_argument("--port", type=int, default=8444, help="port dengar webhook")
     wa_p.add_argument("--path", default="/whatsapp", help="jalur webhook (sama dengan di Meta)")
     return parser
+
+
+def _wa_templates(settings: Settings) -> None:
+    """What to submit in WhatsApp Manager > Message templates."""
+    print(f"Nama: {settings.whatsapp_template_name}")
+    print("Kategori: Utility")
+    print(f"Bahasa: {settings.whatsapp_template_language}")
+    print(f"Isi (body): {texts.WA_TEMPLATE_BODY}")
+    print(f"Contoh untuk {{{{1}}}}: {texts.WA_TEMPLATE_EXAMPLE}")
 
 
 def _require_schema(core: Core) -> None:
@@ -294,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 else None
             )
             run(core, webhook)
+        elif args.command == "wa-templates":
+            _wa_templates(settings)
         elif args.command == "run-whatsapp":
             settings.require_whatsapp()
             run_whatsapp(core, args.listen, args.port, args.path)

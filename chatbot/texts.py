@@ -147,6 +147,12 @@ COMMANDS: tuple[Command, ...] = (
         "melihat periode yang terbuka dan membuka periode (contoh: /periode 2026-10).",
         Permission.OPEN_PERIOD,
     ),
+    Command(
+        "tautkan",
+        "🔗 Tautkan WhatsApp",
+        "membuat kode untuk menautkan nomor WhatsApp Anda, agar layanan ini dapat dipakai "
+        "dan pemberitahuan diterima melalui WhatsApp.",
+    ),
 )
 
 
@@ -253,6 +259,10 @@ INVITE_ERRORS: dict[str, str] = {
     ),
     "invite_expired": (
         "Mohon maaf, kode undangan tersebut sudah kedaluwarsa. Mintalah kode baru kepada admin."
+    ),
+    "already_linked": (
+        "Mohon maaf, nomor WhatsApp ini sudah tertaut dengan akun orang lain. Hubungi admin "
+        "Satgas SPIP KPU Provinsi Jambi."
     ),
     "already_in_other_unit": (
         "Mohon maaf, akun Anda sudah terdaftar pada unit lain. Hubungi admin bila Anda "
@@ -1184,6 +1194,14 @@ def whatsapp_help(person: Person) -> str:
     return "\n".join(head + [f"{c.name} — {c.help}" for c in allowed])
 
 
+# the utility template of notifications outside WhatsApp's 24-hour window, as submitted to Meta
+WA_TEMPLATE_BODY = (
+    "Yth. Bapak/Ibu, pemberitahuan layanan Kartu Kendali SPIP KPU Provinsi Jambi: {{1}} "
+    "Balas pesan ini untuk melihat rinciannya."
+)
+WA_TEMPLATE_EXAMPLE = (
+    "Kiriman KPU Kabupaten Kerinci untuk butir KEU-01 versi 2 telah disetujui oleh Sari Satgas."
+)
 WA_PICK_ITEM = "Pilih butir"
 WA_NEXT_PAGE = "▶ Halaman berikutnya"
 WA_SESSION_ENDED = (
@@ -1195,3 +1213,20 @@ WA_ASK_FILES = (
     "bila semua berkas sudah terkirim, atau \u201cBatal\u201d untuk membatalkan."
 )
 WA_FILE_EXPECTED = "Mohon kirim berkas sebagai dokumen atau gambar, lalu tekan \u201cSelesai\u201d."
+
+
+def link_code_issued(code: str, expires: datetime, tz: ZoneInfo) -> str:
+    return (
+        f"Kode penautan WhatsApp Anda: {code}\n\n"
+        "Kirim kode ini sebagai pesan dari nomor WhatsApp Anda ke nomor WhatsApp layanan Kartu "
+        f"Kendali SPIP, paling lambat {waktu(expires, tz)}. Kode hanya berlaku satu kali. "
+        "Setelah tertaut, pemberitahuan dikirim melalui WhatsApp."
+    )
+
+
+def whatsapp_linked(person: Person) -> str:
+    return (
+        f"Yth. Bapak/Ibu {person.name},\nnomor WhatsApp ini telah ditautkan dengan akun Anda "
+        f"({person.unit.name}). Pemberitahuan selanjutnya dikirim melalui WhatsApp.\n\n"
+        "Ketik bantuan untuk melihat perintah yang dapat Anda gunakan."
+    )

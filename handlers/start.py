@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from chatbot import texts
 from chatbot.domain.errors import DomainError
+from chatbot.domain.people import Person
 from handlers import admin, keyboards, periode
 from handlers.common import Context, args_text, current_person, reply, services
 
@@ -69,11 +70,27 @@ async def menu_button(update: Update, context: Context) -> None:
         await periode.overview(update, context)
     elif choice == "wakil":
         await admin.wakil(update, context)
+    elif choice == "tautkan":
+        await _link_code(update, context, person)
     else:
         await reply(update, texts.menu(person), keyboards.menu(person))
 
 
+async def tautkan(update: Update, context: Context) -> None:
+    person = await current_person(update, context)
+    if person is not None:
+        await _link_code(update, context, person)
+
+
+async def _link_code(update: Update, context: Context, person: Person) -> None:
+    svc = services(context)
+    code, expires = svc.registration.create_link_code(person)
+    log.info("link code issued to person %s", person.id)
+    await reply(update, texts.link_code_issued(code, expires, svc.timezone))
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("tautkan", tautkan))
     application.add_handler(CommandHandler("bantuan", bantuan))
     application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^mn:"))

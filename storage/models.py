@@ -54,6 +54,7 @@ class PersonRow(SQLModel, table=True):
     telegram_chat_id: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
     whatsapp_id: str | None = Field(default=None, max_length=64, unique=True, nullable=True)
     whatsapp_seen_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    notify_via: str | None = Field(default=None, max_length=16)  # set when a channel is linked
     active: bool = True
     blocked_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     created_at: datetime = Field(sa_column=_utc())
@@ -89,6 +90,18 @@ class InviteRow(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=_utc())
     used_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     used_by: int | None = Field(default=None, foreign_key="person.id")
+
+
+class LinkCodeRow(SQLModel, table=True):
+    """A one-time code that links another channel (WhatsApp) to a person who already joined."""
+
+    __tablename__ = "link_code"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    code_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(sa_column=_utc())
+    expires_at: datetime = Field(sa_column=_utc())
+    used_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
 class PeriodRow(SQLModel, table=True):

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import and_, update
+from sqlalchemy import and_, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -53,6 +53,7 @@ from storage.models import (
     InboundMessageRow,
     InviteRow,
     ItemStateRow,
+    LinkCodeRow,
     OutboxRow,
     PeriodRow,
     PersonRoleRow,
@@ -286,6 +287,13 @@ class SqlPeople:
         ).first()
         return self._people([row])[0] if row else None
 
+    def link_whatsapp(self, person_id: int, whatsapp_id: str) -> None:
+        self.session.execute(
+            update(PersonRow)
+            .where(col(PersonRow.id) == person_id)
+            .values(whatsapp_id=whatsapp_id, notify_via="whatsapp")
+        )
+
     def whatsapp_seen(self, person_id: int, now: datetime) -> None:
         self.session.execute(
             update(PersonRow).where(col(PersonRow.id) == person_id).values(whatsapp_seen_at=now)
@@ -495,7 +503,8 @@ class SqlOutbox:
 
     def due(self, now: datetime, limit: int, channel: str = "telegram") -> list[QueuedMessage]:
         on_whatsapp = and_(
-            col(PersonRow.telegram_chat_id).is_(None), col(PersonRow.whatsapp_id).is_not(None)
+            col(PersonRow.whatsapp_id).is_not(None),
+            or_(col(PersonRow.telegram_chat_id).is_(None), col(PersonRow.notify_via) == "whatsapp"),
         )
         rows = self.session.exec(
             select(
@@ -562,6 +571,34 @@ class SqlOutbox:
         row.attempts, row.last_error, row.failed_at = row.attempts + 1, error, now
         row.sending_since = None
         self.session.add(row)
+
+
+class SqlLinkCodes:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, person_id: int, code_hash: str, now: datetime, expires_at: datetime) -> None:
+        self.session.add(
+            LinkCodeRow(
+                person_id=person_id, code_hash=code_hash, created_at=now, expires_at=expires_at
+            )
+        )
+
+    def find(self, code_hash: str) -> tuple[int, int, datetime, datetime | None] | None:
+        row = self.session.exec(
+            select(LinkCodeRow).where(LinkCodeRow.code_hash == code_hash)
+        ).first()
+        if row is None or row.id is None:
+            return None
+        return row.id, row.person_id, row.expires_at, row.used_at
+
+    def mark_used(self, link_id: int, now: datetime) -> bool:
+        result = self.session.execute(
+            update(LinkCodeRow)
+            .where(and_(col(LinkCodeRow.id) == link_id, col(LinkCodeRow.used_at).is_(None)))
+            .values(used_at=now)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 class SqlInbound:

@@ -17,6 +17,7 @@ from storage.repositories import (
     SqlInbound,
     SqlInvites,
     SqlItems,
+    SqlLinkCodes,
     SqlOutbox,
     SqlPeople,
     SqlPeriods,
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
         self.delegations = SqlDelegations(self.session)
         self.reminders = SqlReminderLog(self.session)
         self.inbound = SqlInbound(self.session)
+        self.link_codes = SqlLinkCodes(self.session)
         return self
 
     def __exit__(

@@ -13,7 +13,7 @@ from pywa_async.types.message import Message
 
 from chatbot import texts
 from chatbot.domain import invites
-from chatbot.domain.errors import DomainError
+from chatbot.domain.errors import DomainError, InviteInvalid
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
 from chatbot.services.bundle import Services
@@ -126,6 +126,12 @@ async def _stranger(wa: WhatsApp, services: Services, sender: str, name: str, te
         return
     try:
         joined = services.registration.redeem_whatsapp(text, sender, name)
+    except InviteInvalid as exc:
+        if exc.code == "invite_invalid":  # not an invite: perhaps a link code
+            await _link(wa, services, sender, text)
+            return
+        await _refused(wa, sender, exc)
+        return
     except DomainError as exc:
         refusal = texts.INVITE_ERRORS.get(exc.code)
         if refusal is None:
@@ -136,6 +142,24 @@ async def _stranger(wa: WhatsApp, services: Services, sender: str, name: str, te
     log.info("WhatsApp user %s joined as person %s", sender, joined.person.id)
     reply = texts.joined(joined.person, joined.role, joined.new_person, help_command="bantuan")
     await wa.send_message(to=sender, text=reply)
+
+
+async def _link(wa: WhatsApp, services: Services, sender: str, text: str) -> None:
+    try:
+        person = services.registration.link_whatsapp(text, sender)
+    except DomainError as exc:
+        await _refused(wa, sender, exc)
+        return
+    log.info("WhatsApp user %s linked to person %s", sender, person.id)
+    await wa.send_message(to=sender, text=texts.whatsapp_linked(person))
+
+
+async def _refused(wa: WhatsApp, sender: str, exc: DomainError) -> None:
+    refusal = texts.INVITE_ERRORS.get(exc.code)
+    if refusal is None:
+        raise exc
+    log.info("code refused for WhatsApp user %s: %s", sender, exc.code)
+    await wa.send_message(to=sender, text=refusal)
 
 
 def _status(services: Services, person: Person) -> str:

@@ -80,6 +80,12 @@ class InviteExpired(InviteInvalid):
     code = "invite_expired"
 
 
+class AlreadyLinked(DomainError):
+    """The WhatsApp account belongs to another person already."""
+
+    code = "already_linked"
+
+
 class UnknownUnit(DomainError):
     code = "unknown_unit"
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 class EventKind(StrEnum):
     UNDANGAN_DIBUAT = "undangan_dibuat"
     ANGGOTA_BERGABUNG = "anggota_bergabung"
+    AKUN_DITAUTKAN = "akun_ditautkan"
     DATA_DIMUAT = "data_dimuat"
     PERIODE_DIBUKA = "periode_dibuka"
     ITEM_DIKIRIM = "item_dikirim"

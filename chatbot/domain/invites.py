@@ -39,6 +39,11 @@ def looks_like_code(text: str) -> bool:
     return len(text) <= 2 * CODE_LENGTH
 
 
+def link_hash(code: str) -> str:
+    """Link codes share the invite codes' alphabet, in a hash namespace of their own."""
+    return hashlib.sha256(f"spip-link:{normalize(code)}".encode()).hexdigest()
+
+
 def display(code: str) -> str:
     half = len(code) // 2
     return f"{code[:half]}-{code[half:]}"

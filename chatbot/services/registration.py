@@ -9,6 +9,8 @@ from chatbot import texts
 from chatbot.domain import invites
 from chatbot.domain.errors import (
     AlreadyInOtherUnit,
+    AlreadyLinked,
+    InviteExpired,
     InviteInvalid,
     InviteUsed,
     NotYourRole,
@@ -40,6 +42,9 @@ class Joined:
     person: Person
     role: Role
     new_person: bool
+
+
+LINK_CODE_TTL = timedelta(minutes=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +177,51 @@ class RegistrationService:
                 uow.people.unblock(person.id)
                 uow.commit()
             return person
+
+    def create_link_code(self, person: Person) -> tuple[str, datetime]:
+        """A one-time code the person sends from WhatsApp to link it to this account."""
+        now = self.clock()
+        code = invites.new_code()
+        expires = now + LINK_CODE_TTL
+        with self.uow_factory() as uow:
+            uow.link_codes.add(person.id, invites.link_hash(code), now, expires)
+            uow.commit()
+        return invites.display(code), expires
+
+    def link_whatsapp(self, code_text: str, whatsapp_id: str) -> Person:
+        """Link a WhatsApp account to the person who asked for the code; notifications then
+        go to WhatsApp. Refused for a code unknown, used or expired, or an account that is
+        another person's already."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            found = uow.link_codes.find(invites.link_hash(code_text))
+            if found is None:
+                raise InviteInvalid("unknown")
+            link_id, person_id, expires_at, used_at = found
+            if used_at is not None:
+                raise InviteUsed()
+            if now >= expires_at:
+                raise InviteExpired()
+            other = uow.people.by_whatsapp(whatsapp_id)
+            if other is not None and other.id != person_id:
+                raise AlreadyLinked(str(other.id))
+            if not uow.link_codes.mark_used(link_id, now):
+                raise InviteUsed()
+            uow.people.link_whatsapp(person_id, whatsapp_id)
+            uow.people.whatsapp_seen(person_id, now)
+            person = uow.people.get(person_id)
+            assert person is not None
+            uow.audit.append(
+                Event(
+                    kind=EventKind.AKUN_DITAUTKAN,
+                    at=now,
+                    actor_id=person.id,
+                    unit_code=person.unit.code,
+                    subject="whatsapp",
+                )
+            )
+            uow.commit()
+        return person
 
     def whatsapp_person(self, whatsapp_id: str) -> Person | None:
         """The person behind a WhatsApp user, noted as seen now (it opens WhatsApp's 24-hour

@@ -26,7 +26,10 @@ async def joined(webhook: TestClient[Any, Any], core: Core) -> int:
 
 
 def queue(core: Core, person_id: int, text: str, files: tuple[Attachment, ...] = ()) -> None:
-    buttons = ((("✅ Setujui", "rv:ok:1:1"), ("📋 Daftar butir", "kr:b")),)
+    buttons = (
+        (("✅ Setujui", "rv:ok:1:1"), ("🖼 Gambar", "st:img:2026-10")),
+        (("📋 Daftar butir", "kr:b"),),
+    )
     with core.uow() as uow:
         uow.outbox.put(OutgoingMessage(person_id, text, buttons, attachments=files), core.clock())
         uow.commit()
@@ -60,8 +63,8 @@ async def test_inside_and_outside_the_24_hour_window(
     assert document["type"] == "document" and document["document"]["filename"] == "kartu.pdf"
     assert graph.media[graph.uploads[0][0]][0] == b"%PDF-1.4 kartu"
     assert text["interactive"]["body"]["text"] == "Kiriman KEU-01\nversi 2 telah disetujui."
-    buttons = text["interactive"]["action"]["buttons"]  # the review button is Telegram's
-    assert [b["reply"]["id"] for b in buttons] == ["kr:b"]
+    buttons = text["interactive"]["action"]["buttons"]  # the picture button is Telegram's
+    assert [b["reply"]["id"] for b in buttons] == ["rv:ok:1:1", "kr:b"]
 
     clock.advance(hours=25)  # the person has not written since
     graph.sent.clear()

@@ -99,3 +99,16 @@ def test_the_channel_refuses_to_start_without_the_app_secret(tmp_path: Path) -> 
     )
     assert result.returncode == 2
     assert "WHATSAPP_APP_SECRET belum diisi" in result.stderr
+
+
+def test_wa_templates_prints_what_to_submit_to_meta(
+    tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    from chatbot.cli import main
+
+    monkeypatch.setenv("SPIP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("WHATSAPP_TEMPLATE_NAME", "spip_info")
+    assert main(["wa-templates"]) == 0
+    out = capsys.readouterr().out
+    assert "Nama: spip_info" in out and "Kategori: Utility" in out and "Bahasa: id" in out
+    assert texts.WA_TEMPLATE_BODY in out
