@@ -1181,7 +1181,7 @@ WA_NOT_UNDERSTOOD = (
     "yang tersedia."
 )
 WA_COMMANDS: tuple[Command, ...] = (
-    *(c for c in COMMANDS if c.name in ("kirim", "batal", "status")),
+    *(c for c in COMMANDS if c.name in ("kirim", "batal", "status", "rekap", "antrian")),
     Command("bantuan", "❓ Bantuan", "menampilkan bantuan ini."),
 )
 
@@ -1203,6 +1203,7 @@ WA_TEMPLATE_EXAMPLE = (
     "Kiriman KPU Kabupaten Kerinci untuk butir KEU-01 versi 2 telah disetujui oleh Sari Satgas."
 )
 WA_PICK_ITEM = "Pilih butir"
+WA_PICK_DELIVERY = "Pilih kiriman"
 WA_NEXT_PAGE = "▶ Halaman berikutnya"
 WA_SESSION_ENDED = (
     "Sesi pengiriman ini sudah berakhir. Ketik kirim untuk memulai lagi dari daftar butir."

@@ -22,6 +22,7 @@ from whatsapp.review import Review
 
 log = logging.getLogger(__name__)
 CHANNEL = "whatsapp"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def register(wa: WhatsApp, services: Services) -> None:
@@ -75,6 +76,10 @@ async def incoming(
         await kirim.start(sender, person)
     elif word == "status":
         await wa.send_message(to=sender, text=_status(services, person))
+    elif word == "antrian":
+        await review.queue(sender, person)
+    elif word == "rekap":
+        await _rekap(wa, services, sender, person)
     else:
         await wa.send_message(to=sender, text=texts.WA_NOT_UNDERSTOOD)
 
@@ -93,7 +98,10 @@ async def chosen(
         await kirim.say(sender, texts.WA_NOT_REGISTERED)
         return
     data = str(choice.data)
-    if data.startswith(("rv:", "kc:")):
+    if data.startswith("aq:t:"):
+        state_id, version = data.removeprefix("aq:t:").split(":")
+        await review.show_target(sender, person, int(state_id), int(version))
+    elif data.startswith(("rv:", "kc:")):
         await review.pressed(sender, person, data)
     elif data == "rt:y":
         await review.confirm(sender, person)
@@ -160,6 +168,31 @@ async def _refused(wa: WhatsApp, sender: str, exc: DomainError) -> None:
         raise exc
     log.info("code refused for WhatsApp user %s: %s", sender, exc.code)
     await wa.send_message(to=sender, text=refusal)
+
+
+async def _rekap(wa: WhatsApp, services: Services, sender: str, person: Person) -> None:
+    if not person.may(Permission.EXPORT_RECAP):
+        await wa.send_message(to=sender, text=texts.NOT_ALLOWED)
+        return
+    period = services.status.default_period()
+    if period is None:
+        await wa.send_message(to=sender, text=texts.NO_PERIOD_YET)
+        return
+    try:
+        data = services.recap.workbook(period, person)
+    except DomainError as exc:
+        await wa.send_message(
+            to=sender, text=texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR)
+        )
+        return
+    await wa.send_document(
+        to=sender,
+        document=data,
+        filename=services.recap.workbook_name(period),
+        caption=texts.recap_caption(period),
+        mime_type=XLSX,
+    )
+    log.info("recap %s sent on WhatsApp to person %s (%s bytes)", period, person.id, len(data))
 
 
 def _status(services: Services, person: Person) -> str:

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from pywa_async.client import WhatsApp
+from pywa_async.types.callback import Section, SectionList, SectionRow
 
 from chatbot import callbacks, texts
 from chatbot.domain.calendar import Period
@@ -16,7 +17,7 @@ from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
 from chatbot.domain.workflow import MIN_REASON_LENGTH, ItemStatus
 from chatbot.services.bundle import Services
-from whatsapp.kirim import buttons
+from whatsapp.kirim import LIST_ROWS, ROW_DESCRIPTION, ROW_TITLE, buttons
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,49 @@ class Review:
 
     async def say(self, to: str, text: str, *pairs: tuple[str, str]) -> None:
         await self.wa.send_message(to=to, text=text, buttons=buttons(*pairs) if pairs else None)
+
+    async def queue(self, to: str, person: Person) -> None:
+        """What waits for this person: per unit the list of deliveries (a row each, at most
+        10), and the provincial card with its two buttons."""
+        svc = self.services
+        shown = 0
+        for unit, targets in svc.review.queue(person):
+            rows = [
+                SectionRow(
+                    title=f"{t.state.item_code} v{t.state.version}"[:ROW_TITLE],
+                    callback_data=f"aq:t:{t.state_id}:{t.state.version}",
+                    description=t.item_name[:ROW_DESCRIPTION],
+                )
+                for t in targets[:LIST_ROWS]
+            ]
+            await self.wa.send_message(
+                to=to,
+                text=texts.queue_unit(unit, targets, svc.timezone),
+                buttons=SectionList(
+                    button_title=texts.WA_PICK_DELIVERY,
+                    sections=[Section(title=unit.code[:ROW_TITLE], rows=rows)],
+                ),
+            )
+            shown += 1
+        for state, stage in svc.card.waiting_for(person):
+            await self.say(to, texts.queue_card(state, stage), *texts.card_buttons(state, stage))
+            shown += 1
+        if not shown:
+            await self.say(to, texts.QUEUE_EMPTY)
+
+    async def show_target(self, to: str, person: Person, state_id: int, version: int) -> None:
+        try:
+            target = self.services.review.target(person, state_id)
+        except DomainError as exc:
+            await self.say(to, texts.REVIEW_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            return
+        text = texts.queue_unit(target.unit, [target], self.services.timezone)
+        await self.say(
+            to,
+            text,
+            ("✅ Setujui", callbacks.review(True, state_id, version)),
+            ("↩️ Kembalikan", callbacks.review(False, state_id, version)),
+        )
 
     def waiting_for_reason(self, to: str) -> bool:
         pending = self.pending.get(to)

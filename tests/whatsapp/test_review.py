@@ -4,10 +4,12 @@ approved; each outcome told to the regency through the outbox."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import httpx
 from aiohttp.test_utils import TestClient
+from openpyxl import load_workbook
 from pywa_async.client import WhatsApp
 
 from chatbot import texts
@@ -97,3 +99,33 @@ async def test_return_with_a_reason_then_approve(
     history = core.services.history.lines(Period(2026, 10))
     assert any("item_dikembalikan" in line and "KEU-01 | v1" in line for line in history)
     assert any("item_disetujui" in line and "KEU-01 | v2" in line for line in history)
+
+
+async def test_antrian_and_rekap_on_whatsapp(
+    webhook: TestClient[Any, Any], graph: FakeGraphApi, core: Core
+) -> None:
+    reg = core.services.registration
+    await post(webhook, text_update(SARI, "Sari", reg.create_invite("15", "satgas_prov").code))
+    await post(webhook, text_update(BUDI, "Budi", reg.create_invite("1501", "satgas_kabkota").code))
+    core.services.submission.open_period(Period(2026, 10))
+    await post(webhook, text_update(SARI, "Sari", "antrian"))
+    assert graph.texts_to(SARI)[-1] == texts.QUEUE_EMPTY
+    await deliver(webhook, graph, "LRA.pdf")
+
+    await post(webhook, text_update(SARI, "Sari", "antrian"))
+    queue = [p for p in graph.sent if str(p["to"]) == SARI][-1]
+    assert "Menunggu pemeriksaan — KPU Kabupaten Kerinci" in queue["interactive"]["body"]["text"]
+    [row] = [r for s in queue["interactive"]["action"]["sections"] for r in s["rows"]]
+    assert row["title"] == "KEU-01 v1"
+    await post(webhook, choice_update(SARI, "Sari", row["id"], "list_reply"))
+    approve, _ = buttons_to(graph, SARI)
+    await post(webhook, choice_update(SARI, "Sari", approve))
+    assert "✅ Disetujui oleh" in graph.texts_to(SARI)[-1]
+
+    await post(webhook, text_update(SARI, "Sari", "rekap"))
+    document = [p for p in graph.sent if str(p["to"]) == SARI][-1]
+    assert document["type"] == "document" and document["document"]["filename"].endswith(".xlsx")
+    data, _ = graph.media[document["document"]["id"]]
+    workbook = load_workbook(io.BytesIO(data))
+    rows = list(workbook["Ringkasan"].iter_rows(min_row=2, values_only=True))
+    assert any(r[0] == "1501" for r in rows)
