@@ -68,8 +68,8 @@ async def incoming(
             await kirim.cancel(sender)
     elif review.waiting_for_reason(sender) and text:
         await review.reason(sender, person, text)
-    elif kirim.waiting_for_files(sender) and not text:
-        await kirim.receive(sender, message)
+    elif (kirim.waiting_for_files(sender) or kirim.waiting_for_espip(sender)) and not text:
+        await kirim.receive(sender, message, person)
     elif word in ("bantuan", "menu", "halo"):
         await wa.send_message(to=sender, text=texts.whatsapp_help(person))
     elif word == "kirim":
@@ -119,6 +119,16 @@ async def chosen(
         await kirim.files_done(sender)
     elif data == "kr:c":
         await kirim.confirm(sender, person)
+    elif data == "kr:e":
+        await kirim.ask_espip(sender)
+    elif data == "kr:s":
+        await kirim.card_step(sender, person, "espip")
+    elif data == "kr:k":
+        await kirim.card_step(sender, person, "kirim")
+    elif data == "kr:h":
+        await kirim.ask_handover(sender, person)
+    elif data == "kr:hy":
+        await kirim.card_step(sender, person, "serah")
     elif data == "kr:x":
         await kirim.cancel(sender)
     else:

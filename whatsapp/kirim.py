@@ -19,8 +19,9 @@ from chatbot.domain.errors import DomainError
 from chatbot.domain.files import FileTooLarge, FileTypeNotAllowed
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
-from chatbot.domain.workflow import UNIT_CARD_ITEM
+from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, UNIT_CARD_ITEM, CardStatus
 from chatbot.services.bundle import Services
+from chatbot.services.card import STEPS
 from chatbot.services.ports import EvidenceFile
 from chatbot.services.submission import DownloadFailed, IncomingFile
 
@@ -39,6 +40,7 @@ class Draft:
     version: int = 0
     files: list[EvidenceFile] = field(default_factory=list)
     waiting_for_files: bool = False
+    waiting_for_espip: bool = False  # the provincial card's e-SPIP screenshot
 
 
 def buttons(*pairs: tuple[str, str]) -> list[Button]:
@@ -94,6 +96,17 @@ class Kirim:
         if checklist.card is not None:
             label = f"{texts.STATUS_ICON[checklist.card.status]} {texts.UNIT_CARD_NAME}"
             rows.append(SectionRow(_short(label, ROW_TITLE), f"kr:i:{UNIT_CARD_ITEM}"))
+        if person.may(Permission.DRAFT_PROVINCIAL_CARD):
+            card = self.services.card.view(period).state.status
+            label = f"🗂 {texts.PROVINCIAL_CARD_NAME}"
+            rows.insert(
+                0,
+                SectionRow(
+                    _short(label, ROW_TITLE),
+                    f"kr:i:{PROVINCIAL_CARD_ITEM}",
+                    _short(texts.CARD_STATUS_LABEL[card], ROW_DESCRIPTION),
+                ),
+            )
         per_page = LIST_ROWS - 1  # one row left for "next page"
         shown = rows[page * per_page : (page + 1) * per_page]
         if len(rows) > (page + 1) * per_page:
@@ -116,6 +129,9 @@ class Kirim:
         if draft is None:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
+        if code == PROVINCIAL_CARD_ITEM and person.may(Permission.DRAFT_PROVINCIAL_CARD):
+            await self.show_card(to, draft)
+            return
         svc = self.services.submission
         try:
             detail = svc.item_detail(person, draft.period, code)
@@ -136,6 +152,79 @@ class Kirim:
             return
         await self.say(to, text, ("Kirim berkas", "kr:f"), ("Kembali ke daftar", "kr:b"))
 
+    # ------------------------------------------------------------------ the provincial card
+
+    async def show_card(self, to: str, draft: Draft) -> None:
+        svc = self.services
+        view = svc.card.view(draft.period)
+        draft.item_code, draft.item_name = PROVINCIAL_CARD_ITEM, texts.PROVINCIAL_CARD_NAME
+        draft.version, draft.files = view.state.version, []
+        draft.waiting_for_files = draft.waiting_for_espip = False
+        status = view.state.status
+        actions: list[tuple[str, str]] = []
+        if status in (CardStatus.KOSONG, CardStatus.DIKEMBALIKAN, CardStatus.PROSES):
+            actions.append(("Unggah draft", "kr:f"))
+        if status in (CardStatus.MENUNGGU_TTD, CardStatus.FINAL):
+            actions.append(("Unggah kartu ttd", "kr:f"))
+        if status is CardStatus.FINAL:
+            actions.append(("Catat e-SPIP", "kr:e"))
+        if status is CardStatus.ESPIP:
+            actions.append(("Catat kirim data", "kr:k"))
+        if status is CardStatus.DATA_DIKIRIM:
+            actions.append(("Serahkan", "kr:h"))
+        actions.append(("Kembali ke daftar", "kr:b"))
+        await self.say(to, texts.card_detail(view, svc.timezone), *actions)
+
+    async def ask_espip(self, to: str) -> None:
+        draft = self.drafts.get(to)
+        if draft is None or draft.item_code != PROVINCIAL_CARD_ITEM:
+            await self.say(to, texts.WA_SESSION_ENDED)
+            return
+        draft.waiting_for_espip = True
+        await self.say(to, texts.ASK_ESPIP_EVIDENCE, ("Lewati", "kr:s"))
+
+    def waiting_for_espip(self, to: str) -> bool:
+        draft = self.drafts.get(to)
+        return draft is not None and draft.waiting_for_espip
+
+    async def ask_handover(self, to: str, person: Person) -> None:
+        draft = self.drafts.get(to)
+        if draft is None or draft.item_code != PROVINCIAL_CARD_ITEM:
+            await self.say(to, texts.WA_SESSION_ENDED)
+            return
+        blockers = self.services.card.handover_blockers(draft.period)
+        if blockers:
+            await self.say(to, texts.handover_blocked(blockers))
+            return
+        await self.say(to, texts.CONFIRM_HANDOVER, ("Ya, serahkan", "kr:hy"), ("Batal", "kr:x"))
+
+    async def card_step(
+        self, to: str, person: Person, step: str, evidence: EvidenceFile | None = None
+    ) -> None:
+        draft = self.drafts.get(to)
+        if draft is None or draft.item_code != PROVINCIAL_CARD_ITEM:
+            await self.say(to, texts.WA_SESSION_ENDED)
+            return
+        card = self.services.card
+        try:
+            new = card.record(person, draft.period, STEPS[step], evidence)
+        except DomainError as exc:
+            if exc.code == "precondition_missing" and exc.detail == "unit_belum_lengkap":
+                await self.say(to, texts.handover_blocked(card.handover_blockers(draft.period)))
+                return
+            await self.say(to, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            return
+        log.info(
+            "provincial card %s: %s by person %s on WhatsApp", draft.period, new.status, person.id
+        )
+        if new.status is CardStatus.DISERAHKAN:
+            self.drafts.pop(to, None)
+            tz = self.services.timezone
+            await self.say(to, texts.period_handed_over(draft.period, person, card.clock(), tz))
+            return
+        await self.say(to, texts.CARD_STEP_DONE[new.status])
+        await self.show_card(to, draft)
+
     # ------------------------------------------------------------------ files
 
     async def ask_files(self, to: str) -> None:
@@ -150,7 +239,7 @@ class Kirim:
         draft = self.drafts.get(to)
         return draft is not None and draft.waiting_for_files
 
-    async def receive(self, to: str, message: Message) -> None:
+    async def receive(self, to: str, message: Message, person: Person | None = None) -> None:
         draft = self.drafts[to]
         media = message.document or message.image
         if media is None:
@@ -175,6 +264,9 @@ class Kirim:
         except DownloadFailed:
             await self.say(to, texts.download_failed(name or "foto"))
             return
+        if draft.waiting_for_espip and person is not None:
+            await self.card_step(to, person, "espip", received)
+            return
         draft.files.append(received)
         text = texts.file_received(received, len(draft.files))
         await self.say(to, text, ("Selesai", "kr:d"), ("Batal", "kr:x"))
@@ -198,6 +290,9 @@ class Kirim:
         if draft is None or not draft.files:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
+        if draft.item_code == PROVINCIAL_CARD_ITEM:
+            await self._confirm_card(to, person, draft)
+            return
         try:
             result = self.services.submission.deliver(
                 person, draft.period, draft.item_code, draft.version, draft.files
@@ -214,6 +309,23 @@ class Kirim:
         )
         receipt = texts.receipt(result.item_name, result.state, result.late, result.files)
         await self.say(to, receipt, ("Daftar butir", "kr:b"))
+
+    async def _confirm_card(self, to: str, person: Person, draft: Draft) -> None:
+        card = self.services.card
+        try:
+            new = card.upload(person, draft.period, draft.version, draft.files)
+        except DomainError as exc:
+            await self.say(to, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            return
+        log.info(
+            "provincial card %s v%s uploaded on WhatsApp by %s",
+            draft.period,
+            new.version,
+            person.id,
+        )
+        self.drafts[to] = draft
+        await self.say(to, texts.card_uploaded(new, card.chain))
+        await self.show_card(to, draft)
 
     async def cancel(self, to: str) -> None:
         self.drafts.pop(to, None)
