@@ -214,10 +214,28 @@ def run(core: Core, webhook: WebhookOptions | None = None) -> None:
         )
 
 
+class GraphRedirect(httpx.AsyncHTTPTransport):
+    """Sends the Graph API's requests to ``WHATSAPP_GRAPH_URL`` instead of graph.facebook.com
+    (pywa fixes the host); the path and query stay as they are."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.target = httpx.URL(url)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == "graph.facebook.com":
+            request.url = request.url.copy_with(
+                scheme=self.target.scheme, host=self.target.host, port=self.target.port
+            )
+        return await super().handle_async_request(request)
+
+
 def build_whatsapp(core: Core, session: httpx.AsyncClient | None = None) -> WhatsApp:
     """The WhatsApp client with its handlers (pywa); updates come through ``whatsapp.server``.
     Refuses to build without the app secret: every update's signature is checked with it."""
     phone_id, token, app_secret, verify_token = core.settings.require_whatsapp()
+    if session is None and core.settings.whatsapp_graph_url:
+        session = httpx.AsyncClient(transport=GraphRedirect(core.settings.whatsapp_graph_url))
     wa = WhatsApp(
         phone_id=phone_id,
         token=token,

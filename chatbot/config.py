@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     whatsapp_token: SecretStr | None = None
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
+    # another address for graph.facebook.com (a proxy, or the tests' fake)
+    whatsapp_graph_url: str | None = None
     # the utility template for notifications outside WhatsApp's 24-hour window
     whatsapp_template_name: str = "spip_pemberitahuan"
     whatsapp_template_language: str = "id"

@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 from aiohttp import web
 
+from chatbot.app import GraphRedirect
+
 PHONE_ID = "109876543210"
 WABA_ID = "200000000000001"
 APP_SECRET = "rahasia-aplikasi-meta"
@@ -46,16 +48,13 @@ class FakeGraphApi:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
     def transport(self) -> httpx.AsyncBaseTransport:
         """An httpx transport sending graph.facebook.com's requests here instead."""
-        port = self.port
-
-        class Redirect(httpx.AsyncHTTPTransport):
-            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-                request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=port)
-                return await super().handle_async_request(request)
-
-        return Redirect()
+        return GraphRedirect(self.url)
 
     @staticmethod
     def _error(status: int, code: int, message: str) -> web.Response:
