@@ -54,6 +54,7 @@ class PersonRow(SQLModel, table=True):
     telegram_chat_id: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
     whatsapp_id: str | None = Field(default=None, max_length=64, unique=True, nullable=True)
     whatsapp_seen_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    whatsapp_phone: str | None = Field(default=None, max_length=32)  # when WhatsApp gives it
     notify_via: str | None = Field(default=None, max_length=16)  # set when a channel is linked
     active: bool = True
     blocked_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))

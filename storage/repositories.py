@@ -294,10 +294,11 @@ class SqlPeople:
             .values(whatsapp_id=whatsapp_id, notify_via="whatsapp")
         )
 
-    def whatsapp_seen(self, person_id: int, now: datetime) -> None:
-        self.session.execute(
-            update(PersonRow).where(col(PersonRow.id) == person_id).values(whatsapp_seen_at=now)
-        )
+    def whatsapp_seen(self, person_id: int, now: datetime, phone: str | None = None) -> None:
+        values: dict[str, Any] = {"whatsapp_seen_at": now}
+        if phone:
+            values["whatsapp_phone"] = phone
+        self.session.execute(update(PersonRow).where(col(PersonRow.id) == person_id).values(values))
 
     def add(
         self,

@@ -43,24 +43,28 @@ def register(wa: WhatsApp, services: Services) -> None:
     )
 
 
-def _person(services: Services, message_id: str, sender: str) -> tuple[bool, Person | None]:
+def _person(
+    services: Services, message_id: str, sender: str, phone: str | None
+) -> tuple[bool, Person | None]:
     """(fresh, person): a replayed message id is not fresh."""
     if not services.registration.first_time(CHANNEL, message_id):
         log.warning("WhatsApp message %s delivered again; ignored", message_id)
         return False, None
-    return True, services.registration.whatsapp_person(sender)
+    return True, services.registration.whatsapp_person(sender, phone)
 
 
 async def incoming(
     wa: WhatsApp, services: Services, kirim: Kirim, review: Review, message: Message
 ) -> None:
     sender = message.from_user.preferred_id  # the business-scoped id, else the number
-    fresh, person = _person(services, message.id, sender)
+    fresh, person = _person(services, message.id, sender, message.from_user.wa_id)
     if not fresh:
         return
     text = (message.text or "").strip()
     if person is None:
-        await _stranger(wa, services, sender, message.from_user.name or "", text)
+        await _stranger(
+            wa, services, sender, message.from_user.wa_id, message.from_user.name or "", text
+        )
         return
     word = text.split()[0].lower().lstrip("/") if text else ""  # "/kirim" from a notice too
     if word == "batal":
@@ -91,7 +95,7 @@ async def chosen(
     choice: CallbackButton[str] | CallbackSelection[str],
 ) -> None:
     sender = choice.from_user.preferred_id
-    fresh, person = _person(services, choice.id, sender)
+    fresh, person = _person(services, choice.id, sender, choice.from_user.wa_id)
     if not fresh:
         return
     if person is None:
@@ -136,17 +140,19 @@ async def chosen(
         await kirim.say(sender, texts.WA_SESSION_ENDED)
 
 
-async def _stranger(wa: WhatsApp, services: Services, sender: str, name: str, text: str) -> None:
+async def _stranger(
+    wa: WhatsApp, services: Services, sender: str, phone: str | None, name: str, text: str
+) -> None:
     """Someone unknown: an invite code makes them a person, anything else gets the way in."""
     if not invites.looks_like_code(text):
         log.info("WhatsApp message from unknown %s", sender)
         await wa.send_message(to=sender, text=texts.WA_NOT_REGISTERED)
         return
     try:
-        joined = services.registration.redeem_whatsapp(text, sender, name)
+        joined = services.registration.redeem_whatsapp(text, sender, name, phone)
     except InviteInvalid as exc:
         if exc.code == "invite_invalid":  # not an invite: perhaps a link code
-            await _link(wa, services, sender, text)
+            await _link(wa, services, sender, phone, text)
             return
         await _refused(wa, sender, exc)
         return
@@ -162,9 +168,11 @@ async def _stranger(wa: WhatsApp, services: Services, sender: str, name: str, te
     await wa.send_message(to=sender, text=reply)
 
 
-async def _link(wa: WhatsApp, services: Services, sender: str, text: str) -> None:
+async def _link(
+    wa: WhatsApp, services: Services, sender: str, phone: str | None, text: str
+) -> None:
     try:
-        person = services.registration.link_whatsapp(text, sender)
+        person = services.registration.link_whatsapp(text, sender, phone)
     except DomainError as exc:
         await _refused(wa, sender, exc)
         return

@@ -149,8 +149,9 @@ class PersonRepository(Protocol):
         """WhatsApp becomes the person's channel for notifications too."""
         ...
 
-    def whatsapp_seen(self, person_id: int, now: datetime) -> None:
-        """The person wrote on WhatsApp now: free-form messages may go for 24 hours."""
+    def whatsapp_seen(self, person_id: int, now: datetime, phone: str | None = None) -> None:
+        """The person wrote on WhatsApp now: free-form messages may go for 24 hours. The
+        phone number is kept when WhatsApp gives it (a person may hide it)."""
         ...
 
     def add_role(self, person_id: int, role: Role) -> None: ...

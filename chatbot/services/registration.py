@@ -54,6 +54,7 @@ class ChannelUser:
     telegram_user_id: int | None = None
     chat_id: int | None = None
     whatsapp_id: str | None = None
+    whatsapp_phone: str | None = None
 
 
 class RegistrationService:
@@ -104,8 +105,11 @@ class RegistrationService:
     ) -> Joined:
         return self._redeem(code_text, display_name, ChannelUser(telegram_user_id, chat_id))
 
-    def redeem_whatsapp(self, code_text: str, whatsapp_id: str, display_name: str) -> Joined:
-        return self._redeem(code_text, display_name, ChannelUser(whatsapp_id=whatsapp_id))
+    def redeem_whatsapp(
+        self, code_text: str, whatsapp_id: str, display_name: str, phone: str | None = None
+    ) -> Joined:
+        who = ChannelUser(whatsapp_id=whatsapp_id, whatsapp_phone=phone)
+        return self._redeem(code_text, display_name, who)
 
     def _redeem(self, code_text: str, display_name: str, who: ChannelUser) -> Joined:
         now = self.clock()
@@ -138,7 +142,7 @@ class RegistrationService:
                 if who.chat_id is not None:
                     uow.people.set_chat(person.id, who.chat_id)
             if who.whatsapp_id is not None:
-                uow.people.whatsapp_seen(person.id, now)
+                uow.people.whatsapp_seen(person.id, now, who.whatsapp_phone)
             if not uow.invites.mark_used(invite.id, person.id, now):
                 raise InviteUsed()  # redeemed by someone else a moment ago
             person = uow.people.get(person.id)
@@ -188,7 +192,7 @@ class RegistrationService:
             uow.commit()
         return invites.display(code), expires
 
-    def link_whatsapp(self, code_text: str, whatsapp_id: str) -> Person:
+    def link_whatsapp(self, code_text: str, whatsapp_id: str, phone: str | None = None) -> Person:
         """Link a WhatsApp account to the person who asked for the code; notifications then
         go to WhatsApp. Refused for a code unknown, used or expired, or an account that is
         another person's already."""
@@ -208,7 +212,7 @@ class RegistrationService:
             if not uow.link_codes.mark_used(link_id, now):
                 raise InviteUsed()
             uow.people.link_whatsapp(person_id, whatsapp_id)
-            uow.people.whatsapp_seen(person_id, now)
+            uow.people.whatsapp_seen(person_id, now, phone)
             person = uow.people.get(person_id)
             assert person is not None
             uow.audit.append(
@@ -223,14 +227,15 @@ class RegistrationService:
             uow.commit()
         return person
 
-    def whatsapp_person(self, whatsapp_id: str) -> Person | None:
-        """The person behind a WhatsApp user, noted as seen now (it opens WhatsApp's 24-hour
-        window for free-form messages)."""
+    def whatsapp_person(self, whatsapp_id: str, phone: str | None = None) -> Person | None:
+        """The person behind a WhatsApp user (keyed by WhatsApp's business-scoped user id),
+        noted as seen now (it opens WhatsApp's 24-hour window for free-form messages), with the
+        phone number when WhatsApp gives it."""
         with self.uow_factory() as uow:
             person = uow.people.by_whatsapp(whatsapp_id)
             if person is None or not person.active:
                 return None
-            uow.people.whatsapp_seen(person.id, self.clock())
+            uow.people.whatsapp_seen(person.id, self.clock(), phone)
             uow.commit()
             return person
 

@@ -73,6 +73,8 @@ class FakeGraphApi:
         if request.match_info["phone_id"] != PHONE_ID:
             return self._error(400, 100, "Unsupported post request")
         payload = await request.json()
+        # a business-scoped id is addressed as "recipient", a number as "to"; recorded as "to"
+        payload["to"] = payload.get("to") or payload.get("recipient")
         to = str(payload["to"])
         if payload.get("type") != "template" and to in self.window_closed:
             return self._error(
@@ -133,8 +135,17 @@ class FakeGraphApi:
 _message_ids = itertools.count(1)
 
 
-def update_with(wa_id: str, name: str, message: dict[str, Any]) -> dict[str, Any]:
-    """A Cloud API webhook update carrying one incoming message, as Meta sends it."""
+def update_with(
+    wa_id: str, name: str, message: dict[str, Any], bsuid: str | None = "same"
+) -> dict[str, Any]:
+    """A Cloud API webhook update carrying one incoming message, as Meta sends it. ``bsuid``:
+    the business-scoped user id (by default the same string as ``wa_id``; None: not given, as
+    in older webhooks); ``wa_id`` empty: the number hidden (usernames)."""
+    contact: dict[str, Any] = {"profile": {"name": name}}
+    if wa_id:
+        contact["wa_id"] = wa_id
+    if bsuid is not None:
+        contact["user_id"] = wa_id if bsuid == "same" else bsuid
     return {
         "object": "whatsapp_business_account",
         "entry": [
@@ -148,12 +159,10 @@ def update_with(wa_id: str, name: str, message: dict[str, Any]) -> dict[str, Any
                                 "display_phone_number": "15550001234",
                                 "phone_number_id": PHONE_ID,
                             },
-                            "contacts": [
-                                {"profile": {"name": name}, "wa_id": wa_id, "user_id": wa_id}
-                            ],
+                            "contacts": [contact],
                             "messages": [
                                 {
-                                    "from": wa_id,
+                                    "from": wa_id or str(bsuid),
                                     "id": message.pop("id", f"wamid.in{next(_message_ids)}"),
                                     "timestamp": str(int(time.time())),
                                     **message,

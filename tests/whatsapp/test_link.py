@@ -7,11 +7,13 @@ import re
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from sqlmodel import Session, select
 
 from chatbot import texts
 from chatbot.app import Core
 from chatbot.services.ports import OutgoingMessage
-from tests.support.fake_graph_api import FakeGraphApi, text_update
+from storage.models import PersonRow
+from tests.support.fake_graph_api import FakeGraphApi, text_update, update_with
 from tests.support.telegram import TelegramHarness, User
 from tests.whatsapp.conftest import BUDI, post
 
@@ -49,3 +51,21 @@ async def test_linking_whatsapp_to_a_telegram_account(
     await post(webhook, text_update(BUDI, "Budi", second))  # a number is one person's
     assert graph.texts_to(BUDI)[-1] == texts.WA_NOT_UNDERSTOOD
     assert reg.whatsapp_person(BUDI) == linked
+
+
+async def test_keyed_by_the_business_scoped_id_with_the_number_when_given(
+    webhook: TestClient[Any, Any], graph: FakeGraphApi, core: Core
+) -> None:
+    reg = core.services.registration
+    code = reg.create_invite("1501", "satgas_kabkota", "Budi").code
+    await post(
+        webhook, update_with(BUDI, "Budi", {"type": "text", "text": {"body": code}}, "ID.7781")
+    )
+    with Session(core.engine) as session:
+        [row] = [r for r in session.exec(select(PersonRow)) if r.whatsapp_id == "ID.7781"]
+    assert row.whatsapp_phone == BUDI
+    hidden = {"type": "text", "text": {"body": "bantuan"}}
+    await post(webhook, update_with("", "Budi", hidden, "ID.7781"))  # the number hidden now
+    assert "Bantuan layanan" in graph.texts_to("ID.7781")[-1]
+    person = reg.whatsapp_person("ID.7781")
+    assert person is not None and person.name == "Budi"
