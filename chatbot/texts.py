@@ -153,6 +153,12 @@ COMMANDS: tuple[Command, ...] = (
         "membuat kode untuk menautkan nomor WhatsApp Anda, agar layanan ini dapat dipakai "
         "dan pemberitahuan diterima melalui WhatsApp.",
     ),
+    Command(
+        "notifikasi",
+        "🔔 Pemberitahuan di sini",
+        "mengirim pemberitahuan ke kanal ini (bila akun Anda tertaut dengan Telegram dan "
+        "WhatsApp).",
+    ),
 )
 
 
@@ -164,7 +170,8 @@ def commands_for(person: Person) -> list[Command]:
         options = needed if isinstance(needed, tuple) else (needed,)
         return any(person.may(p) for p in options)
 
-    return [c for c in COMMANDS if allowed(c)]
+    both = person.telegram_user_id is not None and person.whatsapp_id is not None
+    return [c for c in COMMANDS if allowed(c) and (both or c.name != "notifikasi")]
 
 
 def greeting(person: Person) -> str:
@@ -1181,7 +1188,11 @@ WA_NOT_UNDERSTOOD = (
     "yang tersedia."
 )
 WA_COMMANDS: tuple[Command, ...] = (
-    *(c for c in COMMANDS if c.name in ("kirim", "batal", "status", "rekap", "antrian")),
+    *(
+        c
+        for c in COMMANDS
+        if c.name in ("kirim", "batal", "status", "rekap", "antrian", "notifikasi")
+    ),
     Command("bantuan", "❓ Bantuan", "menampilkan bantuan ini."),
 )
 
@@ -1231,3 +1242,9 @@ def whatsapp_linked(person: Person) -> str:
         f"({person.unit.name}). Pemberitahuan selanjutnya dikirim melalui WhatsApp.\n\n"
         "Ketik bantuan untuk melihat perintah yang dapat Anda gunakan."
     )
+
+
+NOTIFY_HERE: dict[str, str] = {
+    "telegram": "Baik. Pemberitahuan selanjutnya dikirim melalui Telegram.",
+    "whatsapp": "Baik. Pemberitahuan selanjutnya dikirim melalui WhatsApp.",
+}

@@ -70,6 +70,8 @@ async def menu_button(update: Update, context: Context) -> None:
         await periode.overview(update, context)
     elif choice == "wakil":
         await admin.wakil(update, context)
+    elif choice == "notifikasi":
+        await notifikasi(update, context)
     elif choice == "tautkan":
         await _link_code(update, context, person)
     else:
@@ -82,6 +84,13 @@ async def tautkan(update: Update, context: Context) -> None:
         await _link_code(update, context, person)
 
 
+async def notifikasi(update: Update, context: Context) -> None:
+    person = await current_person(update, context)
+    if person is not None:
+        services(context).registration.notify_via(person, "telegram")
+        await reply(update, texts.NOTIFY_HERE["telegram"])
+
+
 async def _link_code(update: Update, context: Context, person: Person) -> None:
     svc = services(context)
     code, expires = svc.registration.create_link_code(person)
@@ -92,5 +101,6 @@ async def _link_code(update: Update, context: Context, person: Person) -> None:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("tautkan", tautkan))
+    application.add_handler(CommandHandler("notifikasi", notifikasi))
     application.add_handler(CommandHandler("bantuan", bantuan))
     application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^mn:"))

@@ -287,6 +287,11 @@ class SqlPeople:
         ).first()
         return self._people([row])[0] if row else None
 
+    def set_notify_via(self, person_id: int, channel: str) -> None:
+        self.session.execute(
+            update(PersonRow).where(col(PersonRow.id) == person_id).values(notify_via=channel)
+        )
+
     def link_whatsapp(self, person_id: int, whatsapp_id: str) -> None:
         self.session.execute(
             update(PersonRow)

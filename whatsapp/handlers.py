@@ -80,6 +80,9 @@ async def incoming(
         await kirim.start(sender, person)
     elif word == "status":
         await wa.send_message(to=sender, text=_status(services, person))
+    elif word == "notifikasi":
+        services.registration.notify_via(person, CHANNEL)
+        await wa.send_message(to=sender, text=texts.NOTIFY_HERE[CHANNEL])
     elif word == "antrian":
         await review.queue(sender, person)
     elif word == "rekap":

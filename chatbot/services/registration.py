@@ -227,6 +227,12 @@ class RegistrationService:
             uow.commit()
         return person
 
+    def notify_via(self, person: Person, channel: str) -> None:
+        """Notifications go to this channel from now on (for a person on both)."""
+        with self.uow_factory() as uow:
+            uow.people.set_notify_via(person.id, channel)
+            uow.commit()
+
     def whatsapp_person(self, whatsapp_id: str, phone: str | None = None) -> Person | None:
         """The person behind a WhatsApp user (keyed by WhatsApp's business-scoped user id),
         noted as seen now (it opens WhatsApp's 24-hour window for free-form messages), with the

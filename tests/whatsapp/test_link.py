@@ -44,6 +44,17 @@ async def test_linking_whatsapp_to_a_telegram_account(
     [due] = core.services.outbox.due(channel="whatsapp")
     assert due.whatsapp_id == BUDI
 
+    async with TelegramHarness(core) as bot:  # back to Telegram, and to WhatsApp again
+        [help_text] = await bot.send(KERINCI, "/bantuan")
+        assert "/notifikasi" in help_text.text
+        [answer] = await bot.send(KERINCI, "/notifikasi")
+    assert answer.text == texts.NOTIFY_HERE["telegram"]
+    assert [m.chat_id for m in core.services.outbox.due(channel="telegram")] == [41]
+    assert core.services.outbox.due(channel="whatsapp") == []
+    assert await post(webhook, text_update(BUDI, "Budi", "notifikasi")) == 200
+    assert graph.texts_to(BUDI)[-1] == texts.NOTIFY_HERE["whatsapp"]
+    assert [m.whatsapp_id for m in core.services.outbox.due(channel="whatsapp")] == [BUDI]
+
     await post(webhook, text_update("6280000001", "Lain", match[1]))  # the code again
     assert graph.texts_to("6280000001") == [texts.INVITE_ERRORS["invite_used"]]
     other = reg.redeem(reg.create_invite("1502", "satgas_kabkota").code, 43, 43, "Mira").person
