@@ -257,6 +257,8 @@ def whatsapp_sender(core: Core, wa: WhatsApp) -> WhatsAppSender:
         core.clock,
         settings.whatsapp_template_name,
         settings.whatsapp_template_language,
+        settings.whatsapp_max_media_mb,
+        settings.whatsapp_send_rate,
     )
 
 

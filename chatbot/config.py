@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     whatsapp_verify_token: SecretStr | None = None
     # another address for graph.facebook.com (a proxy, or the tests' fake)
     whatsapp_graph_url: str | None = None
+    # Cloud API limits: documents up to 100 MB; 80 messages/s per number (Meta may raise it)
+    whatsapp_max_media_mb: int = Field(default=100, ge=1, le=100)
+    whatsapp_send_rate: float = Field(default=80, gt=0, le=1000)
     # the utility template for notifications outside WhatsApp's 24-hour window
     whatsapp_template_name: str = "spip_pemberitahuan"
     whatsapp_template_language: str = "id"

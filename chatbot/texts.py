@@ -1197,6 +1197,12 @@ WA_COMMANDS: tuple[Command, ...] = (
 )
 
 
+def whatsapp_menu(person: Person) -> list[Command]:
+    """The commands a tap on the WhatsApp menu runs (the others are typed)."""
+    allowed = commands_for(person)
+    return [c for c in COMMANDS if c.name in ("kirim", "antrian", "status") and c in allowed]
+
+
 def whatsapp_help(person: Person) -> str:
     lines = help_text(person).split("\n")
     head = lines[: lines.index("Perintah yang dapat Anda gunakan:") + 1]
@@ -1214,6 +1220,7 @@ WA_TEMPLATE_EXAMPLE = (
     "Kiriman KPU Kabupaten Kerinci untuk butir KEU-01 versi 2 telah disetujui oleh Sari Satgas."
 )
 WA_PICK_ITEM = "Pilih butir"
+WA_MENU = "Menu"
 WA_PICK_DELIVERY = "Pilih kiriman"
 WA_NEXT_PAGE = "▶ Halaman berikutnya"
 WA_SESSION_ENDED = (

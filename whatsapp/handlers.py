@@ -8,7 +8,13 @@ import logging
 
 from pywa_async.client import WhatsApp
 from pywa_async.handlers import CallbackButtonHandler, CallbackSelectionHandler, MessageHandler
-from pywa_async.types.callback import CallbackButton, CallbackSelection
+from pywa_async.types.callback import (
+    CallbackButton,
+    CallbackSelection,
+    Section,
+    SectionList,
+    SectionRow,
+)
 from pywa_async.types.message import Message
 
 from chatbot import texts
@@ -75,7 +81,7 @@ async def incoming(
     elif (kirim.waiting_for_files(sender) or kirim.waiting_for_espip(sender)) and not text:
         await kirim.receive(sender, message, person)
     elif word in ("bantuan", "menu", "halo"):
-        await wa.send_message(to=sender, text=texts.whatsapp_help(person))
+        await _menu(wa, sender, person)
     elif word == "kirim":
         await kirim.start(sender, person)
     elif word == "status":
@@ -105,7 +111,15 @@ async def chosen(
         await kirim.say(sender, texts.WA_NOT_REGISTERED)
         return
     data = str(choice.data)
-    if data.startswith("aq:t:"):
+    if data.startswith("mn:"):  # the menu: as if the word had been typed
+        word = data.removeprefix("mn:")
+        if word == "kirim":
+            await kirim.start(sender, person)
+        elif word == "antrian":
+            await review.queue(sender, person)
+        else:
+            await kirim.say(sender, _status(services, person))
+    elif data.startswith("aq:t:"):
         state_id, version = data.removeprefix("aq:t:").split(":")
         await review.show_target(sender, person, int(state_id), int(version))
     elif data.startswith(("rv:", "kc:")):
@@ -189,6 +203,20 @@ async def _refused(wa: WhatsApp, sender: str, exc: DomainError) -> None:
         raise exc
     log.info("code refused for WhatsApp user %s: %s", sender, exc.code)
     await wa.send_message(to=sender, text=refusal)
+
+
+async def _menu(wa: WhatsApp, sender: str, person: Person) -> None:
+    """The help text, with the person's main commands as a list to tap."""
+    rows = [
+        SectionRow(title=f"{c.button}"[:24], callback_data=f"mn:{c.name}")
+        for c in texts.whatsapp_menu(person)
+    ]
+    menu = SectionList(
+        button_title=texts.WA_MENU, sections=[Section(title=texts.WA_MENU, rows=rows)]
+    )
+    await wa.send_message(
+        to=sender, text=texts.whatsapp_help(person), buttons=menu if rows else None
+    )
 
 
 async def _rekap(wa: WhatsApp, services: Services, sender: str, person: Person) -> None:

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from pywa.errors import ReEngagementMessage, ThrottlingError, WhatsAppError
+from aiolimiter import AsyncLimiter
+from pywa.errors import ReEngagementMessage, ThrottlingError, TooManyMessages, WhatsAppError
 from pywa.types.templates import TemplateLanguage
 from pywa_async.client import WhatsApp
 from pywa_async.types.callback import Button
@@ -53,10 +54,14 @@ class WhatsAppSender:
         clock: Callable[[], datetime],
         template: str,
         language: str,
+        max_media_mb: int = 100,
+        rate: float = 80,
     ) -> None:
         self.wa = wa
         self.files = files
         self.clock = clock
+        self.max_media_bytes = max_media_mb * 1024 * 1024
+        self.limiter = AsyncLimiter(rate, 1)  # messages per second for the business number
         self.template = template
         self.language = TemplateLanguage(language)  # an unknown code fails at start
 
@@ -67,6 +72,7 @@ class WhatsAppSender:
     async def __call__(self, message: QueuedMessage, part: Attachment | None) -> SendResult:
         to = message.whatsapp_id
         assert to is not None
+        await self.limiter.acquire()
         try:
             if not self.window_open(message):
                 if part is not None:
@@ -76,6 +82,8 @@ class WhatsAppSender:
                 await self._document(to, part)
             else:
                 await self._text(to, message)
+        except TooManyMessages as exc:  # 131056: to one person too fast (about one per 6 s)
+            return SendResult(Outcome.RETRY, f"pair rate: {exc.message}", retry_after=6)
         except ThrottlingError as exc:
             return SendResult(Outcome.RETRY, f"throttled: {exc.message}", retry_after=60)
         except WhatsAppError as exc:
@@ -94,6 +102,10 @@ class WhatsAppSender:
             await self._template(to, message.text)
 
     async def _document(self, to: str, part: Attachment) -> None:
+        size = self.files.path(part.sha256).stat().st_size
+        if size > self.max_media_bytes:
+            log.info("file %s (%s bytes) over WhatsApp's limit; not attached", part.file_name, size)
+            return
         with self.files.open(part.sha256) as handle:
             data = handle.read()
         mime = mimetypes.guess_type(part.file_name)[0] or "application/octet-stream"

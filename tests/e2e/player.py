@@ -78,15 +78,17 @@ def cli(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+async def acli(env: dict[str, str], *args: str) -> str:
+    """``cli`` while a bot runs: in a thread, so the fake servers of this event loop keep
+    answering (a blocked loop made the bot's requests time out under load)."""
+    return await asyncio.to_thread(cli, env, *args)
+
+
 def admin_code(env: dict[str, str]) -> str:
     cli(env, "init")
     match = CODE.search(cli(env, "invite", "--unit", "15", "--role", "admin", "--name", "Admin"))
     assert match is not None
     return match[1]
-
-
-def period_code(env: dict[str, str]) -> str:
-    return cli(env, "period", "list").split()[0]
 
 
 @dataclass

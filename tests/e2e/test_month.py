@@ -21,6 +21,7 @@ from chatbot.services.calendar import build_calendar
 from tests.e2e.player import (
     BotProcess,
     Player,
+    acli,
     admin_code,
     chat,
     cli,
@@ -86,7 +87,7 @@ class Month(Player):
 
     async def remind(self, day: str, *receivers: dict[str, object]) -> None:
         mark = self.mark()
-        out = cli(self.env, "remind", "--date", day, "--send")
+        out = await acli(self.env, "remind", "--date", day, "--send")
         for who in receivers:
             assert f"--- kepada {who['first_name']}" in out, out
             await self.notice(who, "berikut pengingat", after=mark)

@@ -14,7 +14,7 @@ import pytest
 from aiohttp import ClientSession
 
 from chatbot import texts
-from tests.e2e.player import BIN, CODE, BotProcess, cli, environment, free_port
+from tests.e2e.player import BIN, CODE, BotProcess, acli, cli, environment, free_port
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_graph_api import (
     APP_SECRET,
@@ -98,7 +98,7 @@ async def test_the_running_whatsapp_channel(
                 assert await post(text_update(who, who, code, message_id=f"wamid.{who}")) == 200
             assert len(graph.texts_to(BUDI)) == 2 and "selamat datang" in graph.texts_to(BUDI)[1]
 
-            cli(env, "period", "open", "2026-10")  # queued here, sent by the running channel
+            await acli(env, "period", "open", "2026-10")  # queued here, sent by the channel
             await wait_until(
                 lambda: any("mohon menyampaikan" in t for t in graph.texts_to(BUDI)), "kick-off"
             )

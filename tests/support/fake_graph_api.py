@@ -28,6 +28,7 @@ class FakeGraphApi:
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     window_closed: set[str] = field(default_factory=set)  # wa ids whose 24 hours have passed
     uploads: list[tuple[str, str]] = field(default_factory=list)  # (media id, file name)
+    throttle: int = 0  # the next n messages are refused with 131056 (pair rate limit)
     port: int = 0
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -76,6 +77,11 @@ class FakeGraphApi:
         # a business-scoped id is addressed as "recipient", a number as "to"; recorded as "to"
         payload["to"] = payload.get("to") or payload.get("recipient")
         to = str(payload["to"])
+        if self.throttle:
+            self.throttle -= 1
+            return self._error(
+                400, 131056, "(Business Account, Consumer Account) pair rate limit hit"
+            )
         if payload.get("type") != "template" and to in self.window_closed:
             return self._error(
                 400,

@@ -4,6 +4,7 @@ it, and the template at once when Meta says the window has closed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -91,3 +92,22 @@ async def test_inside_and_outside_the_24_hour_window(
     [template] = graph.sent
     assert template["type"] == "template"
     assert core.services.outbox.due(channel="whatsapp") == []
+
+
+async def test_pair_rate_limit_and_media_over_the_limit(
+    webhook: TestClient[Any, Any], graph: FakeGraphApi, core: Core, clock: Clock
+) -> None:
+    person_id = await joined(webhook, core)
+    settings = core.settings.model_copy(update={"whatsapp_max_media_mb": 1})
+    sender = whatsapp_sender(replace(core, settings=settings), client(core, graph))
+    big = core.evidence.put_bytes(b"%PDF-1.4 " + b"x" * (2 * 1024 * 1024))
+    graph.sent.clear()
+    graph.throttle = 1
+    queue(core, person_id, "Kartu besar", (Attachment(big.sha256, "besar.pdf"),))
+    report = await core.services.outbox.drain(sender, channel="whatsapp")
+    assert (report.sent, report.retried) == (0, 1)  # the file skipped, the text refused
+    clock.advance(seconds=5)
+    assert core.services.outbox.due(channel="whatsapp") == []
+    clock.advance(seconds=1)
+    assert (await core.services.outbox.drain(sender, channel="whatsapp")).sent == 1
+    assert [p["type"] for p in graph.sent] == ["interactive"] and graph.uploads == []

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 from chatbot import texts
 from chatbot.app import Core
 from chatbot.domain.calendar import Period
-from tests.support.fake_graph_api import PHONE_ID, FakeGraphApi, signed, text_update
+from tests.support.fake_graph_api import PHONE_ID, FakeGraphApi, choice_update, signed, text_update
 from tests.whatsapp.conftest import BUDI, VERIFY, post
 
 
@@ -67,11 +67,15 @@ async def test_joining_with_an_invite_code_then_help_and_status(
     person = core.services.registration.whatsapp_person(BUDI)
     assert person is not None and person.name == "Budi S" and person.unit.code == "1501"
     await post(webhook, text_update(BUDI, "Budi", "Bantuan"))
+    menu = graph.sent[-1]["interactive"]["action"]["sections"][0]["rows"]
+    assert [row["id"] for row in menu] == ["mn:kirim", "mn:status"]  # no queue for a regency
     await post(webhook, text_update(BUDI, "Budi", "status"))
     core.services.submission.open_period(Period(2026, 10))
     await post(webhook, text_update(BUDI, "Budi", "status"))
     await post(webhook, text_update(BUDI, "Budi", "apa kabar"))
-    welcome, help_text, no_period, status, unknown = graph.texts_to(BUDI)
+    await post(webhook, choice_update(BUDI, "Budi", "mn:status", "list_reply"))
+    welcome, help_text, no_period, status, unknown, tapped = graph.texts_to(BUDI)
+    assert tapped == status
     assert "selamat datang" in welcome and "KPU Kabupaten Kerinci" in welcome
     assert "status —" in help_text and "bantuan —" in help_text and "/kirim" not in help_text
     assert no_period == texts.NO_PERIOD_YET
