@@ -53,6 +53,11 @@ def buttons(*pairs: tuple[str, str]) -> list[Button]:
     return [Button(title=title, callback_data=data) for title, data in pairs]
 
 
+async def say(wa: WhatsApp, to: str, text: str, *pairs: tuple[str, str]) -> None:
+    """A text, with reply buttons when given."""
+    await wa.send_message(to=to, text=text, buttons=buttons(*pairs) if pairs else None)
+
+
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -64,7 +69,7 @@ class Kirim:
         self.drafts: dict[str, Draft] = {}
 
     async def say(self, to: str, text: str, *pairs: tuple[str, str]) -> None:
-        await self.wa.send_message(to=to, text=text, buttons=buttons(*pairs) if pairs else None)
+        await say(self.wa, to, text, *pairs)
 
     # ------------------------------------------------------------------ the checklist
 

@@ -17,7 +17,7 @@ from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
 from chatbot.domain.workflow import MIN_REASON_LENGTH, ItemStatus
 from chatbot.services.bundle import Services
-from whatsapp.kirim import LIST_ROWS, ROW_DESCRIPTION, ROW_TITLE, buttons
+from whatsapp.kirim import LIST_ROWS, ROW_DESCRIPTION, ROW_TITLE, say
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class Review:
         self.pending: dict[str, PendingReturn] = {}
 
     async def say(self, to: str, text: str, *pairs: tuple[str, str]) -> None:
-        await self.wa.send_message(to=to, text=text, buttons=buttons(*pairs) if pairs else None)
+        await say(self.wa, to, text, *pairs)
 
     async def queue(self, to: str, person: Person) -> None:
         """What waits for this person: per unit the list of deliveries (a row each, at most

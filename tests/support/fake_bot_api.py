@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
+from tests.support.loopback import serve
+
 BOT = {
     "id": 123456789,
     "is_bot": True,
@@ -147,11 +149,7 @@ class FakeBotApi:
         app.router.add_post("/bot{token}/{method}", self._method)
         app.router.add_get("/bot{token}/{method}", self._method)
         app.router.add_get("/file/bot{token}/{path:.*}", self._download)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app)
 
     async def stop(self) -> None:
         if self._runner is not None:

@@ -16,6 +16,7 @@ import httpx
 from aiohttp import web
 
 from chatbot.app import GraphRedirect
+from tests.support.loopback import serve
 
 PHONE_ID = "109876543210"
 WABA_ID = "200000000000001"
@@ -39,11 +40,7 @@ class FakeGraphApi:
         app.router.add_post("/{version}/{phone_id}/media", self._upload)
         app.router.add_get("/{version}/{media_id}", self._media_url)
         app.router.add_get("/download/{media_id}", self._download)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app)
 
     async def stop(self) -> None:
         if self._runner is not None:
