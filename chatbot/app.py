@@ -8,12 +8,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import httpx
-from aiohttp import web
-from pywa_async.client import WhatsApp
 from sqlalchemy import Engine
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, Defaults
@@ -46,9 +44,12 @@ from storage.db import make_engine
 from storage.files import EvidenceStore
 from storage.repositories import ReferenceCache
 from storage.uow import SqlUnitOfWork
-from whatsapp import handlers as whatsapp_handlers
-from whatsapp import server as whatsapp_server
-from whatsapp.outbox import WhatsAppSender
+
+if TYPE_CHECKING:  # the WhatsApp channel is imported where it is built: the Telegram
+    # process does not carry pywa and aiohttp (about 27 MB of its memory)
+    from pywa_async.client import WhatsApp
+
+    from whatsapp.outbox import WhatsAppSender
 
 log = logging.getLogger(__name__)
 
@@ -233,6 +234,10 @@ class GraphRedirect(httpx.AsyncHTTPTransport):
 def build_whatsapp(core: Core, session: httpx.AsyncClient | None = None) -> WhatsApp:
     """The WhatsApp client with its handlers (pywa); updates come through ``whatsapp.server``.
     Refuses to build without the app secret: every update's signature is checked with it."""
+    from pywa_async.client import WhatsApp
+
+    from whatsapp import handlers as whatsapp_handlers
+
     phone_id, token, app_secret, verify_token = core.settings.require_whatsapp()
     if session is None and core.settings.whatsapp_graph_url:
         session = httpx.AsyncClient(transport=GraphRedirect(core.settings.whatsapp_graph_url))
@@ -250,6 +255,8 @@ def build_whatsapp(core: Core, session: httpx.AsyncClient | None = None) -> What
 
 
 def whatsapp_sender(core: Core, wa: WhatsApp) -> WhatsAppSender:
+    from whatsapp.outbox import WhatsAppSender
+
     settings = core.settings
     return WhatsAppSender(
         wa,
@@ -263,13 +270,17 @@ def whatsapp_sender(core: Core, wa: WhatsApp) -> WhatsAppSender:
 
 
 def run_whatsapp(core: Core, listen: str, port: int, path: str) -> None:
+    from aiohttp import web
+
+    from whatsapp import server as whatsapp_server
+
     prepare_database(core)
     wa = build_whatsapp(core)
     app = whatsapp_server.web_app(wa, path)
     sender = whatsapp_sender(core, wa)
     interval = core.settings.spip_outbox_interval_seconds
 
-    async def drain_forever(_: web.Application) -> AsyncIterator[None]:
+    async def drain_forever(_: object) -> AsyncIterator[None]:
         async def loop() -> None:
             while True:
                 try:
