@@ -287,23 +287,20 @@ class SqlPeople:
         ).first()
         return self._people([row])[0] if row else None
 
+    def _set(self, person_id: int, **values: Any) -> None:
+        self.session.execute(update(PersonRow).where(col(PersonRow.id) == person_id).values(values))
+
     def set_notify_via(self, person_id: int, channel: str) -> None:
-        self.session.execute(
-            update(PersonRow).where(col(PersonRow.id) == person_id).values(notify_via=channel)
-        )
+        self._set(person_id, notify_via=channel)
 
     def link_whatsapp(self, person_id: int, whatsapp_id: str) -> None:
-        self.session.execute(
-            update(PersonRow)
-            .where(col(PersonRow.id) == person_id)
-            .values(whatsapp_id=whatsapp_id, notify_via="whatsapp")
-        )
+        self._set(person_id, whatsapp_id=whatsapp_id, notify_via="whatsapp")
 
     def whatsapp_seen(self, person_id: int, now: datetime, phone: str | None = None) -> None:
         values: dict[str, Any] = {"whatsapp_seen_at": now}
         if phone:
             values["whatsapp_phone"] = phone
-        self.session.execute(update(PersonRow).where(col(PersonRow.id) == person_id).values(values))
+        self._set(person_id, **values)
 
     def add(
         self,

@@ -197,6 +197,13 @@ class FakeBotApi:
             self.unknown.append(method)
             return self._error(404, "Not Found: method not found")
         fault = self.faults.pick(method, params) if self.faults else None
+        refusal = await self._suffer(request, fault)
+        if refusal is not None:
+            return refusal
+        return web.json_response({"ok": True, "result": await self._answer(method, params)})
+
+    async def _suffer(self, request: web.Request, fault: str | None) -> web.Response | None:
+        """The injected fault's answer, or None to answer normally (after a delay if slow)."""
         if fault == "429":
             assert self.faults is not None
             retry = self.faults.retry_after
@@ -210,7 +217,7 @@ class FakeBotApi:
         if fault == "slow":
             assert self.faults is not None
             await asyncio.sleep(self.faults.slow_seconds)
-        return web.json_response({"ok": True, "result": await self._answer(method, params)})
+        return None
 
     async def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -304,16 +311,8 @@ class FakeBotApi:
         if file_id not in self.files:
             return self._error(404, "Not Found")
         fault = self.faults.pick("download", {"file_id": file_id}) if self.faults else None
-        if fault in ("429", "5xx"):
-            return self._error(502, "Bad Gateway")
-        if fault == "drop":
-            assert request.transport is not None
-            request.transport.abort()
-            return web.Response()  # never written: the connection is gone
-        if fault == "slow":
-            assert self.faults is not None
-            await asyncio.sleep(self.faults.slow_seconds)
-        return web.Response(body=self.files[file_id])
+        refusal = await self._suffer(request, "5xx" if fault == "429" else fault)
+        return refusal or web.Response(body=self.files[file_id])
 
     # ------------------------------------------------------------------ people
 
