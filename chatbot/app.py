@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -19,7 +19,8 @@ from telegram.request import BaseRequest
 
 import handlers
 from chatbot import texts
-from chatbot.config import Settings
+from chatbot.clock import SimulatedClock, utc_now
+from chatbot.config import ConfigError, Settings
 from chatbot.domain.checklist import load_catalogue
 from chatbot.domain.units import load_org
 from chatbot.services.bundle import Services
@@ -39,7 +40,7 @@ from chatbot.services.submission import SubmissionService
 from handlers import outbox as outbox_handlers
 from handlers import periode
 from handlers.request import RetryingRequest
-from storage import migrate
+from storage import migrate, training
 from storage.db import make_engine
 from storage.files import EvidenceStore
 from storage.repositories import ReferenceCache
@@ -53,9 +54,34 @@ if TYPE_CHECKING:  # the WhatsApp channel is imported where it is built: the Tel
 
 log = logging.getLogger(__name__)
 
+# how often the scheduler looks whether the period is due to open or the day's warnings are
+# due (each step is a no-op once done for the day, so this costs one clock read)
+SCHEDULE_TICK_SECONDS = 20
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+
+def make_clock(settings: Settings, engine: Engine) -> Clock:
+    """The real clock, or the training clock of ``SPIP_CLOCK_START`` (loudly logged), which
+    only a training database accepts: one created with it, or still empty."""
+    if settings.spip_clock_start is None:
+        return utc_now
+    try:
+        mark, new = training.training_mark(engine, settings.spip_clock_start, utc_now())
+    except training.NotATrainingDatabase:
+        raise ConfigError(
+            "SPIP_CLOCK_START hanya untuk basis data latihan: basis data ini sudah dipakai "
+            "dengan jam sebenarnya. Hapus SPIP_CLOCK_START, atau pakai DATABASE_URL dan "
+            "SPIP_DATA_DIR tersendiri untuk latihan."
+        ) from None
+    clock = SimulatedClock(mark.start, mark.anchor)
+    log.warning(
+        "JAM LATIHAN, BUKAN JAM SEBENARNYA: waktu bot %s (dimulai %s pada jam sebenarnya "
+        "%s%s). Jangan dipakai untuk pelaporan sungguhan.",
+        clock().astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M:%S %Z"),
+        mark.start.astimezone(settings.timezone).isoformat(),
+        mark.anchor.isoformat(timespec="seconds"),
+        ", baru" if new else "",
+    )
+    return clock
 
 
 @dataclass
@@ -101,6 +127,7 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
             settings.file_policy(),
             settings.timezone,
             notify_each_delivery=settings.spip_review_notify == "each",
+            open_time=settings.spip_period_open_time,
         ),
         review=ReviewService(uow_factory, clock, settings.timezone),
         card=CardService(uow_factory, clock, settings.chain(), settings.timezone),
@@ -131,6 +158,11 @@ def prepare_database(
 ) -> ReferenceLoad:
     """Create or upgrade the schema, then load units and checklist. Safe to run again."""
     migrate.upgrade(core.engine)
+    if not isinstance(core.clock, SimulatedClock) and training.read_mark(core.engine):
+        log.warning(
+            "basis data ini basis data latihan (dibuat dengan SPIP_CLOCK_START) tetapi bot "
+            "berjalan dengan jam sebenarnya"
+        )
     units = load_org(org_file or core.settings.spip_org_file)
     catalogue = load_catalogue(checklist_file or core.settings.spip_checklist_file)
     return load_reference_data(core.uow, units, catalogue, core.clock)
@@ -174,12 +206,15 @@ def build_application(
     if jobs is not None:
         interval = settings.spip_outbox_interval_seconds
         jobs.run_once(outbox_handlers.drain_and_reschedule, 1, data=interval, name="outbox")
-        open_time = settings.spip_period_open_time.replace(tzinfo=settings.timezone)
-        jobs.run_daily(periode.open_due_period, time=open_time, name="buka-periode")
-        jobs.run_once(periode.open_due_period, when=0, name="buka-periode-susulan")
-        remind_time = settings.spip_reminder_time.replace(tzinfo=settings.timezone)
-        jobs.run_daily(periode.send_reminders, time=remind_time, name="pengingat")
-        jobs.run_once(periode.send_reminders, when=5, name="pengingat-susulan")
+        # the day's steps by the services' clock (the real one, or a training clock), not by
+        # the scheduler's wall clock: at start (catching up), then every SCHEDULE_TICK seconds
+        jobs.run_repeating(
+            periode.scheduled_steps,
+            interval=SCHEDULE_TICK_SECONDS,
+            first=0,
+            data=periode.ScheduleMemo(),
+            name="jadwal-harian",
+        )
         if settings.spip_review_notify == "digest":
             jobs.run_repeating(
                 periode.announce_digest,

@@ -12,12 +12,21 @@ from datetime import date
 from pathlib import Path
 
 from chatbot import texts
-from chatbot.app import Core, WebhookOptions, build_core, prepare_database, run, run_whatsapp
+from chatbot.app import (
+    Core,
+    WebhookOptions,
+    build_core,
+    make_clock,
+    prepare_database,
+    run,
+    run_whatsapp,
+)
 from chatbot.config import ConfigError, Settings, load_settings
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError, InvalidData
 from chatbot.domain.roles import Role
 from storage import migrate
+from storage.db import make_engine
 
 log = logging.getLogger("spip-bot")
 
@@ -269,7 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("alembic").setLevel(logging.WARNING)
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        core = build_core(settings)
+        engine = make_engine(settings.db_url)
+        core = build_core(settings, make_clock(settings, engine), engine)
         if args.command == "init":
             _init(core, args)
         elif args.command == "invite":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -83,6 +83,9 @@ class Settings(BaseSettings):
         default_factory=lambda: [Role.KABAG_HSDM]
     )
     spip_log_level: str = "INFO"
+    # training only: the bot runs as if it were this instant (then time passes as usual);
+    # refused on a database that was used with the real clock (see docs/operations.md)
+    spip_clock_start: datetime | None = None
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -165,6 +168,12 @@ class Settings(BaseSettings):
         if not value.is_file():
             raise ValueError(f"berkas tidak ditemukan: {value}")
         return value
+
+    @model_validator(mode="after")
+    def _clock_start(self) -> Settings:
+        if self.spip_clock_start is not None and self.spip_clock_start.tzinfo is None:
+            self.spip_clock_start = self.spip_clock_start.replace(tzinfo=self.timezone)
+        return self
 
     @model_validator(mode="after")
     def _calendar(self) -> Settings:

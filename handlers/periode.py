@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import date
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -77,11 +79,35 @@ async def open_button(update: Update, context: Context) -> None:
         await _open(update, context, person, query.data.removeprefix("pr:o:"))
 
 
-async def open_due_period(context: Context) -> None:
-    """JobQueue: day 1 (and at start, to catch up) opens the period of the month."""
-    result = services(context).submission.open_due_period()
-    if result is not None and result.opened:
-        log.info("period %s opened by the scheduler, %s kick-offs", result.period, result.kickoffs)
+@dataclass
+class ScheduleMemo:
+    """What the scheduler already did today in this process, so that a tick after it costs
+    nothing; the database is what makes each step happen once (a restart asks again)."""
+
+    opened_on: date | None = None
+    reminded_on: date | None = None
+
+
+async def scheduled_steps(context: Context) -> None:
+    """JobQueue, at start and then every few seconds: the day's steps by the services' clock.
+    The period of the month opens at 07:55 WIB of day 1 (or the first working day after, or
+    later during days 1-10 to catch up), then the day's warnings go out once, from 08:00."""
+    memo = context.job.data if context.job is not None else None
+    assert isinstance(memo, ScheduleMemo)
+    svc = services(context)
+    submission = svc.submission
+    now = submission.clock().astimezone(svc.timezone)
+    if memo.opened_on != now.date() and now.time() >= submission.open_time:
+        result = submission.open_due_period()
+        if result is not None and result.opened:
+            log.info(
+                "period %s opened by the scheduler, %s kick-offs", result.period, result.kickoffs
+            )
+        memo.opened_on = now.date()
+    day = svc.reminders.due_now()
+    if day is not None and memo.reminded_on != day:
+        await send_reminders(context)
+        memo.reminded_on = day
 
 
 async def announce_digest(context: Context) -> None:
@@ -92,8 +118,8 @@ async def announce_digest(context: Context) -> None:
 
 
 async def send_reminders(context: Context) -> None:
-    """JobQueue: the day's warnings at the set hour, and once at start to catch up; what was
-    already sent today is recorded, so neither a restart nor a second instance repeats it."""
+    """The day's warnings, when it is time (from 08:00 WIB within office hours); what was
+    already sent that day is recorded, so neither a restart nor a second instance repeats it."""
     svc = services(context).reminders
     day = svc.due_now()
     if day is None:

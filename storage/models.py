@@ -251,3 +251,13 @@ class ReminderLogRow(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id")
     day: date
     sent_at: datetime = Field(sa_column=_utc())
+
+
+class MetaRow(SQLModel, table=True):
+    """Facts about the database itself, e.g. that it is a training database
+    (``jam_latihan``: the training clock's start and anchor, JSON)."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(sa_column=_utc())

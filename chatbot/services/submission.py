@@ -7,7 +7,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from chatbot import texts
@@ -122,7 +122,9 @@ class SubmissionService:
         policy: FilePolicy,
         timezone: ZoneInfo,
         notify_each_delivery: bool = True,
+        open_time: time = time(7, 55),
     ) -> None:
+        self.open_time = open_time
         self.timezone = timezone
         self.uow_factory = uow_factory
         self.clock = clock
@@ -170,9 +172,13 @@ class SubmissionService:
     def open_due_period(self) -> OpenResult | None:
         """The scheduler's step 1: on day 1, or the first working day after, open the period
         reported this month if nobody opened it yet; a later day of the submission window
-        (days 1-10) catches up. Runs daily before the reminders and once at start."""
+        (days 1-10) catches up. Never before ``open_time`` (07:55 WIB) of the day. The
+        scheduler asks at start and then every few seconds; opening twice sends nothing."""
         cal = self.calendar()
-        today = self.today()
+        local = self.clock().astimezone(self.timezone)
+        today = local.date()
+        if local.time() < self.open_time:
+            return None
         period = cal.period_reported_in(today)
         if cal.window_on(period, today) is not Window.PENGIRIMAN:
             return None

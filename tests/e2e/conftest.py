@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from storage.db import make_engine
 from tests.conftest import TOKEN
+from tests.e2e.player import RUNNING
 from tests.support.db import BACKENDS, PG_URL
 from tests.support.fake_bot_api import FakeBotApi
 
@@ -30,6 +31,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def no_process_left() -> Iterator[None]:
+    """Every bot a test started is killed afterwards, with its process group, even when the
+    test failed half-way (it would go on polling a fake server that no longer exists)."""
+    yield
+    for bot in list(RUNNING):
+        bot.ensure_stopped()
+        RUNNING.discard(bot)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -23,6 +24,7 @@ from tests.handlers.conftest import CHECKLIST, ORG
 from tests.support.fake_bot_api import FakeBotApi, Sent
 
 BIN = Path(sys.executable).parent
+RUNNING: set[BotProcess] = set()  # stopped by the e2e conftest after every test, pass or fail
 CODE = re.compile(r"Kode: ([A-Z0-9]{5}-[A-Z0-9]{5})")
 LINK = re.compile(r"\?start=([A-Z0-9]{10})")
 User = dict[str, Any]
@@ -45,11 +47,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Monday 2 November 2026, 07:00 WIB: inside October's submission window, before the period
+# of the month opens by itself (07:55) and before the day's warnings (08:00), so the admin
+# opens it by hand and every delivery is on time, whatever today's date is
+MONDAY_2_NOVEMBER = "2026-11-02T07:00:00+07:00"
+
+
 def environment(
-    fake: FakeBotApi, data: Path, database_url: str, small: bool = True
+    fake: FakeBotApi,
+    data: Path,
+    database_url: str,
+    small: bool = True,
+    clock_start: str = MONDAY_2_NOVEMBER,
 ) -> dict[str, str]:
-    """The bot's settings: the fake's addresses, a data folder, and (by default) the small
-    province of the handler tests (two regencies, one department, two items)."""
+    """The bot's settings: the fake's addresses, a data folder, the training clock (the
+    processes of one test share its timeline through the database), and (by default) the
+    small province of the handler tests (two regencies, one department, two items)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SPIP_", "TELEGRAM_"))}
     env.pop("DATABASE_URL", None)
     env.update(
@@ -59,6 +72,7 @@ def environment(
         SPIP_DATA_DIR=str(data),
         DATABASE_URL=database_url,
         SPIP_OUTBOX_INTERVAL_SECONDS="0.2",
+        SPIP_CLOCK_START=clock_start,
     )
     if small:
         data.mkdir(parents=True, exist_ok=True)
@@ -91,7 +105,7 @@ def admin_code(env: dict[str, str]) -> str:
     return match[1]
 
 
-@dataclass
+@dataclass(eq=False)
 class BotProcess:
     """``spip-bot run`` in a subprocess; its log goes to a file the test reads at the end."""
 
@@ -108,17 +122,31 @@ class BotProcess:
             env=self.env,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=self.log.open("ab"),
+            start_new_session=True,  # a process group of its own: stopped whole
         )
+        RUNNING.add(self)
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = 10) -> None:
+        """SIGTERM, as Docker stops a container; the bot must be gone within ``timeout``."""
         if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(self.process.wait(), timeout=30)
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.process.wait(), timeout=timeout)
+            finally:
+                self.ensure_stopped()
+        RUNNING.discard(self)
 
     async def kill(self) -> None:
         assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)
         await self.process.wait()
+        RUNNING.discard(self)
+
+    def ensure_stopped(self) -> None:
+        """The whole process group killed, whatever state the test left it in."""
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
