@@ -196,8 +196,10 @@ def build_application(
             AIORateLimiter(overall_max_rate=settings.spip_send_rate, max_retries=3)
         )
     builder = builder.request(request or RetryingRequest(connection_pool_size=256))
+    # read_timeout is added to the long poll's own time-out; a short one bounds the last
+    # getUpdates at shutdown when Telegram does not answer (the bot stops within 10 s)
     builder = builder.get_updates_request(
-        get_updates_request or RetryingRequest(connection_pool_size=1)
+        get_updates_request or RetryingRequest(connection_pool_size=1, read_timeout=2)
     )
     application: Application = builder.build()  # type: ignore[type-arg]
     application.bot_data["services"] = core.services

@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     )
     spip_log_level: str = "INFO"
     # training only: the bot runs as if it were this instant (then time passes as usual);
-    # refused on a database that was used with the real clock (see docs/operations.md)
+    # refused on a database that was used with the real clock (README, "Training clock")
     spip_clock_start: datetime | None = None
 
     @field_validator("telegram_bot_token")

@@ -65,7 +65,8 @@ async def drain(context: Context) -> None:
             return SendResult(Outcome.RETRY, f"telegram: {exc.message}")
         return SendResult(Outcome.SENT)
 
-    report = await services(context).outbox.drain(send)
+    application = context.application
+    report = await services(context).outbox.drain(send, stopping=lambda: not application.running)
     if report.sent or report.retried or report.failed:
         log.info(
             "outbox: %s sent, %s to retry, %s failed", report.sent, report.retried, report.failed

@@ -143,9 +143,19 @@ class OutboxService:
                 self._mark_part_sent(message.id, index + 1)
         return SendResult(Outcome.SENT)
 
-    async def drain(self, send: Sender, limit: int = 100, channel: str = "telegram") -> DrainReport:
+    async def drain(
+        self,
+        send: Sender,
+        limit: int = 100,
+        channel: str = "telegram",
+        stopping: Callable[[], bool] = lambda: False,
+    ) -> DrainReport:
+        """Send what is due; ``stopping`` is asked before each message, so a shutdown waits
+        for one send at most (the rest stays queued for the next start)."""
         sent = retried = failed = 0
         for message in self.due(limit, channel):
+            if stopping():
+                break
             result = await self._send(message, send)
             self.record(message, result)
             sent += result.outcome is Outcome.SENT
