@@ -41,7 +41,7 @@ from handlers import outbox as outbox_handlers
 from handlers import periode
 from handlers.request import RetryingRequest
 from storage import migrate, training
-from storage.db import make_engine
+from storage.db import is_outage, make_engine
 from storage.files import EvidenceStore
 from storage.repositories import ReferenceCache
 from storage.uow import SqlUnitOfWork
@@ -149,6 +149,7 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
         timezone=settings.timezone,
         files=evidence,
         conversation_timeout=timedelta(minutes=settings.spip_conversation_timeout_minutes),
+        is_outage=is_outage,
     )
     return Core(settings=settings, engine=engine, services=services, evidence=evidence, clock=clock)
 

@@ -220,6 +220,11 @@ PRIVATE_ONLY = (
     "Silakan kirim pesan langsung kepada bot ini."
 )
 
+SERVICE_UNAVAILABLE = (
+    "Mohon maaf, layanan sedang mengalami gangguan penyimpanan data dan permintaan Anda belum "
+    "dapat diproses. Data yang sudah dikonfirmasi tetap aman. Silakan ulangi dalam beberapa "
+    "menit; admin telah mendapat catatan gangguan ini."
+)
 GENERIC_ERROR = (
     "Mohon maaf, terjadi gangguan saat memproses permintaan Anda. Data Anda yang sudah "
     "dikonfirmasi tetap aman. Silakan coba lagi beberapa saat lagi."

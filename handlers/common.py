@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any, cast
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -86,15 +88,22 @@ def register_fallbacks(application: Application) -> None:  # type: ignore[type-a
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log for the admin, a clear apology for the user."""
+    """Log for the admin, a clear apology for the user, once. A button's query was usually
+    answered already (handlers answer first), so a second answer is refused by Telegram: that
+    refusal must not keep the apology from being sent."""
     log.error("error while handling an update: %r", update, exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        try:
-            if update.callback_query:
-                await update.callback_query.answer()
-            await update.effective_chat.send_message(texts.GENERIC_ERROR)
-        except Exception:  # the chat may be unreachable; the log line above is what counts
-            log.exception("could not tell the user about the error")
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.callback_query:
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
+    try:
+        outage = services(context).is_outage(context.error)
+        await update.effective_chat.send_message(
+            texts.SERVICE_UNAVAILABLE if outage else texts.GENERIC_ERROR
+        )
+    except Exception:  # the chat may be unreachable; the log line above is what counts
+        log.exception("could not tell the user about the error")
 
 
 def args_text(context: Context) -> str:

@@ -66,7 +66,11 @@ async def drain(context: Context) -> None:
         return SendResult(Outcome.SENT)
 
     application = context.application
-    report = await services(context).outbox.drain(send, stopping=lambda: not application.running)
+    was_running = application.running  # a shutdown began since: stop before the next message
+
+    report = await services(context).outbox.drain(
+        send, stopping=lambda: was_running and not application.running
+    )
     if report.sent or report.retried or report.failed:
         log.info(
             "outbox: %s sent, %s to retry, %s failed", report.sent, report.retried, report.failed

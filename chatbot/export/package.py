@@ -16,7 +16,7 @@ from chatbot.domain.workflow import ItemState
 from chatbot.services.ports import EvidenceFile
 
 CHUNK = 1 << 20
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+')
 
 
 def safe(name: str) -> str:

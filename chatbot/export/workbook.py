@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from io import BytesIO
-from typing import IO
+from typing import IO, Any, cast
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -16,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from chatbot import texts
 from chatbot.domain.roles import Role
+from chatbot.domain.text import printable
 from chatbot.domain.workflow import ItemStatus
 from chatbot.services.status import PeriodStatus, count_statuses
 
@@ -63,9 +65,17 @@ def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
     return moment.astimezone(tz).replace(tzinfo=None) if moment else None
 
 
+def _cell(ws: Worksheet, row: int, column: int, value: Any = None) -> Cell:
+    """Every value goes through here: stored text may hold control characters (a note typed
+    with Word's manual line break), which openpyxl refuses for the whole workbook."""
+    if isinstance(value, str):
+        value = printable(value)
+    return cast(Cell, ws.cell(row=row, column=column, value=value))
+
+
 def _header(ws: Worksheet, row: int, values: list[str]) -> None:
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=value)
+        cell = _cell(ws, row=row, column=col, value=value)
         cell.font, cell.fill, cell.border = HEADER, HEADER_FILL, BOX
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
@@ -106,8 +116,8 @@ def _cover(wb: Workbook, status: PeriodStatus, tz: ZoneInfo) -> None:
     ]
     rows += [(f"  {STATUS_TEXT[s]}", counts.get(s, 0)) for s in ItemStatus]
     for r, (label, value) in enumerate(rows, start=1):
-        ws.cell(row=r, column=1, value=label)
-        cell = ws.cell(row=r, column=2, value=value)
+        _cell(ws, row=r, column=1, value=label)
+        cell = _cell(ws, row=r, column=2, value=value)
         if isinstance(value, datetime):
             cell.number_format = DATE_FORMAT
             cell.alignment = Alignment(horizontal="left")
@@ -124,13 +134,13 @@ def _summary(wb: Workbook, status: PeriodStatus) -> None:
     _header(ws, 1, headers)
     ws.row_dimensions[1].height = 75
     for r, unit_status in enumerate(status.units, start=2):
-        ws.cell(row=r, column=1, value=unit_status.unit.code)
-        ws.cell(row=r, column=2, value=unit_status.unit.name)
-        ws.cell(row=r, column=3, value=unit_status.progress.percent)
+        _cell(ws, row=r, column=1, value=unit_status.unit.code)
+        _cell(ws, row=r, column=2, value=unit_status.unit.name)
+        _cell(ws, row=r, column=3, value=unit_status.progress.percent)
         lines = {line.item.code: line for line in unit_status.lines}
         cells = [lines.get(item.code) for item in status.items] + [unit_status.card]
         for c, line in enumerate(cells, start=4):
-            cell = ws.cell(row=r, column=c, value=STATUS_TEXT[line.status] if line else NOT_OWED)
+            cell = _cell(ws, row=r, column=c, value=STATUS_TEXT[line.status] if line else NOT_OWED)
             cell.style = _status_style(line.status if line else None)
     _widths(ws, [10, 38, 14] + [15] * len(status.items) + [18])
     ws.freeze_panes = "D2"
@@ -160,8 +170,8 @@ def _missing(wb: Workbook, status: PeriodStatus) -> None:
                 line.reason if line.status is ItemStatus.DIKEMBALIKAN else None,
             ]
             for c, value in enumerate(values, start=1):
-                ws.cell(row=r, column=c, value=value)
-            ws.cell(row=r, column=5).style = _status_style(line.status)
+                _cell(ws, row=r, column=c, value=value)
+            _cell(ws, row=r, column=5).style = _status_style(line.status)
             r += 1
     _widths(ws, [10, 38, 12, 50, 16, 8, 60])
     ws.freeze_panes = "A2"
@@ -171,11 +181,11 @@ def _missing(wb: Workbook, status: PeriodStatus) -> None:
 
 def _cards(wb: Workbook, status: PeriodStatus, names: Mapping[int, str], tz: ZoneInfo) -> None:
     ws = wb.create_sheet("Kartu Kendali")
-    ws.cell(row=1, column=1, value="Kartu kendali provinsi").font = Font(bold=True, size=12)
-    ws.cell(row=2, column=1, value="Status")
-    ws.cell(row=2, column=2, value=texts.card_status_text(status.card, status.chain))
-    ws.cell(row=3, column=1, value="Versi")
-    ws.cell(row=3, column=2, value=status.card.version)
+    _cell(ws, row=1, column=1, value="Kartu kendali provinsi").font = Font(bold=True, size=12)
+    _cell(ws, row=2, column=1, value="Status")
+    _cell(ws, row=2, column=2, value=texts.card_status_text(status.card, status.chain))
+    _cell(ws, row=3, column=1, value="Versi")
+    _cell(ws, row=3, column=2, value=status.card.version)
     _header(ws, 5, ["Tahap", "Peran", "Nama", "Atas nama", "Waktu"])
     r = 6
     for event in status.card_decisions():
@@ -188,11 +198,11 @@ def _cards(wb: Workbook, status: PeriodStatus, names: Mapping[int, str], tz: Zon
             _local(event.at, tz),
         ]
         for c, value in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=value)
-        ws.cell(row=r, column=5).style = "tanggal"
+            _cell(ws, row=r, column=c, value=value)
+        _cell(ws, row=r, column=5).style = "tanggal"
         r += 1
     r += 1
-    ws.cell(row=r, column=1, value="Kartu kendali kabupaten/kota").font = Font(bold=True, size=12)
+    _cell(ws, row=r, column=1, value="Kartu kendali kabupaten/kota").font = Font(bold=True, size=12)
     r += 1
     _header(ws, r, ["Kode", "Unit", "Status", "Versi", "Perubahan terakhir"])
     for unit_status in status.units:
@@ -208,9 +218,9 @@ def _cards(wb: Workbook, status: PeriodStatus, names: Mapping[int, str], tz: Zon
             _local(card.updated_at, tz),
         ]
         for c, value in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=value)
-        ws.cell(row=r, column=3).style = _status_style(card.status)
-        ws.cell(row=r, column=5).style = "tanggal"
+            _cell(ws, row=r, column=c, value=value)
+        _cell(ws, row=r, column=3).style = _status_style(card.status)
+        _cell(ws, row=r, column=5).style = "tanggal"
     _widths(ws, [16, 34, 34, 28, 20])
     _a4_landscape(ws)
 
@@ -234,8 +244,8 @@ def _history(wb: Workbook, status: PeriodStatus, names: Mapping[int, str], tz: Z
             "; ".join(f"{k}: {v}" for k, v in sorted(detail.items())) or None,
         ]
         for c, value in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=value)
-        ws.cell(row=r, column=1).style = "tanggal"
+            _cell(ws, row=r, column=c, value=value)
+        _cell(ws, row=r, column=1).style = "tanggal"
     _widths(ws, [18, 26, 26, 22, 10, 16, 7, 60])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:H{len(status.events) + 1}"

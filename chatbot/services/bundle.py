@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -36,3 +37,5 @@ class Services:
     timezone: ZoneInfo
     files: FileStore
     conversation_timeout: timedelta = timedelta(minutes=30)
+    # whether an exception is the database failing for a while (storage knows which)
+    is_outage: Callable[[BaseException | None], bool] = lambda _: False

@@ -209,7 +209,7 @@ def test_remind_from_the_command_line_prints_then_sends_once(
     from chatbot import cli
 
     monkeypatch.setattr(cli, "load_settings", lambda: small_core.settings)
-    monkeypatch.setattr(cli, "build_core", lambda settings: small_core)
+    monkeypatch.setattr(cli, "build_core", lambda *_: small_core)
     clock.now = at(date(2026, 11, 2))
     small_core.services.submission.open_period(Period(2026, 10))
     assert cli.main(["remind", "--date", "2026-11-09"]) == 0

@@ -210,7 +210,7 @@ async def test_status_json_from_the_command_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(cli, "load_settings", lambda: small_core.settings)
-    monkeypatch.setattr(cli, "build_core", lambda settings: small_core)
+    monkeypatch.setattr(cli, "build_core", lambda *_: small_core)
     assert cli.main(["status", "--period", "2026-10", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     units = {u["code"]: u for u in data["units"]}
