@@ -118,7 +118,7 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
         registration=RegistrationService(
             uow_factory, clock, timedelta(hours=settings.spip_invite_ttl_hours)
         ),
-        outbox=OutboxService(uow_factory, clock),
+        outbox=OutboxService(uow_factory, clock, settings.timezone),
         submission=SubmissionService(
             uow_factory,
             clock,
@@ -208,7 +208,12 @@ def build_application(
     jobs = application.job_queue
     if jobs is not None:
         interval = settings.spip_outbox_interval_seconds
-        jobs.run_once(outbox_handlers.drain_and_reschedule, 1, data=interval, name="outbox")
+        jobs.run_once(
+            outbox_handlers.drain_and_reschedule,
+            1,
+            data=outbox_handlers.DrainSchedule(interval),
+            name="outbox",
+        )
         # the day's steps by the services' clock (the real one, or a training clock), not by
         # the scheduler's wall clock: at start (catching up), then every SCHEDULE_TICK seconds
         jobs.run_repeating(

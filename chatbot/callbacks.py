@@ -3,7 +3,14 @@ for (Telegram allows 64 bytes). Built and parsed here only."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from chatbot.domain.calendar import Period
+from chatbot.domain.errors import InvalidData
+from chatbot.domain.text import small_int
+
+PERIOD_CODE = re.compile(r"\d{4}-\d{2}")
 
 REVIEW_APPROVE = "rv:ok"
 REVIEW_RETURN = "rv:no"
@@ -24,10 +31,10 @@ def parse_review(data: str) -> ReviewChoice | None:
     parts = data.split(":")
     if len(parts) != 4 or parts[0] != "rv" or parts[1] not in ("ok", "no"):
         return None
-    try:
-        return ReviewChoice(parts[1] == "ok", int(parts[2]), int(parts[3]))
-    except ValueError:
+    state_id, version = small_int(parts[2]), small_int(parts[3])
+    if state_id is None or version is None:
         return None
+    return ReviewChoice(parts[1] == "ok", state_id, version)
 
 
 CARD_APPROVE = "kc:ok"
@@ -49,7 +56,39 @@ def parse_card(data: str) -> CardChoice | None:
     parts = data.split(":")
     if len(parts) != 4 or parts[0] != "kc" or parts[1] not in ("ok", "no"):
         return None
-    try:
-        return CardChoice(parts[1] == "ok", parts[2], int(parts[3]))
-    except ValueError:
+    version = small_int(parts[3])
+    if version is None or not PERIOD_CODE.fullmatch(parts[2]):
         return None
+    try:
+        Period.parse(parts[2])
+    except InvalidData:
+        return None
+    return CardChoice(parts[1] == "ok", parts[2], version)
+
+
+QUEUE_TARGET = "aq:t"  # a delivery picked from the queue list (WhatsApp)
+
+
+def queue_target(state_id: int, version: int) -> str:
+    return f"{QUEUE_TARGET}:{state_id}:{version}"
+
+
+def parse_queue_target(data: str) -> tuple[int, int] | None:
+    parts = data.split(":")
+    if len(parts) != 4 or f"{parts[0]}:{parts[1]}" != QUEUE_TARGET:
+        return None
+    state_id, version = small_int(parts[2]), small_int(parts[3])
+    return (state_id, version) if state_id is not None and version is not None else None
+
+
+CHECKLIST_PAGE = "kr:pg"  # a page of the checklist list (WhatsApp)
+MAX_PAGE = 100
+
+
+def checklist_page(page: int) -> str:
+    return f"{CHECKLIST_PAGE}:{page}"
+
+
+def parse_checklist_page(data: str) -> int | None:
+    page = small_int(data.removeprefix(f"{CHECKLIST_PAGE}:"))
+    return page if page is not None and page <= MAX_PAGE else None

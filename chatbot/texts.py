@@ -20,6 +20,7 @@ from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress
 from chatbot.domain.reminders import Notice, Reminder, Rule, UnitSnapshot
 from chatbot.domain.roles import Permission, Role
+from chatbot.domain.text import MAX_REASON_LENGTH
 from chatbot.domain.units import Unit
 from chatbot.domain.workflow import (
     CardState,
@@ -48,6 +49,11 @@ ROLE_LABEL: dict[Role, str] = {
     Role.KETUA: "Ketua",
     Role.ADMIN: "Administrator",
 }
+
+
+def angka(n: int) -> str:
+    """1.000 (Indonesian digit grouping)"""
+    return f"{n:,}".replace(",", ".")
 
 
 def tanggal(day: date) -> str:
@@ -220,6 +226,25 @@ PRIVATE_ONLY = (
     "Silakan kirim pesan langsung kepada bot ini."
 )
 
+
+def files_missing(names: Sequence[str]) -> str:
+    listed = ", ".join(names)
+    return (
+        f"\n\n(Berkas {listed} tidak dapat dilampirkan karena tidak ditemukan di penyimpanan "
+        "bot; admin telah mendapat catatan. Berkas dapat diminta kembali kepada pengirim.)"
+    )
+
+
+def notices_failing(person: Person, since: datetime, error: str, tz: ZoneInfo) -> str:
+    return (
+        f"Pemberitahuan: pesan bot kepada {person.name} ({person.unit.name}) belum dapat "
+        f"terkirim sejak {waktu(since, tz)}. Bot terus mencoba "
+        f"mengirimkannya. Keterangan teknis: {error[:200]}"
+    )
+
+
+WA_CHOOSE_ACTION = "Silakan pilih tindakan untuk pemberitahuan di atas:"
+BUTTON_INVALID = "Tombol ini tidak berlaku. Silakan buka kembali menu dengan /start."
 SERVICE_UNAVAILABLE = (
     "Mohon maaf, layanan sedang mengalami gangguan penyimpanan data dan permintaan Anda belum "
     "dapat diproses. Data yang sudah dikonfirmasi tetap aman. Silakan ulangi dalam beberapa "
@@ -494,6 +519,9 @@ ASK_FILES = (
 ASK_NOTE = (
     "Silakan tuliskan keterangan singkat mengapa tidak ada kegiatan untuk butir ini pada bulan "
     "laporan (contoh: \u201cTidak ada perjalanan dinas pada bulan ini\u201d)."
+    + " Paling banyak "
+    + angka(MAX_REASON_LENGTH)
+    + " karakter."
 )
 TEXT_INSTEAD_OF_FILE = (
     "Mohon kirim berkas sebagai dokumen atau foto, bukan teks. Bila berkas sudah lengkap, "
@@ -514,17 +542,34 @@ NO_OPEN_PERIOD = (
     "Saat ini belum ada periode pelaporan yang dibuka. Periode dibuka setiap tanggal 1; "
     "hubungi Satgas SPIP KPU Provinsi bila diperlukan."
 )
-NOTE_TOO_SHORT = "Keterangan terlalu singkat. Mohon tuliskan minimal 3 karakter."
+NOTE_TOO_SHORT = (
+    "Keterangan belum terbaca. Mohon tuliskan keterangan dengan kata-kata (minimal 3 huruf "
+    "atau angka)."
+)
+TEXT_TOO_LONG = (
+    f"Mohon maaf, teks tersebut terlalu panjang; paling banyak {angka(MAX_REASON_LENGTH)} "
+    "karakter (sekitar satu paragraf). Mohon diringkas lalu kirim kembali."
+)
+REASON_REQUIRED = (
+    "Alasan pengembalian wajib diisi dengan kata-kata (minimal 3 huruf atau angka), paling "
+    f"banyak {angka(MAX_REASON_LENGTH)} karakter."
+)
 
 
 def file_received(file: EvidenceFile, count: int) -> str:
-    again = (
-        " Berkas yang sama sudah pernah tersimpan dan tidak disimpan dua kali."
-        if (file.already_known)
-        else ""
-    )
+    # whether the same content is stored already (perhaps sent by another unit) is not said:
+    # it would tell one unit what another delivered
     return (
-        f"Berkas diterima: {file.file_name} ({ukuran(file.size)}).{again}\n"
+        f"Berkas diterima: {file.file_name} ({ukuran(file.size)}).\n"
+        f"Jumlah berkas dalam kiriman ini: {count}. "
+        "Kirim berkas lain, atau tekan \u201cSelesai\u201d."
+    )
+
+
+def file_already_in_draft(file: EvidenceFile, earlier: EvidenceFile, count: int) -> str:
+    same = "" if file.file_name == earlier.file_name else f" (sama dengan {earlier.file_name})"
+    return (
+        f"Berkas {file.file_name}{same} sudah ada dalam kiriman ini; tidak ditambahkan lagi.\n"
         f"Jumlah berkas dalam kiriman ini: {count}. "
         "Kirim berkas lain, atau tekan \u201cSelesai\u201d."
     )
@@ -610,6 +655,7 @@ SUBMISSION_ERRORS: dict[str, str] = {
         "silakan coba lagi."
     ),
     "note_required": NOTE_TOO_SHORT,
+    "text_too_long": TEXT_TOO_LONG,
     "invalid_transition": "Mohon maaf, langkah tersebut tidak berlaku untuk status butir saat ini.",
 }
 
@@ -669,7 +715,8 @@ def decision_notice(decision: Decision, tz: ZoneInfo) -> str:
 
 
 ASK_RETURN_REASON = (
-    "Silakan tuliskan alasan pengembalian untuk {code} {name} ({unit}, versi {version}). "
+    "Silakan tuliskan alasan pengembalian untuk {code} {name} ({unit}, versi {version}), "
+    "paling banyak " + angka(MAX_REASON_LENGTH) + " karakter. "
     "Alasan ini akan diteruskan kepada pengirim. Ketik /batal untuk membatalkan."
 )
 
@@ -696,7 +743,8 @@ REVIEW_ERRORS: dict[str, str] = {
     "not_your_role": "Mohon maaf, hanya Satgas SPIP KPU Provinsi yang dapat memeriksa kiriman.",
     "period_closed": "Periode ini sudah ditutup; tidak ada yang diubah.",
     "unknown_item": "Butir ini tidak ditemukan.",
-    "reason_required": "Alasan pengembalian wajib diisi (minimal 3 karakter).",
+    "reason_required": REASON_REQUIRED,
+    "text_too_long": TEXT_TOO_LONG,
 }
 
 
@@ -855,7 +903,8 @@ CARD_ERRORS: dict[str, str] = {
     "period_closed": "Periode ini sudah ditutup; tidak ada yang diubah.",
     "concurrent_change": "Kartu ini baru saja diubah oleh orang lain; silakan coba lagi.",
     "invalid_transition": "Langkah ini tidak berlaku untuk status kartu saat ini.",
-    "reason_required": "Alasan pengembalian wajib diisi (minimal 3 karakter).",
+    "reason_required": REASON_REQUIRED,
+    "text_too_long": TEXT_TOO_LONG,
     "unknown_period": "Mohon maaf, periode tersebut tidak dikenal.",
 }
 
@@ -875,7 +924,8 @@ def card_uploaded(state: CardState, chain: Sequence[Stage]) -> str:
 
 
 ASK_CARD_RETURN_REASON = (
-    "Silakan tuliskan alasan pengembalian kartu kendali provinsi (versi {version}). Alasan ini "
+    "Silakan tuliskan alasan pengembalian kartu kendali provinsi (versi {version}), paling "
+    "banyak " + angka(MAX_REASON_LENGTH) + " karakter. Alasan ini "
     "akan diteruskan kepada Satgas SPIP KPU Provinsi. Ketik /batal untuk membatalkan."
 )
 

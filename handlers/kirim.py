@@ -32,8 +32,8 @@ from chatbot.domain.errors import DomainError
 from chatbot.domain.files import FileTooLarge, FileTypeNotAllowed
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
+from chatbot.domain.text import reason_text
 from chatbot.domain.workflow import (
-    MIN_REASON_LENGTH,
     PROVINCIAL_CARD_ITEM,
     UNIT_CARD_ITEM,
     CardStatus,
@@ -415,9 +415,15 @@ async def receive_file(update: Update, context: Context) -> int:
     except DownloadFailed:
         await reply(update, texts.download_failed(incoming.file_name or "foto"))
         return FILES
-    draft.files.append(received)
+    earlier = svc.add_to_draft(draft.files, received)
     album = message.media_group_id
-    if album is None or album not in draft.albums:  # one answer per album
+    if earlier is not None:
+        await reply(
+            update,
+            texts.file_already_in_draft(received, earlier, len(draft.files)),
+            keyboards.markup([[("✅ Selesai", "kr:d")]]),
+        )
+    elif album is None or album not in draft.albums:  # one answer per album
         if album is not None:
             draft.albums.add(album)
         await reply(
@@ -463,9 +469,10 @@ async def receive_note(update: Update, context: Context) -> int:
     message, draft = update.effective_message, _draft(context)
     if message is None or message.text is None or draft is None:
         return END
-    note = message.text.strip()
-    if len(note) < MIN_REASON_LENGTH:
-        await reply(update, texts.NOTE_TOO_SHORT)
+    try:
+        note = reason_text(message.text, note=True)
+    except DomainError as exc:
+        await reply(update, texts.SUBMISSION_ERRORS[exc.code])
         return NOTE
     draft.note, draft.files = note, []
     summary = texts.confirm_nihil(draft.item_name, draft.item_code, note, draft.version)

@@ -3,26 +3,64 @@
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+import httpx
+from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from chatbot.domain.text import pieces
 from chatbot.services.outbox import Outcome, SendResult
 from chatbot.services.ports import Attachment, QueuedMessage
 from handlers import keyboards
 from handlers.common import Context, services
 
 log = logging.getLogger(__name__)
+MESSAGE_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4,096 characters
+MAX_DRAIN_WAIT = 60.0
+
+
+@dataclass
+class DrainSchedule:
+    """The outbox job's own state: its interval, and how long to wait while the drain itself
+    fails (the database unreachable): doubling to a minute, one log line per outage."""
+
+    interval: float
+    wait: float = 0.0
+    failing_since: float | None = None
 
 
 async def drain_and_reschedule(context: Context) -> None:
-    """JobQueue callback: drain, then come back ``job.data`` seconds after this drain ended
+    """JobQueue callback: drain, then come back ``interval`` seconds after this drain ended
     (a long drain, thousands of reminders at 30 a second, never overlaps the next one)."""
     assert context.job is not None and context.job_queue is not None
-    interval = float(context.job.data)  # type: ignore[arg-type]
+    schedule = context.job.data
+    if not isinstance(schedule, DrainSchedule):
+        schedule = DrainSchedule(float(schedule))  # type: ignore[arg-type]
     try:
         await drain(context)
+    except Exception as exc:
+        schedule.wait = min(max(schedule.wait * 2, schedule.interval, 1.0), MAX_DRAIN_WAIT)
+        if schedule.failing_since is None:
+            schedule.failing_since = time.monotonic()
+            if services(context).is_outage(exc):
+                log.warning("outbox: the database cannot be reached (%s); trying again", exc)
+            else:
+                log.exception("outbox: the drain failed; trying again")
+    else:
+        if schedule.failing_since is not None:
+            log.warning(
+                "outbox: working again after %.0f s", time.monotonic() - schedule.failing_since
+            )
+        schedule.wait, schedule.failing_since = 0.0, None
     finally:
-        context.job_queue.run_once(drain_and_reschedule, interval, data=interval, name="outbox")
+        context.job_queue.run_once(
+            drain_and_reschedule,
+            max(schedule.interval, schedule.wait),
+            data=schedule,
+            name="outbox",
+        )
 
 
 async def drain(context: Context) -> None:
@@ -30,27 +68,52 @@ async def drain(context: Context) -> None:
 
     files = services(context).files
 
-    async def send_attachment(chat_id: int, attachment: Attachment) -> None:
+    async def send_attachment(chat_id: int, attachment: Attachment) -> SendResult | None:
         if attachment.telegram_file_id:
             try:
                 await context.bot.send_document(chat_id, attachment.telegram_file_id)
-                return
+                return None
             except BadRequest as exc:  # an unknown file id: upload our own copy instead
                 log.info("file id refused (%s); uploading %s", exc.message, attachment.sha256)
-        with files.open(attachment.sha256) as handle:
+        try:
+            handle = files.open(attachment.sha256)
+        except FileNotFoundError:
+            return SendResult(Outcome.GONE, "not in the evidence store")
+        with handle:
             await context.bot.send_document(chat_id, handle, filename=attachment.file_name)
+        return None
+
+    async def send_text(chat_id: int, message: QueuedMessage) -> None:
+        parts = pieces(message.text, MESSAGE_LIMIT)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await context.bot.send_message(
+                chat_id=chat_id,
+                text=part,
+                reply_markup=keyboards.markup(message.buttons) if last else None,
+            )
 
     async def send(message: QueuedMessage, part: Attachment | None) -> SendResult:
         assert message.chat_id is not None
         try:
             if part is not None:
-                await send_attachment(message.chat_id, part)
+                gone = await send_attachment(message.chat_id, part)
+                if gone is not None:
+                    return gone
             else:
-                await context.bot.send_message(
-                    chat_id=message.chat_id,
-                    text=message.text,
-                    reply_markup=keyboards.markup(message.buttons),
+                await send_text(message.chat_id, message)
+        except TimedOut as exc:
+            if isinstance(exc.__cause__, httpx.ReadTimeout | httpx.WriteTimeout):
+                # Telegram may have taken it and not answered in time: sent again it may arrive
+                # twice, so the admin's log names it (the Bot API has no idempotency key)
+                log.warning(
+                    "outbox message %s to person %s: no answer in time, it may have arrived; "
+                    "it is sent again and may arrive twice",
+                    message.id,
+                    message.person_id,
                 )
+                return SendResult(Outcome.RETRY, f"time-out, may have arrived: {exc.message}")
+            return SendResult(Outcome.RETRY, f"time-out before sending: {exc.message}")
         except RetryAfter as exc:
             delay = exc.retry_after
             seconds = delay if isinstance(delay, int | float) else delay.total_seconds()

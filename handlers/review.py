@@ -25,7 +25,7 @@ from chatbot import callbacks, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
-from chatbot.domain.workflow import MIN_REASON_LENGTH, ItemStatus
+from chatbot.domain.text import reason_text
 from chatbot.services.bundle import Services
 from chatbot.services.review import Decision
 from handlers import keyboards
@@ -90,10 +90,13 @@ def _origin(message: Message | None) -> tuple[int, int, str, InlineKeyboardMarku
 async def approve(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
-    await query.answer()
     choice = callbacks.parse_review(query.data)
+    if choice is None:
+        await query.answer(texts.BUTTON_INVALID, show_alert=True)
+        return
+    await query.answer()
     person = await current_person(update, context)
-    if person is None or choice is None:
+    if person is None:
         return
     try:
         decision = services(context).review.decide_item(
@@ -151,10 +154,13 @@ async def _card_decision(
 async def approve_card(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
-    await query.answer()
     choice = callbacks.parse_card(query.data)
+    if choice is None:
+        await query.answer(texts.BUTTON_INVALID, show_alert=True)
+        return
+    await query.answer()
     person = await current_person(update, context)
-    if person is None or choice is None:
+    if person is None:
         return
     origin = _origin(cast(Message, query.message))
     await _card_decision(update, context, person, choice, "", origin, query.data)
@@ -163,19 +169,18 @@ async def approve_card(update: Update, context: Context) -> None:
 async def start_card_return(update: Update, context: Context) -> int:
     query = update.callback_query
     assert query is not None and query.data is not None
-    await query.answer()
     choice = callbacks.parse_card(query.data)
-    person = await current_person(update, context)
-    if person is None or choice is None:
+    if choice is None:
+        await query.answer(texts.BUTTON_INVALID, show_alert=True)
         return END
-    svc = services(context)
+    await query.answer()
+    person = await current_person(update, context)
+    if person is None:
+        return END
     try:
-        view = svc.card.view(Period.parse(choice.period))
+        services(context).card.check_return(person, Period.parse(choice.period), choice.version)
     except DomainError as exc:
         await reply(update, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
-        return END
-    if view.state.version != choice.version:
-        await reply(update, texts.CARD_ERRORS["stale_version"])
         return END
     chat_id, message_id, text, markup = _origin(cast(Message, query.message))
     assert context.user_data is not None
@@ -189,24 +194,20 @@ async def start_card_return(update: Update, context: Context) -> int:
 async def start_return(update: Update, context: Context) -> int:
     query = update.callback_query
     assert query is not None and query.data is not None
-    await query.answer()
     choice = callbacks.parse_review(query.data)
+    if choice is None:
+        await query.answer(texts.BUTTON_INVALID, show_alert=True)
+        return END
+    await query.answer()
     person = await current_person(update, context)
-    if person is None or choice is None:
+    if person is None:
         return END
     try:
-        target = services(context).review.target(person, choice.state_id)
+        target = services(context).review.check_return(person, choice.state_id, choice.version)
     except DomainError as exc:
         await _refuse(update, exc)
         return END
     state = target.state
-    if choice.version != state.version:
-        await reply(update, texts.REVIEW_ERRORS["stale_version"])
-        return END
-    if state.status is not ItemStatus.DIKIRIM:
-        code = "invalid_transition" if state.status is ItemStatus.KOSONG else "already_decided"
-        await reply(update, texts.REVIEW_ERRORS[code])
-        return END
     chat_id, message_id, text, markup = _origin(cast(Message, query.message))
     assert context.user_data is not None
     context.user_data[PENDING] = PendingReturn(
@@ -234,9 +235,10 @@ async def receive_reason(update: Update, context: Context) -> int:
     person = await current_person(update, context)
     if message is None or message.text is None or pending is None or person is None:
         return END
-    reason = message.text.strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        await reply(update, texts.REVIEW_ERRORS["reason_required"])
+    try:
+        reason = reason_text(message.text)
+    except DomainError as exc:
+        await reply(update, texts.REVIEW_ERRORS[exc.code])
         return REASON
     pending.reason = reason
     if pending.period:

@@ -539,6 +539,7 @@ class SqlOutbox:
                 interrupted=row.sending_since is not None,
                 whatsapp_id=whatsapp_id,
                 whatsapp_seen_at=seen_at,
+                created_at=row.created_at,
             )
             for row, chat_id, whatsapp_id, seen_at in rows
         ]

@@ -24,6 +24,7 @@ class Clock:
     """A clock the test moves by hand."""
 
     def __init__(self, start: datetime) -> None:
+        self.start = start
         self.now = start
 
     def __call__(self) -> datetime:

@@ -17,7 +17,7 @@ from pywa_async.types.callback import (
 )
 from pywa_async.types.message import Message
 
-from chatbot import texts
+from chatbot import callbacks, texts
 from chatbot.domain import invites
 from chatbot.domain.errors import DomainError, InviteInvalid
 from chatbot.domain.people import Person
@@ -119,9 +119,8 @@ async def chosen(
             await review.queue(sender, person)
         else:
             await kirim.say(sender, _status(services, person))
-    elif data.startswith("aq:t:"):
-        state_id, version = data.removeprefix("aq:t:").split(":")
-        await review.show_target(sender, person, int(state_id), int(version))
+    elif (target := callbacks.parse_queue_target(data)) is not None:
+        await review.show_target(sender, person, *target)
     elif data.startswith(("rv:", "kc:")):
         await review.pressed(sender, person, data)
     elif data == "rt:y":
@@ -130,8 +129,8 @@ async def chosen(
         await review.cancel(sender)
     elif data.startswith("kr:i:"):
         await kirim.item(sender, person, data.removeprefix("kr:i:"))
-    elif data.startswith("kr:pg:"):
-        await kirim.start(sender, person, int(data.removeprefix("kr:pg:")))
+    elif data.startswith("kr:pg:") and (page := callbacks.parse_checklist_page(data)) is not None:
+        await kirim.start(sender, person, page)
     elif data == "kr:b":
         await kirim.start(sender, person)
     elif data == "kr:f":

@@ -13,7 +13,7 @@ from pywa_async.client import WhatsApp
 from pywa_async.types.callback import Button, Section, SectionList, SectionRow
 from pywa_async.types.message import Message
 
-from chatbot import texts
+from chatbot import callbacks, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.files import FileTooLarge, FileTypeNotAllowed
@@ -113,13 +113,14 @@ class Kirim:
                 ),
             )
         per_page = LIST_ROWS - 1  # one row left for "next page"
+        pages = (len(rows) + per_page - 1) // per_page
+        page = min(page, max(pages - 1, 0))  # an old "next page" of a longer list
         shown = rows[page * per_page : (page + 1) * per_page]
         if len(rows) > (page + 1) * per_page:
-            shown.append(SectionRow(texts.WA_NEXT_PAGE, f"kr:pg:{page + 1}"))
+            shown.append(SectionRow(texts.WA_NEXT_PAGE, callbacks.checklist_page(page + 1)))
         header = texts.checklist_header(
             checklist.unit, period, checklist.progress, checklist.deadline
         )
-        pages = (len(rows) + per_page - 1) // per_page
         await self.wa.send_message(
             to=to,
             text=header + (f"\n(halaman {page + 1} dari {pages})" if pages > 1 else ""),
@@ -272,8 +273,12 @@ class Kirim:
         if draft.waiting_for_espip and person is not None:
             await self.card_step(to, person, "espip", received)
             return
-        draft.files.append(received)
-        text = texts.file_received(received, len(draft.files))
+        earlier = svc.add_to_draft(draft.files, received)
+        text = (
+            texts.file_received(received, len(draft.files))
+            if earlier is None
+            else texts.file_already_in_draft(received, earlier, len(draft.files))
+        )
         await self.say(to, text, ("Selesai", "kr:d"), ("Batal", "kr:x"))
 
     async def files_done(self, to: str) -> None:

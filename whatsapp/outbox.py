@@ -23,6 +23,8 @@ from pywa.types.templates import TemplateLanguage
 from pywa_async.client import WhatsApp
 from pywa_async.types.callback import Button
 
+from chatbot import texts
+from chatbot.domain.text import pieces
 from chatbot.services.outbox import Outcome, SendResult
 from chatbot.services.ports import Attachment, QueuedMessage
 from storage.files import EvidenceStore
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 WINDOW = timedelta(hours=24) - timedelta(minutes=10)  # a margin for clocks and queues
 HANDLED = ("kr:", "rv:", "kc:")  # buttons this channel answers; others are left out
 TEMPLATE_TEXT_LIMIT = 1000
+TEXT_LIMIT = 4096  # a text message's body
+INTERACTIVE_BODY_LIMIT = 1024  # the body of a message with reply buttons
 
 
 def template_parameter(text: str) -> str:
@@ -79,6 +83,8 @@ class WhatsAppSender:
                     return SendResult(Outcome.SENT)  # no free-form files outside the window
                 await self._template(to, message.text)
             elif part is not None:
+                if not self.files.path(part.sha256).is_file():
+                    return SendResult(Outcome.GONE, "not in the evidence store")
                 await self._document(to, part)
             else:
                 await self._text(to, message)
@@ -93,10 +99,17 @@ class WhatsAppSender:
         return SendResult(Outcome.SENT)
 
     async def _text(self, to: str, message: QueuedMessage) -> None:
+        buttons = reply_buttons(message.buttons)
+        # a text with reply buttons is an interactive message: its body holds 1,024 characters;
+        # a longer one goes as plain text (4,096 a message), the buttons under a short line
+        limit = INTERACTIVE_BODY_LIMIT if buttons else TEXT_LIMIT
+        parts = pieces(message.text, TEXT_LIMIT) if len(message.text) > limit else [message.text]
+        if buttons and len(message.text) > limit:
+            parts.append(texts.WA_CHOOSE_ACTION)
         try:
-            await self.wa.send_message(
-                to=to, text=message.text, buttons=reply_buttons(message.buttons)
-            )
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                await self.wa.send_message(to=to, text=part, buttons=buttons if last else None)
         except ReEngagementMessage:
             log.info("WhatsApp window closed for %s; sending the template instead", to)
             await self._template(to, message.text)

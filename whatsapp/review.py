@@ -15,7 +15,7 @@ from chatbot import callbacks, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
-from chatbot.domain.workflow import MIN_REASON_LENGTH, ItemStatus
+from chatbot.domain.text import reason_text
 from chatbot.services.bundle import Services
 from whatsapp.kirim import LIST_ROWS, ROW_DESCRIPTION, ROW_TITLE, say
 
@@ -46,7 +46,7 @@ class Review:
             rows = [
                 SectionRow(
                     title=f"{t.state.item_code} v{t.state.version}"[:ROW_TITLE],
-                    callback_data=f"aq:t:{t.state_id}:{t.state.version}",
+                    callback_data=callbacks.queue_target(t.state_id, t.state.version),
                     description=t.item_name[:ROW_DESCRIPTION],
                 )
                 for t in targets[:LIST_ROWS]
@@ -93,6 +93,11 @@ class Review:
         elif item is not None:
             await self._ask_item_reason(to, person, data, item.state_id, item.version)
         elif card is not None:
+            try:
+                self.services.card.check_return(person, Period.parse(card.period), card.version)
+            except DomainError as exc:
+                await self.say(to, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+                return
             self.pending[to] = PendingReturn(data)
             await self.say(to, _wa(texts.ASK_CARD_RETURN_REASON.format(version=card.version)))
 
@@ -100,18 +105,11 @@ class Review:
         self, to: str, person: Person, data: str, state_id: int, version: int
     ) -> None:
         try:
-            target = self.services.review.target(person, state_id)
+            target = self.services.review.check_return(person, state_id, version)
         except DomainError as exc:
             await self.say(to, texts.REVIEW_ERRORS.get(exc.code, texts.GENERIC_ERROR))
             return
         state = target.state
-        if version != state.version:
-            await self.say(to, texts.REVIEW_ERRORS["stale_version"])
-            return
-        if state.status is not ItemStatus.DIKIRIM:
-            code = "invalid_transition" if state.status is ItemStatus.KOSONG else "already_decided"
-            await self.say(to, texts.REVIEW_ERRORS[code])
-            return
         self.pending[to] = PendingReturn(data)
         question = texts.ASK_RETURN_REASON.format(
             code=state.item_code, name=target.item_name, unit=target.unit.name, version=version
@@ -120,10 +118,11 @@ class Review:
 
     async def reason(self, to: str, person: Person, text: str) -> None:
         pending = self.pending[to]
-        if len(text.strip()) < MIN_REASON_LENGTH:
-            await self.say(to, texts.REVIEW_ERRORS["reason_required"])
+        try:
+            pending.reason = reason_text(text)
+        except DomainError as exc:
+            await self.say(to, texts.REVIEW_ERRORS[exc.code])
             return
-        pending.reason = text.strip()
         item = callbacks.parse_review(pending.data)
         if item is not None:
             target = self.services.review.target(person, item.state_id)

@@ -42,6 +42,12 @@ class NoteRequired(DomainError):
     code = "note_required"
 
 
+class TextTooLong(DomainError):
+    """A reason or a note over the maximum said in the prompt (``context["limit"]``)."""
+
+    code = "text_too_long"
+
+
 class ItemLocked(DomainError):
     """The item is approved: it cannot be changed any more."""
 

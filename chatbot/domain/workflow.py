@@ -20,18 +20,16 @@ from chatbot.domain.errors import (
     InvalidData,
     InvalidTransition,
     ItemLocked,
-    NoteRequired,
     NotYourRole,
     NotYourUnit,
     PeriodClosed,
     PreconditionMissing,
-    ReasonRequired,
     StaleVersion,
 )
 from chatbot.domain.events import Event, EventKind
 from chatbot.domain.roles import PERMISSIONS, Permission, Role
+from chatbot.domain.text import MAX_REASON_LENGTH, cleaned, reason_text
 
-MIN_REASON_LENGTH = 3
 UNIT_CARD_ITEM = "KARTU"  # the regency's signed control card, delivered like an item (step 7)
 PROVINCIAL_CARD_ITEM = "KARTU_PROV"  # the provincial card's record (steps 3-6 and 9)
 
@@ -92,10 +90,7 @@ def _require_open(ctx: Context) -> None:
 
 
 def _reason(text: str | None) -> str:
-    reason = (text or "").strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise ReasonRequired()
-    return reason
+    return reason_text(text)
 
 
 # ---------------------------------------------------------------- items (and regency cards)
@@ -201,8 +196,10 @@ def apply_item(state: ItemState, action: ItemAction, ctx: Context) -> Transition
         if state.is_unit_card and not ctx.unit_complete:
             raise PreconditionMissing("bukti dukung unit belum 100%")
         note = action.note.strip()
-        if action.kind is DeliveryKind.NIHIL and not note:
-            raise NoteRequired()
+        if action.kind is DeliveryKind.NIHIL:
+            note = reason_text(note, note=True)
+        elif note:
+            note = cleaned(note, MAX_REASON_LENGTH)
         new = replace(
             state,
             status=ItemStatus.DIKIRIM,

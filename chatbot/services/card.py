@@ -11,7 +11,14 @@ from zoneinfo import ZoneInfo
 
 from chatbot import texts
 from chatbot.domain.calendar import Period
-from chatbot.domain.errors import ConcurrentChange, NotYourRole, StaleVersion, UnknownPeriod
+from chatbot.domain.errors import (
+    AlreadyDecided,
+    ConcurrentChange,
+    InvalidTransition,
+    NotYourRole,
+    StaleVersion,
+    UnknownPeriod,
+)
 from chatbot.domain.events import Event
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress, unit_progress
@@ -265,6 +272,25 @@ class CardService:
                 self._ask_stage(uow, new, applied.view, submission.files if submission else ())
             uow.commit()
         return new, role
+
+    def check_return(self, person: Person, period: Period, version: int) -> CardView:
+        """Before asking for a reason: may this person return this version now? The typed
+        refusal otherwise (not a role of the chain, a stale button, nothing to return, already
+        decided by them), so nobody is asked for a reason they cannot give."""
+        with self.uow_factory() as uow:
+            if uow.periods.get(period) is None:
+                raise UnknownPeriod(period.code)
+            actor = acting.actor(uow, person, self.today())
+            view = self._view(uow, period)
+            role = self._due_role(view.state, {*actor.roles, *actor.covering})
+        state = view.state
+        if state.version != version:
+            raise StaleVersion(f"{version} != {state.version}")
+        if state.status is not CardStatus.PROSES or role not in self.chain[state.stage].roles:
+            raise InvalidTransition(state.status.value)
+        if role in state.approvals:
+            raise AlreadyDecided(role.value)
+        return view
 
     def _due_role(self, state: CardState, roles: Collection[Role]) -> Role:
         if state.status is CardStatus.PROSES:

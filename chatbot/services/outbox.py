@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
+from zoneinfo import ZoneInfo
 
 from chatbot import texts
 from chatbot.domain.roles import Role
@@ -29,15 +30,22 @@ from chatbot.services.ports import (
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+WIB = ZoneInfo("Asia/Jakarta")
 BASE_BACKOFF = timedelta(seconds=5)
-MAX_BACKOFF = timedelta(minutes=30)
+# capped low: when the network comes back after an outage, every notice goes within minutes
+MAX_BACKOFF = timedelta(minutes=5)
+# passing faults are retried this long: past it a notice no longer matters (its period's
+# hand-over is within 20 days of the kick-off); only permanent refusals end it earlier
+RETRY_FOR = timedelta(days=7)
+# notices to someone failing this long: the satgas and the admins are told, once a day
+ALERT_AFTER = timedelta(hours=1)
 
 
 class Outcome(Enum):
     SENT = "sent"
     RETRY = "retry"  # a passing fault: flood control, network, time-out, 5xx
     FAILED = "failed"  # permanent: blocked, chat not found, bad request
+    GONE = "gone"  # this part cannot be sent (its file is missing): skipped, said in the text
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +72,15 @@ class DrainReport:
 
 
 class OutboxService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        timezone: ZoneInfo = WIB,
+    ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
+        self.timezone = timezone
 
     def due(self, limit: int = 100, channel: str = "telegram") -> list[QueuedMessage]:
         with self.uow_factory() as uow:
@@ -74,17 +88,22 @@ class OutboxService:
 
     def record(self, message: QueuedMessage, result: SendResult) -> None:
         now = self.clock()
+        age = now - (message.created_at or now)
         with self.uow_factory() as uow:
             if result.outcome is Outcome.SENT:
                 uow.outbox.mark_sent(message.id, now)
-            elif result.outcome is Outcome.RETRY and message.attempts + 1 < MAX_ATTEMPTS:
+            elif result.outcome is Outcome.RETRY and age < RETRY_FOR:
                 delay = (
                     timedelta(seconds=result.retry_after)
                     if result.retry_after is not None
                     else backoff(message.attempts)
                 )
                 uow.outbox.mark_retry(message.id, result.error, now + delay)
+                if age >= ALERT_AFTER:
+                    self._report_failing(uow, message, result.error, now)
             else:
+                if result.outcome is Outcome.RETRY:
+                    result = SendResult(Outcome.FAILED, f"gave up after {age}: {result.error}")
                 log.warning(
                     "outbox message %s to person %s failed for good: %s",
                     message.id,
@@ -113,6 +132,37 @@ class OutboxService:
                     now,
                 )
 
+    def _report_failing(
+        self, uow: UnitOfWork, message: QueuedMessage, error: str, now: datetime
+    ) -> None:
+        """Tell the provincial satgas and the admins, once a day per person, that notices to
+        someone have not gone out for a while (they are still being tried)."""
+        person = uow.people.get(message.person_id)
+        if person is None:
+            return
+        day = now.date().isoformat()
+        since = message.created_at or now
+        told: set[int] = set()
+        for role in (Role.SATGAS_PROV, Role.ADMIN):
+            for holder in uow.people.with_role(role):
+                if holder.id == person.id or holder.id in told:
+                    continue
+                told.add(holder.id)
+                uow.outbox.put(
+                    OutgoingMessage(
+                        holder.id,
+                        texts.notices_failing(person, since, error, self.timezone),
+                        dedupe_key=f"gagal-kirim:{person.id}:{day}:{holder.id}",
+                    ),
+                    now,
+                )
+        log.warning(
+            "notices to person %s failing since %s (%s); the satgas and admins are told",
+            person.id,
+            since.isoformat(timespec="minutes"),
+            error,
+        )
+
     def _mark_sending(self, message_id: int) -> None:
         with self.uow_factory() as uow:
             uow.outbox.mark_sending(message_id, self.clock())
@@ -134,10 +184,28 @@ class OutboxService:
                 message.person_id,
             )
         parts: list[Attachment | None] = [*message.attachments, None]
+        missing: list[str] = []
         for index in range(message.parts_sent, len(parts)):
+            part = parts[index]
             self._mark_sending(message.id)
-            result = await send(message, parts[index])
-            if result.outcome is not Outcome.SENT:
+            outgoing = message
+            if part is None and missing:  # the text says which files could not come with it
+                outgoing = replace(message, text=message.text + texts.files_missing(missing))
+            try:
+                result = await send(outgoing, part)
+            except Exception as exc:  # a fault of the channel's own code: set this one aside
+                log.exception("outbox message %s could not be sent", message.id)
+                return SendResult(Outcome.FAILED, f"error: {exc!r}"[:500])
+            if result.outcome is Outcome.GONE and part is not None:
+                log.warning(
+                    "outbox message %s: file %s (%s) cannot be sent: %s; the text says so",
+                    message.id,
+                    part.file_name,
+                    part.sha256,
+                    result.error,
+                )
+                missing.append(part.file_name)
+            elif result.outcome is not Outcome.SENT:
                 return result
             if index < len(parts) - 1:
                 self._mark_part_sent(message.id, index + 1)

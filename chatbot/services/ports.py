@@ -44,6 +44,7 @@ class QueuedMessage:
     interrupted: bool = False  # a part was being sent when the bot stopped: it may have arrived
     whatsapp_id: str | None = None  # for the WhatsApp channel
     whatsapp_seen_at: datetime | None = None  # the person's last WhatsApp message
+    created_at: datetime | None = None  # when it was queued
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +21,7 @@ from chatbot.domain.errors import (
 from chatbot.domain.events import Event, EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.roles import UNIT_KIND_OF_ROLE, Permission, Role
+from chatbot.domain.text import MAX_NAME, one_line
 from chatbot.domain.units import Unit
 from chatbot.services.ports import Clock, OutgoingMessage, UnitOfWorkFactory
 
@@ -45,6 +47,7 @@ class Joined:
 
 
 LINK_CODE_TTL = timedelta(minutes=30)
+MAX_MESSAGE_ID = 160  # the inbound_message column
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,7 @@ class RegistrationService:
                 code_hash=invites.code_hash(code),
                 unit_code=unit.code,
                 role=role,
-                name=(name or "").strip() or None,
+                name=one_line(name or "", MAX_NAME) or None,
                 created_by=by.id if by else None,
                 now=now,
                 expires_at=now + self.invite_ttl,
@@ -127,7 +130,7 @@ class RegistrationService:
             new_person = person is None
             if person is None:
                 person = uow.people.add(
-                    name=invite.name or display_name,
+                    name=invite.name or one_line(display_name, MAX_NAME) or "Tanpa nama",
                     unit_code=invite.unit_code,
                     roles=frozenset({invite.role}),
                     telegram_user_id=who.telegram_user_id,
@@ -247,6 +250,8 @@ class RegistrationService:
 
     def first_time(self, channel: str, message_id: str) -> bool:
         """Record a message id the channel delivered; False for one seen before (a replay)."""
+        if len(message_id) > MAX_MESSAGE_ID:  # kept whole as its hash: still unique
+            message_id = "sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
         with self.uow_factory() as uow:
             fresh = uow.inbound.first_time(channel, message_id, self.clock())
             uow.commit()

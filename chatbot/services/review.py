@@ -25,6 +25,7 @@ from chatbot.domain.workflow import (
     Approve,
     Context,
     ItemState,
+    ItemStatus,
     Return,
     apply_item,
 )
@@ -88,6 +89,19 @@ class ReviewService:
                 raise NotYourRole(Permission.REVIEW_ITEMS.value)
             return self._target(uow, state_id)
 
+    def check_return(self, person: Person, state_id: int, version: int) -> ReviewTarget:
+        """Before asking for a reason: the role first, then the item, its version and whether
+        it waits for review; the typed refusal otherwise."""
+        target = self.target(person, state_id)
+        state = target.state
+        if version != state.version:
+            raise StaleVersion(f"{version} != {state.version}")
+        if state.status is not ItemStatus.DIKIRIM:
+            if state.status is ItemStatus.KOSONG:
+                raise InvalidTransition(state.status.value)
+            raise AlreadyDecided(state.status.value)
+        return target
+
     def decide_item(
         self, person: Person, state_id: int, version: int, approve: bool, reason: str = ""
     ) -> Decision:
@@ -104,6 +118,9 @@ class ReviewService:
     ) -> Decision:
         now = self.clock()
         with self.uow_factory() as uow:
+            actor = acting.actor(uow, person, self.today())
+            if not actor.may(Permission.REVIEW_ITEMS):  # before reading anything
+                raise NotYourRole(Permission.REVIEW_ITEMS.value)
             target = self._target(uow, state_id)
             period = uow.periods.get(target.state.period)
             if period is None:

@@ -26,6 +26,7 @@ from chatbot.domain.files import FilePolicy, FileTooLarge
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress, unit_progress
 from chatbot.domain.roles import Permission, Role
+from chatbot.domain.text import MAX_MIME_TYPE, file_name, one_line
 from chatbot.domain.units import Unit, UnitKind
 from chatbot.domain.workflow import (
     UNIT_CARD_ITEM,
@@ -288,16 +289,25 @@ class SubmissionService:
         if len(data) > self.policy.max_bytes:
             raise FileTooLarge(str(len(data)))
         stored = self.files.put_bytes(data)
-        name = incoming.file_name or f"foto-{stored.sha256[:12]}.{extension}"
+        name = file_name(incoming.file_name) or f"foto-{stored.sha256[:12]}.{extension}"
         return EvidenceFile(
             sha256=stored.sha256,
             file_name=name,
-            mime_type=incoming.mime_type or "",
+            mime_type=one_line(incoming.mime_type or "", MAX_MIME_TYPE),
             size=stored.size,
             telegram_file_id=incoming.telegram_file_id,
             telegram_file_unique_id=incoming.telegram_file_unique_id,
             already_known=stored.existed,
         )
+
+    @staticmethod
+    def add_to_draft(files: list[EvidenceFile], received: EvidenceFile) -> EvidenceFile | None:
+        """Add a received file to a delivery being put together, unless the same content is
+        in it already: then the file already there is returned and nothing is added."""
+        earlier = next((f for f in files if f.sha256 == received.sha256), None)
+        if earlier is None:
+            files.append(received)
+        return earlier
 
     # ------------------------------------------------------------------ writing
 

@@ -228,7 +228,9 @@ async def test_the_same_file_twice_is_stored_once(
     await bot.press(KERINCI, "kr:f")
     await bot.send_document(KERINCI, "spj.pdf", PDF)
     [ack] = sent(await bot.send_document(KERINCI, "spj-lagi.pdf", PDF))
-    assert "sudah pernah tersimpan" in ack and "Jumlah berkas dalam kiriman ini: 2" in ack
+    # the same content again is not a second file of the delivery (issue 13/15: it was
+    # "not stored twice" and yet counted, listed and forwarded twice)
+    assert "sama dengan spj.pdf" in ack and "Jumlah berkas dalam kiriman ini: 1" in ack
     stored = [p for p in core.evidence.root.rglob("*") if p.is_file()]
     assert len(stored) == 1
 
