@@ -39,6 +39,7 @@ from chatbot.services.status import StatusService
 from chatbot.services.submission import SubmissionService
 from handlers import outbox as outbox_handlers
 from handlers import periode
+from handlers.bot import SpipBot
 from handlers.request import RetryingRequest
 from storage import migrate, training
 from storage.db import is_outage, make_engine
@@ -184,25 +185,26 @@ def build_application(
     rate_limiter: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     settings = core.settings
-    builder: Any = (
-        Application.builder()
-        .token(settings.require_token())
-        .base_url(settings.telegram_base_url)
-        .base_file_url(settings.telegram_base_file_url)
-        .defaults(Defaults(tzinfo=settings.timezone))
-        .post_init(_post_init)
+    limiter = (
+        AIORateLimiter(overall_max_rate=settings.spip_send_rate, max_retries=3)
+        if rate_limiter and settings.spip_send_rate > 0
+        else None
     )
-    if rate_limiter and settings.spip_send_rate > 0:
-        builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.spip_send_rate, max_retries=3)
-        )
-    builder = builder.request(request or RetryingRequest(connection_pool_size=256))
-    # read_timeout is added to the long poll's own time-out; a short one bounds the last
-    # getUpdates at shutdown when Telegram does not answer (the bot stops within 10 s)
-    builder = builder.get_updates_request(
-        get_updates_request or RetryingRequest(connection_pool_size=1, read_timeout=2)
+    bot = SpipBot(
+        token=settings.require_token(),
+        base_url=settings.telegram_base_url,
+        base_file_url=settings.telegram_base_file_url,
+        defaults=Defaults(tzinfo=settings.timezone),
+        request=request or RetryingRequest(connection_pool_size=256),
+        # read_timeout is added to the long poll's own time-out; a short one bounds the last
+        # getUpdates at shutdown when Telegram does not answer (the bot stops within 10 s)
+        get_updates_request=get_updates_request
+        or RetryingRequest(connection_pool_size=1, read_timeout=2),
+        rate_limiter=limiter,
     )
+    builder: Any = Application.builder().bot(bot).post_init(_post_init)
     application: Application = builder.build()  # type: ignore[type-arg]
+    bot.acknowledge_after(application.update_queue)  # acknowledge only what was handled
     application.bot_data["services"] = core.services
     handlers.register(application)
     jobs = application.job_queue

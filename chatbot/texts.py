@@ -600,9 +600,25 @@ def download_failed(name: str) -> str:
     )
 
 
+SUMMARY_FILES = 20  # files listed by name in a summary; the rest are counted
+SHOWN_NAME = 60  # characters of a file name in a list
+
+
+def short_name(name: str, limit: int = SHOWN_NAME) -> str:
+    """A long file name shortened in the middle, its end (and extension) kept."""
+    if len(name) <= limit:
+        return name
+    tail = limit // 3
+    return name[: limit - tail - 1] + "…" + name[-tail:]
+
+
 def confirm_files(item_name: str, code: str, files: Sequence[EvidenceFile], version: int) -> str:
     lines = [f"Mohon periksa kiriman Anda untuk butir {code} {item_name}:"]
-    lines += [f"  • {f.file_name} ({ukuran(f.size)})" for f in files]
+    lines += [f"  • {short_name(f.file_name)} ({ukuran(f.size)})" for f in files[:SUMMARY_FILES]]
+    if len(files) > SUMMARY_FILES:
+        rest = files[SUMMARY_FILES:]
+        lines.append(f"  • dan {len(rest)} berkas lainnya ({ukuran(sum(f.size for f in rest))})")
+    lines.append(f"Jumlah berkas: {len(files)}.")
     lines.append(f"Kiriman ini akan dicatat sebagai versi {version + 1}. Kirim sekarang?")
     return "\n".join(lines)
 
