@@ -55,10 +55,6 @@ if TYPE_CHECKING:  # the WhatsApp channel is imported where it is built: the Tel
 
 log = logging.getLogger(__name__)
 
-# how often the scheduler looks whether the period is due to open or the day's warnings are
-# due (each step is a no-op once done for the day, so this costs one clock read)
-SCHEDULE_TICK_SECONDS = 20
-
 
 def make_clock(settings: Settings, engine: Engine) -> Clock:
     """The real clock, or the training clock of ``SPIP_CLOCK_START`` (loudly logged), which
@@ -217,10 +213,11 @@ def build_application(
             name="outbox",
         )
         # the day's steps by the services' clock (the real one, or a training clock), not by
-        # the scheduler's wall clock: at start (catching up), then every SCHEDULE_TICK seconds
+        # the scheduler's wall clock: at start (catching up), then every few seconds (each step
+        # is a no-op once done for the day, so a tick costs one clock read)
         jobs.run_repeating(
             periode.scheduled_steps,
-            interval=SCHEDULE_TICK_SECONDS,
+            interval=settings.spip_schedule_tick_seconds,
             first=0,
             data=periode.ScheduleMemo(),
             name="jadwal-harian",

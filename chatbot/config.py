@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     spip_review_notify: Literal["each", "digest"] = "each"
     spip_digest_minutes: int = Field(default=15, ge=1, le=24 * 60)
     spip_period_open_time: time = time(7, 55)
+    # how often the scheduler asks whether the period opens or the warnings are due
+    spip_schedule_tick_seconds: float = Field(default=20, gt=0, le=600)
     spip_reminder_time: time = time(8, 0)
     spip_office_hours_end: time = time(16, 0)
     spip_escalation_roles: Annotated[list[Role], NoDecode] = Field(

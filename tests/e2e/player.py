@@ -73,6 +73,7 @@ def environment(
         DATABASE_URL=database_url,
         SPIP_OUTBOX_INTERVAL_SECONDS="0.2",
         SPIP_CLOCK_START=clock_start,
+        SPIP_SCHEDULE_TICK_SECONDS="1",
     )
     if small:
         data.mkdir(parents=True, exist_ok=True)

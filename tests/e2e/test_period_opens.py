@@ -76,7 +76,7 @@ async def started_at(
     bot = BotProcess({**env, "SPIP_CLOCK_START": instant}, log)
     await bot.start()
     if wait_for_kickoff:
-        for _ in range(400):  # the scheduler looks every 20 s
+        for _ in range(300):  # the scheduler looks every second here
             if all(n >= 1 for n in kickoffs(fake).values()):
                 break
             await asyncio.sleep(0.1)
@@ -119,8 +119,8 @@ async def test_day_1_on_a_sunday_opens_on_monday_at_0755(
     await bot.stop()
     assert opened(database_url) == {} and set(kickoffs(fake).values()) == {0}
 
-    # Monday 2 November, 07:54:50 WIB: not yet; at 07:55 it opens, and everyone is told once
-    bot = await started_at(fake, env, tmp_path / "bot.log", "2026-11-02T07:54:50+07:00", True)
+    # Monday 2 November, 07:54:55 WIB: not yet; at 07:55 it opens, and everyone is told once
+    bot = await started_at(fake, env, tmp_path / "bot.log", "2026-11-02T07:54:55+07:00", True)
     await bot.stop()
     assert kickoffs(fake) == {int(who["id"]): 1 for who, _, _ in SUBMITTERS}
     at = opened(database_url)["2026-10"].astimezone(WIB)
