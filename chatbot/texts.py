@@ -244,6 +244,7 @@ def notices_failing(person: Person, since: datetime, error: str, tz: ZoneInfo) -
 
 
 WA_CHOOSE_ACTION = "Silakan pilih tindakan untuk pemberitahuan di atas:"
+WA_BUTTON_INVALID = "Pilihan ini tidak berlaku. Ketik menu untuk melihat pilihan yang tersedia."
 BUTTON_INVALID = "Tombol ini tidak berlaku. Silakan buka kembali menu dengan /start."
 SERVICE_UNAVAILABLE = (
     "Mohon maaf, layanan sedang mengalami gangguan penyimpanan data dan permintaan Anda belum "

@@ -126,7 +126,8 @@ async def chosen(
     elif data == "rt:y":
         await review.confirm(sender, person)
     elif data == "rt:n":
-        await review.cancel(sender)
+        if not await review.cancel(sender):
+            await kirim.say(sender, texts.NOTHING_TO_CANCEL)
     elif data.startswith("kr:i:"):
         await kirim.item(sender, person, data.removeprefix("kr:i:"))
     elif data.startswith("kr:pg:") and (page := callbacks.parse_checklist_page(data)) is not None:

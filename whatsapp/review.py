@@ -92,7 +92,9 @@ class Review:
             await self._decide_card(to, person, data, "")
         elif item is not None:
             await self._ask_item_reason(to, person, data, item.state_id, item.version)
-        elif card is not None:
+        elif card is None:
+            await self.say(to, texts.WA_BUTTON_INVALID)
+        else:
             try:
                 self.services.card.check_return(person, Period.parse(card.period), card.version)
             except DomainError as exc:
