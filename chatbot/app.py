@@ -28,7 +28,7 @@ from chatbot.services.calendar import CalendarSource
 from chatbot.services.card import CardService
 from chatbot.services.delegation import DelegationService
 from chatbot.services.history import HistoryService
-from chatbot.services.outbox import OutboxService
+from chatbot.services.outbox import DrainBackoff, OutboxService
 from chatbot.services.ports import Clock
 from chatbot.services.recap import RecapService
 from chatbot.services.registration import RegistrationService
@@ -209,7 +209,7 @@ def build_application(
         jobs.run_once(
             outbox_handlers.drain_and_reschedule,
             1,
-            data=outbox_handlers.DrainSchedule(interval),
+            data=DrainBackoff(interval),
             name="outbox",
         )
         # the day's steps by the services' clock (the real one, or a training clock), not by
@@ -324,12 +324,15 @@ def run_whatsapp(core: Core, listen: str, port: int, path: str) -> None:
 
     async def drain_forever(_: object) -> AsyncIterator[None]:
         async def loop() -> None:
+            pace = DrainBackoff(interval)
             while True:
                 try:
                     await core.services.outbox.drain(sender, channel="whatsapp")
-                except Exception:
-                    log.exception("WhatsApp outbox drain failed; trying again")
-                await asyncio.sleep(interval)
+                except Exception as exc:
+                    pace.failed(exc, is_outage(exc))
+                else:
+                    pace.succeeded()
+                await asyncio.sleep(pace.next_wait())
 
         task = asyncio.create_task(loop())
         yield
@@ -337,4 +340,4 @@ def run_whatsapp(core: Core, listen: str, port: int, path: str) -> None:
 
     app.cleanup_ctx.append(drain_forever)
     log.info("WhatsApp webhook on %s:%s%s", listen, port, path)
-    web.run_app(app, host=listen, port=port, print=None)
+    web.run_app(app, host=listen, port=port, print=None, access_log_class=whatsapp_server.AccessLog)

@@ -105,7 +105,11 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("--webhook-url", help="URL HTTPS publik untuk mode webhook")
     run_p.add_argument("--listen", default="0.0.0.0", help="alamat dengar webhook")
     run_p.add_argument("--port", type=int, default=8443, help="port dengar webhook")
-    run_p.add_argument("--secret-token", help="token rahasia webhook (disarankan)")
+    run_p.add_argument(
+        "--secret-token",
+        help="token rahasia webhook; lebih aman lewat TELEGRAM_WEBHOOK_SECRET (tidak terlihat "
+        "di daftar proses)",
+    )
     sub.add_parser("wa-templates", help="teks templat WhatsApp yang diajukan ke Meta")
     wa_p = sub.add_parser("run-whatsapp", help="menjalankan kanal WhatsApp (webhook Cloud API)")
     wa_p.add_argument("--listen", default="0.0.0.0", help="alamat dengar webhook")
@@ -121,6 +125,17 @@ def _wa_templates(settings: Settings) -> None:
     print(f"Bahasa: {settings.whatsapp_template_language}")
     print(f"Isi (body): {texts.WA_TEMPLATE_BODY}")
     print(f"Contoh untuk {{{{1}}}}: {texts.WA_TEMPLATE_EXAMPLE}")
+
+
+def _secret(args: argparse.Namespace, settings: Settings) -> str | None:
+    if args.secret_token:
+        log.warning(
+            "--secret-token is visible to every user of this server (ps); "
+            "set TELEGRAM_WEBHOOK_SECRET instead"
+        )
+        return str(args.secret_token)
+    secret = settings.telegram_webhook_secret
+    return secret.get_secret_value() if secret is not None else None
 
 
 def _require_schema(core: Core) -> None:
@@ -309,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "run":
             settings.require_token()
             webhook = (
-                WebhookOptions(args.webhook_url, args.listen, args.port, args.secret_token)
+                WebhookOptions(args.webhook_url, args.listen, args.port, _secret(args, settings))
                 if args.webhook_url
                 else None
             )

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    # webhook mode: the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (kept out of
+    # the command line, where every user of the server could read it in `ps`)
+    telegram_webhook_secret: SecretStr | None = None
     # the WhatsApp channel (Cloud API); `spip-bot run-whatsapp` refuses to start without them
     whatsapp_phone_id: str | None = None
     whatsapp_token: SecretStr | None = None

@@ -3,64 +3,37 @@
 from __future__ import annotations
 
 import logging
-import time
-from dataclasses import dataclass
 
 import httpx
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from chatbot.domain.text import pieces
-from chatbot.services.outbox import Outcome, SendResult
+from chatbot.services.outbox import DrainBackoff, Outcome, SendResult
 from chatbot.services.ports import Attachment, QueuedMessage
 from handlers import keyboards
 from handlers.common import Context, services
 
 log = logging.getLogger(__name__)
 MESSAGE_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)  # 4,096 characters
-MAX_DRAIN_WAIT = 60.0
-
-
-@dataclass
-class DrainSchedule:
-    """The outbox job's own state: its interval, and how long to wait while the drain itself
-    fails (the database unreachable): doubling to a minute, one log line per outage."""
-
-    interval: float
-    wait: float = 0.0
-    failing_since: float | None = None
 
 
 async def drain_and_reschedule(context: Context) -> None:
     """JobQueue callback: drain, then come back ``interval`` seconds after this drain ended
-    (a long drain, thousands of reminders at 30 a second, never overlaps the next one)."""
+    (a long drain, thousands of reminders at 30 a second, never overlaps the next one); while
+    the drain fails, later (``DrainBackoff``)."""
     assert context.job is not None and context.job_queue is not None
-    schedule = context.job.data
-    if not isinstance(schedule, DrainSchedule):
-        schedule = DrainSchedule(float(schedule))  # type: ignore[arg-type]
+    pace = context.job.data
+    if not isinstance(pace, DrainBackoff):
+        pace = DrainBackoff(float(pace))  # type: ignore[arg-type]
     try:
         await drain(context)
     except Exception as exc:
-        schedule.wait = min(max(schedule.wait * 2, schedule.interval, 1.0), MAX_DRAIN_WAIT)
-        if schedule.failing_since is None:
-            schedule.failing_since = time.monotonic()
-            if services(context).is_outage(exc):
-                log.warning("outbox: the database cannot be reached (%s); trying again", exc)
-            else:
-                log.exception("outbox: the drain failed; trying again")
+        pace.failed(exc, services(context).is_outage(exc))
     else:
-        if schedule.failing_since is not None:
-            log.warning(
-                "outbox: working again after %.0f s", time.monotonic() - schedule.failing_since
-            )
-        schedule.wait, schedule.failing_since = 0.0, None
+        pace.succeeded()
     finally:
-        context.job_queue.run_once(
-            drain_and_reschedule,
-            max(schedule.interval, schedule.wait),
-            data=schedule,
-            name="outbox",
-        )
+        context.job_queue.run_once(drain_and_reschedule, pace.next_wait(), data=pace, name="outbox")
 
 
 async def drain(context: Context) -> None:

@@ -7,10 +7,25 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from pywa import utils
 from pywa_async.client import WhatsApp
 
 log = logging.getLogger(__name__)
+
+
+class AccessLog(AbstractAccessLogger):
+    """One line per request without the query string: Meta's verification request carries the
+    verify token in it (``hub.verify_token``), which must not reach the log."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %s %s %.3fs", request.remote, request.method, request.path, response.status, time
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
 
 
 def web_app(wa: WhatsApp, path: str) -> web.Application:

@@ -11,6 +11,7 @@ twice, since the Bot API has no idempotency key) and a warning names it for the 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -62,6 +63,38 @@ Sender = Callable[[QueuedMessage, Attachment | None], Awaitable[SendResult]]
 def backoff(attempts: int) -> timedelta:
     delay: timedelta = BASE_BACKOFF * (2 ** max(attempts, 0))
     return min(delay, MAX_BACKOFF)
+
+
+MAX_DRAIN_WAIT = 60.0
+
+
+@dataclass
+class DrainBackoff:
+    """A drain loop's pace while the drain itself fails (the database unreachable, say):
+    the wait doubles up to a minute, and the admin's log gets one line when it starts failing
+    and one when it works again, not one per attempt."""
+
+    interval: float
+    wait: float = 0.0
+    failing_since: float | None = None
+
+    def next_wait(self) -> float:
+        return max(self.interval, self.wait)
+
+    def failed(self, exc: BaseException, outage: bool) -> None:
+        self.wait = min(max(self.wait * 2, self.interval, 1.0), MAX_DRAIN_WAIT)
+        if self.failing_since is not None:
+            return
+        self.failing_since = time.monotonic()
+        if outage:
+            log.warning("outbox: the database cannot be reached (%s); trying again", exc)
+        else:
+            log.error("outbox: the drain failed; trying again", exc_info=exc)
+
+    def succeeded(self) -> None:
+        if self.failing_since is not None:
+            log.warning("outbox: working again after %.0f s", time.monotonic() - self.failing_since)
+        self.wait, self.failing_since = 0.0, None
 
 
 @dataclass(frozen=True, slots=True)

@@ -292,7 +292,8 @@ async def test_webhook_with_a_secret_token(
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     args = ("--webhook-url", url, "--listen", "127.0.0.1", "--port", str(port))
-    bot = BotProcess(env, tmp_path / "bot.log", (*args, "--secret-token", "rahasia-123"))
+    env["TELEGRAM_WEBHOOK_SECRET"] = "rahasia-123"  # from the environment, not the command line
+    bot = BotProcess(env, tmp_path / "bot.log", args)
     await bot.start()
     try:
         for _ in range(300):
@@ -324,5 +325,6 @@ async def test_webhook_with_a_secret_token(
             fake.faults.share = 0  # a fault while stopping is PTB's to report, not ours
         await bot.stop()
     clean(bot.output().replace("Invalid secret token", ""), fake)
+    assert "rahasia-123" not in bot.output()
     check_exactly_once(fake, database_url)
     check_history(env, period)

@@ -127,4 +127,5 @@ async def test_the_running_whatsapp_channel(
     log = bot.output()
     assert " ERROR " not in log and "Traceback" not in log, log[-3000:]
     assert "refused a WhatsApp update" in log
+    assert "GET /whatsapp 200" in log and "verifikasi" not in log  # no query string logged
     assert "item_disetujui" in cli(env, "audit", "--period", "2026-10")

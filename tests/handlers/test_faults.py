@@ -20,7 +20,7 @@ from chatbot.app import Core
 from chatbot.domain.events import Event, EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.text import MAX_REASON_LENGTH
-from chatbot.services.outbox import ALERT_AFTER
+from chatbot.services.outbox import ALERT_AFTER, DrainBackoff
 from chatbot.services.ports import Attachment, OutgoingMessage
 from handlers import outbox
 from storage.models import OutboxRow
@@ -279,7 +279,7 @@ async def test_the_drain_backs_off_while_the_database_is_down(
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
     monkeypatch.setattr(core.services.outbox, "due", down)
-    schedule = outbox.DrainSchedule(0.2)
+    schedule = DrainBackoff(0.2)
     waits = []
     await bot.app.job_queue.start()  # type: ignore[union-attr]
     try:

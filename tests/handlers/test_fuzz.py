@@ -83,9 +83,9 @@ PREFIXES = [
 ]
 # the edges of the databases' integers (PostgreSQL's INTEGER, SQLite's and BIGINT's 64 bits)
 EDGES = st.sampled_from([-1, 0, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**30])
-ID_PAIRS = st.tuples(
-    st.one_of(st.integers(0, 50), EDGES), st.one_of(st.integers(0, 5), EDGES)
-).map(lambda ids: f"{ids[0]}:{ids[1]}")
+ID_PAIRS = st.tuples(st.one_of(st.integers(0, 50), EDGES), st.one_of(st.integers(0, 5), EDGES)).map(
+    lambda ids: f"{ids[0]}:{ids[1]}"
+)
 TAILS = st.one_of(
     ID_PAIRS,
     ID_PAIRS,
