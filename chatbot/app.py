@@ -39,7 +39,7 @@ from chatbot.services.status import StatusService
 from chatbot.services.submission import SubmissionService
 from handlers import outbox as outbox_handlers
 from handlers import periode
-from handlers.bot import SpipBot
+from handlers.bot import HandledQueue, SpipBot
 from handlers.request import RetryingRequest
 from storage import migrate, training
 from storage.db import is_outage, make_engine
@@ -198,9 +198,13 @@ def build_application(
         or RetryingRequest(connection_pool_size=1, read_timeout=2),
         rate_limiter=limiter,
     )
-    builder: Any = Application.builder().bot(bot).post_init(_post_init)
+    builder: Any = (
+        Application.builder()
+        .bot(bot)
+        .update_queue(HandledQueue())  # acknowledged to Telegram only once handled
+        .post_init(_post_init)
+    )
     application: Application = builder.build()  # type: ignore[type-arg]
-    bot.acknowledge_after(application.update_queue)  # acknowledge only what was handled
     application.bot_data["services"] = core.services
     handlers.register(application)
     jobs = application.job_queue

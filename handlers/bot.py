@@ -3,11 +3,13 @@
 - A button's query answered late ("query is too old", after a restart or a slow minute) is
   refused by Telegram; that refusal is harmless and must not abort the handler (the person's
   press is still handled and answered in the chat).
-- ``getUpdates`` acknowledges the updates fetched before it (its offset tells Telegram they were
-  received). PTB fetches the next batch while the last one is still being handled, so a process
-  killed in between loses presses Telegram will never send again. Here the next ``getUpdates``
-  waits until every update fetched so far has been handled, so a kill leaves them unacknowledged
-  and Telegram delivers them again to the next start.
+
+And the application's update queue is a ``HandledQueue``: putting an update in it returns once
+the update has been handled. Telegram counts an update as delivered when the next
+``getUpdates`` names a later offset (polling) or when the webhook answers 200; PTB does both
+as soon as the update is queued, so a process killed meanwhile loses presses that Telegram will
+never send again. With this queue the poller asks for more, and the webhook answers, only after
+the handling: a kill leaves the update unacknowledged and Telegram delivers it again.
 """
 
 from __future__ import annotations
@@ -23,18 +25,16 @@ log = logging.getLogger(__name__)
 LATE_ANSWER = ("query is too old", "query id is invalid")
 
 
-class SpipBot(ExtBot[None]):
-    __slots__ = ("handled_queue",)
+class HandledQueue(asyncio.Queue[object]):
+    """``put`` returns once everything in the queue, this item included, has been handled
+    (the application calls ``task_done`` after handling each update)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        with self._unfrozen():  # PTB freezes its objects' attributes
-            self.handled_queue: asyncio.Queue[object] | None = None  # the application's
+    async def put(self, item: object) -> None:
+        await super().put(item)
+        await self.join()
 
-    def acknowledge_after(self, queue: asyncio.Queue[object]) -> None:
-        """Acknowledge updates only once ``queue`` (the application's) has handled them."""
-        with self._unfrozen():
-            self.handled_queue = queue
+
+class SpipBot(ExtBot[int]):
 
     async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
         try:
@@ -44,8 +44,3 @@ class SpipBot(ExtBot[None]):
                 log.info("a button was answered too late (%s); handling it anyway", exc.message)
                 return False
             raise
-
-    async def get_updates(self, *args: Any, **kwargs: Any) -> Any:
-        if self.handled_queue is not None:
-            await self.handled_queue.join()  # everything fetched so far has been handled
-        return await super().get_updates(*args, **kwargs)
