@@ -386,3 +386,16 @@ async def test_twenty_two_long_file_names_still_make_one_summary(
     assert "Jumlah berkas: 22." in summary
     done = sent(await bot.press(KERINCI, "kr:c"))[0]
     assert done.startswith("Terima kasih")
+
+
+async def test_a_note_must_say_something_and_fit(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    await bot.send(KUL, "/kirim")
+    await bot.press(KUL, "kr:i:KEU-01")
+    [ask] = sent(await bot.press(KUL, "kr:n"))
+    assert "Paling banyak 1.000 karakter" in ask
+    assert sent(await bot.send(KUL, "\u200b\u200b\u200b")) == [texts.NOTE_TOO_SHORT]
+    assert sent(await bot.send(KUL, "Tidak ada kegiatan. " * 205)) == [texts.TEXT_TOO_LONG]
+    [confirm] = sent(await bot.send(KUL, "Tidak ada perjalanan dinas bulan ini"))
+    assert len(confirm) <= 4096 and "Tidak ada perjalanan dinas bulan ini" in confirm

@@ -140,3 +140,23 @@ async def test_a_thousand_random_whatsapp_updates(
         assert errors == [], (kind, who, payload, errors[0].getMessage())
         answers = [p for p in graph.sent[before:] if str(p["to"]) == who]
         assert answers, (kind, who, payload)
+
+
+async def test_odd_choices_and_a_long_message_id_are_answered(
+    webhook: TestClient[Any, Any],
+    graph: FakeGraphApi,
+    core: Core,
+    people: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    for data in ("aq:t:abc", "aq:t:1:x", "kr:pg:x", "kr:pg:99999999999", "rv:ok:2147483648:1"):
+        before = len(graph.sent)
+        assert await post(webhook, choice_update(SARI, "Sari", data)) == 200
+        assert [p for p in graph.sent[before:] if str(p["to"]) == SARI], data
+    long_id = "wamid." + "A" * 300  # over the column's 160 characters
+    before = len(graph.sent)
+    assert await post(webhook, text_update(BUDI, "Budi", "status", message_id=long_id)) == 200
+    assert await post(webhook, text_update(BUDI, "Budi", "status", message_id=long_id)) == 200
+    assert len([p for p in graph.sent[before:] if str(p["to"]) == BUDI]) == 1  # replay ignored
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
