@@ -35,7 +35,6 @@ class HandledQueue(asyncio.Queue[object]):
 
 
 class SpipBot(ExtBot[int]):
-
     async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
         try:
             return await super().answer_callback_query(*args, **kwargs)
