@@ -168,7 +168,12 @@ class Player:
         return await self.fake.wait_for(chat(who), expect, timeout=timeout, after=mark)
 
     async def presses(
-        self, who: User, message: Sent, data: str, expect: str, timeout: float = 20
+        self,
+        who: User,
+        message: Sent,
+        data: str,
+        expect: str | tuple[str, ...],
+        timeout: float = 20,
     ) -> Sent:
         mark = self.mark()
         await self.fake.press(who, message, data)
@@ -184,7 +189,12 @@ class Player:
         await self.says(who, f"/start {match[1]}", "selamat datang")
 
     async def send_files(
-        self, who: User, files: list[tuple[str, bytes]], item: str, expect: str, detail: str = ""
+        self,
+        who: User,
+        files: list[tuple[str, bytes]],
+        item: str,
+        expect: str | tuple[str, ...],
+        detail: str = "",
     ) -> Sent:
         """From /kirim to the confirmation; returns the bot's receipt."""
         checklist = await self.says(who, "/kirim", "Kelengkapan:")

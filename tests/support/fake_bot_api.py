@@ -391,16 +391,18 @@ class FakeBotApi:
         )
 
     async def wait_for(
-        self, chat_id: int, contains: str, timeout: float = 15.0, after: int = 0
+        self, chat_id: int, contains: str | tuple[str, ...], timeout: float = 15.0, after: int = 0
     ) -> Sent:
-        """The first message to ``chat_id`` (from index ``after``) whose text holds ``contains``."""
+        """The first message to ``chat_id`` (from index ``after``) whose text holds ``contains``
+        (or one of them, given a tuple)."""
+        wanted = (contains,) if isinstance(contains, str) else contains
         deadline = time.monotonic() + timeout
         arrived = self._arrived.setdefault(chat_id, asyncio.Event())
         while time.monotonic() < deadline:
             arrived.clear()  # before looking: a message recorded after the look sets it again
             entries = self._by_chat.get(chat_id, [])
             for _, sent in entries[bisect.bisect_left(entries, after, key=lambda e: e[0]) :]:
-                if contains in sent.text:
+                if any(w in sent.text for w in wanted):
                     return sent
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(arrived.wait(), timeout=deadline - time.monotonic())
