@@ -530,11 +530,43 @@ TEXT_INSTEAD_OF_FILE = (
 )
 NO_FILES_YET = "Belum ada berkas yang diterima. Silakan kirim berkas terlebih dahulu."
 NOTHING_TO_CANCEL = "Tidak ada langkah yang sedang berjalan."
-CANCELLED = "Pengiriman dibatalkan. Tidak ada yang disimpan."
-TIMED_OUT = (
-    "Sesi pengiriman berakhir karena tidak ada tanggapan. Tidak ada yang disimpan; "
-    "silakan mulai lagi dengan /kirim."
-)
+
+
+def session_closed(
+    timed_out: bool,
+    confirmed: int,
+    pending_files: int,
+    pending_note: bool,
+    item: str = "",
+) -> str:
+    """Closing a delivery session (Tutup, Batal, /batal or a time-out): what was kept and what
+    was not, never "nothing was saved" after a confirmed delivery."""
+    lines = [
+        "Sesi pengiriman berakhir karena tidak ada tanggapan."
+        if timed_out
+        else "Sesi pengiriman ditutup."
+    ]
+    if confirmed:
+        lines.append(
+            f"{confirmed} kiriman yang sudah Anda konfirmasi dalam sesi ini tetap tersimpan dan "
+            "telah diteruskan untuk diperiksa."
+        )
+    if pending_files:
+        lines.append(
+            f"{pending_files} berkas untuk butir {item} yang belum Anda konfirmasi tidak "
+            "dikirim; silakan kirim ulang bila diperlukan."
+        )
+    elif pending_note:
+        lines.append(
+            f"Keterangan tidak ada kegiatan untuk butir {item} belum dikonfirmasi dan tidak "
+            "dikirim."
+        )
+    if not confirmed and not pending_files and not pending_note:
+        lines.append("Tidak ada perubahan pada data Anda.")
+    lines.append("Ketik /kirim untuk membuka daftar butir kembali.")
+    return " ".join(lines)
+
+
 SESSION_ENDED = (
     "Sesi pengiriman ini sudah berakhir. Tidak ada yang disimpan dari sesi tersebut; "
     "silakan mulai lagi dengan /kirim."

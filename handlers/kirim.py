@@ -62,6 +62,7 @@ class Draft:
     files: list[EvidenceFile] = field(default_factory=list)
     note: str = ""
     albums: set[str] = field(default_factory=set)
+    confirmed: int = 0  # deliveries confirmed in this session: kept whatever happens next
 
 
 def _draft(context: Context) -> Draft | None:
@@ -135,7 +136,8 @@ async def _show_checklist(
     except DomainError as exc:
         await _refuse(update, exc)
         return END
-    _set_draft(context, Draft(period=period))
+    earlier = _draft(context)  # the deliveries confirmed so far in this session count on
+    _set_draft(context, Draft(period=period, confirmed=earlier.confirmed if earlier else 0))
     header = texts.checklist_header(checklist.unit, period, checklist.progress, checklist.deadline)
     card = (
         services(context).card.view(period)
@@ -512,6 +514,8 @@ async def confirm(update: Update, context: Context) -> int:
         result.state.version,
     )
     await reply(update, texts.receipt(result.item_name, result.state, result.late, result.files))
+    draft.confirmed += 1
+    draft.files, draft.note, draft.albums = [], "", set()  # delivered: nothing is pending now
     return await _show_checklist(update, context, person, draft.period)
 
 
@@ -528,19 +532,34 @@ async def _confirm_card(update: Update, context: Context, person: Person, draft:
     return await _show_card(update, context, draft)
 
 
+def _closing(draft: Draft | None, timed_out: bool) -> str:
+    """What closing the session kept and did not keep, said as it is."""
+    if draft is None:
+        return texts.session_closed(timed_out, confirmed=0, pending_files=0, pending_note=False)
+    return texts.session_closed(
+        timed_out,
+        confirmed=draft.confirmed,
+        pending_files=len(draft.files),
+        pending_note=bool(draft.note),
+        item=f"{draft.item_code} {draft.item_name}".strip(),
+    )
+
+
 async def cancel(update: Update, context: Context) -> int:
     await _answer(update)
+    text = _closing(_draft(context), timed_out=False)
     _set_draft(context, None)
-    await reply(update, texts.CANCELLED)
+    await reply(update, text)
     return END
 
 
 async def timed_out(update: Update, context: Context) -> None:
+    text = _closing(_draft(context), timed_out=True)
     _set_draft(context, None)
     chat = update.effective_chat
     if chat is not None:
         try:
-            await chat.send_message(texts.TIMED_OUT)
+            await chat.send_message(text)
         except TelegramError:
             log.warning("could not tell chat %s that its session timed out", chat.id)
 

@@ -338,5 +338,15 @@ class Kirim:
         await self.show_card(to, draft)
 
     async def cancel(self, to: str) -> None:
-        self.drafts.pop(to, None)
-        await self.say(to, texts.CANCELLED)
+        draft = self.drafts.pop(to, None)
+        if draft is None:  # a confirmed delivery ends the draft: nothing is pending
+            await self.say(to, texts.NOTHING_TO_CANCEL)
+            return
+        text = texts.session_closed(
+            False,
+            confirmed=0,
+            pending_files=len(draft.files),
+            pending_note=False,
+            item=f"{draft.item_code} {draft.item_name}".strip(),
+        )
+        await self.say(to, text.replace("/kirim", "kirim"))

@@ -341,7 +341,8 @@ async def test_cancel_and_stale_session_buttons_save_nothing(
     await bot.press(KERINCI, "kr:i:KEU-01")
     await bot.press(KERINCI, "kr:f")
     await bot.send_document(KERINCI, "lra.pdf", PDF)
-    assert sent(await bot.send(KERINCI, "/batal")) == [texts.CANCELLED]
+    [closed] = sent(await bot.send(KERINCI, "/batal"))
+    assert "1 berkas untuk butir KEU-01" in closed and "tidak dikirim" in closed
     assert sent(await bot.press(KERINCI, "kr:c")) == [texts.SESSION_ENDED]
     assert sent(await bot.send(KERINCI, "/batal")) == [texts.NOTHING_TO_CANCEL]
     assert states(core) == {} and submissions(core) == []
@@ -424,7 +425,8 @@ async def test_a_conversation_left_half_way_expires(core: Core, people: dict[str
             ]
             timeout.schedule_removal()
             await timeout.run(bot.app)
-            assert texts.TIMED_OUT in texts_to(bot.take(), KERINCI.id)
+            [ended] = [t for t in texts_to(bot.take(), KERINCI.id) if "tidak ada tanggapan" in t]
+            assert "1 berkas untuk butir KEU-01" in ended and "tidak dikirim" in ended
             assert sent(await bot.press(KERINCI, "kr:d")) == [texts.SESSION_ENDED]
         finally:
             await bot.app.stop()
@@ -453,3 +455,16 @@ async def test_digest_mode_tells_the_satgas_once_about_many_deliveries(
     ids = {(r.unit_code, r.item_code): r.id for r in states(core).values()}
     assert ("✅ 1501 KEU-02", f"rv:ok:{ids[('1501', 'KEU-02')]}:1") in digest.buttons
     assert len(digest.buttons) == 6
+
+
+async def test_closing_after_a_confirmed_delivery_says_it_was_kept(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    """Issue 15, 1: "Tutup" and a time-out after confirmed deliveries said nothing was saved."""
+    await deliver_pdf(bot, KERINCI, "KEU-01")
+    [closed] = sent(await bot.press(KERINCI, "kr:x"))
+    assert "1 kiriman yang sudah Anda konfirmasi dalam sesi ini tetap tersimpan" in closed
+    assert "Tidak ada yang disimpan" not in closed and "Tidak ada perubahan" not in closed
+    await bot.send(KERINCI, "/kirim")
+    [closed] = sent(await bot.press(KERINCI, "kr:x"))
+    assert "Tidak ada perubahan pada data Anda" in closed
