@@ -35,6 +35,8 @@ class HandledQueue(asyncio.Queue[object]):
 
 
 class SpipBot(ExtBot[int]):
+    __slots__ = ()
+
     async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
         try:
             return await super().answer_callback_query(*args, **kwargs)

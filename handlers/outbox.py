@@ -24,8 +24,7 @@ async def drain_and_reschedule(context: Context) -> None:
     the drain fails, later (``DrainBackoff``)."""
     assert context.job is not None and context.job_queue is not None
     pace = context.job.data
-    if not isinstance(pace, DrainBackoff):
-        pace = DrainBackoff(float(pace))  # type: ignore[arg-type]
+    assert isinstance(pace, DrainBackoff)
     try:
         await drain(context)
     except Exception as exc:

@@ -81,10 +81,9 @@ async def open_button(update: Update, context: Context) -> None:
 
 @dataclass
 class ScheduleMemo:
-    """What the scheduler already did today in this process, so that a tick after it costs
-    nothing; the database is what makes each step happen once (a restart asks again)."""
+    """The day whose warnings this process already sent, so that later ticks do not plan
+    them again; the database is what makes them go once (a restart asks again)."""
 
-    opened_on: date | None = None
     reminded_on: date | None = None
 
 
@@ -95,15 +94,9 @@ async def scheduled_steps(context: Context) -> None:
     memo = context.job.data if context.job is not None else None
     assert isinstance(memo, ScheduleMemo)
     svc = services(context)
-    submission = svc.submission
-    now = submission.clock().astimezone(svc.timezone)
-    if memo.opened_on != now.date() and now.time() >= submission.open_time:
-        result = submission.open_due_period()
-        if result is not None and result.opened:
-            log.info(
-                "period %s opened by the scheduler, %s kick-offs", result.period, result.kickoffs
-            )
-        memo.opened_on = now.date()
+    result = svc.submission.open_due_period()  # the service decides whether it is due
+    if result is not None and result.opened:
+        log.info("period %s opened by the scheduler, %s kick-offs", result.period, result.kickoffs)
     day = svc.reminders.due_now()
     if day is not None and memo.reminded_on != day:
         await send_reminders(context)
