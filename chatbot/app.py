@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # the WhatsApp channel is imported where it is built: the Tel
     # process does not carry pywa and aiohttp (about 27 MB of its memory)
     from pywa_async.client import WhatsApp
 
+    from whatsapp.handlers import Flows
     from whatsapp.outbox import WhatsAppSender
 
 log = logging.getLogger(__name__)
@@ -277,7 +278,13 @@ class GraphRedirect(httpx.AsyncHTTPTransport):
         return await super().handle_async_request(request)
 
 
-def build_whatsapp(core: Core, session: httpx.AsyncClient | None = None) -> WhatsApp:
+@dataclass(frozen=True, slots=True)
+class WhatsAppChannel:
+    client: WhatsApp
+    flows: Flows
+
+
+def build_whatsapp(core: Core, session: httpx.AsyncClient | None = None) -> WhatsAppChannel:
     """The WhatsApp client with its handlers (pywa); updates come through ``whatsapp.server``.
     Refuses to build without the app secret: every update's signature is checked with it."""
     from pywa_async.client import WhatsApp
@@ -296,8 +303,7 @@ def build_whatsapp(core: Core, session: httpx.AsyncClient | None = None) -> What
         server=None,
         validate_updates=True,
     )
-    whatsapp_handlers.register(wa, core.services)
-    return wa
+    return WhatsAppChannel(wa, whatsapp_handlers.register(wa, core.services))
 
 
 def whatsapp_sender(core: Core, wa: WhatsApp) -> WhatsAppSender:
@@ -321,9 +327,9 @@ def run_whatsapp(core: Core, listen: str, port: int, path: str) -> None:
     from whatsapp import server as whatsapp_server
 
     prepare_database(core)
-    wa = build_whatsapp(core)
-    app = whatsapp_server.web_app(wa, path)
-    sender = whatsapp_sender(core, wa)
+    channel = build_whatsapp(core)
+    app = whatsapp_server.web_app(channel.client, path, channel.flows)
+    sender = whatsapp_sender(core, channel.client)
     interval = core.settings.spip_outbox_interval_seconds
 
     async def drain_forever(_: object) -> AsyncIterator[None]:

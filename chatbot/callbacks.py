@@ -92,3 +92,60 @@ def checklist_page(page: int) -> str:
 def parse_checklist_page(data: str) -> int | None:
     page = small_int(data.removeprefix(f"{CHECKLIST_PAGE}:"))
     return page if page is not None and page <= MAX_PAGE else None
+
+
+# ------------------------------------------------------------------ the delivery flow ("kr")
+
+KIRIM = "kr"
+KIRIM_FILES = "kr:f"  # send files for the item shown
+KIRIM_NIHIL = "kr:n"  # declare "tidak ada kegiatan"
+KIRIM_DONE = "kr:d"  # the files are all sent
+KIRIM_CONFIRM = "kr:c"
+KIRIM_CLOSE = "kr:x"  # close the session (also "Batal")
+KIRIM_BACK = "kr:b"  # back to the checklist
+KIRIM_ESPIP = "kr:e"  # the provincial card: record e-SPIP
+KIRIM_SKIP = "kr:s"  # e-SPIP without a screenshot
+KIRIM_DATA = "kr:k"  # the provincial card: record "kirim data"
+KIRIM_HANDOVER = "kr:h"
+KIRIM_HANDOVER_YES = "kr:hy"
+KIRIM_ITEM = "kr:i"
+KIRIM_PERIOD = "kr:p"
+KIRIM_WITHDRAW = "kr:w"
+ITEM_CODE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
+
+
+def kirim_item(code: str) -> str:
+    return f"{KIRIM_ITEM}:{code}"
+
+
+def parse_kirim_item(data: str) -> str | None:
+    code = data.removeprefix(f"{KIRIM_ITEM}:")
+    return code if data.startswith(f"{KIRIM_ITEM}:") and ITEM_CODE.fullmatch(code) else None
+
+
+def kirim_period(period: Period) -> str:
+    return f"{KIRIM_PERIOD}:{period.code}"
+
+
+def parse_kirim_period(data: str) -> Period | None:
+    code = data.removeprefix(f"{KIRIM_PERIOD}:")
+    if not data.startswith(f"{KIRIM_PERIOD}:") or not PERIOD_CODE.fullmatch(code):
+        return None
+    try:
+        return Period.parse(code)
+    except InvalidData:
+        return None
+
+
+def kirim_withdraw(code: str, version: int) -> str:
+    return f"{KIRIM_WITHDRAW}:{code}:{version}"
+
+
+def parse_kirim_withdraw(data: str) -> tuple[str, int] | None:
+    parts = data.split(":")
+    if len(parts) != 4 or f"{parts[0]}:{parts[1]}" != KIRIM_WITHDRAW:
+        return None
+    version = small_int(parts[3])
+    if version is None or not ITEM_CODE.fullmatch(parts[2]):
+        return None
+    return parts[2], version

@@ -5,6 +5,7 @@ Plain text (no markup), so the same words serve Telegram and WhatsApp.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from babel.dates import format_date, format_datetime
 from chatbot import callbacks
 from chatbot.domain.calendar import Period, SopCalendar, Window
 from chatbot.domain.checklist import Catalogue, ChecklistItem
+from chatbot.domain.errors import DomainError, UnitsIncomplete
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress
 from chatbot.domain.reminders import Notice, Reminder, Rule, UnitSnapshot
@@ -25,6 +27,7 @@ from chatbot.domain.units import Unit
 from chatbot.domain.workflow import (
     CardState,
     CardStatus,
+    CardStep,
     ItemState,
     ItemStatus,
     Stage,
@@ -513,9 +516,10 @@ def card_not_ready(missing: Sequence[ChecklistItem]) -> str:
 
 ITEM_LOCKED = "Butir ini sudah disetujui sehingga tidak dapat diubah lagi."
 ASK_FILES = (
-    "Silakan kirim berkas untuk butir ini (PDF, foto JPG/PNG, Word, Excel atau ZIP). "
-    "Beberapa berkas atau satu album foto dihitung sebagai satu kiriman. "
-    "Tekan \u201cSelesai\u201d bila semua berkas sudah terkirim, atau /batal untuk membatalkan."
+    "Silakan kirim berkas untuk butir ini (PDF, foto JPG/PNG, Word, Excel atau ZIP) sebagai "
+    "dokumen atau foto. Beberapa berkas atau satu album foto dihitung sebagai satu kiriman. "
+    "Tekan \u201cSelesai\u201d bila semua berkas sudah terkirim, atau \u201cBatal\u201d untuk "
+    "membatalkan."
 )
 ASK_NOTE = (
     "Silakan tuliskan keterangan singkat mengapa tidak ada kegiatan untuk butir ini pada bulan "
@@ -628,7 +632,7 @@ def file_type_refused(allowed: Sequence[str]) -> str:
 
 def download_failed(name: str) -> str:
     return (
-        f"Mohon maaf, berkas {name} gagal diunduh dari Telegram setelah beberapa kali percobaan. "
+        f"Mohon maaf, berkas {name} gagal diterima setelah beberapa kali percobaan. "
         "Berkas ini belum tersimpan; silakan kirim ulang."
     )
 
@@ -952,10 +956,30 @@ CARD_ERRORS: dict[str, str] = {
     "period_closed": "Periode ini sudah ditutup; tidak ada yang diubah.",
     "concurrent_change": "Kartu ini baru saja diubah oleh orang lain; silakan coba lagi.",
     "invalid_transition": "Langkah ini tidak berlaku untuk status kartu saat ini.",
+    "units_incomplete": (
+        "Penyerahan belum dapat dicatat: data dukung sebagian unit belum lengkap."
+    ),
     "reason_required": REASON_REQUIRED,
     "text_too_long": TEXT_TOO_LONG,
     "unknown_period": "Mohon maaf, periode tersebut tidak dikenal.",
 }
+
+
+def card_error(exc: DomainError) -> str:
+    """A refusal of a step of the provincial card, in words (the units still short named)."""
+    if isinstance(exc, UnitsIncomplete):
+        short = exc.context.get("short")
+        if isinstance(short, list | tuple):
+            return handover_blocked(short)
+    return CARD_ERRORS.get(exc.code, GENERIC_ERROR)
+
+
+def submission_error(exc: DomainError) -> str:
+    return SUBMISSION_ERRORS.get(exc.code, GENERIC_ERROR)
+
+
+def review_error(exc: DomainError) -> str:
+    return REVIEW_ERRORS.get(exc.code, GENERIC_ERROR)
 
 
 def card_uploaded(state: CardState, chain: Sequence[Stage]) -> str:
@@ -1278,6 +1302,44 @@ def person_blocked(person: Person) -> str:
         "dihentikan sampai ia mengirim pesan lagi kepada bot; mohon dihubungi melalui saluran "
         "lain."
     )
+
+
+# ------------------------------------------------------------------ buttons of the shared screens
+
+# each button: (its label on Telegram, its title on WhatsApp: 20 characters at most)
+LABEL_FILES = ("📎 Kirim berkas", "Kirim berkas")
+LABEL_NIHIL = ("➖ Tidak ada kegiatan", "Tidak ada kegiatan")
+LABEL_WITHDRAW = ("↩️ Tarik kiriman", "Tarik kiriman")
+LABEL_BACK = ("⬅️ Kembali ke daftar", "Kembali ke daftar")
+LABEL_LIST = ("📋 Daftar butir", "Daftar butir")
+LABEL_CLOSE = ("✖️ Tutup", "Tutup")
+LABEL_CANCEL = ("✖️ Batal", "Batal")
+LABEL_DONE = ("✅ Selesai", "Selesai")
+LABEL_SEND = ("✅ Kirim", "Kirim")
+LABEL_SKIP = ("⏭ Lewati", "Lewati")
+LABEL_HANDOVER_YES = ("🏁 Ya, serahkan", "Ya, serahkan")
+CARD_STEP_LABEL: dict[CardStep, tuple[str, str]] = {
+    CardStep.UPLOAD_DRAFT: ("📎 Unggah draft kartu", "Unggah draft"),
+    CardStep.UPLOAD_SIGNED: ("📎 Unggah kartu bertanda tangan", "Unggah kartu ttd"),
+    CardStep.ESPIP: ("🌐 Catat: sudah diunggah ke e-SPIP", "Catat e-SPIP"),
+    CardStep.KIRIM_DATA: ("📨 Catat: kirim data", "Catat kirim data"),
+    CardStep.HANDOVER: ("🏁 Serahkan ke Inspektorat KPU RI", "Serahkan"),
+}
+PICK_ITEM = "Pilih butir"
+PICK_ACTION = "Pilih tindakan"
+
+
+def period_button(period: Period) -> tuple[str, str]:
+    return (f"🗓 Periode {bulan(period)}", f"Periode {bulan(period)}")
+
+
+COMMAND = re.compile(r"(?<![\w/])/([a-z]+)\b")
+
+
+def for_whatsapp(text: str) -> str:
+    """Texts name commands as Telegram does (/kirim); on WhatsApp the word is typed."""
+    names = {c.name for c in COMMANDS}
+    return COMMAND.sub(lambda m: m.group(1) if m.group(1) in names else m.group(0), text)
 
 
 # ------------------------------------------------------------------ WhatsApp

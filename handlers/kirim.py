@@ -8,6 +8,7 @@ already in the content-addressed store, where an unconfirmed file harms nothing.
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -26,25 +27,19 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from chatbot import texts
+from chatbot import callbacks, screens, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.files import FileTooLarge, FileTypeNotAllowed
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
 from chatbot.domain.text import reason_text
-from chatbot.domain.workflow import (
-    PROVINCIAL_CARD_ITEM,
-    UNIT_CARD_ITEM,
-    CardStatus,
-    ItemStatus,
-)
+from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, CardStep
 from chatbot.services.bundle import Services
-from chatbot.services.card import STEPS, CardView
-from chatbot.services.ports import Button, EvidenceFile
-from chatbot.services.submission import DownloadFailed, IncomingFile, ItemDetail, UnitChecklist
-from handlers import keyboards
+from chatbot.services.ports import EvidenceFile
+from chatbot.services.submission import DownloadFailed, IncomingFile
 from handlers.common import Context, current_person, reply, services
+from handlers.render import show
 
 log = logging.getLogger(__name__)
 
@@ -102,26 +97,6 @@ async def _refuse(update: Update, exc: DomainError) -> None:
 # ------------------------------------------------------------------ the checklist
 
 
-def _checklist_keyboard(
-    checklist: UnitChecklist, periods: list[Period], card: CardView | None
-) -> list[list[Button]]:
-    rows: list[list[Button]] = [
-        [(texts.item_label(r.item.code, r.item.name, r.state.status), f"kr:i:{r.item.code}")]
-        for r in checklist.rows
-    ]
-    if card is not None:
-        label = f"🗂 {texts.PROVINCIAL_CARD_NAME}: {texts.CARD_STATUS_LABEL[card.state.status]}"
-        rows.append([(label[:60], f"kr:i:{PROVINCIAL_CARD_ITEM}")])
-    if checklist.card is not None:
-        label = texts.item_label("", texts.UNIT_CARD_NAME, checklist.card.status)
-        rows.append([(label, f"kr:i:{UNIT_CARD_ITEM}")])
-    others = [p for p in periods if p != checklist.period]
-    if others:
-        rows.append([(f"🗓 Periode {p.code}", f"kr:p:{p.code}") for p in others])
-    rows.append([("✖️ Tutup", "kr:x")])
-    return rows
-
-
 async def _show_checklist(
     update: Update, context: Context, person: Person, period: Period | None = None
 ) -> int:
@@ -138,14 +113,12 @@ async def _show_checklist(
         return END
     earlier = _draft(context)  # the deliveries confirmed so far in this session count on
     _set_draft(context, Draft(period=period, confirmed=earlier.confirmed if earlier else 0))
-    header = texts.checklist_header(checklist.unit, period, checklist.progress, checklist.deadline)
     card = (
         services(context).card.view(period)
         if person.may(Permission.DRAFT_PROVINCIAL_CARD)
         else None
     )
-    keyboard = _checklist_keyboard(checklist, periods, card)
-    await reply(update, header, keyboards.markup(keyboard))
+    await show(update, screens.checklist(checklist, periods, card))
     return PICK
 
 
@@ -163,26 +136,13 @@ async def switch_period(update: Update, context: Context) -> int:
     data = update.callback_query.data if update.callback_query else None
     if person is None or data is None:
         return END
-    try:
-        period = Period.parse(data.removeprefix("kr:p:"))
-    except DomainError:
+    period = callbacks.parse_kirim_period(data)
+    if period is None:
         return PICK
     return await _show_checklist(update, context, person, period)
 
 
 # ------------------------------------------------------------------ one item
-
-
-def _item_keyboard(detail: ItemDetail) -> list[list[Button]]:
-    rows: list[list[Button]] = []
-    if not detail.state.complete:
-        rows.append([("📎 Kirim berkas", "kr:f")])
-        if detail.item is not None:
-            rows.append([("➖ Tidak ada kegiatan", "kr:n")])
-    if detail.state.status is ItemStatus.DIKIRIM:
-        rows.append([("↩️ Tarik kiriman", f"kr:w:{detail.state.item_code}:{detail.state.version}")])
-    rows.append([("⬅️ Kembali ke daftar", "kr:b")])
-    return rows
 
 
 async def _show_item(update: Update, context: Context, person: Person, code: str) -> int:
@@ -198,39 +158,12 @@ async def _show_item(update: Update, context: Context, person: Person, code: str
     except DomainError as exc:
         await _refuse(update, exc)
         return PICK
-    name = detail.item.name if detail.item else texts.UNIT_CARD_NAME
-    if detail.item is None and not detail.progress.complete and not detail.state.version:
-        await reply(
-            update,
-            texts.card_not_ready(detail.progress.missing),
-            keyboards.markup([[("⬅️ Kembali ke daftar", "kr:b")]]),
-        )
-        return ITEM
-    draft.item_code, draft.item_name, draft.version = code, name, detail.state.version
-    draft.files, draft.note, draft.albums = [], "", set()
-    description = detail.item.description if detail.item else ""
-    text = texts.item_detail(name, description, detail.state, detail.submission, svc.timezone)
-    if detail.state.complete:
-        text += "\n\n" + texts.ITEM_LOCKED
-    await reply(update, text, keyboards.markup(_item_keyboard(detail)))
+    if not detail.card_not_ready:
+        name = detail.item.name if detail.item else texts.UNIT_CARD_NAME
+        draft.item_code, draft.item_name, draft.version = code, name, detail.state.version
+        draft.files, draft.note, draft.albums = [], "", set()
+    await show(update, screens.item(detail, svc.timezone))
     return ITEM
-
-
-def _card_keyboard(view: CardView) -> list[list[Button]]:
-    status = view.state.status
-    rows: list[list[Button]] = []
-    if status in (CardStatus.KOSONG, CardStatus.DIKEMBALIKAN, CardStatus.PROSES):
-        rows.append([("📎 Unggah draft kartu", "kr:f")])
-    if status in (CardStatus.MENUNGGU_TTD, CardStatus.FINAL):
-        rows.append([("📎 Unggah kartu bertanda tangan", "kr:f")])
-    if status is CardStatus.FINAL:
-        rows.append([("🌐 Catat: sudah diunggah ke e-SPIP", "kr:e")])
-    if status is CardStatus.ESPIP:
-        rows.append([("📨 Catat: kirim data", "kr:k")])
-    if status is CardStatus.DATA_DIKIRIM:
-        rows.append([("🏁 Serahkan ke Inspektorat KPU RI", "kr:h")])
-    rows.append([("⬅️ Kembali ke daftar", "kr:b")])
-    return rows
 
 
 async def _show_card(update: Update, context: Context, draft: Draft) -> int:
@@ -238,13 +171,12 @@ async def _show_card(update: Update, context: Context, draft: Draft) -> int:
     view = svc.card.view(draft.period)
     draft.item_code, draft.item_name = PROVINCIAL_CARD_ITEM, texts.PROVINCIAL_CARD_NAME
     draft.version, draft.files, draft.note, draft.albums = view.state.version, [], "", set()
-    text = texts.card_detail(view, svc.timezone)
-    await reply(update, text, keyboards.markup(_card_keyboard(view)))
+    await show(update, screens.provincial_card(view, svc.timezone))
     return ITEM
 
 
 async def _card_step(
-    update: Update, context: Context, step: str, evidence: EvidenceFile | None
+    update: Update, context: Context, step: CardStep, evidence: EvidenceFile | None
 ) -> int:
     person = await _submitter(update, context)
     draft = _draft(context)
@@ -253,15 +185,12 @@ async def _card_step(
         return END
     card = services(context).card
     try:
-        new = card.record(person, draft.period, STEPS[step], evidence)
+        new = card.record(person, draft.period, step, evidence)
     except DomainError as exc:
-        if exc.code == "precondition_missing" and exc.detail == "unit_belum_lengkap":
-            await reply(update, texts.handover_blocked(card.handover_blockers(draft.period)))
-            return ITEM
-        await reply(update, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+        await reply(update, texts.card_error(exc))
         return ITEM
     log.info("provincial card %s: %s by person %s", draft.period, new.status, person.id)
-    if new.status is CardStatus.DISERAHKAN:
+    if step is CardStep.HANDOVER:  # recorded: the period is closed
         _set_draft(context, None)
         svc = services(context)
         text = texts.period_handed_over(draft.period, person, svc.card.clock(), svc.timezone)
@@ -273,13 +202,13 @@ async def _card_step(
 
 async def ask_espip_evidence(update: Update, context: Context) -> int:
     await _answer(update)
-    await reply(update, texts.ASK_ESPIP_EVIDENCE, keyboards.markup([[("⏭ Lewati", "kr:s")]]))
+    await show(update, screens.ask_espip())
     return ESPIP
 
 
 async def espip_without_evidence(update: Update, context: Context) -> int:
     await _answer(update)
-    return await _card_step(update, context, "espip", None)
+    return await _card_step(update, context, CardStep.ESPIP, None)
 
 
 async def espip_evidence(update: Update, context: Context) -> int:
@@ -295,12 +224,12 @@ async def espip_evidence(update: Update, context: Context) -> int:
     except (FileTooLarge, FileTypeNotAllowed, DownloadFailed):
         await reply(update, texts.file_type_refused(sorted(svc.policy.allowed_extensions)))
         return ESPIP
-    return await _card_step(update, context, "espip", evidence)
+    return await _card_step(update, context, CardStep.ESPIP, evidence)
 
 
 async def kirim_data(update: Update, context: Context) -> int:
     await _answer(update)
-    return await _card_step(update, context, "kirim", None)
+    return await _card_step(update, context, CardStep.KIRIM_DATA, None)
 
 
 async def ask_handover(update: Update, context: Context) -> int:
@@ -309,31 +238,28 @@ async def ask_handover(update: Update, context: Context) -> int:
     if draft is None:
         await reply(update, texts.SESSION_ENDED)
         return END
-    view = services(context).card.view(draft.period)
-    if view.state.status is not CardStatus.DATA_DIKIRIM:
-        await reply(update, texts.CARD_ERRORS["precondition_missing"])
+    try:
+        services(context).card.check_handover(draft.period)
+    except DomainError as exc:
+        await reply(update, texts.card_error(exc))
         return ITEM
-    blockers = view.short
-    if blockers:
-        await reply(update, texts.handover_blocked(blockers))
-        return ITEM
-    keyboard = [[("🏁 Ya, serahkan", "kr:hy"), ("✖️ Batal", "kr:x")]]
-    await reply(update, texts.CONFIRM_HANDOVER, keyboards.markup(keyboard))
+    await show(update, screens.confirm_handover())
     return HANDOVER
 
 
 async def handover(update: Update, context: Context) -> int:
     await _answer(update)
-    return await _card_step(update, context, "serah", None)
+    return await _card_step(update, context, CardStep.HANDOVER, None)
 
 
 async def choose_item(update: Update, context: Context) -> int:
     await _answer(update)
     person = await _submitter(update, context)
     data = update.callback_query.data if update.callback_query else None
-    if person is None or data is None:
+    code = callbacks.parse_kirim_item(data) if data is not None else None
+    if person is None or code is None:
         return END
-    return await _show_item(update, context, person, data.removeprefix("kr:i:"))
+    return await _show_item(update, context, person, code)
 
 
 async def back(update: Update, context: Context) -> int:
@@ -350,15 +276,16 @@ async def withdraw(update: Update, context: Context) -> int:
     person = await _submitter(update, context)
     draft = _draft(context)
     data = update.callback_query.data if update.callback_query else None
-    if person is None or draft is None or data is None:
+    target = callbacks.parse_kirim_withdraw(data) if data is not None else None
+    if person is None or draft is None or target is None:
         return END
-    _, _, code, version = data.split(":")
+    code, version = target
     try:
-        services(context).submission.withdraw(person, draft.period, code, int(version))
+        services(context).submission.withdraw(person, draft.period, code, version)
     except DomainError as exc:
         await _refuse(update, exc)
         return ITEM
-    await reply(update, texts.withdrawn(code, int(version)))
+    await reply(update, texts.withdrawn(code, version))
     return await _show_item(update, context, person, code)
 
 
@@ -367,7 +294,7 @@ async def withdraw(update: Update, context: Context) -> int:
 
 async def ask_files(update: Update, context: Context) -> int:
     await _answer(update)
-    await reply(update, texts.ASK_FILES, keyboards.markup([[("✅ Selesai", "kr:d")]]))
+    await show(update, screens.ask_files())
     return FILES
 
 
@@ -419,20 +346,10 @@ async def receive_file(update: Update, context: Context) -> int:
         return FILES
     earlier = svc.add_to_draft(draft.files, received)
     album = message.media_group_id
-    if earlier is not None:
-        await reply(
-            update,
-            texts.file_already_in_draft(received, earlier, len(draft.files)),
-            keyboards.markup([[("✅ Selesai", "kr:d")]]),
-        )
-    elif album is None or album not in draft.albums:  # one answer per album
+    if earlier is not None or album is None or album not in draft.albums:  # one per album
         if album is not None:
             draft.albums.add(album)
-        await reply(
-            update,
-            texts.file_received(received, len(draft.files)),
-            keyboards.markup([[("✅ Selesai", "kr:d")]]),
-        )
+        await show(update, screens.file_received(received, earlier, len(draft.files)))
     return FILES
 
 
@@ -443,7 +360,7 @@ async def wrong_kind(update: Update, context: Context) -> int:
 
 
 async def text_instead_of_file(update: Update, context: Context) -> int:
-    await reply(update, texts.TEXT_INSTEAD_OF_FILE, keyboards.markup([[("✅ Selesai", "kr:d")]]))
+    await show(update, screens.text_instead_of_file())
     return FILES
 
 
@@ -456,8 +373,9 @@ async def files_done(update: Update, context: Context) -> int:
     if not draft.files:
         await reply(update, texts.NO_FILES_YET)
         return FILES
-    summary = texts.confirm_files(draft.item_name, draft.item_code, draft.files, draft.version)
-    await reply(update, summary, keyboards.markup(_confirm_keyboard()))
+    await show(
+        update, screens.confirm_files(draft.item_name, draft.item_code, draft.files, draft.version)
+    )
     return CONFIRM
 
 
@@ -477,13 +395,8 @@ async def receive_note(update: Update, context: Context) -> int:
         await reply(update, texts.SUBMISSION_ERRORS[exc.code])
         return NOTE
     draft.note, draft.files = note, []
-    summary = texts.confirm_nihil(draft.item_name, draft.item_code, note, draft.version)
-    await reply(update, summary, keyboards.markup(_confirm_keyboard()))
+    await show(update, screens.confirm_nihil(draft.item_name, draft.item_code, note, draft.version))
     return CONFIRM
-
-
-def _confirm_keyboard() -> list[list[Button]]:
-    return [[("✅ Kirim", "kr:c"), ("✖️ Batal", "kr:x")]]
 
 
 # ------------------------------------------------------------------ confirm, cancel, time-out
@@ -513,7 +426,7 @@ async def confirm(update: Update, context: Context) -> int:
         draft.item_code,
         result.state.version,
     )
-    await reply(update, texts.receipt(result.item_name, result.state, result.late, result.files))
+    await show(update, screens.receipt(result))
     draft.confirmed += 1
     draft.files, draft.note, draft.albums = [], "", set()  # delivered: nothing is pending now
     return await _show_checklist(update, context, person, draft.period)
@@ -524,7 +437,7 @@ async def _confirm_card(update: Update, context: Context, person: Person, draft:
     try:
         new = svc.card.upload(person, draft.period, draft.version, draft.files)
     except DomainError as exc:
-        await reply(update, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+        await reply(update, texts.card_error(exc))
         _set_draft(context, None)
         return END
     log.info("provincial card %s version %s uploaded by %s", draft.period, new.version, person.id)
@@ -574,6 +487,14 @@ async def nothing_to_cancel(update: Update, context: Context) -> None:
     await reply(update, texts.NOTHING_TO_CANCEL)
 
 
+def _exact(data: str) -> str:
+    return f"^{re.escape(data)}$"
+
+
+def _under(namespace: str) -> str:
+    return f"^{re.escape(namespace)}:"
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     timeout = cast(Services, application.bot_data["services"]).conversation_timeout
     files = filters.Document.ALL | filters.PHOTO
@@ -583,7 +504,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         warnings.filterwarnings("ignore", r"If 'per_message=False'", PTBUserWarning)
         conversation = _conversation(files, timeout.total_seconds())
     application.add_handler(conversation)
-    application.add_handler(CallbackQueryHandler(stale_session_button, pattern=r"^kr:"))
+    application.add_handler(
+        CallbackQueryHandler(stale_session_button, pattern=_under(callbacks.KIRIM))
+    )
     application.add_handler(CommandHandler("batal", nothing_to_cancel))
 
 
@@ -596,22 +519,22 @@ def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHand
         ],
         states={
             PICK: [
-                CallbackQueryHandler(choose_item, pattern=r"^kr:i:"),
-                CallbackQueryHandler(switch_period, pattern=r"^kr:p:"),
+                CallbackQueryHandler(choose_item, pattern=_under(callbacks.KIRIM_ITEM)),
+                CallbackQueryHandler(switch_period, pattern=_under(callbacks.KIRIM_PERIOD)),
             ],
             ITEM: [
-                CallbackQueryHandler(ask_files, pattern=r"^kr:f$"),
-                CallbackQueryHandler(ask_espip_evidence, pattern=r"^kr:e$"),
-                CallbackQueryHandler(kirim_data, pattern=r"^kr:k$"),
-                CallbackQueryHandler(ask_handover, pattern=r"^kr:h$"),
-                CallbackQueryHandler(ask_note, pattern=r"^kr:n$"),
-                CallbackQueryHandler(withdraw, pattern=r"^kr:w:"),
-                CallbackQueryHandler(back, pattern=r"^kr:b$"),
-                CallbackQueryHandler(choose_item, pattern=r"^kr:i:"),
+                CallbackQueryHandler(ask_files, pattern=_exact(callbacks.KIRIM_FILES)),
+                CallbackQueryHandler(ask_espip_evidence, pattern=_exact(callbacks.KIRIM_ESPIP)),
+                CallbackQueryHandler(kirim_data, pattern=_exact(callbacks.KIRIM_DATA)),
+                CallbackQueryHandler(ask_handover, pattern=_exact(callbacks.KIRIM_HANDOVER)),
+                CallbackQueryHandler(ask_note, pattern=_exact(callbacks.KIRIM_NIHIL)),
+                CallbackQueryHandler(withdraw, pattern=_under(callbacks.KIRIM_WITHDRAW)),
+                CallbackQueryHandler(back, pattern=_exact(callbacks.KIRIM_BACK)),
+                CallbackQueryHandler(choose_item, pattern=_under(callbacks.KIRIM_ITEM)),
             ],
             FILES: [
                 MessageHandler(files, receive_file),
-                CallbackQueryHandler(files_done, pattern=r"^kr:d$"),
+                CallbackQueryHandler(files_done, pattern=_exact(callbacks.KIRIM_DONE)),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, text_instead_of_file),
                 MessageHandler(~filters.COMMAND, wrong_kind),
             ],
@@ -619,18 +542,20 @@ def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHand
                 MessageHandler(filters.TEXT & ~filters.COMMAND, receive_note),
                 MessageHandler(~filters.COMMAND, ask_note),
             ],
-            CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^kr:c$")],
+            CONFIRM: [CallbackQueryHandler(confirm, pattern=_exact(callbacks.KIRIM_CONFIRM))],
             ESPIP: [
                 MessageHandler(files, espip_evidence),
-                CallbackQueryHandler(espip_without_evidence, pattern=r"^kr:s$"),
+                CallbackQueryHandler(espip_without_evidence, pattern=_exact(callbacks.KIRIM_SKIP)),
             ],
-            HANDOVER: [CallbackQueryHandler(handover, pattern=r"^kr:hy$")],
+            HANDOVER: [
+                CallbackQueryHandler(handover, pattern=_exact(callbacks.KIRIM_HANDOVER_YES))
+            ],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
         },
         fallbacks=[
             CommandHandler("batal", cancel),
-            CallbackQueryHandler(cancel, pattern=r"^kr:x$"),
-            CallbackQueryHandler(back, pattern=r"^kr:b$"),
+            CallbackQueryHandler(cancel, pattern=_exact(callbacks.KIRIM_CLOSE)),
+            CallbackQueryHandler(back, pattern=_exact(callbacks.KIRIM_BACK)),
         ],
         allow_reentry=True,
         conversation_timeout=timeout,

@@ -139,12 +139,13 @@ async def _card_decision(
     svc = services(context)
     try:
         period = Period.parse(choice.period)
-        _, role = svc.card.decide(person, period, choice.version, choice.approve, reason)
+        decided = svc.card.decide(person, period, choice.version, choice.approve, reason)
     except DomainError as exc:
-        await reply(update, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+        await reply(update, texts.card_error(exc))
         return
-    stage = next(s for s in svc.card.chain if role in s.roles)
-    line = texts.card_decided(choice.approve, stage, person.name, svc.card.clock(), svc.timezone)
+    line = texts.card_decided(
+        choice.approve, decided.stage, person.name, svc.card.clock(), svc.timezone
+    )
     log.info("provincial card %s v%s: %s by %s", period, choice.version, line, person.id)
     await _edit_notice(context, origin, data, line)
     if not choice.approve:
@@ -180,7 +181,7 @@ async def start_card_return(update: Update, context: Context) -> int:
     try:
         services(context).card.check_return(person, Period.parse(choice.period), choice.version)
     except DomainError as exc:
-        await reply(update, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+        await reply(update, texts.card_error(exc))
         return END
     chat_id, message_id, text, markup = _origin(cast(Message, query.message))
     assert context.user_data is not None

@@ -4,7 +4,9 @@ writing, which command word, one service call, the reply in formal Indonesian fr
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import dataclass
 
 from pywa_async.client import WhatsApp
 from pywa_async.handlers import CallbackButtonHandler, CallbackSelectionHandler, MessageHandler
@@ -22,8 +24,9 @@ from chatbot.domain import invites
 from chatbot.domain.errors import DomainError, InviteInvalid
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
+from chatbot.domain.workflow import CardStep
 from chatbot.services.bundle import Services
-from whatsapp.kirim import Kirim
+from whatsapp.kirim import Kirim, Waiting
 from whatsapp.review import Review
 
 log = logging.getLogger(__name__)
@@ -31,7 +34,24 @@ CHANNEL = "whatsapp"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def register(wa: WhatsApp, services: Services) -> None:
+@dataclass(frozen=True, slots=True)
+class Flows:
+    """The channel's per-person flows, for the process to keep alive."""
+
+    kirim: Kirim
+    review: Review
+
+    async def expire_forever(self, interval: float = 30) -> None:
+        """End idle delivery drafts, as Telegram's conversations time out."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.kirim.expire_idle()
+            except Exception:
+                log.exception("ending idle WhatsApp drafts failed; trying again")
+
+
+def register(wa: WhatsApp, services: Services) -> Flows:
     kirim, review = Kirim(wa, services), Review(wa, services)
 
     async def on_message(client: WhatsApp, message: Message) -> None:
@@ -47,6 +67,7 @@ def register(wa: WhatsApp, services: Services) -> None:
         CallbackButtonHandler(on_choice),  # type: ignore[arg-type]
         CallbackSelectionHandler(on_choice),  # type: ignore[arg-type]
     )
+    return Flows(kirim, review)
 
 
 def _person(
@@ -78,7 +99,9 @@ async def incoming(
             await kirim.cancel(sender)
     elif review.waiting_for_reason(sender) and text:
         await review.reason(sender, person, text)
-    elif (kirim.waiting_for_files(sender) or kirim.waiting_for_espip(sender)) and not text:
+    elif (waiting := kirim.waiting(sender)) is Waiting.NOTE and text and word != "kirim":
+        await kirim.note(sender, text)
+    elif waiting in (Waiting.FILES, Waiting.ESPIP) and not text:
         await kirim.receive(sender, message, person)
     elif word in ("bantuan", "menu", "halo"):
         await _menu(wa, sender, person)
@@ -128,30 +151,41 @@ async def chosen(
     elif data == "rt:n":
         if not await review.cancel(sender):
             await kirim.say(sender, texts.NOTHING_TO_CANCEL)
-    elif data.startswith("kr:i:"):
-        await kirim.item(sender, person, data.removeprefix("kr:i:"))
-    elif data.startswith("kr:pg:") and (page := callbacks.parse_checklist_page(data)) is not None:
+    elif data.startswith(callbacks.KIRIM + ":"):
+        await _kirim_choice(kirim, sender, person, data)
+    else:
+        log.warning("unknown WhatsApp choice %r from person %s", data, person.id)
+        await kirim.say(sender, texts.WA_SESSION_ENDED)
+
+
+async def _kirim_choice(kirim: Kirim, sender: str, person: Person, data: str) -> None:
+    """A button of the delivery flow (``chatbot.callbacks``' "kr" namespace)."""
+    fixed = {
+        callbacks.KIRIM_BACK: lambda: kirim.start(sender, person),
+        callbacks.KIRIM_FILES: lambda: kirim.ask_files(sender),
+        callbacks.KIRIM_NIHIL: lambda: kirim.ask_note(sender),
+        callbacks.KIRIM_DONE: lambda: kirim.files_done(sender),
+        callbacks.KIRIM_CONFIRM: lambda: kirim.confirm(sender, person),
+        callbacks.KIRIM_ESPIP: lambda: kirim.ask_espip(sender),
+        callbacks.KIRIM_SKIP: lambda: kirim.card_step(sender, person, CardStep.ESPIP),
+        callbacks.KIRIM_DATA: lambda: kirim.card_step(sender, person, CardStep.KIRIM_DATA),
+        callbacks.KIRIM_HANDOVER: lambda: kirim.ask_handover(sender),
+        callbacks.KIRIM_HANDOVER_YES: lambda: kirim.card_step(sender, person, CardStep.HANDOVER),
+        callbacks.KIRIM_CLOSE: lambda: kirim.cancel(sender),
+    }
+    if data in fixed:
+        await fixed[data]()
+    elif (code := callbacks.parse_kirim_item(data)) is not None:
+        await kirim.item(sender, person, code)
+    elif (period := callbacks.parse_kirim_period(data)) is not None:
+        await kirim.start(sender, person, period=period)
+    elif (target := callbacks.parse_kirim_withdraw(data)) is not None:
+        await kirim.withdraw(sender, person, *target)
+    elif (
+        data.startswith(callbacks.CHECKLIST_PAGE + ":")
+        and (page := callbacks.parse_checklist_page(data)) is not None
+    ):
         await kirim.start(sender, person, page)
-    elif data == "kr:b":
-        await kirim.start(sender, person)
-    elif data == "kr:f":
-        await kirim.ask_files(sender)
-    elif data == "kr:d":
-        await kirim.files_done(sender)
-    elif data == "kr:c":
-        await kirim.confirm(sender, person)
-    elif data == "kr:e":
-        await kirim.ask_espip(sender)
-    elif data == "kr:s":
-        await kirim.card_step(sender, person, "espip")
-    elif data == "kr:k":
-        await kirim.card_step(sender, person, "kirim")
-    elif data == "kr:h":
-        await kirim.ask_handover(sender, person)
-    elif data == "kr:hy":
-        await kirim.card_step(sender, person, "serah")
-    elif data == "kr:x":
-        await kirim.cancel(sender)
     else:
         log.warning("unknown WhatsApp choice %r from person %s", data, person.id)
         await kirim.say(sender, texts.WA_SESSION_ENDED)

@@ -1,65 +1,61 @@
-"""`kirim` on WhatsApp: the checklist as an interactive list (10 rows at most, paged), the item
-with reply buttons (3 at most, titles of 20 characters at most), documents and images fetched
-through the Graph API into the same evidence store, a confirmation, then the same delivery
-service as Telegram's /kirim. The draft of a delivery lives in memory, like Telegram's
-conversations: nothing reaches the database before the confirmation."""
+"""`kirim` on WhatsApp: the same screens and services as Telegram's /kirim (the checklist as a
+paged list, the item and the provincial card with their steps, files fetched through the Graph
+API into the same evidence store, "tidak ada kegiatan" with a typed note, withdrawal, another
+open period, the confirmation). The draft of a delivery lives in memory per person, like
+Telegram's conversations, and ends after the same idle time with the same sentence saying what
+was kept; nothing reaches the database before the confirmation."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
 
 from pywa_async.client import WhatsApp
-from pywa_async.types.callback import Button, Section, SectionList, SectionRow
 from pywa_async.types.message import Message
 
-from chatbot import callbacks, texts
+from chatbot import screens, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.files import FileTooLarge, FileTypeNotAllowed
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
-from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, UNIT_CARD_ITEM, CardStatus
+from chatbot.domain.text import reason_text
+from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, CardStep
+from chatbot.screens import Screen
 from chatbot.services.bundle import Services
-from chatbot.services.card import STEPS
 from chatbot.services.ports import EvidenceFile
 from chatbot.services.submission import DownloadFailed, IncomingFile
+from whatsapp import render
 
 log = logging.getLogger(__name__)
-LIST_ROWS = 10  # WhatsApp: at most 10 rows in a list message
-BUTTONS = 3  # at most 3 reply buttons
-BUTTON_TITLE = 20  # characters
-ROW_TITLE, ROW_DESCRIPTION = 24, 72
+
+
+class Waiting(Enum):
+    """What the next message of the person is taken as."""
+
+    CHOICE = "choice"  # a button or a command
+    FILES = "files"
+    NOTE = "note"  # the "tidak ada kegiatan" note
+    ESPIP = "espip"  # the provincial card's e-SPIP screenshot
 
 
 @dataclass
 class Draft:
     period: Period
+    touched: datetime
     item_code: str = ""
     item_name: str = ""
     version: int = 0
     files: list[EvidenceFile] = field(default_factory=list)
-    waiting_for_files: bool = False
-    waiting_for_espip: bool = False  # the provincial card's e-SPIP screenshot
+    note: str = ""
+    waiting: Waiting = Waiting.CHOICE
+    confirmed: int = 0  # deliveries confirmed in this session: kept whatever happens next
 
-
-def buttons(*pairs: tuple[str, str]) -> list[Button]:
-    """Reply buttons, checked against WhatsApp's limits before anything is sent."""
-    if len(pairs) > BUTTONS:
-        raise ValueError(f"WhatsApp allows {BUTTONS} reply buttons, got {len(pairs)}")
-    for title, _ in pairs:
-        if len(title) > BUTTON_TITLE:
-            raise ValueError(f"button title over {BUTTON_TITLE} characters: {title!r}")
-    return [Button(title=title, callback_data=data) for title, data in pairs]
-
-
-async def say(wa: WhatsApp, to: str, text: str, *pairs: tuple[str, str]) -> None:
-    """A text, with reply buttons when given."""
-    await wa.send_message(to=to, text=text, buttons=buttons(*pairs) if pairs else None)
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    def open_item(self, code: str, name: str, version: int) -> None:
+        self.item_code, self.item_name, self.version = code, name, version
+        self.files, self.note, self.waiting = [], "", Waiting.CHOICE
 
 
 class Kirim:
@@ -68,12 +64,33 @@ class Kirim:
         self.services = services
         self.drafts: dict[str, Draft] = {}
 
-    async def say(self, to: str, text: str, *pairs: tuple[str, str]) -> None:
-        await say(self.wa, to, text, *pairs)
+    def _now(self) -> datetime:
+        return self.services.submission.clock()
+
+    async def say(self, to: str, text: str) -> None:
+        await render.show(self.wa, to, Screen(text))
+
+    async def show(self, to: str, screen: Screen, page: int = 0) -> None:
+        await render.show(self.wa, to, screen, page)
+
+    def _draft(self, to: str, item: bool = False) -> Draft | None:
+        """The person's draft, touched now; None when there is none (or, with ``item``, when
+        no item is open in it)."""
+        draft = self.drafts.get(to)
+        if draft is None or (item and not draft.item_code):
+            return None
+        draft.touched = self._now()
+        return draft
+
+    def waiting(self, to: str) -> Waiting:
+        draft = self.drafts.get(to)
+        return draft.waiting if draft is not None else Waiting.CHOICE
 
     # ------------------------------------------------------------------ the checklist
 
-    async def start(self, to: str, person: Person, page: int = 0) -> None:
+    async def start(
+        self, to: str, person: Person, page: int = 0, period: Period | None = None
+    ) -> None:
         if not person.may(Permission.SUBMIT_EVIDENCE):
             await self.say(to, texts.NOT_ALLOWED)
             return
@@ -83,173 +100,147 @@ class Kirim:
             await self.say(to, texts.NO_OPEN_PERIOD)
             return
         draft = self.drafts.get(to)
-        period = draft.period if draft is not None and draft.period in periods else periods[-1]
+        if period not in periods:
+            period = draft.period if draft is not None and draft.period in periods else periods[-1]
         try:
             checklist = svc.checklist(person, period)
         except DomainError as exc:
-            await self.say(to, texts.SUBMISSION_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            await self.say(to, texts.submission_error(exc))
             return
-        self.drafts[to] = Draft(period=period)
-        rows = [
-            SectionRow(
-                title=_short(f"{texts.STATUS_ICON[r.state.status]} {r.item.code}", ROW_TITLE),
-                callback_data=f"kr:i:{r.item.code}",
-                description=_short(r.item.name, ROW_DESCRIPTION),
-            )
-            for r in checklist.rows
-        ]
-        if checklist.card is not None:
-            label = f"{texts.STATUS_ICON[checklist.card.status]} {texts.UNIT_CARD_NAME}"
-            rows.append(SectionRow(_short(label, ROW_TITLE), f"kr:i:{UNIT_CARD_ITEM}"))
-        if person.may(Permission.DRAFT_PROVINCIAL_CARD):
-            card = self.services.card.view(period).state.status
-            label = f"🗂 {texts.PROVINCIAL_CARD_NAME}"
-            rows.insert(
-                0,
-                SectionRow(
-                    _short(label, ROW_TITLE),
-                    f"kr:i:{PROVINCIAL_CARD_ITEM}",
-                    _short(texts.CARD_STATUS_LABEL[card], ROW_DESCRIPTION),
-                ),
-            )
-        per_page = LIST_ROWS - 1  # one row left for "next page"
-        pages = (len(rows) + per_page - 1) // per_page
-        page = min(page, max(pages - 1, 0))  # an old "next page" of a longer list
-        shown = rows[page * per_page : (page + 1) * per_page]
-        if len(rows) > (page + 1) * per_page:
-            shown.append(SectionRow(texts.WA_NEXT_PAGE, callbacks.checklist_page(page + 1)))
-        header = texts.checklist_header(
-            checklist.unit, period, checklist.progress, checklist.deadline
+        confirmed = draft.confirmed if draft is not None else 0
+        self.drafts[to] = Draft(period=period, touched=self._now(), confirmed=confirmed)
+        card = (
+            self.services.card.view(period)
+            if person.may(Permission.DRAFT_PROVINCIAL_CARD)
+            else None
         )
-        await self.wa.send_message(
-            to=to,
-            text=header + (f"\n(halaman {page + 1} dari {pages})" if pages > 1 else ""),
-            buttons=SectionList(
-                button_title=texts.WA_PICK_ITEM,
-                sections=[Section(title=_short(texts.bulan(period), ROW_TITLE), rows=shown)],
-            ),
-        )
+        await self.show(to, screens.checklist(checklist, periods, card), page)
 
     async def item(self, to: str, person: Person, code: str) -> None:
-        draft = self.drafts.get(to)
+        draft = self._draft(to)
         if draft is None:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
         if code == PROVINCIAL_CARD_ITEM and person.may(Permission.DRAFT_PROVINCIAL_CARD):
             await self.show_card(to, draft)
             return
-        svc = self.services.submission
         try:
-            detail = svc.item_detail(person, draft.period, code)
+            detail = self.services.submission.item_detail(person, draft.period, code)
         except DomainError as exc:
-            await self.say(to, texts.SUBMISSION_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            await self.say(to, texts.submission_error(exc))
             return
-        name = detail.item.name if detail.item else texts.UNIT_CARD_NAME
-        if detail.item is None and not detail.progress.complete and not detail.state.version:
-            await self.say(to, texts.card_not_ready(detail.progress.missing))
+        if not detail.card_not_ready:
+            name = detail.item.name if detail.item else texts.UNIT_CARD_NAME
+            draft.open_item(code, name, detail.state.version)
+        await self.show(to, screens.item(detail, self.services.timezone))
+
+    async def withdraw(self, to: str, person: Person, code: str, version: int) -> None:
+        draft = self._draft(to)
+        if draft is None:
+            await self.say(to, texts.WA_SESSION_ENDED)
             return
-        draft.item_code, draft.item_name, draft.version = code, name, detail.state.version
-        draft.files, draft.waiting_for_files = [], False
-        description = detail.item.description if detail.item else ""
-        tz = self.services.timezone
-        text = texts.item_detail(name, description, detail.state, detail.submission, tz)
-        if detail.state.complete:
-            await self.say(to, text + "\n\n" + texts.ITEM_LOCKED, ("Kembali ke daftar", "kr:b"))
+        try:
+            self.services.submission.withdraw(person, draft.period, code, version)
+        except DomainError as exc:
+            await self.say(to, texts.submission_error(exc))
             return
-        await self.say(to, text, ("Kirim berkas", "kr:f"), ("Kembali ke daftar", "kr:b"))
+        log.info(
+            "withdrawal over WhatsApp: person %s, %s %s v%s", person.id, draft.period, code, version
+        )
+        await self.say(to, texts.withdrawn(code, version))
+        await self.item(to, person, code)
 
     # ------------------------------------------------------------------ the provincial card
 
     async def show_card(self, to: str, draft: Draft) -> None:
-        svc = self.services
-        view = svc.card.view(draft.period)
-        draft.item_code, draft.item_name = PROVINCIAL_CARD_ITEM, texts.PROVINCIAL_CARD_NAME
-        draft.version, draft.files = view.state.version, []
-        draft.waiting_for_files = draft.waiting_for_espip = False
-        status = view.state.status
-        actions: list[tuple[str, str]] = []
-        if status in (CardStatus.KOSONG, CardStatus.DIKEMBALIKAN, CardStatus.PROSES):
-            actions.append(("Unggah draft", "kr:f"))
-        if status in (CardStatus.MENUNGGU_TTD, CardStatus.FINAL):
-            actions.append(("Unggah kartu ttd", "kr:f"))
-        if status is CardStatus.FINAL:
-            actions.append(("Catat e-SPIP", "kr:e"))
-        if status is CardStatus.ESPIP:
-            actions.append(("Catat kirim data", "kr:k"))
-        if status is CardStatus.DATA_DIKIRIM:
-            actions.append(("Serahkan", "kr:h"))
-        actions.append(("Kembali ke daftar", "kr:b"))
-        await self.say(to, texts.card_detail(view, svc.timezone), *actions)
+        view = self.services.card.view(draft.period)
+        draft.open_item(PROVINCIAL_CARD_ITEM, texts.PROVINCIAL_CARD_NAME, view.state.version)
+        await self.show(to, screens.provincial_card(view, self.services.timezone))
 
     async def ask_espip(self, to: str) -> None:
-        draft = self.drafts.get(to)
+        draft = self._draft(to, item=True)
         if draft is None or draft.item_code != PROVINCIAL_CARD_ITEM:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
-        draft.waiting_for_espip = True
-        await self.say(to, texts.ASK_ESPIP_EVIDENCE, ("Lewati", "kr:s"))
+        draft.waiting = Waiting.ESPIP
+        await self.show(to, screens.ask_espip())
 
-    def waiting_for_espip(self, to: str) -> bool:
-        draft = self.drafts.get(to)
-        return draft is not None and draft.waiting_for_espip
-
-    async def ask_handover(self, to: str, person: Person) -> None:
-        draft = self.drafts.get(to)
+    async def ask_handover(self, to: str) -> None:
+        draft = self._draft(to, item=True)
         if draft is None or draft.item_code != PROVINCIAL_CARD_ITEM:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
-        blockers = self.services.card.handover_blockers(draft.period)
-        if blockers:
-            await self.say(to, texts.handover_blocked(blockers))
+        try:
+            self.services.card.check_handover(draft.period)
+        except DomainError as exc:
+            await self.say(to, texts.card_error(exc))
             return
-        await self.say(to, texts.CONFIRM_HANDOVER, ("Ya, serahkan", "kr:hy"), ("Batal", "kr:x"))
+        await self.show(to, screens.confirm_handover())
 
     async def card_step(
-        self, to: str, person: Person, step: str, evidence: EvidenceFile | None = None
+        self, to: str, person: Person, step: CardStep, evidence: EvidenceFile | None = None
     ) -> None:
-        draft = self.drafts.get(to)
+        draft = self._draft(to, item=True)
         if draft is None or draft.item_code != PROVINCIAL_CARD_ITEM:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
         card = self.services.card
         try:
-            new = card.record(person, draft.period, STEPS[step], evidence)
+            card.record(person, draft.period, step, evidence)
         except DomainError as exc:
-            if exc.code == "precondition_missing" and exc.detail == "unit_belum_lengkap":
-                await self.say(to, texts.handover_blocked(card.handover_blockers(draft.period)))
-                return
-            await self.say(to, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            draft.waiting = Waiting.CHOICE
+            await self.say(to, texts.card_error(exc))
             return
-        log.info(
-            "provincial card %s: %s by person %s on WhatsApp", draft.period, new.status, person.id
-        )
-        if new.status is CardStatus.DISERAHKAN:
+        log.info("provincial card %s: %s by person %s on WhatsApp", draft.period, step, person.id)
+        if step is CardStep.HANDOVER:  # recorded: the period is closed
             self.drafts.pop(to, None)
             tz = self.services.timezone
             await self.say(to, texts.period_handed_over(draft.period, person, card.clock(), tz))
             return
-        await self.say(to, texts.CARD_STEP_DONE[new.status])
+        view = card.view(draft.period)
+        await self.say(to, texts.CARD_STEP_DONE[view.state.status])
         await self.show_card(to, draft)
 
-    # ------------------------------------------------------------------ files
+    # ------------------------------------------------------------------ files and notes
 
     async def ask_files(self, to: str) -> None:
-        draft = self.drafts.get(to)
-        if draft is None or not draft.item_code:
+        draft = self._draft(to, item=True)
+        if draft is None:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
-        draft.waiting_for_files = True
-        await self.say(to, texts.WA_ASK_FILES, ("Selesai", "kr:d"), ("Batal", "kr:x"))
+        draft.waiting = Waiting.FILES
+        await self.show(to, screens.ask_files())
 
-    def waiting_for_files(self, to: str) -> bool:
-        draft = self.drafts.get(to)
-        return draft is not None and draft.waiting_for_files
+    async def ask_note(self, to: str) -> None:
+        draft = self._draft(to, item=True)
+        if draft is None or draft.item_code == PROVINCIAL_CARD_ITEM:
+            await self.say(to, texts.WA_SESSION_ENDED)
+            return
+        draft.waiting = Waiting.NOTE
+        await self.say(to, texts.ASK_NOTE)
 
-    async def receive(self, to: str, message: Message, person: Person | None = None) -> None:
-        draft = self.drafts[to]
+    async def note(self, to: str, text: str) -> None:
+        draft = self._draft(to, item=True)
+        if draft is None:
+            await self.say(to, texts.WA_SESSION_ENDED)
+            return
+        try:
+            note = reason_text(text, note=True)
+        except DomainError as exc:
+            await self.say(to, texts.submission_error(exc))
+            return
+        draft.note, draft.files, draft.waiting = note, [], Waiting.CHOICE
+        screen = screens.confirm_nihil(draft.item_name, draft.item_code, note, draft.version)
+        await self.show(to, screen)
+
+    async def receive(self, to: str, message: Message, person: Person) -> None:
+        draft = self._draft(to, item=True)
+        if draft is None:
+            await self.say(to, texts.WA_SESSION_ENDED)
+            return
         media = message.document or message.image
         if media is None:
-            await self.say(to, texts.WA_FILE_EXPECTED, ("Selesai", "kr:d"), ("Batal", "kr:x"))
+            await self.show(to, screens.text_instead_of_file())
             return
         svc = self.services.submission
         url = await self.wa.get_media_url(media.id)  # its size is known before downloading
@@ -270,34 +261,29 @@ class Kirim:
         except DownloadFailed:
             await self.say(to, texts.download_failed(name or "foto"))
             return
-        if draft.waiting_for_espip and person is not None:
-            await self.card_step(to, person, "espip", received)
+        if draft.waiting is Waiting.ESPIP:
+            await self.card_step(to, person, CardStep.ESPIP, received)
             return
         earlier = svc.add_to_draft(draft.files, received)
-        text = (
-            texts.file_received(received, len(draft.files))
-            if earlier is None
-            else texts.file_already_in_draft(received, earlier, len(draft.files))
-        )
-        await self.say(to, text, ("Selesai", "kr:d"), ("Batal", "kr:x"))
+        await self.show(to, screens.file_received(received, earlier, len(draft.files)))
 
     async def files_done(self, to: str) -> None:
-        draft = self.drafts.get(to)
-        if draft is None or not draft.item_code:
+        draft = self._draft(to, item=True)
+        if draft is None:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
         if not draft.files:
             await self.say(to, texts.NO_FILES_YET)
             return
-        draft.waiting_for_files = False
-        summary = texts.confirm_files(draft.item_name, draft.item_code, draft.files, draft.version)
-        await self.say(to, summary, ("Kirim", "kr:c"), ("Batal", "kr:x"))
+        draft.waiting = Waiting.CHOICE
+        screen = screens.confirm_files(draft.item_name, draft.item_code, draft.files, draft.version)
+        await self.show(to, screen)
 
-    # ------------------------------------------------------------------ confirm, cancel
+    # ------------------------------------------------------------------ confirm, cancel, time-out
 
     async def confirm(self, to: str, person: Person) -> None:
-        draft = self.drafts.pop(to, None)
-        if draft is None or not draft.files:
+        draft = self._draft(to, item=True)
+        if draft is None or not (draft.files or draft.note):
             await self.say(to, texts.WA_SESSION_ENDED)
             return
         if draft.item_code == PROVINCIAL_CARD_ITEM:
@@ -305,10 +291,11 @@ class Kirim:
             return
         try:
             result = self.services.submission.deliver(
-                person, draft.period, draft.item_code, draft.version, draft.files
+                person, draft.period, draft.item_code, draft.version, draft.files, draft.note
             )
         except DomainError as exc:
-            await self.say(to, texts.SUBMISSION_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            self.drafts.pop(to, None)
+            await self.say(to, texts.submission_error(exc))
             return
         log.info(
             "delivery over WhatsApp: person %s, %s %s version %s",
@@ -317,15 +304,17 @@ class Kirim:
             draft.item_code,
             result.state.version,
         )
-        receipt = texts.receipt(result.item_name, result.state, result.late, result.files)
-        await self.say(to, receipt, ("Daftar butir", "kr:b"))
+        draft.confirmed += 1
+        draft.item_code, draft.files, draft.note = "", [], ""  # delivered: nothing pending
+        await self.show(to, screens.receipt(result, list_button=True))
 
     async def _confirm_card(self, to: str, person: Person, draft: Draft) -> None:
         card = self.services.card
         try:
             new = card.upload(person, draft.period, draft.version, draft.files)
         except DomainError as exc:
-            await self.say(to, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            self.drafts.pop(to, None)
+            await self.say(to, texts.card_error(exc))
             return
         log.info(
             "provincial card %s v%s uploaded on WhatsApp by %s",
@@ -333,20 +322,36 @@ class Kirim:
             new.version,
             person.id,
         )
-        self.drafts[to] = draft
         await self.say(to, texts.card_uploaded(new, card.chain))
         await self.show_card(to, draft)
 
-    async def cancel(self, to: str) -> None:
-        draft = self.drafts.pop(to, None)
-        if draft is None:  # a confirmed delivery ends the draft: nothing is pending
-            await self.say(to, texts.NOTHING_TO_CANCEL)
-            return
-        text = texts.session_closed(
-            False,
-            confirmed=0,
+    @staticmethod
+    def _closing(draft: Draft, timed_out: bool) -> str:
+        return texts.session_closed(
+            timed_out,
+            confirmed=draft.confirmed,
             pending_files=len(draft.files),
-            pending_note=False,
+            pending_note=bool(draft.note),
             item=f"{draft.item_code} {draft.item_name}".strip(),
         )
-        await self.say(to, text.replace("/kirim", "kirim"))
+
+    async def cancel(self, to: str) -> None:
+        draft = self.drafts.pop(to, None)
+        if draft is None:
+            await self.say(to, texts.NOTHING_TO_CANCEL)
+            return
+        await self.say(to, self._closing(draft, timed_out=False))
+
+    async def expire_idle(self) -> int:
+        """End the drafts idle longer than the conversation time-out (as Telegram's do), each
+        person told what was kept. Returns how many ended."""
+        limit = self.services.conversation_timeout
+        now = self._now()
+        idle = [to for to, d in self.drafts.items() if now - d.touched >= limit]
+        for to in idle:
+            draft = self.drafts.pop(to)
+            try:
+                await self.say(to, self._closing(draft, timed_out=True))
+            except Exception:  # the person is told at their next message instead
+                log.warning("could not tell WhatsApp user %s that the session ended", to)
+        return len(idle)

@@ -28,7 +28,7 @@ from chatbot.domain.text import pieces
 from chatbot.services.outbox import Outcome, SendResult
 from chatbot.services.ports import Attachment, QueuedMessage
 from storage.files import EvidenceStore
-from whatsapp.kirim import BUTTON_TITLE, BUTTONS
+from whatsapp.render import BUTTON_TITLE, BUTTONS
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(hours=24) - timedelta(minutes=10)  # a margin for clocks and queues

@@ -16,8 +16,10 @@ from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
 from chatbot.domain.text import reason_text
+from chatbot.screens import Action, Screen
 from chatbot.services.bundle import Services
-from whatsapp.kirim import LIST_ROWS, ROW_DESCRIPTION, ROW_TITLE, say
+from whatsapp import render
+from whatsapp.render import LIST_ROWS, ROW_DESCRIPTION, ROW_TITLE
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,8 @@ class Review:
         self.pending: dict[str, PendingReturn] = {}
 
     async def say(self, to: str, text: str, *pairs: tuple[str, str]) -> None:
-        await say(self.wa, to, text, *pairs)
+        row = tuple(Action(label, data, label) for label, data in pairs)
+        await render.show(self.wa, to, Screen(text, (row,) if row else ()))
 
     async def queue(self, to: str, person: Person) -> None:
         """What waits for this person: per unit the list of deliveries (a row each, at most
@@ -70,7 +73,7 @@ class Review:
         try:
             target = self.services.review.target(person, state_id)
         except DomainError as exc:
-            await self.say(to, texts.REVIEW_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            await self.say(to, texts.review_error(exc))
             return
         text = texts.queue_unit(target.unit, [target], self.services.timezone)
         await self.say(
@@ -98,10 +101,10 @@ class Review:
             try:
                 self.services.card.check_return(person, Period.parse(card.period), card.version)
             except DomainError as exc:
-                await self.say(to, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+                await self.say(to, texts.card_error(exc))
                 return
             self.pending[to] = PendingReturn(data)
-            await self.say(to, _wa(texts.ASK_CARD_RETURN_REASON.format(version=card.version)))
+            await self.say(to, texts.ASK_CARD_RETURN_REASON.format(version=card.version))
 
     async def _ask_item_reason(
         self, to: str, person: Person, data: str, state_id: int, version: int
@@ -109,21 +112,21 @@ class Review:
         try:
             target = self.services.review.check_return(person, state_id, version)
         except DomainError as exc:
-            await self.say(to, texts.REVIEW_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            await self.say(to, texts.review_error(exc))
             return
         state = target.state
         self.pending[to] = PendingReturn(data)
         question = texts.ASK_RETURN_REASON.format(
             code=state.item_code, name=target.item_name, unit=target.unit.name, version=version
         )
-        await self.say(to, _wa(question))
+        await self.say(to, question)
 
     async def reason(self, to: str, person: Person, text: str) -> None:
         pending = self.pending[to]
         try:
             pending.reason = reason_text(text)
         except DomainError as exc:
-            await self.say(to, texts.REVIEW_ERRORS[exc.code])
+            await self.say(to, texts.review_error(exc))
             return
         item = callbacks.parse_review(pending.data)
         if item is not None:
@@ -159,7 +162,7 @@ class Review:
                 person, choice.state_id, choice.version, approve=not reason, reason=reason
             )
         except DomainError as exc:
-            await self.say(to, texts.REVIEW_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            await self.say(to, texts.review_error(exc))
             return
         log.info(
             "item state %s v%s decided on WhatsApp by %s",
@@ -180,18 +183,14 @@ class Review:
         assert choice is not None
         svc = self.services
         try:
-            _, role = svc.card.decide(
+            decided = svc.card.decide(
                 person, Period.parse(choice.period), choice.version, not reason, reason
             )
         except DomainError as exc:
-            await self.say(to, texts.CARD_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            await self.say(to, texts.card_error(exc))
             return
-        stage = next(s for s in svc.card.chain if role in s.roles)
-        line = texts.card_decided(not reason, stage, person.name, svc.card.clock(), svc.timezone)
+        line = texts.card_decided(
+            not reason, decided.stage, person.name, svc.card.clock(), svc.timezone
+        )
         log.info("provincial card %s v%s: %s by %s", choice.period, choice.version, line, person.id)
         await self.say(to, line)
-
-
-def _wa(text: str) -> str:
-    """Telegram's texts name commands with a slash; on WhatsApp the word alone is typed."""
-    return text.replace("/batal", "batal")

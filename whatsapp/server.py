@@ -4,14 +4,19 @@ is read). pywa does the checking and parsing; this module only serves it over ai
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from pywa import utils
 from pywa_async.client import WhatsApp
 
+from whatsapp.handlers import Flows
+
 log = logging.getLogger(__name__)
+EXPIRE_EVERY_SECONDS = 5.0
 
 
 class AccessLog(AbstractAccessLogger):
@@ -28,7 +33,9 @@ class AccessLog(AbstractAccessLogger):
         return self.logger.isEnabledFor(logging.INFO)
 
 
-def web_app(wa: WhatsApp, path: str) -> web.Application:
+def web_app(wa: WhatsApp, path: str, flows: Flows | None = None) -> web.Application:
+    """The webhook; with ``flows``, idle delivery drafts end while the app runs."""
+
     async def verify(request: web.Request) -> web.Response:
         challenge, status = await wa.webhook_challenge_handler(
             vt=request.query.get(utils.HUB_VT), ch=request.query.get(utils.HUB_CH)
@@ -47,4 +54,12 @@ def web_app(wa: WhatsApp, path: str) -> web.Application:
     app = web.Application(client_max_size=4 * 1024 * 1024)
     app.router.add_get(path, verify)
     app.router.add_post(path, update)
+    if flows is not None:
+
+        async def expire_drafts(_: web.Application) -> AsyncIterator[None]:
+            task = asyncio.create_task(flows.expire_forever(EXPIRE_EVERY_SECONDS))
+            yield
+            task.cancel()
+
+        app.cleanup_ctx.append(expire_drafts)
     return app

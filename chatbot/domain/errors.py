@@ -66,6 +66,13 @@ class PreconditionMissing(DomainError):
     code = "precondition_missing"
 
 
+class UnitsIncomplete(PreconditionMissing):
+    """The hand-over needs every unit at 100% and every regency card accepted; the service
+    names the units still short in ``context["short"]``."""
+
+    code = "units_incomplete"
+
+
 class InvalidData(DomainError):
     """An editable data file (org, checklist, chain) is malformed."""
 

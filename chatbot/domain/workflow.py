@@ -8,15 +8,17 @@ is refused, so a double tap or an old message never applies anything twice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from functools import partial
 from typing import Generic, TypeVar
 
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import (
     AlreadyDecided,
+    DomainError,
     InvalidData,
     InvalidTransition,
     ItemLocked,
@@ -25,6 +27,7 @@ from chatbot.domain.errors import (
     PeriodClosed,
     PreconditionMissing,
     StaleVersion,
+    UnitsIncomplete,
 )
 from chatbot.domain.events import Event, EventKind
 from chatbot.domain.roles import PERMISSIONS, Permission, Role
@@ -71,12 +74,24 @@ class Context:
 
 
 S = TypeVar("S")
+A = TypeVar("A")
+_ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
 class Transition(Generic[S]):
     state: S
     events: tuple[Event, ...]
+
+
+def _accepts(
+    apply: Callable[[S, A, Context], Transition[S]], state: S, action: A, ctx: Context
+) -> bool:
+    try:
+        apply(state, action, ctx)
+    except DomainError:
+        return False
+    return True
 
 
 def _require(ctx: Context, permission: Permission) -> None:
@@ -195,6 +210,8 @@ def apply_item(state: ItemState, action: ItemAction, ctx: Context) -> Transition
             raise ItemLocked(state.status.value)
         if state.is_unit_card and not ctx.unit_complete:
             raise PreconditionMissing("bukti dukung unit belum 100%")
+        if state.is_unit_card and action.kind is DeliveryKind.NIHIL:
+            raise InvalidTransition("kartu kendali tidak dapat dinyatakan tidak ada kegiatan")
         note = action.note.strip()
         if action.kind is DeliveryKind.NIHIL:
             note = reason_text(note, note=True)
@@ -238,6 +255,32 @@ def apply_item(state: ItemState, action: ItemAction, ctx: Context) -> Transition
     new = replace(state, status=ItemStatus.DIKEMBALIKAN, reason=reason)
     return Transition(
         new, (_item_event(new, EventKind.ITEM_DIKEMBALIKAN, ctx, alasan=reason, **behalf),)
+    )
+
+
+class ItemStep(StrEnum):
+    """What a submitter can do next with an item: offered as a button when it applies."""
+
+    FILES = "berkas"  # deliver files
+    NIHIL = "nihil"  # declare "tidak ada kegiatan" with a note
+    WITHDRAW = "tarik"  # take back the delivery waiting for review
+
+
+def item_steps(state: ItemState, unit_complete: bool = True) -> tuple[ItemStep, ...]:
+    """The steps ``apply_item`` accepts now from a submitter of the item's unit: the one
+    rule behind the item's buttons on every channel."""
+    submitter = Context(
+        actor=Actor(0, state.unit_code, frozenset(Role)),
+        now=_ANY_TIME,
+        unit_complete=unit_complete,
+    )
+    offered: dict[ItemStep, ItemAction] = {
+        ItemStep.FILES: Deliver(DeliveryKind.BERKAS),
+        ItemStep.NIHIL: Deliver(DeliveryKind.NIHIL, "Tidak ada kegiatan pada bulan ini"),
+        ItemStep.WITHDRAW: Withdraw(state.version),
+    }
+    return tuple(
+        step for step, action in offered.items() if _accepts(apply_item, state, action, submitter)
     )
 
 
@@ -424,6 +467,36 @@ def _decide(
     return Transition(new, tuple(events))
 
 
+class CardStep(StrEnum):
+    """What the provincial satgas can do next with the provincial card."""
+
+    UPLOAD_DRAFT = "draft"
+    UPLOAD_SIGNED = "ttd"
+    ESPIP = "espip"
+    KIRIM_DATA = "kirim"
+    HANDOVER = "serah"
+
+
+CARD_STEP_ACTION: Mapping[CardStep, CardAction] = {
+    CardStep.UPLOAD_DRAFT: UploadDraft(),
+    CardStep.UPLOAD_SIGNED: UploadSigned(),
+    CardStep.ESPIP: RecordEspip(),
+    CardStep.KIRIM_DATA: RecordKirimData(),
+    CardStep.HANDOVER: Handover(),
+}
+
+
+def card_steps(state: CardState, chain: Sequence[Stage] = DEFAULT_CHAIN) -> tuple[CardStep, ...]:
+    """The steps ``apply_card`` accepts now from the satgas (the hand-over whatever the
+    units' standing: its refusal names the units still short)."""
+    satgas = Context(actor=Actor(0, "", frozenset(Role)), now=_ANY_TIME, all_units_complete=True)
+    return tuple(
+        step
+        for step, action in CARD_STEP_ACTION.items()
+        if _accepts(partial(apply_card, chain=chain), state, action, satgas)
+    )
+
+
 def apply_card(
     state: CardState, action: CardAction, ctx: Context, chain: Sequence[Stage] = DEFAULT_CHAIN
 ) -> Transition[CardState]:
@@ -452,7 +525,7 @@ def apply_card(
         if state.status is not CardStatus.DATA_DIKIRIM:
             raise PreconditionMissing(state.status.value)
         if not ctx.all_units_complete:
-            raise PreconditionMissing("unit_belum_lengkap")
+            raise UnitsIncomplete("unit_belum_lengkap")
         new = replace(state, status=CardStatus.DISERAHKAN)
         return Transition(new, (_card_event(new, EventKind.PERIODE_DISERAHKAN, ctx),))
     before, after, kind = _STEP_AFTER[type(action)]

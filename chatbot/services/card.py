@@ -16,7 +16,9 @@ from chatbot.domain.errors import (
     ConcurrentChange,
     InvalidTransition,
     NotYourRole,
+    PreconditionMissing,
     StaleVersion,
+    UnitsIncomplete,
     UnknownPeriod,
 )
 from chatbot.domain.events import Event
@@ -25,22 +27,23 @@ from chatbot.domain.progress import Progress, unit_progress
 from chatbot.domain.roles import Role
 from chatbot.domain.units import Unit, UnitKind, province_of
 from chatbot.domain.workflow import (
+    CARD_STEP_ACTION,
     UNIT_CARD_ITEM,
     CardAction,
     CardState,
     CardStatus,
+    CardStep,
     Context,
     Decide,
     DeliveryKind,
     Handover,
     ItemState,
     ItemStatus,
-    RecordEspip,
-    RecordKirimData,
     Stage,
     UploadDraft,
     UploadSigned,
     apply_card,
+    card_steps,
 )
 from chatbot.services import acting
 from chatbot.services.ports import (
@@ -80,6 +83,18 @@ class CardView:
     @property
     def short(self) -> list[UnitStanding]:
         return [s for s in self.standings if not s.complete]
+
+    @property
+    def steps(self) -> tuple[CardStep, ...]:
+        """What the satgas can do with the card now (the domain's rule)."""
+        return card_steps(self.state, self.chain)
+
+
+@dataclass(frozen=True, slots=True)
+class CardDecision:
+    state: CardState
+    role: Role  # the role the person decided in
+    stage: Stage  # the stage it belongs to
 
 
 class Applied(NamedTuple):
@@ -166,7 +181,10 @@ class CardService:
             period_closed=info.closed,
             all_units_complete=not view.short,
         )
-        transition = apply_card(stored.state, action, ctx, self.chain)
+        try:
+            transition = apply_card(stored.state, action, ctx, self.chain)
+        except UnitsIncomplete as exc:  # name the units, so nobody recomputes them
+            raise UnitsIncomplete(exc.detail, short=view.short) from None
         uow.items.save_card(stored, transition.state, province.code, ctx.now)
         for event in transition.events:
             uow.audit.append(event)
@@ -178,7 +196,7 @@ class CardService:
         """A draft (step 3) or, once the chain is done, the signed card (a new version)."""
         with self.uow_factory() as uow:
             current = uow.items.get_card(period, province_of(uow.units.all()).code).state
-            signed = current.status in (CardStatus.MENUNGGU_TTD, CardStatus.FINAL)
+            signed = CardStep.UPLOAD_SIGNED in card_steps(current, self.chain)
             action: CardAction = UploadSigned() if signed else UploadDraft()
             applied = self._apply(uow, person, period, action, expected_version)
             new = applied.state
@@ -223,7 +241,7 @@ class CardService:
 
     def decide(
         self, person: Person, period: Period, version: int, approve: bool, reason: str = ""
-    ) -> tuple[CardState, Role]:
+    ) -> CardDecision:
         """Paraf or signature (or a return) by whichever of the person's roles is due now.
         Two officials of one stage deciding at the same moment are both applied: the write
         that lost the race is read again and applied on top (a few tries)."""
@@ -237,7 +255,7 @@ class CardService:
 
     def _decide(
         self, person: Person, period: Period, version: int, approve: bool, reason: str
-    ) -> tuple[CardState, Role]:
+    ) -> CardDecision:
         with self.uow_factory() as uow:
             province = province_of(uow.units.all())
             current = uow.items.get_card(period, province.code).state
@@ -271,7 +289,8 @@ class CardService:
                 submission = uow.items.submission(stored.id or 0, version)
                 self._ask_stage(uow, new, applied.view, submission.files if submission else ())
             uow.commit()
-        return new, role
+        stage = next(s for s in self.chain if role in s.roles)
+        return CardDecision(new, role, stage)
 
     def check_return(self, person: Person, period: Period, version: int) -> CardView:
         """Before asking for a reason: may this person return this version now? The typed
@@ -307,11 +326,14 @@ class CardService:
         return chain_roles[0]
 
     def record(
-        self, person: Person, period: Period, step: CardAction, evidence: EvidenceFile | None
+        self, person: Person, period: Period, step: CardStep, evidence: EvidenceFile | None
     ) -> CardState:
         """e-SPIP uploaded, "kirim data", or the hand-over (which closes the period)."""
+        if step not in RECORDED:
+            raise InvalidTransition(step.value)
+        action = CARD_STEP_ACTION[step]
         with self.uow_factory() as uow:
-            applied = self._apply(uow, person, period, step)
+            applied = self._apply(uow, person, period, action)
             new = applied.state
             now = self.clock()
             if evidence is not None:
@@ -325,7 +347,7 @@ class CardService:
                         detail={"berkas": evidence.file_name, "sha256": evidence.sha256},
                     )
                 )
-            if isinstance(step, Handover):
+            if isinstance(action, Handover):
                 uow.periods.close(period, now)
                 for role in (Role.SATGAS_PROV, Role.KABAG_HSDM, Role.SEKRETARIS, Role.KETUA):
                     for p in uow.people.with_role(role):
@@ -358,12 +380,15 @@ class CardService:
                     result.append((state, stage))
         return result
 
-    def handover_blockers(self, period: Period) -> list[UnitStanding]:
-        return self.view(period).short
+    def check_handover(self, period: Period) -> CardView:
+        """Before asking "serahkan?": the card must be at "kirim data" and every unit
+        complete; the typed refusal otherwise (``UnitsIncomplete`` names the units)."""
+        view = self.view(period)
+        if CardStep.HANDOVER not in view.steps:
+            raise PreconditionMissing(view.state.status.value)
+        if view.short:
+            raise UnitsIncomplete("unit_belum_lengkap", short=view.short)
+        return view
 
 
-STEPS: dict[str, CardAction] = {
-    "espip": RecordEspip(),
-    "kirim": RecordKirimData(),
-    "serah": Handover(),
-}
+RECORDED = (CardStep.ESPIP, CardStep.KIRIM_DATA, CardStep.HANDOVER)  # steps without a file

@@ -34,8 +34,10 @@ from chatbot.domain.workflow import (
     Deliver,
     DeliveryKind,
     ItemState,
+    ItemStep,
     Withdraw,
     apply_item,
+    item_steps,
 )
 from chatbot.services.ports import (
     Attachment,
@@ -93,6 +95,16 @@ class ItemDetail:
     state_id: int | None
     submission: Submission | None  # the latest version, if any
     progress: Progress
+
+    @property
+    def steps(self) -> tuple[ItemStep, ...]:
+        """What the submitter can do with the item now (the domain's rule)."""
+        return item_steps(self.state, self.progress.complete)
+
+    @property
+    def card_not_ready(self) -> bool:
+        """The regency's signed card, asked for before the unit's evidence is all accepted."""
+        return self.state.is_unit_card and not self.progress.complete and not self.state.version
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,8 +38,10 @@ async def webhook(core: Core, graph: FakeGraphApi) -> AsyncIterator[TestClient[A
         }
     )
     session = httpx.AsyncClient(transport=graph.transport())
-    wa = build_whatsapp(replace(core, settings=settings), session=session)
-    async with TestClient(TestServer(web_app(wa, "/whatsapp"))) as client:
+    channel = build_whatsapp(replace(core, settings=settings), session=session)
+    async with TestClient(
+        TestServer(web_app(channel.client, "/whatsapp", channel.flows))
+    ) as client:
         yield client
     await session.aclose()
 

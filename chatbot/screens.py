@@ -1,0 +1,221 @@
+"""What a person sees next, built once for both channels: a text and the actions under it.
+
+A screen is data, made from the services' results; each channel has a small renderer
+(``handlers/render.py``: an inline keyboard; ``whatsapp/render.py``: reply buttons, at most 3,
+or a paged list). Which actions a screen offers follows the domain's rules (``item_steps``,
+``card_steps``); no adapter decides it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from chatbot import callbacks, texts
+from chatbot.domain.calendar import Period
+from chatbot.domain.workflow import (
+    PROVINCIAL_CARD_ITEM,
+    UNIT_CARD_ITEM,
+    CardStep,
+    ItemStep,
+)
+from chatbot.services.card import CardView
+from chatbot.services.ports import EvidenceFile
+from chatbot.services.submission import ItemDetail, Receipt, UnitChecklist
+
+TITLE = 24  # a WhatsApp list row's title
+DETAIL = 72  # a WhatsApp list row's description
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    label: str  # a Telegram button's label
+    data: str  # the callback data (``chatbot.callbacks``)
+    short: str = ""  # WhatsApp: the reply button's title (20) or the list row's title (24)
+    detail: str = ""  # WhatsApp: a list row's description (72)
+
+    @classmethod
+    def of(cls, label: tuple[str, str], data: str, detail: str = "") -> Action:
+        return cls(label[0], data, label[1], detail)
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    text: str
+    rows: tuple[tuple[Action, ...], ...] = ()
+    pick: str = ""  # a choice among many: on WhatsApp a list opened by this button
+    section: str = ""  # the list's section title
+    pages: str = ""  # the callback namespace of the list's pages (``kr:pg``)
+
+    @property
+    def actions(self) -> list[Action]:
+        return [a for row in self.rows for a in row]
+
+
+def _one_per_row(*actions: Action) -> tuple[tuple[Action, ...], ...]:
+    return tuple((a,) for a in actions)
+
+
+# ------------------------------------------------------------------ the delivery flow
+
+
+def checklist(sheet: UnitChecklist, periods: Sequence[Period], card: CardView | None) -> Screen:
+    """The unit's checklist: the provincial card first (for its satgas), the items, the
+    regency's signed card, the other open periods, close."""
+    actions: list[Action] = []
+    if card is not None:
+        status = texts.CARD_STATUS_LABEL[card.state.status]
+        actions.append(
+            Action(
+                _short(f"🗂 {texts.PROVINCIAL_CARD_NAME}: {status}", 60),
+                callbacks.kirim_item(PROVINCIAL_CARD_ITEM),
+                _short(f"🗂 {texts.PROVINCIAL_CARD_NAME}", TITLE),
+                _short(status, DETAIL),
+            )
+        )
+    for row in sheet.rows:
+        icon = texts.STATUS_ICON[row.state.status]
+        actions.append(
+            Action(
+                texts.item_label(row.item.code, row.item.name, row.state.status),
+                callbacks.kirim_item(row.item.code),
+                _short(f"{icon} {row.item.code}", TITLE),
+                _short(row.item.name, DETAIL),
+            )
+        )
+    if sheet.card is not None:
+        icon = texts.STATUS_ICON[sheet.card.status]
+        actions.append(
+            Action(
+                texts.item_label("", texts.UNIT_CARD_NAME, sheet.card.status),
+                callbacks.kirim_item(UNIT_CARD_ITEM),
+                _short(f"{icon} {texts.UNIT_CARD_NAME}", TITLE),
+            )
+        )
+    rows: list[tuple[Action, ...]] = [(a,) for a in actions]
+    others = [p for p in periods if p != sheet.period]
+    if others:
+        rows.append(
+            tuple(Action.of(texts.period_button(p), callbacks.kirim_period(p)) for p in others)
+        )
+    rows.append((Action.of(texts.LABEL_CLOSE, callbacks.KIRIM_CLOSE),))
+    header = texts.checklist_header(sheet.unit, sheet.period, sheet.progress, sheet.deadline)
+    return Screen(
+        header,
+        tuple(rows),
+        pick=texts.PICK_ITEM,
+        section=_short(texts.bulan(sheet.period), TITLE),
+        pages=callbacks.CHECKLIST_PAGE,
+    )
+
+
+def item(detail: ItemDetail, tz: ZoneInfo) -> Screen:
+    """One item: what was delivered last, and what can be done now."""
+    if detail.card_not_ready:
+        return Screen(
+            texts.card_not_ready(detail.progress.missing),
+            ((Action.of(texts.LABEL_BACK, callbacks.KIRIM_BACK),),),
+        )
+    name = detail.item.name if detail.item else texts.UNIT_CARD_NAME
+    description = detail.item.description if detail.item else ""
+    text = texts.item_detail(name, description, detail.state, detail.submission, tz)
+    if detail.state.complete:
+        text += "\n\n" + texts.ITEM_LOCKED
+    steps = detail.steps
+    actions = []
+    if ItemStep.FILES in steps:
+        actions.append(Action.of(texts.LABEL_FILES, callbacks.KIRIM_FILES))
+    if ItemStep.NIHIL in steps:
+        actions.append(Action.of(texts.LABEL_NIHIL, callbacks.KIRIM_NIHIL))
+    if ItemStep.WITHDRAW in steps:
+        data = callbacks.kirim_withdraw(detail.state.item_code, detail.state.version)
+        actions.append(Action.of(texts.LABEL_WITHDRAW, data))
+    actions.append(Action.of(texts.LABEL_BACK, callbacks.KIRIM_BACK))
+    return Screen(text, _one_per_row(*actions))
+
+
+def provincial_card(view: CardView, tz: ZoneInfo) -> Screen:
+    """The provincial card for its satgas: its state, and the steps that apply now."""
+    data = {
+        CardStep.UPLOAD_DRAFT: callbacks.KIRIM_FILES,
+        CardStep.UPLOAD_SIGNED: callbacks.KIRIM_FILES,
+        CardStep.ESPIP: callbacks.KIRIM_ESPIP,
+        CardStep.KIRIM_DATA: callbacks.KIRIM_DATA,
+        CardStep.HANDOVER: callbacks.KIRIM_HANDOVER,
+    }
+    actions = [Action.of(texts.CARD_STEP_LABEL[s], data[s]) for s in view.steps]
+    actions.append(Action.of(texts.LABEL_BACK, callbacks.KIRIM_BACK))
+    return Screen(texts.card_detail(view, tz), _one_per_row(*actions))
+
+
+def _files_actions() -> tuple[tuple[Action, ...], ...]:
+    return (
+        (
+            Action.of(texts.LABEL_DONE, callbacks.KIRIM_DONE),
+            Action.of(texts.LABEL_CANCEL, callbacks.KIRIM_CLOSE),
+        ),
+    )
+
+
+def ask_files() -> Screen:
+    return Screen(texts.ASK_FILES, _files_actions())
+
+
+def file_received(file: EvidenceFile, earlier: EvidenceFile | None, count: int) -> Screen:
+    text = (
+        texts.file_received(file, count)
+        if earlier is None
+        else texts.file_already_in_draft(file, earlier, count)
+    )
+    return Screen(text, _files_actions())
+
+
+def text_instead_of_file() -> Screen:
+    return Screen(texts.TEXT_INSTEAD_OF_FILE, _files_actions())
+
+
+def _confirm_actions() -> tuple[tuple[Action, ...], ...]:
+    return (
+        (
+            Action.of(texts.LABEL_SEND, callbacks.KIRIM_CONFIRM),
+            Action.of(texts.LABEL_CANCEL, callbacks.KIRIM_CLOSE),
+        ),
+    )
+
+
+def confirm_files(name: str, code: str, files: Sequence[EvidenceFile], version: int) -> Screen:
+    return Screen(texts.confirm_files(name, code, files, version), _confirm_actions())
+
+
+def confirm_nihil(name: str, code: str, note: str, version: int) -> Screen:
+    return Screen(texts.confirm_nihil(name, code, note, version), _confirm_actions())
+
+
+def receipt(result: Receipt, list_button: bool = False) -> Screen:
+    """The delivery's receipt; with a button back to the checklist where the checklist does
+    not follow it (WhatsApp, which cannot update a sent list)."""
+    text = texts.receipt(result.item_name, result.state, result.late, result.files)
+    if not list_button:
+        return Screen(text)
+    return Screen(text, ((Action.of(texts.LABEL_LIST, callbacks.KIRIM_BACK),),))
+
+
+def ask_espip() -> Screen:
+    return Screen(texts.ASK_ESPIP_EVIDENCE, ((Action.of(texts.LABEL_SKIP, callbacks.KIRIM_SKIP),),))
+
+
+def confirm_handover() -> Screen:
+    return Screen(
+        texts.CONFIRM_HANDOVER,
+        (
+            (
+                Action.of(texts.LABEL_HANDOVER_YES, callbacks.KIRIM_HANDOVER_YES),
+                Action.of(texts.LABEL_CANCEL, callbacks.KIRIM_CLOSE),
+            ),
+        ),
+    )
