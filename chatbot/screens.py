@@ -65,8 +65,8 @@ def _one_per_row(*actions: Action) -> tuple[tuple[Action, ...], ...]:
 
 
 def checklist(sheet: UnitChecklist, periods: Sequence[Period], card: CardView | None) -> Screen:
-    """The unit's checklist: the provincial card first (for its satgas), the items, the
-    regency's signed card, the other open periods, close."""
+    """The unit's checklist: the other open periods, the provincial card (for its satgas),
+    the items, the regency's signed card, close."""
     actions: list[Action] = []
     if card is not None:
         status = texts.CARD_STATUS_LABEL[card.state.status]
@@ -97,12 +97,13 @@ def checklist(sheet: UnitChecklist, periods: Sequence[Period], card: CardView | 
                 _short(f"{icon} {texts.UNIT_CARD_NAME}", TITLE),
             )
         )
-    rows: list[tuple[Action, ...]] = [(a,) for a in actions]
+    rows: list[tuple[Action, ...]] = []
     others = [p for p in periods if p != sheet.period]
-    if others:
+    if others:  # first: a person meaning another month sees it before any item
         rows.append(
             tuple(Action.of(texts.period_button(p), callbacks.kirim_period(p)) for p in others)
         )
+    rows += [(a,) for a in actions]
     rows.append((Action.of(texts.LABEL_CLOSE, callbacks.KIRIM_CLOSE),))
     header = texts.checklist_header(sheet.unit, sheet.period, sheet.progress, sheet.deadline)
     return Screen(

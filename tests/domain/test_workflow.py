@@ -17,10 +17,12 @@ from chatbot.domain.errors import (
     PreconditionMissing,
     ReasonRequired,
     StaleVersion,
+    UnitsIncomplete,
 )
 from chatbot.domain.events import EventKind
 from chatbot.domain.roles import Role
 from chatbot.domain.workflow import (
+    CARD_STEP_ACTION,
     UNIT_CARD_ITEM,
     Actor,
     Approve,
@@ -33,6 +35,7 @@ from chatbot.domain.workflow import (
     Handover,
     ItemState,
     ItemStatus,
+    ItemStep,
     RecordEspip,
     RecordKirimData,
     Return,
@@ -41,6 +44,8 @@ from chatbot.domain.workflow import (
     Withdraw,
     apply_card,
     apply_item,
+    card_steps,
+    item_steps,
     parse_chain,
 )
 
@@ -209,3 +214,46 @@ def test_chain_is_data() -> None:
     for bad in ([], [{"kind": "x", "roles": ["ketua"]}], [{"kind": "paraf", "roles": []}]):
         with pytest.raises(InvalidData):
             parse_chain(bad)
+
+
+def test_the_signed_card_cannot_be_declared_no_activity() -> None:
+    card = ItemState(P, "1501", UNIT_CARD_ITEM)
+    with pytest.raises(InvalidTransition):
+        apply_item(card, Deliver(DeliveryKind.NIHIL, "Tidak ada"), ctx(KERINCI, unit_complete=True))
+
+
+@pytest.mark.parametrize("status", list(ItemStatus))
+@pytest.mark.parametrize("code", ["KEU-01", UNIT_CARD_ITEM])
+def test_the_steps_offered_are_the_steps_applied(status: ItemStatus, code: str) -> None:
+    """A button is offered exactly when the submitter's action would be accepted."""
+    state = ItemState(P, "1501", code, status, version=1)
+    steps = item_steps(state, unit_complete=True)
+    actions = {
+        ItemStep.FILES: Deliver(DeliveryKind.BERKAS),
+        ItemStep.NIHIL: Deliver(DeliveryKind.NIHIL, "Tidak ada perjalanan dinas"),
+        ItemStep.WITHDRAW: Withdraw(1),
+    }
+    for step, action in actions.items():
+        try:
+            apply_item(state, action, ctx(KERINCI, unit_complete=True))
+            accepted = True
+        except (ItemLocked, InvalidTransition, PreconditionMissing):
+            accepted = False
+        assert (step in steps) is accepted, (step, status, code)
+
+
+@pytest.mark.parametrize("status", list(CardStatus))
+def test_the_card_steps_offered_are_the_steps_applied(status: CardStatus) -> None:
+    state = CardState(P, status, version=1)
+    offered = card_steps(state)
+    actor = Actor(3, "15", frozenset({Role.SATGAS_PROV}))
+    for step, action in CARD_STEP_ACTION.items():
+        try:
+            apply_card(state, action, Context(actor, NOW, all_units_complete=True))
+            accepted = True
+        except (InvalidTransition, PreconditionMissing):
+            accepted = False
+        assert (step in offered) is accepted, (step, status)
+    if status is CardStatus.DATA_DIKIRIM:  # offered; refused while units are short
+        with pytest.raises(UnitsIncomplete):
+            apply_card(state, Handover(), Context(actor, NOW, all_units_complete=False))

@@ -12,6 +12,7 @@ from chatbot.app import Core
 from chatbot.domain.calendar import Period
 from chatbot.domain.people import Person
 from chatbot.domain.workflow import UNIT_CARD_ITEM
+from chatbot.services.ports import EvidenceFile
 from handlers import outbox, periode
 from tests.conftest import Clock
 from tests.handlers.conftest import HSDM, KERINCI, MERANGIN, SATGAS
@@ -69,7 +70,9 @@ async def test_a_whole_month_day_by_day(
 
     received = await walk(small_bot, clock, month(2026, 11)[:11])  # 1-11 November
     clock.now = at(date(2026, 11, 12), 12)
-    svc.submission.deliver(who["Budi Kerinci"], Period(2026, 10), UNIT_CARD_ITEM, 0, note="TTD")
+    stored = small_core.evidence.put_bytes(b"%PDF-1.4 kartu kendali bertanda tangan")
+    signed = EvidenceFile(stored.sha256, "kartu.pdf", "application/pdf", stored.size)
+    svc.submission.deliver(who["Budi Kerinci"], Period(2026, 10), UNIT_CARD_ITEM, 0, [signed])
     rest = await walk(small_bot, clock, [date(2026, 11, 12), date(2026, 11, 13)])
     clock.now = at(date(2026, 11, 13), 12)
     [(_, [card])] = svc.review.queue(who["Sari Satgas"])
