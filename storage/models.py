@@ -57,7 +57,8 @@ class PersonRow(SQLModel, table=True):
     whatsapp_phone: str | None = Field(default=None, max_length=32)  # when WhatsApp gives it
     notify_via: str | None = Field(default=None, max_length=16)  # set when a channel is linked
     active: bool = True
-    blocked_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    blocked_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))  # Telegram
+    whatsapp_blocked_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     created_at: datetime = Field(sa_column=_utc())
 
 

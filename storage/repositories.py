@@ -9,12 +9,13 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from chatbot.domain.calendar import Period
+from chatbot.domain.channels import Channel, Reach, route
 from chatbot.domain.checklist import CardType, Catalogue, ChecklistItem
 from chatbot.domain.errors import ConcurrentChange
 from chatbot.domain.events import Event, EventKind
@@ -228,7 +229,10 @@ PERSON_COLUMNS = (
     col(PersonRow.whatsapp_id),
     col(PersonRow.active),
     col(PersonRow.blocked_at),
+    col(PersonRow.whatsapp_blocked_at),
+    col(PersonRow.notify_via),
 )
+BLOCKED_COLUMN = {Channel.TELEGRAM: "blocked_at", Channel.WHATSAPP: "whatsapp_blocked_at"}
 
 
 class SqlPeople:
@@ -267,7 +271,9 @@ class SqlPeople:
             telegram_chat_id=row.telegram_chat_id,
             whatsapp_id=row.whatsapp_id,
             active=row.active,
-            blocked=row.blocked_at is not None,
+            telegram_blocked=row.blocked_at is not None,
+            whatsapp_blocked=row.whatsapp_blocked_at is not None,
+            notify_via=Channel(row.notify_via) if row.notify_via in set(Channel) else None,
         )
 
     def get(self, person_id: int) -> Person | None:
@@ -344,27 +350,25 @@ class SqlPeople:
         rows = self.session.exec(
             select(PersonRow)
             .join(PersonRoleRow, col(PersonRoleRow.person_id) == col(PersonRow.id))
-            .where(
-                PersonRoleRow.role == role.value,
-                col(PersonRow.active),
-                col(PersonRow.blocked_at).is_(None),
-            )
+            .where(PersonRoleRow.role == role.value, col(PersonRow.active))
             .order_by(col(PersonRow.id))
         ).all()
-        return self._people(rows)
+        return [p for p in self._people(rows) if not p.blocked]
 
-    def mark_blocked(self, person_id: int, now: datetime) -> bool:
+    def mark_blocked(self, person_id: int, channel: Channel, now: datetime) -> bool:
         row = self.session.get(PersonRow, person_id)
-        if row is None or row.blocked_at is not None:
+        column = BLOCKED_COLUMN[channel]
+        if row is None or getattr(row, column) is not None:
             return False
-        row.blocked_at = now
+        setattr(row, column, now)
         self.session.add(row)
         return True
 
-    def unblock(self, person_id: int) -> None:
+    def unblock(self, person_id: int, channel: Channel) -> None:
         row = self.session.get(PersonRow, person_id)
-        if row is not None and row.blocked_at is not None:
-            row.blocked_at = None
+        column = BLOCKED_COLUMN[channel]
+        if row is not None and getattr(row, column) is not None:
+            setattr(row, column, None)
             self.session.add(row)
 
     def all(self) -> list[Person]:
@@ -505,44 +509,73 @@ class SqlOutbox:
         return True
 
     def due(self, now: datetime, limit: int, channel: str = "telegram") -> list[QueuedMessage]:
-        on_whatsapp = and_(
-            col(PersonRow.whatsapp_id).is_not(None),
-            or_(col(PersonRow.telegram_chat_id).is_(None), col(PersonRow.notify_via) == "whatsapp"),
+        """The messages due that ``route`` sends through ``channel``. Those that no channel
+        reaches are handed to Telegram's drain, which records them as failed (said so)."""
+        wanted = Channel(channel)
+        address = (
+            col(PersonRow.whatsapp_id)
+            if wanted is Channel.WHATSAPP
+            else col(PersonRow.telegram_chat_id)
         )
-        rows = self.session.exec(
-            select(
+        query = (
+            sa_select(
                 OutboxRow,
-                PersonRow.telegram_chat_id,
-                PersonRow.whatsapp_id,
-                PersonRow.whatsapp_seen_at,
+                col(PersonRow.telegram_chat_id),
+                col(PersonRow.whatsapp_id),
+                col(PersonRow.whatsapp_seen_at),
+                col(PersonRow.blocked_at),
+                col(PersonRow.whatsapp_blocked_at),
+                col(PersonRow.notify_via),
             )
             .join(PersonRow, col(PersonRow.id) == col(OutboxRow.person_id))
             .where(
                 col(OutboxRow.sent_at).is_(None),
                 col(OutboxRow.failed_at).is_(None),
                 col(OutboxRow.next_attempt_at) <= now,
-                on_whatsapp if channel == "whatsapp" else ~on_whatsapp,
             )
             .order_by(col(OutboxRow.id))
-            .limit(limit)
-        ).all()
-        return [
-            QueuedMessage(
-                id=row.id or 0,
-                person_id=row.person_id,
-                chat_id=chat_id,
-                text=row.text,
-                buttons=tuple(tuple((b[0], b[1]) for b in r) for r in json.loads(row.buttons)),
-                attempts=row.attempts,
-                attachments=tuple(Attachment(**a) for a in json.loads(row.attachments)),
-                parts_sent=row.parts_sent,
-                interrupted=row.sending_since is not None,
-                whatsapp_id=whatsapp_id,
-                whatsapp_seen_at=seen_at,
-                created_at=row.created_at,
-            )
-            for row, chat_id, whatsapp_id, seen_at in rows
-        ]
+        )
+        if wanted is Channel.WHATSAPP:  # Telegram's drain also takes the unreachable
+            query = query.where(address.is_not(None))
+        result: list[QueuedMessage] = []
+        offset, page = 0, max(limit, 1) * 2
+        while len(result) < limit:
+            rows = self.session.execute(query.offset(offset).limit(page)).all()
+            for row, chat_id, whatsapp_id, seen_at, tg_blocked, wa_blocked, via in rows:
+                reach = Reach(
+                    telegram=chat_id is not None,
+                    whatsapp=whatsapp_id is not None,
+                    telegram_blocked=tg_blocked is not None,
+                    whatsapp_blocked=wa_blocked is not None,
+                    preferred=Channel(via) if via in set(Channel) else None,
+                )
+                goes = route(reach)
+                if goes is not wanted and not (goes is None and wanted is Channel.TELEGRAM):
+                    continue
+                result.append(
+                    QueuedMessage(
+                        id=row.id or 0,
+                        person_id=row.person_id,
+                        chat_id=chat_id if goes is Channel.TELEGRAM else None,
+                        text=row.text,
+                        buttons=tuple(
+                            tuple((b[0], b[1]) for b in r) for r in json.loads(row.buttons)
+                        ),
+                        attempts=row.attempts,
+                        attachments=tuple(Attachment(**a) for a in json.loads(row.attachments)),
+                        parts_sent=row.parts_sent,
+                        interrupted=row.sending_since is not None,
+                        whatsapp_id=whatsapp_id if goes is Channel.WHATSAPP else None,
+                        whatsapp_seen_at=seen_at,
+                        created_at=row.created_at,
+                    )
+                )
+                if len(result) == limit:
+                    break
+            if len(rows) < page:
+                break
+            offset += page
+        return result
 
     def _row(self, message_id: int) -> OutboxRow:
         row = self.session.get(OutboxRow, message_id)

@@ -4,7 +4,8 @@ WhatsApp lets a business write freely only within 24 hours of the person's last 
 that window a notification goes as it is (its files as documents, its buttons as reply buttons
 when this channel can answer them); outside it, as the pre-approved utility template named in
 the settings, the notification's text as its one parameter (files wait until the person writes
-again and opens `kirim`). Meta refusing a free-form message as outside the window (131047) is
+again and opens `kirim`). Commands are named as typed here (``kirim``, not ``/kirim``).
+Meta refusing a free-form message as outside the window (131047) is
 answered with the template at once."""
 
 from __future__ import annotations
@@ -13,12 +14,19 @@ import logging
 import mimetypes
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 from aiolimiter import AsyncLimiter
-from pywa.errors import ReEngagementMessage, ThrottlingError, TooManyMessages, WhatsAppError
+from pywa.errors import (
+    MessageUndeliverable,
+    ReEngagementMessage,
+    ThrottlingError,
+    TooManyMessages,
+    WhatsAppError,
+)
 from pywa.types.templates import TemplateLanguage
 from pywa_async.client import WhatsApp
 from pywa_async.types.callback import Button
@@ -76,6 +84,7 @@ class WhatsAppSender:
     async def __call__(self, message: QueuedMessage, part: Attachment | None) -> SendResult:
         to = message.whatsapp_id
         assert to is not None
+        message = replace(message, text=texts.for_whatsapp(message.text))  # commands as typed
         await self.limiter.acquire()
         try:
             if not self.window_open(message):
@@ -92,6 +101,8 @@ class WhatsAppSender:
             return SendResult(Outcome.RETRY, f"pair rate: {exc.message}", retry_after=6)
         except ThrottlingError as exc:
             return SendResult(Outcome.RETRY, f"throttled: {exc.message}", retry_after=60)
+        except MessageUndeliverable as exc:  # 131026: not (any more) reachable on WhatsApp
+            return SendResult(Outcome.FAILED, f"whatsapp {exc.code}: {exc.message}", blocked=True)
         except WhatsAppError as exc:
             return SendResult(Outcome.FAILED, f"whatsapp {exc.code}: {exc.message}")
         except httpx.HTTPError as exc:

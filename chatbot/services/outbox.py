@@ -19,6 +19,7 @@ from enum import Enum
 from zoneinfo import ZoneInfo
 
 from chatbot import texts
+from chatbot.domain.channels import Channel
 from chatbot.domain.roles import Role
 from chatbot.services.ports import (
     Attachment,
@@ -119,7 +120,7 @@ class OutboxService:
         with self.uow_factory() as uow:
             return uow.outbox.due(self.clock(), limit, channel)
 
-    def record(self, message: QueuedMessage, result: SendResult) -> None:
+    def record(self, message: QueuedMessage, result: SendResult, channel: str = "telegram") -> None:
         now = self.clock()
         age = now - (message.created_at or now)
         with self.uow_factory() as uow:
@@ -144,8 +145,12 @@ class OutboxService:
                     result.error,
                 )
                 uow.outbox.mark_failed(message.id, result.error, now)
-                if result.blocked and uow.people.mark_blocked(message.person_id, now):
-                    self._report_blocked(uow, message.person_id, now)
+                if result.blocked and uow.people.mark_blocked(
+                    message.person_id, Channel(channel), now
+                ):
+                    person = uow.people.get(message.person_id)
+                    if person is not None and person.blocked:  # no channel reaches them now
+                        self._report_blocked(uow, message.person_id, now)
             uow.commit()
 
     @staticmethod
@@ -208,7 +213,7 @@ class OutboxService:
 
     async def _send(self, message: QueuedMessage, send: Sender) -> SendResult:
         if message.chat_id is None and message.whatsapp_id is None:
-            return SendResult(Outcome.FAILED, "person has no chat on this channel")
+            return SendResult(Outcome.FAILED, "no channel reaches the person")
         if message.interrupted:
             log.warning(
                 "outbox message %s to person %s was being sent when the bot stopped; "
@@ -258,7 +263,7 @@ class OutboxService:
             if stopping():
                 break
             result = await self._send(message, send)
-            self.record(message, result)
+            self.record(message, result, channel)
             sent += result.outcome is Outcome.SENT
             retried += result.outcome is Outcome.RETRY
             failed += result.outcome is Outcome.FAILED

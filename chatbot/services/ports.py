@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import BinaryIO, Protocol
 
 from chatbot.domain.calendar import Period
+from chatbot.domain.channels import Channel
 from chatbot.domain.checklist import Catalogue
 from chatbot.domain.events import Event
 from chatbot.domain.invites import Invite
@@ -159,14 +160,14 @@ class PersonRepository(Protocol):
     def add_role(self, person_id: int, role: Role) -> None: ...
     def set_chat(self, person_id: int, chat_id: int) -> None: ...
     def with_role(self, role: Role) -> list[Person]:
-        """Active people with the role who have not blocked the bot."""
+        """Active people with the role whom some channel reaches."""
         ...
 
-    def mark_blocked(self, person_id: int, now: datetime) -> bool:
-        """True when the person was not marked yet."""
+    def mark_blocked(self, person_id: int, channel: Channel, now: datetime) -> bool:
+        """The channel refused the person for good; True when it was not marked yet."""
         ...
 
-    def unblock(self, person_id: int) -> None: ...
+    def unblock(self, person_id: int, channel: Channel) -> None: ...
     def all(self) -> list[Person]: ...
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from chatbot import texts
 from chatbot.domain import invites
+from chatbot.domain.channels import Channel
 from chatbot.domain.errors import (
     AlreadyInOtherUnit,
     AlreadyLinked,
@@ -180,8 +181,8 @@ class RegistrationService:
             person = uow.people.by_telegram(telegram_user_id)
             if person is None or not person.active:
                 return None
-            if person.blocked:
-                uow.people.unblock(person.id)
+            if person.telegram_blocked:
+                uow.people.unblock(person.id, Channel.TELEGRAM)
                 uow.commit()
             return person
 
@@ -245,6 +246,8 @@ class RegistrationService:
             if person is None or not person.active:
                 return None
             uow.people.whatsapp_seen(person.id, self.clock(), phone)
+            if person.whatsapp_blocked:  # writing again makes WhatsApp reach them again
+                uow.people.unblock(person.id, Channel.WHATSAPP)
             uow.commit()
             return person
 

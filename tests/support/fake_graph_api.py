@@ -30,6 +30,7 @@ class FakeGraphApi:
     window_closed: set[str] = field(default_factory=set)  # wa ids whose 24 hours have passed
     uploads: list[tuple[str, str]] = field(default_factory=list)  # (media id, file name)
     throttle: int = 0  # the next n messages are refused with 131056 (pair rate limit)
+    undeliverable: set[str] = field(default_factory=set)  # wa ids refused with 131026
     port: int = 0
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -79,6 +80,8 @@ class FakeGraphApi:
             return self._error(
                 400, 131056, "(Business Account, Consumer Account) pair rate limit hit"
             )
+        if to in self.undeliverable:
+            return self._error(400, 131026, "Message Undeliverable.")
         if payload.get("type") != "template" and to in self.window_closed:
             return self._error(
                 400,
