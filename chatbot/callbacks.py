@@ -149,3 +149,112 @@ def parse_kirim_withdraw(data: str) -> tuple[str, int] | None:
     if version is None or not ITEM_CODE.fullmatch(parts[2]):
         return None
     return parts[2], version
+
+
+# ------------------------------------------------------------------ status, periods, invites, queue
+
+STATUS = "st"
+MENU = "mn"
+UNIT_CODE = re.compile(r"[A-Za-z0-9_-]{1,16}")
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChoice:
+    what: str  # "p": the period's status; "u": one unit; "img": the picture; "pg": a list page
+    period: Period
+    unit: str = ""
+    page: int = 0
+
+
+def status_period(period: Period) -> str:
+    return f"{STATUS}:p:{period.code}"
+
+
+def status_unit(unit_code: str, period: Period) -> str:
+    return f"{STATUS}:u:{unit_code}:{period.code}"
+
+
+def status_picture(period: Period) -> str:
+    return f"{STATUS}:img:{period.code}"
+
+
+def status_pages(period: Period) -> str:
+    """The namespace of the status list's pages (WhatsApp): ``st:pg:2026-10:<page>``."""
+    return f"{STATUS}:pg:{period.code}"
+
+
+def _period(code: str) -> Period | None:
+    if not PERIOD_CODE.fullmatch(code):
+        return None
+    try:
+        return Period.parse(code)
+    except InvalidData:
+        return None
+
+
+def parse_status(data: str) -> StatusChoice | None:
+    parts = data.split(":")
+    if len(parts) < 3 or parts[0] != STATUS:
+        return None
+    if parts[1] in ("p", "img") and len(parts) == 3 and (period := _period(parts[2])):
+        return StatusChoice(parts[1], period)
+    if parts[1] == "u" and len(parts) == 4 and UNIT_CODE.fullmatch(parts[2]):
+        period = _period(parts[3])
+        return StatusChoice("u", period, parts[2]) if period else None
+    if parts[1] == "pg" and len(parts) == 4 and (period := _period(parts[2])):
+        page = small_int(parts[3])
+        return StatusChoice("pg", period, page=page) if page is not None else None
+    return None
+
+
+OPEN_PERIOD = "pr:o"
+
+
+def open_period(period: Period) -> str:
+    return f"{OPEN_PERIOD}:{period.code}"
+
+
+def parse_open_period(data: str) -> str | None:
+    """The period code of an "open" button, as typed (checked by the period's parser)."""
+    code = data.removeprefix(f"{OPEN_PERIOD}:")
+    return code if data.startswith(f"{OPEN_PERIOD}:") and len(code) <= 16 else None
+
+
+INVITE_UNIT = "ud:u"
+INVITE_ROLE = "ud:r"
+
+
+def invite_unit(unit_code: str) -> str:
+    return f"{INVITE_UNIT}:{unit_code}"
+
+
+def invite_role(unit_code: str, role: str) -> str:
+    return f"{INVITE_ROLE}:{unit_code}:{role}"
+
+
+def parse_invite(data: str) -> tuple[str, str | None] | None:
+    """(unit code, role or None) of an invite button."""
+    parts = data.split(":")
+    if len(parts) == 3 and f"{parts[0]}:{parts[1]}" == INVITE_UNIT:
+        return (parts[2], None) if UNIT_CODE.fullmatch(parts[2]) else None
+    if len(parts) == 4 and f"{parts[0]}:{parts[1]}" == INVITE_ROLE:
+        return (parts[2], parts[3]) if UNIT_CODE.fullmatch(parts[2]) else None
+    return None
+
+
+APPROVE_ALL = "aq:all"
+APPROVE_ALL_YES = "aq:yes"
+APPROVE_ALL_NO = "aq:no"
+
+
+def approve_all(unit_code: str) -> str:
+    return f"{APPROVE_ALL}:{unit_code}"
+
+
+def parse_approve_all(data: str) -> str | None:
+    code = data.removeprefix(f"{APPROVE_ALL}:")
+    return code if data.startswith(f"{APPROVE_ALL}:") and UNIT_CODE.fullmatch(code) else None
+
+
+def menu(command: str) -> str:
+    return f"{MENU}:{command}"

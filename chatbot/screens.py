@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo
 
 from chatbot import callbacks, texts
 from chatbot.domain.calendar import Period
+from chatbot.domain.people import Person
+from chatbot.domain.roles import UNIT_KIND_OF_ROLE, Permission, Role
+from chatbot.domain.units import Unit
 from chatbot.domain.workflow import (
     PROVINCIAL_CARD_ITEM,
     UNIT_CARD_ITEM,
@@ -22,6 +25,8 @@ from chatbot.domain.workflow import (
 )
 from chatbot.services.card import CardView
 from chatbot.services.ports import EvidenceFile
+from chatbot.services.review import ReviewTarget
+from chatbot.services.status import PeriodStatus
 from chatbot.services.submission import ItemDetail, Receipt, UnitChecklist
 
 TITLE = 24  # a WhatsApp list row's title
@@ -220,3 +225,92 @@ def confirm_handover() -> Screen:
             ),
         ),
     )
+
+
+def _grid(actions: Sequence[Action], per_row: int) -> list[tuple[Action, ...]]:
+    return [tuple(actions[i : i + per_row]) for i in range(0, len(actions), per_row)]
+
+
+# ------------------------------------------------------------------ status
+
+MAX_UNIT_BUTTONS = 30
+STATUS_PERIODS = 6
+
+
+def status(view: PeriodStatus, person: Person, periods: Sequence[Period]) -> Screen:
+    """The period's status: the overview for the satgas (a button per unit), the unit's own
+    detail for a unit; the picture; the other periods."""
+    code = view.period
+    everyone = person.may(Permission.VIEW_ALL_STATUS)
+    if everyone:
+        text = texts.status_overview(view)
+    else:
+        text = texts.unit_status_detail(view, person.unit.code)
+    rows: list[tuple[Action, ...]] = []
+    if everyone:
+        units = [
+            Action(u.unit.code, callbacks.status_unit(u.unit.code, code), u.unit.name[:20])
+            for u in view.units[:MAX_UNIT_BUTTONS]
+        ]
+        rows += _grid(units, 4)
+    rows.append((Action.of(texts.LABEL_PICTURE, callbacks.status_picture(code)),))
+    others = [
+        Action(f"🗓 {p.code}", callbacks.status_period(p), f"Periode {texts.bulan(p)}"[:24])
+        for p in periods
+        if p != view.period
+    ]
+    rows += _grid(others[-STATUS_PERIODS:], 3)
+    return Screen(
+        text,
+        tuple(rows),
+        pick=texts.PICK_ACTION if everyone else "",
+        section=_short(texts.bulan(view.period), TITLE),
+        pages=callbacks.status_pages(view.period),
+    )
+
+
+# ------------------------------------------------------------------ periods, invites, menu
+
+
+def periods(open_periods: Sequence[Period], suggested: Period) -> Screen:
+    label = f"🗓 Buka periode {suggested.code}"
+    return Screen(
+        texts.periods_overview(open_periods, suggested),
+        ((Action(label, callbacks.open_period(suggested), label[2:]),),),
+    )
+
+
+def invite_units(units: Sequence[Unit]) -> Screen:
+    actions = [
+        Action(f"{u.code} {u.name}", callbacks.invite_unit(u.code), u.code, u.name) for u in units
+    ]
+    return Screen(texts.INVITE_USAGE, tuple(_grid(actions, 2)), pick=texts.PICK_UNIT)
+
+
+def invite_roles(unit: Unit) -> Screen:
+    roles = [r for r in Role if UNIT_KIND_OF_ROLE[r] is unit.kind]
+    actions = [
+        Action(texts.ROLE_LABEL[r], callbacks.invite_role(unit.code, r.value), texts.ROLE_SHORT[r])
+        for r in roles
+    ]
+    return Screen(
+        texts.INVITE_PICK_ROLE.format(unit=unit.name), _one_per_row(*actions), pick=texts.PICK_ROLE
+    )
+
+
+def confirm_approve_all(unit: Unit, targets: Sequence[ReviewTarget]) -> Screen:
+    return Screen(
+        texts.confirm_approve_all(unit, targets),
+        (
+            (
+                Action.of(texts.LABEL_APPROVE_ALL_YES, callbacks.APPROVE_ALL_YES),
+                Action.of(texts.LABEL_CANCEL, callbacks.APPROVE_ALL_NO),
+            ),
+        ),
+    )
+
+
+def menu(person: Person, text: str, commands: Sequence[texts.Command]) -> Screen:
+    """The person's commands as buttons, under ``text`` (the menu, the help, a welcome)."""
+    actions = [Action(c.button, callbacks.menu(c.name), c.button[:24]) for c in commands]
+    return Screen(text, tuple(_grid(actions, 2)), pick=texts.WA_MENU)

@@ -183,6 +183,11 @@ def commands_for(person: Person) -> list[Command]:
     return [c for c in COMMANDS if allowed(c) and (both or c.name != "notifikasi")]
 
 
+def menu_commands(person: Person) -> list[Command]:
+    """The commands a menu offers as buttons (the menu itself and "batal" are not)."""
+    return [c for c in commands_for(person) if c.name not in ("start", "batal")]
+
+
 def greeting(person: Person) -> str:
     return (
         f"Yth. Bapak/Ibu {person.name},\n"
@@ -1325,8 +1330,23 @@ CARD_STEP_LABEL: dict[CardStep, tuple[str, str]] = {
     CardStep.KIRIM_DATA: ("📨 Catat: kirim data", "Catat kirim data"),
     CardStep.HANDOVER: ("🏁 Serahkan ke Inspektorat KPU RI", "Serahkan"),
 }
+LABEL_PICTURE = ("🖼 Gambar", "Gambar")
+LABEL_APPROVE_ALL_YES = ("✅ Ya, setujui semua", "Ya, setujui semua")
 PICK_ITEM = "Pilih butir"
 PICK_ACTION = "Pilih tindakan"
+PICK_UNIT = "Pilih unit"
+PICK_ROLE = "Pilih peran"
+ROLE_SHORT: dict[Role, str] = {  # a role on a WhatsApp list row (24 characters at most)
+    Role.SATGAS_KABKOTA: "Satgas SPIP Kab/Kota",
+    Role.BAGIAN: "Bagian",
+    Role.SATGAS_PROV: "Satgas SPIP Provinsi",
+    Role.SUBBAG_HUKUM: "Subbagian Hukum",
+    Role.KABAG_HSDM: "Kabag Hukum dan SDM",
+    Role.SEKRETARIS: "Sekretaris",
+    Role.DIVISI_HUKUM: "Div. Hukum & Pengawasan",
+    Role.KETUA: "Ketua",
+    Role.ADMIN: "Administrator",
+}
 
 
 def period_button(period: Period) -> tuple[str, str]:

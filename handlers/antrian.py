@@ -9,9 +9,10 @@ from typing import cast
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from chatbot import texts
+from chatbot import callbacks, screens, texts
 from handlers import keyboards
 from handlers.common import Context, current_person, reply, services
+from handlers.render import show
 
 log = logging.getLogger(__name__)
 APPROVE_ALL = "setujui_semua"
@@ -47,7 +48,7 @@ async def approve_all(update: Update, context: Context) -> None:
     person = await current_person(update, context)
     if person is None:
         return
-    unit_code = query.data.removeprefix("aq:all:")
+    unit_code = callbacks.parse_approve_all(query.data) or ""
     svc = services(context)
     queue = {u.code: (u, t) for u, t in svc.review.queue(person)}
     if unit_code not in queue:
@@ -56,8 +57,7 @@ async def approve_all(update: Update, context: Context) -> None:
     unit, targets = queue[unit_code]
     assert context.user_data is not None
     context.user_data[APPROVE_ALL] = (unit_code, [(t.state_id, t.state.version) for t in targets])
-    keyboard = [[("✅ Ya, setujui semua", "aq:yes"), ("✖️ Batal", "aq:no")]]
-    await reply(update, texts.confirm_approve_all(unit, targets), keyboards.markup(keyboard))
+    await show(update, screens.confirm_approve_all(unit, targets))
 
 
 async def approve_all_confirmed(update: Update, context: Context) -> None:

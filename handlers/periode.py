@@ -9,74 +9,38 @@ from datetime import date
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from chatbot import texts
-from chatbot.domain.calendar import Period
-from chatbot.domain.errors import DomainError, InvalidData
-from chatbot.domain.people import Person
-from chatbot.domain.roles import Permission
-from handlers import keyboards
-from handlers.common import Context, args_text, current_person, reply, services
+from chatbot import callbacks, commands
+from handlers.common import Context, args_text, current_person, services
+from handlers.render import show
 
 log = logging.getLogger(__name__)
 
 
-async def _admin(update: Update, context: Context) -> Person | None:
-    person = await current_person(update, context)
-    if person is not None and not person.may(Permission.OPEN_PERIOD):
-        await reply(update, texts.NOT_ALLOWED)
-        return None
-    return person
-
-
 async def overview(update: Update, context: Context) -> None:
-    person = await _admin(update, context)
-    if person is None:
-        return
-    svc = services(context).submission
-    suggested = svc.suggested_period()
-    await reply(
-        update,
-        texts.periods_overview(svc.open_periods(), suggested),
-        keyboards.markup([[(f"🗓 Buka periode {suggested.code}", f"pr:o:{suggested.code}")]]),
-    )
-
-
-async def _open(update: Update, context: Context, person: Person, code: str) -> None:
-    svc = services(context)
-    try:
-        period = Period.parse(code)
-        result = svc.submission.open_period(period, by=person)
-    except InvalidData:
-        await reply(update, texts.PERIOD_FORMAT)
-        return
-    except DomainError as exc:
-        await reply(update, texts.SUBMISSION_ERRORS.get(exc.code, texts.NOT_ALLOWED))
-        return
-    if not result.opened:
-        await reply(update, texts.period_already_open(period))
-        return
-    log.info("period %s opened by person %s", period, person.id)
-    deadline = svc.calendar().schedule(period).submission_deadline
-    await reply(update, texts.period_opened(period, deadline, result.kickoffs))
+    person = await current_person(update, context)
+    if person is not None:
+        await show(update, commands.periods(services(context), person))
 
 
 async def periode(update: Update, context: Context) -> None:
-    code = args_text(context)
-    if not code:
-        await overview(update, context)
+    person = await current_person(update, context)
+    if person is None:
         return
-    person = await _admin(update, context)
-    if person is not None:
-        await _open(update, context, person, code)
+    code = args_text(context)
+    svc = services(context)
+    await show(
+        update, commands.open_period(svc, person, code) if code else commands.periods(svc, person)
+    )
 
 
 async def open_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()
-    person = await _admin(update, context)
+    person = await current_person(update, context)
     if person is not None:
-        await _open(update, context, person, query.data.removeprefix("pr:o:"))
+        code = callbacks.parse_open_period(query.data) or ""
+        await show(update, commands.open_period(services(context), person, code))
 
 
 @dataclass
@@ -125,12 +89,11 @@ async def send_reminders(context: Context) -> None:
 
 
 async def jadwal(update: Update, context: Context) -> None:
-    person = await _admin(update, context)
-    if person is None:
-        return
-    svc = services(context)
-    period = svc.submission.suggested_period()
-    await reply(update, texts.month_plan(period, svc.reminders.month_plan(period)))
+    if update.callback_query:
+        await update.callback_query.answer()
+    person = await current_person(update, context)
+    if person is not None:
+        await show(update, commands.month_plan(services(context), person))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -10,19 +10,15 @@ from telegram import Chat, Update
 from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from chatbot import texts
+from chatbot import callbacks, commands, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
-from chatbot.domain.roles import Permission
-from chatbot.services.ports import Button
-from chatbot.services.status import PeriodStatus
-from handlers import keyboards
 from handlers.common import Context, args_text, current_person, reply, services
+from handlers.render import show
 
 log = logging.getLogger(__name__)
 BOT_UPLOAD_LIMIT = 50 * 1024 * 1024  # what the cloud Bot API accepts from a bot
-MAX_UNIT_BUTTONS = 30
 
 
 async def _answer(update: Update) -> None:
@@ -30,44 +26,10 @@ async def _answer(update: Update) -> None:
         await update.callback_query.answer()
 
 
-def _period(context: Context, text: str | None) -> Period | None:
-    if text:
-        return Period.parse(text)
-    return services(context).status.default_period()
-
-
-def _keyboard(status: PeriodStatus, person: Person, periods: list[Period]) -> list[list[Button]]:
-    code = status.period.code
-    rows: list[list[Button]] = []
-    if person.may(Permission.VIEW_ALL_STATUS):
-        units = [(u.unit.code, f"st:u:{u.unit.code}:{code}") for u in status.units]
-        rows += keyboards.grid(units[:MAX_UNIT_BUTTONS], 4)
-    rows.append([("🖼 Gambar", f"st:img:{code}")])
-    others = [(f"🗓 {p.code}", f"st:p:{p.code}") for p in periods if p != status.period]
-    rows += keyboards.grid(others[-6:], 3)
-    return rows
-
-
 async def _show(update: Update, context: Context, period_text: str | None) -> None:
     person = await current_person(update, context)
-    if person is None:
-        return
-    svc = services(context)
-    try:
-        period = _period(context, period_text)
-        if period is None:
-            await reply(update, texts.NO_PERIOD_YET)
-            return
-        status = svc.status.for_person(person, period)
-    except DomainError as exc:
-        await reply(update, texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR))
-        return
-    if person.may(Permission.VIEW_ALL_STATUS):
-        text = texts.status_overview(status)
-    else:
-        text = texts.unit_status_detail(status, person.unit.code)
-    keyboard = _keyboard(status, person, svc.status.periods())
-    await reply(update, text, keyboards.markup(keyboard))
+    if person is not None:
+        await show(update, commands.status(services(context), person, period_text or ""))
 
 
 async def status(update: Update, context: Context) -> None:
@@ -79,29 +41,21 @@ async def status_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     await _answer(update)
-    parts = query.data.split(":")
-    if parts[1] == "p" and len(parts) == 3:
-        await _show(update, context, parts[2])
-    elif parts[1] == "u" and len(parts) == 4:
-        await _unit(update, context, parts[2], parts[3])
-    elif parts[1] == "img" and len(parts) == 3:
-        await _picture(update, context, parts[2])
-    else:
+    choice = callbacks.parse_status(query.data)
+    if choice is None:
         await _show(update, context, None)
+    elif choice.what == "u":
+        await _unit(update, context, choice.unit, choice.period.code)
+    elif choice.what == "img":
+        await _picture(update, context, choice.period.code)
+    else:
+        await _show(update, context, choice.period.code)
 
 
 async def _unit(update: Update, context: Context, unit_code: str, period_text: str) -> None:
     person = await current_person(update, context)
-    if person is None:
-        return
-    try:
-        status = services(context).status.for_person(
-            person, Period.parse(period_text), unit_code=unit_code
-        )
-    except DomainError as exc:
-        await reply(update, texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR))
-        return
-    await reply(update, texts.unit_status_detail(status, unit_code))
+    if person is not None:
+        await show(update, commands.status(services(context), person, period_text, unit_code))
 
 
 async def _picture(update: Update, context: Context, period_text: str) -> None:
@@ -110,10 +64,9 @@ async def _picture(update: Update, context: Context, period_text: str) -> None:
     if person is None or chat is None:
         return
     svc = services(context)
-    try:
-        status = svc.status.for_person(person, Period.parse(period_text))
-    except DomainError as exc:
-        await reply(update, texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+    status = commands.status_for_picture(svc, person, Period.parse(period_text))
+    if isinstance(status, str):
+        await reply(update, status)
         return
     await chat.send_chat_action(ChatAction.UPLOAD_PHOTO)
     png = svc.recap.picture(status)
@@ -124,16 +77,9 @@ async def _recap_period(update: Update, context: Context) -> tuple[Person, Perio
     person = await current_person(update, context)
     if person is None:
         return None
-    if not person.may(Permission.EXPORT_RECAP):
-        await reply(update, texts.NOT_ALLOWED)
-        return None
-    try:
-        period = _period(context, args_text(context) or None)
-    except DomainError as exc:
-        await reply(update, texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR))
-        return None
-    if period is None:
-        await reply(update, texts.NO_PERIOD_YET)
+    period = commands.export_period(services(context), person, args_text(context))
+    if isinstance(period, str):
+        await reply(update, period)
         return None
     return person, period
 

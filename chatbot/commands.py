@@ -1,0 +1,166 @@
+"""The commands both channels offer, decided once: each takes the person and what they typed
+(or the button's data, parsed) and returns the screen to show. The channels only find the
+person, parse their update and render the screen (``handlers/``, ``whatsapp/``).
+
+Files (the recap workbook, the e-SPIP package, the status picture) are made by the services;
+sending them is the channel's, since each channel sends files its own way."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from chatbot import screens, texts
+from chatbot.domain.calendar import Period
+from chatbot.domain.errors import DomainError, InvalidData, NotYourRole
+from chatbot.domain.people import Person
+from chatbot.domain.roles import Permission, Role
+from chatbot.screens import Screen
+from chatbot.services.bundle import Services
+from chatbot.services.status import PeriodStatus
+
+log = logging.getLogger(__name__)
+
+
+def _say(text: str) -> Screen:
+    return Screen(text)
+
+
+# ------------------------------------------------------------------ status
+
+
+def status(svc: Services, person: Person, period_text: str = "", unit_code: str = "") -> Screen:
+    """``status [TTTT-BB]``: the overview or the unit's own detail; a unit's detail by button."""
+    if not (person.may(Permission.VIEW_ALL_STATUS) or person.may(Permission.VIEW_OWN_STATUS)):
+        return _say(texts.NOT_ALLOWED)
+    try:
+        period = Period.parse(period_text) if period_text else svc.status.default_period()
+        if period is None:
+            return _say(texts.NO_PERIOD_YET)
+        view = svc.status.for_person(person, period, unit_code=unit_code or None)
+    except DomainError as exc:
+        return _say(texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+    if unit_code:
+        return _say(texts.unit_status_detail(view, unit_code))
+    return screens.status(view, person, svc.status.periods())
+
+
+def status_for_picture(svc: Services, person: Person, period: Period) -> PeriodStatus | str:
+    """The status to draw, or the sentence that refuses it."""
+    try:
+        return svc.status.for_person(person, period)
+    except DomainError as exc:
+        return texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR)
+
+
+def export_period(svc: Services, person: Person, period_text: str = "") -> Period | str:
+    """The period of a recap or a package (``rekap [TTTT-BB]``), or the refusal."""
+    if not person.may(Permission.EXPORT_RECAP):
+        return texts.NOT_ALLOWED
+    try:
+        period = Period.parse(period_text) if period_text else svc.status.default_period()
+    except DomainError as exc:
+        return texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR)
+    return period if period is not None else texts.NO_PERIOD_YET
+
+
+# ------------------------------------------------------------------ periods and the plan
+
+
+def periods(svc: Services, person: Person) -> Screen:
+    """``periode``: the open periods and a button to open this month's."""
+    if not person.may(Permission.OPEN_PERIOD):
+        return _say(texts.NOT_ALLOWED)
+    submission = svc.submission
+    return screens.periods(submission.open_periods(), submission.suggested_period())
+
+
+def open_period(svc: Services, person: Person, code: str) -> Screen:
+    """``periode TTTT-BB`` or its button: open the period, the kick-offs queued."""
+    if not person.may(Permission.OPEN_PERIOD):
+        return _say(texts.NOT_ALLOWED)
+    try:
+        period = Period.parse(code)
+        result = svc.submission.open_period(period, by=person)
+    except InvalidData:
+        return _say(texts.PERIOD_FORMAT)
+    except DomainError as exc:
+        return _say(texts.SUBMISSION_ERRORS.get(exc.code, texts.NOT_ALLOWED))
+    if not result.opened:
+        return _say(texts.period_already_open(period))
+    log.info("period %s opened by person %s", period, person.id)
+    deadline = svc.submission.calendar().schedule(period).submission_deadline
+    return _say(texts.period_opened(period, deadline, result.kickoffs))
+
+
+def month_plan(svc: Services, person: Person) -> Screen:
+    """``jadwal``: this month's reminders, day by day."""
+    if not person.may(Permission.OPEN_PERIOD):
+        return _say(texts.NOT_ALLOWED)
+    period = svc.submission.suggested_period()
+    return _say(texts.month_plan(period, svc.reminders.month_plan(period)))
+
+
+# ------------------------------------------------------------------ invites and leave cover
+
+
+def invite_units(svc: Services, person: Person) -> Screen:
+    if not person.may(Permission.INVITE):
+        return _say(texts.NOT_ALLOWED)
+    return screens.invite_units(svc.registration.units())
+
+
+def invite_roles(svc: Services, person: Person, unit_code: str) -> Screen:
+    if not person.may(Permission.INVITE):
+        return _say(texts.NOT_ALLOWED)
+    unit = next((u for u in svc.registration.units() if u.code == unit_code), None)
+    if unit is None:
+        return _say(texts.INVITE_FORM_ERRORS["unknown_unit"].format(value=unit_code))
+    return screens.invite_roles(unit)
+
+
+def invite(
+    svc: Services,
+    person: Person,
+    unit_code: str,
+    role_text: str,
+    name: str | None,
+    telegram_bot: str | None,
+) -> Screen:
+    """``undang UNIT PERAN [Nama]`` or the role's button: a one-time code, with the Telegram
+    link when the bot's username is known."""
+    try:
+        issued = svc.registration.create_invite(unit_code, role_text, name, by=person)
+    except NotYourRole:
+        return _say(texts.NOT_ALLOWED)
+    except DomainError as exc:
+        template = texts.INVITE_FORM_ERRORS.get(exc.code)
+        if template is None:
+            raise
+        roles = ", ".join(r.value for r in Role)
+        return _say(template.format(value=exc.detail, roles=roles))
+    link = f"https://t.me/{telegram_bot}?start={issued.code}" if telegram_bot else None
+    expires = texts.waktu(issued.expires_at, svc.timezone)
+    return _say(
+        texts.invite_created(issued.unit, issued.role, issued.display, link, expires, issued.name)
+    )
+
+
+def delegate(svc: Services, person: Person, args: list[str]) -> Screen:
+    """``wakil ID_WAKIL PERAN ID_YANG_DIWAKILI TGL_MULAI TGL_SELESAI``."""
+    if not person.may(Permission.DELEGATE):
+        return _say(texts.NOT_ALLOWED)
+    usage = _say(texts.delegation_usage(svc.registration.people()))
+    if len(args) != 5:
+        return usage
+    try:
+        delegate_id, covered_id = int(args[0]), int(args[2])
+        start, end = date.fromisoformat(args[3]), date.fromisoformat(args[4])
+    except ValueError:
+        return usage
+    try:
+        done = svc.delegation.delegate(args[1], covered_id, delegate_id, start, end, by=person)
+    except DomainError as exc:
+        detail = exc.detail if exc.code == "invalid_delegation" else exc.code
+        return _say(texts.DELEGATION_ERROR.format(detail=detail))
+    return _say(texts.delegation_done(done))
