@@ -303,7 +303,8 @@ def build_whatsapp(core: Core, session: httpx.AsyncClient | None = None) -> What
         server=None,
         validate_updates=True,
     )
-    return WhatsAppChannel(wa, whatsapp_handlers.register(wa, core.services))
+    flows = whatsapp_handlers.register(wa, core.services, core.settings.telegram_bot_username)
+    return WhatsAppChannel(wa, flows)
 
 
 def whatsapp_sender(core: Core, wa: WhatsApp) -> WhatsAppSender:

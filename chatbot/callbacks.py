@@ -94,6 +94,12 @@ def parse_checklist_page(data: str) -> int | None:
     return page if page is not None and page <= MAX_PAGE else None
 
 
+def parse_page(data: str) -> int | None:
+    """The page of a paged WhatsApp list (``<namespace>:pg:<page>``)."""
+    page = small_int(data.rsplit(":", 1)[-1])
+    return page if page is not None and page <= MAX_PAGE else None
+
+
 # ------------------------------------------------------------------ the delivery flow ("kr")
 
 KIRIM = "kr"

@@ -238,22 +238,23 @@ STATUS_PERIODS = 6
 
 
 def status(view: PeriodStatus, person: Person, periods: Sequence[Period]) -> Screen:
-    """The period's status: the overview for the satgas (a button per unit), the unit's own
-    detail for a unit; the picture; the other periods."""
+    """The period's status: the overview for the satgas, the unit's own detail for a unit;
+    the picture, a button per unit (for the satgas), the other periods."""
     code = view.period
     everyone = person.may(Permission.VIEW_ALL_STATUS)
     if everyone:
         text = texts.status_overview(view)
     else:
         text = texts.unit_status_detail(view, person.unit.code)
-    rows: list[tuple[Action, ...]] = []
+    rows: list[tuple[Action, ...]] = [
+        (Action.of(texts.LABEL_PICTURE, callbacks.status_picture(code)),)
+    ]
     if everyone:
         units = [
             Action(u.unit.code, callbacks.status_unit(u.unit.code, code), u.unit.name[:20])
             for u in view.units[:MAX_UNIT_BUTTONS]
         ]
         rows += _grid(units, 4)
-    rows.append((Action.of(texts.LABEL_PICTURE, callbacks.status_picture(code)),))
     others = [
         Action(f"🗓 {p.code}", callbacks.status_period(p), f"Periode {texts.bulan(p)}"[:24])
         for p in periods
@@ -284,7 +285,7 @@ def invite_units(units: Sequence[Unit]) -> Screen:
     actions = [
         Action(f"{u.code} {u.name}", callbacks.invite_unit(u.code), u.code, u.name) for u in units
     ]
-    return Screen(texts.INVITE_USAGE, tuple(_grid(actions, 2)), pick=texts.PICK_UNIT)
+    return Screen(texts.INVITE_USAGE, tuple(_grid(actions, 2)), pick=texts.PICK_UNIT, pages="ud:pg")
 
 
 def invite_roles(unit: Unit) -> Screen:

@@ -1357,8 +1357,9 @@ COMMAND = re.compile(r"(?<![\w/])/([a-z]+)\b")
 
 
 def for_whatsapp(text: str) -> str:
-    """Texts name commands as Telegram does (/kirim); on WhatsApp the word is typed."""
-    names = {c.name for c in COMMANDS}
+    """Texts name commands as Telegram does (/kirim); on WhatsApp the word is typed. A
+    command of Telegram alone (``/start KODE``) is left as it is: it is meant for Telegram."""
+    names = {c.name for c in WA_COMMANDS}
     return COMMAND.sub(lambda m: m.group(1) if m.group(1) in names else m.group(0), text)
 
 
@@ -1374,19 +1375,17 @@ WA_NOT_UNDERSTOOD = (
     "yang tersedia."
 )
 WA_COMMANDS: tuple[Command, ...] = (
-    *(
-        c
-        for c in COMMANDS
-        if c.name in ("kirim", "batal", "status", "rekap", "antrian", "notifikasi")
-    ),
+    # every command but the ones of Telegram's own account: /start (joining with a code, on
+    # WhatsApp the code alone is sent) and /tautkan (linking WhatsApp to a Telegram account)
+    *(c for c in COMMANDS if c.name not in ("start", "tautkan", "bantuan")),
     Command("bantuan", "❓ Bantuan", "menampilkan bantuan ini."),
 )
 
 
 def whatsapp_menu(person: Person) -> list[Command]:
-    """The commands a tap on the WhatsApp menu runs (the others are typed)."""
-    allowed = commands_for(person)
-    return [c for c in COMMANDS if c.name in ("kirim", "antrian", "status") and c in allowed]
+    """The commands the WhatsApp menu offers as rows to tap (all can be typed, too)."""
+    allowed = {c.name for c in menu_commands(person)}
+    return [c for c in WA_COMMANDS if c.name in allowed and c.name != "bantuan"]
 
 
 def whatsapp_help(person: Person) -> str:

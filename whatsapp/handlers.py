@@ -13,9 +13,6 @@ from pywa_async.handlers import CallbackButtonHandler, CallbackSelectionHandler,
 from pywa_async.types.callback import (
     CallbackButton,
     CallbackSelection,
-    Section,
-    SectionList,
-    SectionRow,
 )
 from pywa_async.types.message import Message
 
@@ -23,9 +20,9 @@ from chatbot import callbacks, texts
 from chatbot.domain import invites
 from chatbot.domain.errors import DomainError, InviteInvalid
 from chatbot.domain.people import Person
-from chatbot.domain.roles import Permission
 from chatbot.domain.workflow import CardStep
 from chatbot.services.bundle import Services
+from whatsapp.commands import Commands
 from whatsapp.kirim import Kirim, Waiting
 from whatsapp.review import Review
 
@@ -51,16 +48,17 @@ class Flows:
                 log.exception("ending idle WhatsApp drafts failed; trying again")
 
 
-def register(wa: WhatsApp, services: Services) -> Flows:
+def register(wa: WhatsApp, services: Services, telegram_bot: str | None = None) -> Flows:
     kirim, review = Kirim(wa, services), Review(wa, services)
+    words = Commands(wa, services, kirim, review, telegram_bot)
 
     async def on_message(client: WhatsApp, message: Message) -> None:
-        await incoming(client, services, kirim, review, message)
+        await incoming(client, services, words, message)
 
     async def on_choice(
         client: WhatsApp, choice: CallbackButton[str] | CallbackSelection[str]
     ) -> None:
-        await chosen(services, kirim, review, choice)
+        await chosen(services, words, choice)
 
     wa.add_handlers(
         MessageHandler(on_message),  # type: ignore[arg-type]
@@ -80,9 +78,8 @@ def _person(
     return True, services.registration.whatsapp_person(sender, phone)
 
 
-async def incoming(
-    wa: WhatsApp, services: Services, kirim: Kirim, review: Review, message: Message
-) -> None:
+async def incoming(wa: WhatsApp, services: Services, words: Commands, message: Message) -> None:
+    kirim, review = words.kirim, words.review
     sender = message.from_user.preferred_id  # the business-scoped id, else the number
     fresh, person = _person(services, message.id, sender, message.from_user.wa_id)
     if not fresh:
@@ -93,7 +90,8 @@ async def incoming(
             wa, services, sender, message.from_user.wa_id, message.from_user.name or "", text
         )
         return
-    word = text.split()[0].lower().lstrip("/") if text else ""  # "/kirim" from a notice too
+    parts = text.split()
+    word = parts[0].lower().lstrip("/") if parts else ""  # "/kirim" from a notice too
     if word == "batal":
         if not await review.cancel(sender):
             await kirim.cancel(sender)
@@ -103,29 +101,16 @@ async def incoming(
         await kirim.note(sender, text)
     elif waiting in (Waiting.FILES, Waiting.ESPIP) and not text:
         await kirim.receive(sender, message, person)
-    elif word in ("bantuan", "menu", "halo"):
-        await _menu(wa, sender, person)
-    elif word == "kirim":
-        await kirim.start(sender, person)
-    elif word == "status":
-        await wa.send_message(to=sender, text=_status(services, person))
-    elif word == "notifikasi":
-        services.registration.notify_via(person, CHANNEL)
-        await wa.send_message(to=sender, text=texts.NOTIFY_HERE[CHANNEL])
-    elif word == "antrian":
-        await review.queue(sender, person)
-    elif word == "rekap":
-        await _rekap(wa, services, sender, person)
+    elif word in words.words:
+        await words.words[word](sender, person, parts[1:])
     else:
-        await wa.send_message(to=sender, text=texts.WA_NOT_UNDERSTOOD)
+        await words.say(sender, texts.WA_NOT_UNDERSTOOD)
 
 
 async def chosen(
-    services: Services,
-    kirim: Kirim,
-    review: Review,
-    choice: CallbackButton[str] | CallbackSelection[str],
+    services: Services, words: Commands, choice: CallbackButton[str] | CallbackSelection[str]
 ) -> None:
+    kirim, review = words.kirim, words.review
     sender = choice.from_user.preferred_id
     fresh, person = _person(services, choice.id, sender, choice.from_user.wa_id)
     if not fresh:
@@ -134,15 +119,7 @@ async def chosen(
         await kirim.say(sender, texts.WA_NOT_REGISTERED)
         return
     data = str(choice.data)
-    if data.startswith("mn:"):  # the menu: as if the word had been typed
-        word = data.removeprefix("mn:")
-        if word == "kirim":
-            await kirim.start(sender, person)
-        elif word == "antrian":
-            await review.queue(sender, person)
-        else:
-            await kirim.say(sender, _status(services, person))
-    elif (target := callbacks.parse_queue_target(data)) is not None:
+    if (target := callbacks.parse_queue_target(data)) is not None:
         await review.show_target(sender, person, *target)
     elif data.startswith(("rv:", "kc:")):
         await review.pressed(sender, person, data)
@@ -151,11 +128,17 @@ async def chosen(
     elif data == "rt:n":
         if not await review.cancel(sender):
             await kirim.say(sender, texts.NOTHING_TO_CANCEL)
+    elif (unit_code := callbacks.parse_approve_all(data)) is not None:
+        await review.ask_approve_all(sender, person, unit_code)
+    elif data == callbacks.APPROVE_ALL_YES:
+        await review.approve_all(sender, person)
+    elif data == callbacks.APPROVE_ALL_NO:
+        await review.cancel_approve_all(sender)
     elif data.startswith(callbacks.KIRIM + ":"):
         await _kirim_choice(kirim, sender, person, data)
-    else:
+    elif not await words.pressed(sender, person, data):
         log.warning("unknown WhatsApp choice %r from person %s", data, person.id)
-        await kirim.say(sender, texts.WA_SESSION_ENDED)
+        await kirim.say(sender, texts.WA_BUTTON_INVALID)
 
 
 async def _kirim_choice(kirim: Kirim, sender: str, person: Person, data: str) -> None:
@@ -237,57 +220,3 @@ async def _refused(wa: WhatsApp, sender: str, exc: DomainError) -> None:
         raise exc
     log.info("code refused for WhatsApp user %s: %s", sender, exc.code)
     await wa.send_message(to=sender, text=refusal)
-
-
-async def _menu(wa: WhatsApp, sender: str, person: Person) -> None:
-    """The help text, with the person's main commands as a list to tap."""
-    rows = [
-        SectionRow(title=f"{c.button}"[:24], callback_data=f"mn:{c.name}")
-        for c in texts.whatsapp_menu(person)
-    ]
-    menu = SectionList(
-        button_title=texts.WA_MENU, sections=[Section(title=texts.WA_MENU, rows=rows)]
-    )
-    await wa.send_message(
-        to=sender, text=texts.whatsapp_help(person), buttons=menu if rows else None
-    )
-
-
-async def _rekap(wa: WhatsApp, services: Services, sender: str, person: Person) -> None:
-    if not person.may(Permission.EXPORT_RECAP):
-        await wa.send_message(to=sender, text=texts.NOT_ALLOWED)
-        return
-    period = services.status.default_period()
-    if period is None:
-        await wa.send_message(to=sender, text=texts.NO_PERIOD_YET)
-        return
-    try:
-        data = services.recap.workbook(period, person)
-    except DomainError as exc:
-        await wa.send_message(
-            to=sender, text=texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR)
-        )
-        return
-    await wa.send_document(
-        to=sender,
-        document=data,
-        filename=services.recap.workbook_name(period),
-        caption=texts.recap_caption(period),
-        mime_type=XLSX,
-    )
-    log.info("recap %s sent on WhatsApp to person %s (%s bytes)", period, person.id, len(data))
-
-
-def _status(services: Services, person: Person) -> str:
-    if not (person.may(Permission.VIEW_ALL_STATUS) or person.may(Permission.VIEW_OWN_STATUS)):
-        return texts.WA_NOT_UNDERSTOOD
-    period = services.status.default_period()
-    if period is None:
-        return texts.NO_PERIOD_YET
-    try:
-        status = services.status.for_person(person, period)
-    except DomainError as exc:
-        return texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR)
-    if person.may(Permission.VIEW_ALL_STATUS):
-        return texts.status_overview(status)
-    return texts.unit_status_detail(status, person.unit.code)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pywa_async.client import WhatsApp
 from pywa_async.types.callback import Section, SectionList, SectionRow
 
-from chatbot import callbacks, texts
+from chatbot import callbacks, screens, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
@@ -35,6 +35,7 @@ class Review:
         self.wa = wa
         self.services = services
         self.pending: dict[str, PendingReturn] = {}
+        self.approving: dict[str, tuple[str, list[tuple[int, int]]]] = {}  # unit, items
 
     async def say(self, to: str, text: str, *pairs: tuple[str, str]) -> None:
         row = tuple(Action(label, data, label) for label, data in pairs)
@@ -46,14 +47,23 @@ class Review:
         svc = self.services
         shown = 0
         for unit, targets in svc.review.queue(person):
+            shown_targets = targets[: LIST_ROWS - 1] if len(targets) > 1 else targets
             rows = [
                 SectionRow(
                     title=f"{t.state.item_code} v{t.state.version}"[:ROW_TITLE],
                     callback_data=callbacks.queue_target(t.state_id, t.state.version),
                     description=t.item_name[:ROW_DESCRIPTION],
                 )
-                for t in targets[:LIST_ROWS]
+                for t in shown_targets
             ]
+            if len(targets) > 1:  # as on Telegram: every item of the unit, one confirmation
+                rows.append(
+                    SectionRow(
+                        title=f"✅ Setujui semua ({len(targets)})"[:ROW_TITLE],
+                        callback_data=callbacks.approve_all(unit.code),
+                        description=unit.name[:ROW_DESCRIPTION],
+                    )
+                )
             await self.wa.send_message(
                 to=to,
                 text=texts.queue_unit(unit, targets, svc.timezone),
@@ -82,6 +92,33 @@ class Review:
             ("✅ Setujui", callbacks.review(True, state_id, version)),
             ("↩️ Kembalikan", callbacks.review(False, state_id, version)),
         )
+
+    async def ask_approve_all(self, to: str, person: Person, unit_code: str) -> None:
+        queue = {u.code: (u, t) for u, t in self.services.review.queue(person)}
+        if unit_code not in queue:
+            await self.say(to, texts.QUEUE_EMPTY)
+            return
+        unit, targets = queue[unit_code]
+        self.approving[to] = (unit_code, [(t.state_id, t.state.version) for t in targets])
+        await render.show(self.wa, to, screens.confirm_approve_all(unit, targets))
+
+    async def approve_all(self, to: str, person: Person) -> None:
+        pending = self.approving.pop(to, None)
+        if pending is None:
+            await self.say(to, texts.WA_SESSION_ENDED)
+            return
+        done, skipped = self.services.review.approve_all(person, pending[1])
+        log.info(
+            "person %s approved %s items of %s at once on WhatsApp",
+            person.id,
+            len(done),
+            pending[0],
+        )
+        await self.say(to, texts.approved_all(len(done), skipped))
+
+    async def cancel_approve_all(self, to: str) -> None:
+        self.approving.pop(to, None)
+        await self.say(to, texts.APPROVE_ALL_CANCELLED)
 
     def waiting_for_reason(self, to: str) -> bool:
         pending = self.pending.get(to)

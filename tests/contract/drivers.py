@@ -74,6 +74,8 @@ def command(driver: Driver, name: str) -> str:
 def _seen_telegram(call: Call, names: dict[str, str]) -> Seen | None:
     if call.method in ("sendMessage", "editMessageText"):
         return Seen(call.text, tuple(call.buttons))
+    if call.method == "sendPhoto":
+        return Seen(str(call.params.get("caption", "")), (), "gambar")
     if call.method == "sendDocument":
         upload = call.uploads.get("document")
         file_id = str(call.params.get("document", ""))
@@ -145,6 +147,8 @@ class TelegramDriver:
 
 
 def _seen_whatsapp(payload: dict[str, Any]) -> Seen:
+    if payload.get("type") == "image":
+        return Seen(str(payload["image"].get("caption", "")), (), "gambar")
     if payload.get("type") == "document":
         document = payload["document"]
         return Seen(str(document.get("caption", "")), (), str(document.get("filename", "")))

@@ -164,3 +164,124 @@ async def test_another_open_period(driver: Driver) -> None:
     with driver.core.uow() as uow:  # recorded for October, not November
         assert uow.items.for_unit(OCTOBER, "1501")["KEU-01"].version == 1
         assert "KEU-01" not in uow.items.for_unit(NOVEMBER, "1501")
+
+
+# ------------------------------------------------------------------ the satgas and the admin
+
+
+async def deliver_two(driver: Driver) -> tuple[Who, Who]:
+    satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
+    budi = await regency(driver)
+    await deliver_file(driver, budi, "KEU-01", "LRA.pdf")
+    await driver.say(budi, command(driver, "batal"))
+    await deliver_file(driver, budi, "KEU-02", "Hibah.pdf")
+    await driver.notices()
+    return satgas, budi
+
+
+async def test_approve_all_of_a_unit(driver: Driver) -> None:
+    satgas, budi = await deliver_two(driver)
+    queue = await driver.say(satgas, command(driver, "antrian"))
+    unit = next(s for s in queue if "KPU Kabupaten Kerinci" in s.text)
+    confirm = last(await driver.press(satgas, unit.action(callbacks.approve_all("1501"))))
+    assert "Setujui semua 2 butir KPU Kabupaten Kerinci" in confirm.text
+    done = last(await driver.press(satgas, confirm.action(callbacks.APPROVE_ALL_YES)))
+    assert done.text == "2 butir telah disetujui."
+    assert last(await driver.say(satgas, command(driver, "antrian"))).text == texts.QUEUE_EMPTY
+    told = "\n".join(s.text for s in (await driver.notices())[budi.address])
+    assert "KEU-01" in told and "KEU-02" in told and "disetujui" in told
+
+
+async def test_recap_package_and_picture(driver: Driver) -> None:
+    satgas, _ = await deliver_two(driver)
+    recap = await driver.say(satgas, command(driver, "rekap"))
+    assert [s.document for s in recap if s.document] == ["Rekap-Kartu-Kendali-SPIP-2026-10.xlsx"]
+    package = await driver.say(satgas, command(driver, "paket"))
+    assert [s.document for s in package if s.document] == ["Paket-eSPIP-2026-10.zip"]
+    seen = await driver.say(satgas, command(driver, "status"))
+    assert "KPU Kabupaten Kerinci" in "\n".join(s.text for s in seen)
+    status = last(seen)
+    picture = await driver.press(satgas, status.action(callbacks.status_picture(OCTOBER)))
+    assert [s.document for s in picture] == ["gambar"]
+    unit = last(await driver.press(satgas, status.action(callbacks.status_unit("1501", OCTOBER))))
+    assert unit.text.startswith("KPU Kabupaten Kerinci — Oktober 2026")
+
+
+async def test_admin_opens_a_period_invites_and_sees_the_plan(driver: Driver) -> None:
+    admin = await driver.join("15", "admin", "Admin Provinsi")
+    overview = last(await driver.say(admin, command(driver, "periode")))
+    assert "Periode pelaporan yang terbuka" in overview.text
+    opened = last(await driver.press(admin, overview.action(callbacks.OPEN_PERIOD + ":")))
+    assert "telah dibuka" in opened.text
+    plan = last(await driver.say(admin, command(driver, "jadwal")))
+    assert plan.text.startswith("Jadwal pengingat untuk laporan bulan")
+    units = last(await driver.say(admin, command(driver, "undang")))
+    roles = last(await driver.press(admin, units.action(callbacks.invite_unit("1501"))))
+    assert "KPU Kabupaten Kerinci" in roles.text
+    created = last(
+        await driver.press(admin, roles.action(callbacks.invite_role("1501", "satgas_kabkota")))
+    )
+    assert created.text.startswith("Kode undangan berhasil dibuat.")
+    typed = last(await driver.say(admin, f"{command(driver, 'undang')} KUL bagian Dewi Lestari"))
+    assert "Nama: Dewi Lestari" in typed.text
+    usage = last(await driver.say(admin, command(driver, "wakil")))
+    assert "wakil" in usage.text.lower()
+
+
+async def test_the_menu_offers_the_persons_commands(driver: Driver) -> None:
+    budi = await regency(driver)
+    menu = last(await driver.say(budi, command(driver, "bantuan")))
+    data = [d for _, d in menu.actions]
+    assert callbacks.menu("kirim") in data and callbacks.menu("status") in data
+    assert callbacks.menu("undang") not in data  # not a regency's
+    checklist = last(await driver.press(budi, callbacks.menu("kirim")))
+    assert "Data dukung KPU Kabupaten Kerinci" in checklist.text
+
+
+async def test_the_card_chain_to_the_handover_refusal(driver: Driver) -> None:
+    satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
+    signers = {
+        role: await driver.join("15", role, name)
+        for role, name in [
+            ("subbag_hukum", "Hana Hukum"),
+            ("kabag_hsdm", "Hendra HSDM"),
+            ("sekretaris", "Sekar Sekretaris"),
+            ("divisi_hukum", "Dodi Divisi"),
+            ("ketua", "Ketut Ketua"),
+        ]
+    }
+    driver.core.services.submission.open_period(OCTOBER)
+    await driver.notices()
+
+    async def upload(name: str) -> list[Seen]:
+        card = await open_item(driver, satgas, "KARTU_PROV")
+        await driver.press(satgas, card.action(callbacks.KIRIM_FILES))
+        received = last(
+            await driver.send_file(satgas, name, PDF + name.encode(), "application/pdf")
+        )
+        summary = last(await driver.press(satgas, received.action(callbacks.KIRIM_DONE)))
+        return await driver.press(satgas, summary.action(callbacks.KIRIM_CONFIRM))
+
+    uploaded = await upload("draft.pdf")
+    assert any(
+        s.text.startswith("Draft kartu kendali provinsi tersimpan sebagai versi 1")
+        for s in uploaded
+    )
+    for wave in (("subbag_hukum", "kabag_hsdm"), ("sekretaris", "divisi_hukum", "ketua")):
+        inbox = await driver.notices()
+        for role in wave:
+            who = signers[role]
+            notice = next(s for s in inbox[who.address] if s.actions)
+            decided = await driver.press(who, notice.action("kc:ok:"))
+            assert any("oleh " + who.name in s.text for s in decided), decided
+    await driver.notices()
+    final = await upload("ttd.pdf")
+    assert any("bertanda tangan tersimpan sebagai versi 2" in s.text for s in final)
+    card = last(final)
+    espip = last(await driver.press(satgas, card.action(callbacks.KIRIM_ESPIP)))
+    done = await driver.press(satgas, espip.action(callbacks.KIRIM_SKIP))
+    assert any("diunggah ke e-SPIP" in s.text for s in done)
+    sent = await driver.press(satgas, last(done).action(callbacks.KIRIM_DATA))
+    refused = last(await driver.press(satgas, last(sent).action(callbacks.KIRIM_HANDOVER)))
+    assert refused.text.startswith("Penyerahan kepada Inspektorat KPU RI belum dapat dicatat")
+    assert "KPU Kabupaten Kerinci" in refused.text

@@ -1,0 +1,215 @@
+"""The typed commands and menu buttons of the WhatsApp channel, through the same commands and
+screens as Telegram (``chatbot.commands``, ``chatbot.screens``): a word (``status 2026-10``,
+``undang 1501 satgas_kabkota Nama``) or a menu row runs the same thing as Telegram's command;
+files (recap, package, picture) are sent as WhatsApp documents and images."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from pywa_async.client import WhatsApp
+
+from chatbot import callbacks, commands, screens, texts
+from chatbot.domain.calendar import Period
+from chatbot.domain.errors import DomainError
+from chatbot.domain.people import Person
+from chatbot.screens import Screen
+from chatbot.services.bundle import Services
+from whatsapp import render
+from whatsapp.kirim import Kirim
+from whatsapp.review import Review
+
+log = logging.getLogger(__name__)
+CHANNEL = "whatsapp"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MEDIA_LIMIT = 100 * 1024 * 1024  # a WhatsApp document
+
+Command = Callable[[str, Person, list[str]], Awaitable[None]]
+
+
+class Commands:
+    def __init__(
+        self,
+        wa: WhatsApp,
+        services: Services,
+        kirim: Kirim,
+        review: Review,
+        telegram_bot: str | None = None,
+    ) -> None:
+        self.wa = wa
+        self.services = services
+        self.kirim = kirim
+        self.review = review
+        self.telegram_bot = telegram_bot
+        self.words: dict[str, Command] = {
+            "kirim": self.kirim_start,
+            "status": self.status,
+            "rekap": self.rekap,
+            "paket": self.paket,
+            "antrian": self.antrian,
+            "notifikasi": self.notifikasi,
+            "periode": self.periode,
+            "jadwal": self.jadwal,
+            "undang": self.undang,
+            "wakil": self.wakil,
+            "bantuan": self.menu,
+            "menu": self.menu,
+            "help": self.menu,
+            "halo": self.menu,
+            "start": self.menu,
+        }
+
+    async def show(self, to: str, screen: Screen, page: int = 0) -> None:
+        await render.show(self.wa, to, screen, page)
+
+    async def say(self, to: str, text: str) -> None:
+        await self.show(to, Screen(text))
+
+    # ------------------------------------------------------------------ words
+
+    async def kirim_start(self, to: str, person: Person, args: list[str]) -> None:
+        await self.kirim.start(to, person)
+
+    async def menu(self, to: str, person: Person, args: list[str], page: int = 0) -> None:
+        """The help, with the person's commands as a list to tap."""
+        shown = texts.whatsapp_menu(person)
+        screen = screens.menu(person, texts.whatsapp_help(person), shown)
+        await self.show(to, Screen(screen.text, screen.rows, screen.pick, pages="mn:pg"), page)
+
+    async def status(self, to: str, person: Person, args: list[str]) -> None:
+        await self.show(to, commands.status(self.services, person, " ".join(args)))
+
+    async def antrian(self, to: str, person: Person, args: list[str]) -> None:
+        await self.review.queue(to, person)
+
+    async def notifikasi(self, to: str, person: Person, args: list[str]) -> None:
+        self.services.registration.notify_via(person, CHANNEL)
+        await self.say(to, texts.NOTIFY_HERE[CHANNEL])
+
+    async def periode(self, to: str, person: Person, args: list[str]) -> None:
+        svc = self.services
+        if args:
+            await self.show(to, commands.open_period(svc, person, args[0]))
+        else:
+            await self.show(to, commands.periods(svc, person))
+
+    async def jadwal(self, to: str, person: Person, args: list[str]) -> None:
+        await self.show(to, commands.month_plan(self.services, person))
+
+    async def undang(self, to: str, person: Person, args: list[str]) -> None:
+        svc = self.services
+        if len(args) < 2:
+            await self.show(to, commands.invite_units(svc, person))
+            return
+        name = " ".join(args[2:]) or None
+        await self.show(to, commands.invite(svc, person, args[0], args[1], name, self.telegram_bot))
+
+    async def wakil(self, to: str, person: Person, args: list[str]) -> None:
+        await self.show(to, commands.delegate(self.services, person, args))
+
+    async def rekap(self, to: str, person: Person, args: list[str]) -> None:
+        svc = self.services
+        period = commands.export_period(svc, person, " ".join(args))
+        if isinstance(period, str):
+            await self.say(to, period)
+            return
+        await self.say(to, texts.PREPARING_RECAP.format(period=texts.bulan(period)))
+        try:
+            data = svc.recap.workbook(period, person)
+        except DomainError as exc:
+            await self.say(to, texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            return
+        await self.wa.send_document(
+            to=to,
+            document=data,
+            filename=svc.recap.workbook_name(period),
+            caption=texts.recap_caption(period),
+            mime_type=XLSX,
+        )
+        log.info("recap %s sent on WhatsApp to person %s (%s bytes)", period, person.id, len(data))
+
+    async def paket(self, to: str, person: Person, args: list[str]) -> None:
+        svc = self.services
+        period = commands.export_period(svc, person, " ".join(args))
+        if isinstance(period, str):
+            await self.say(to, period)
+            return
+        await self.say(to, texts.PREPARING_PACKAGE.format(period=texts.bulan(period)))
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / f"Paket-eSPIP-{period.code}.zip"
+            try:
+                package = svc.recap.package(period, out, person)
+            except DomainError as exc:
+                await self.say(to, texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+                return
+            size = out.stat().st_size
+            if size > MEDIA_LIMIT:
+                text = texts.PACKAGE_TOO_LARGE.format(period=period.code, size=texts.ukuran(size))
+                await self.say(to, text)
+                return
+            await self.wa.send_document(
+                to=to,
+                document=out.read_bytes(),
+                filename=out.name,
+                caption=texts.package_caption(period, len(package.entries)),
+                mime_type="application/zip",
+            )
+        log.info("package %s sent on WhatsApp to person %s (%s bytes)", period, person.id, size)
+
+    # ------------------------------------------------------------------ buttons
+
+    async def pressed(self, to: str, person: Person, data: str) -> bool:
+        """A button of the menu, the status, the periods or the invites; False if not one."""
+        svc = self.services
+        if data.startswith("mn:pg:"):
+            page = callbacks.parse_page(data)
+            await self.menu(to, person, [], page or 0)
+        elif data.startswith("ud:pg:"):
+            page = callbacks.parse_page(data)
+            await self.show(to, commands.invite_units(svc, person), page or 0)
+        elif data.startswith(callbacks.MENU + ":"):
+            word = data.removeprefix(callbacks.MENU + ":")
+            command = self.words.get(word)
+            if command is None:
+                await self.say(to, texts.WA_BUTTON_INVALID)
+            else:
+                await command(to, person, [])
+        elif (choice := callbacks.parse_status(data)) is not None:
+            await self._status_choice(to, person, choice)
+        elif data.startswith(callbacks.OPEN_PERIOD + ":"):
+            code = callbacks.parse_open_period(data) or ""
+            await self.show(to, commands.open_period(svc, person, code))
+        elif (invite := callbacks.parse_invite(data)) is not None:
+            unit_code, role = invite
+            if role is None:
+                await self.show(to, commands.invite_roles(svc, person, unit_code))
+            else:
+                screen = commands.invite(svc, person, unit_code, role, None, self.telegram_bot)
+                await self.show(to, screen)
+        else:
+            return False
+        return True
+
+    async def _status_choice(self, to: str, person: Person, choice: callbacks.StatusChoice) -> None:
+        svc = self.services
+        if choice.what == "u":
+            await self.show(to, commands.status(svc, person, choice.period.code, choice.unit))
+        elif choice.what == "img":
+            await self._picture(to, person, choice.period)
+        elif choice.what == "pg":
+            await self.show(to, commands.status(svc, person, choice.period.code), choice.page)
+        else:
+            await self.show(to, commands.status(svc, person, choice.period.code))
+
+    async def _picture(self, to: str, person: Person, period: Period) -> None:
+        status = commands.status_for_picture(self.services, person, period)
+        if isinstance(status, str):
+            await self.say(to, status)
+            return
+        png = self.services.recap.picture(status)
+        await self.wa.send_image(
+            to=to, image=png, caption=f"Status {texts.bulan(period)}", mime_type="image/png"
+        )
