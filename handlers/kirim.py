@@ -1,8 +1,6 @@
-"""/kirim: a unit delivers evidence item by item (SOP steps 2 and 7).
-
-Choose an item from the checklist, send files (or declare "tidak ada kegiatan" with a note),
-confirm. Nothing is written to the database before the confirmation; the files received are
-already in the content-addressed store, where an unconfirmed file harms nothing.
+"""/kirim on Telegram: the delivery flow of ``chatbot.delivery`` (shared with WhatsApp) as a
+PTB ``ConversationHandler``: this module keeps the draft in the conversation, parses buttons,
+typed notes and files, and renders the screens the flow returns.
 """
 
 from __future__ import annotations
@@ -10,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -27,17 +25,14 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from chatbot import callbacks, screens, texts
+from chatbot import callbacks, delivery, screens, texts
 from chatbot.domain.calendar import Period
-from chatbot.domain.errors import DomainError
-from chatbot.domain.files import FileTooLarge, FileTypeNotAllowed
 from chatbot.domain.people import Person
-from chatbot.domain.roles import Permission
-from chatbot.domain.text import reason_text
-from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, CardStep
+from chatbot.domain.workflow import CardStep
+from chatbot.screens import Screen
 from chatbot.services.bundle import Services
 from chatbot.services.ports import EvidenceFile
-from chatbot.services.submission import DownloadFailed, IncomingFile
+from chatbot.services.submission import IncomingFile
 from handlers.common import Context, current_person, reply, services
 from handlers.render import show
 
@@ -49,15 +44,16 @@ DRAFT = "kirim"
 
 
 @dataclass
-class Draft:
-    period: Period
-    item_code: str = ""
-    item_name: str = ""
-    version: int = 0
-    files: list[EvidenceFile] = field(default_factory=list)
-    note: str = ""
-    albums: set[str] = field(default_factory=set)
-    confirmed: int = 0  # deliveries confirmed in this session: kept whatever happens next
+class Draft(delivery.Draft):
+    albums: set[str] = field(default_factory=set)  # albums answered once
+
+    def open_item(self, code: str, name: str, version: int) -> None:
+        super().open_item(code, name, version)
+        self.albums = set()
+
+
+def _flow(context: Context) -> delivery.Delivery:
+    return delivery.Delivery(services(context))
 
 
 def _draft(context: Context) -> Draft | None:
@@ -78,20 +74,22 @@ async def _answer(update: Update) -> None:
         await update.callback_query.answer()
 
 
+async def _show_all(update: Update, shown: Sequence[Screen]) -> None:
+    for screen in shown:
+        await show(update, screen)
+
+
 async def _submitter(update: Update, context: Context) -> Person | None:
     person = await current_person(update, context)
-    if person is not None and not person.may(Permission.SUBMIT_EVIDENCE):
+    if person is not None and not delivery.Delivery.may_deliver(person):
         await reply(update, texts.NOT_ALLOWED)
         return None
     return person
 
 
-async def _refuse(update: Update, exc: DomainError) -> None:
-    text = texts.SUBMISSION_ERRORS.get(exc.code)
-    if text is None:
-        raise exc
-    log.info("submission refused: %s %s", exc.code, exc.detail)
-    await reply(update, text)
+def _data(update: Update) -> str:
+    query = update.callback_query
+    return query.data or "" if query is not None else ""
 
 
 # ------------------------------------------------------------------ the checklist
@@ -100,25 +98,12 @@ async def _refuse(update: Update, exc: DomainError) -> None:
 async def _show_checklist(
     update: Update, context: Context, person: Person, period: Period | None = None
 ) -> int:
-    svc = services(context).submission
-    periods = svc.open_periods()
-    if not periods:
-        await reply(update, texts.NO_OPEN_PERIOD)
-        return END
-    period = period if period in periods else periods[-1]
-    try:
-        checklist = svc.checklist(person, period)
-    except DomainError as exc:
-        await _refuse(update, exc)
-        return END
     earlier = _draft(context)  # the deliveries confirmed so far in this session count on
-    _set_draft(context, Draft(period=period, confirmed=earlier.confirmed if earlier else 0))
-    card = (
-        services(context).card.view(period)
-        if person.may(Permission.DRAFT_PROVINCIAL_CARD)
-        else None
-    )
-    await show(update, screens.checklist(checklist, periods, card))
+    screen, new = _flow(context).checklist(person, earlier, period)
+    await show(update, screen)
+    if new is None:
+        return END
+    _set_draft(context, Draft(period=new.period, confirmed=new.confirmed))
     return PICK
 
 
@@ -133,10 +118,9 @@ async def start(update: Update, context: Context) -> int:
 async def switch_period(update: Update, context: Context) -> int:
     await _answer(update)
     person = await _submitter(update, context)
-    data = update.callback_query.data if update.callback_query else None
-    if person is None or data is None:
+    period = callbacks.parse_kirim_period(_data(update))
+    if person is None:
         return END
-    period = callbacks.parse_kirim_period(data)
     if period is None:
         return PICK
     return await _show_checklist(update, context, person, period)
@@ -145,34 +129,41 @@ async def switch_period(update: Update, context: Context) -> int:
 # ------------------------------------------------------------------ one item
 
 
-async def _show_item(update: Update, context: Context, person: Person, code: str) -> int:
+async def choose_item(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    code = callbacks.parse_kirim_item(_data(update))
     draft = _draft(context)
+    if person is None or code is None:
+        return END
     if draft is None:
         await reply(update, texts.SESSION_ENDED)
         return END
-    svc = services(context)
-    if code == PROVINCIAL_CARD_ITEM and person.may(Permission.DRAFT_PROVINCIAL_CARD):
-        return await _show_card(update, context, draft)
-    try:
-        detail = svc.submission.item_detail(person, draft.period, code)
-    except DomainError as exc:
-        await _refuse(update, exc)
-        return PICK
-    if not detail.card_not_ready:
-        name = detail.item.name if detail.item else texts.UNIT_CARD_NAME
-        draft.item_code, draft.item_name, draft.version = code, name, detail.state.version
-        draft.files, draft.note, draft.albums = [], "", set()
-    await show(update, screens.item(detail, svc.timezone))
+    await show(update, _flow(context).item(person, draft, code))
+    return ITEM if draft.item_code else PICK
+
+
+async def back(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    draft = _draft(context)
+    if person is None:
+        return END
+    return await _show_checklist(update, context, person, draft.period if draft else None)
+
+
+async def withdraw(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    draft = _draft(context)
+    target = callbacks.parse_kirim_withdraw(_data(update))
+    if person is None or draft is None or target is None:
+        return END
+    await _show_all(update, _flow(context).withdraw(person, draft, *target))
     return ITEM
 
 
-async def _show_card(update: Update, context: Context, draft: Draft) -> int:
-    svc = services(context)
-    view = svc.card.view(draft.period)
-    draft.item_code, draft.item_name = PROVINCIAL_CARD_ITEM, texts.PROVINCIAL_CARD_NAME
-    draft.version, draft.files, draft.note, draft.albums = view.state.version, [], "", set()
-    await show(update, screens.provincial_card(view, svc.timezone))
-    return ITEM
+# ------------------------------------------------------------------ the provincial card
 
 
 async def _card_step(
@@ -180,24 +171,15 @@ async def _card_step(
 ) -> int:
     person = await _submitter(update, context)
     draft = _draft(context)
-    if person is None or draft is None:
+    if person is None or draft is None or not draft.on_card:
         await reply(update, texts.SESSION_ENDED)
         return END
-    card = services(context).card
-    try:
-        new = card.record(person, draft.period, step, evidence)
-    except DomainError as exc:
-        await reply(update, texts.card_error(exc))
-        return ITEM
-    log.info("provincial card %s: %s by person %s", draft.period, new.status, person.id)
-    if step is CardStep.HANDOVER:  # recorded: the period is closed
+    shown, ended = _flow(context).card_step(person, draft, step, evidence)
+    await _show_all(update, shown)
+    if ended:
         _set_draft(context, None)
-        svc = services(context)
-        text = texts.period_handed_over(draft.period, person, svc.card.clock(), svc.timezone)
-        await reply(update, text)
         return END
-    await reply(update, texts.CARD_STEP_DONE[new.status])
-    return await _show_card(update, context, draft)
+    return ITEM
 
 
 async def ask_espip_evidence(update: Update, context: Context) -> int:
@@ -216,15 +198,11 @@ async def espip_evidence(update: Update, context: Context) -> int:
     incoming = _incoming(message) if message else None
     if incoming is None or incoming.telegram_file_id is None:
         return await ask_espip_evidence(update, context)
-    svc = services(context).submission
-    file_id = incoming.telegram_file_id
-
-    try:
-        evidence = await svc.receive_file(incoming, _fetcher(context, file_id))
-    except (FileTooLarge, FileTypeNotAllowed, DownloadFailed):
-        await reply(update, texts.file_type_refused(sorted(svc.policy.allowed_extensions)))
+    received = await _flow(context).receive(incoming, _fetcher(context, incoming.telegram_file_id))
+    if isinstance(received, Screen):
+        await show(update, received)
         return ESPIP
-    return await _card_step(update, context, CardStep.ESPIP, evidence)
+    return await _card_step(update, context, CardStep.ESPIP, received)
 
 
 async def kirim_data(update: Update, context: Context) -> int:
@@ -235,58 +213,17 @@ async def kirim_data(update: Update, context: Context) -> int:
 async def ask_handover(update: Update, context: Context) -> int:
     await _answer(update)
     draft = _draft(context)
-    if draft is None:
+    if draft is None or not draft.on_card:
         await reply(update, texts.SESSION_ENDED)
         return END
-    try:
-        services(context).card.check_handover(draft.period)
-    except DomainError as exc:
-        await reply(update, texts.card_error(exc))
-        return ITEM
-    await show(update, screens.confirm_handover())
-    return HANDOVER
+    screen = _flow(context).handover_question(draft)
+    await show(update, screen)
+    return HANDOVER if screen.actions else ITEM
 
 
 async def handover(update: Update, context: Context) -> int:
     await _answer(update)
     return await _card_step(update, context, CardStep.HANDOVER, None)
-
-
-async def choose_item(update: Update, context: Context) -> int:
-    await _answer(update)
-    person = await _submitter(update, context)
-    data = update.callback_query.data if update.callback_query else None
-    code = callbacks.parse_kirim_item(data) if data is not None else None
-    if person is None or code is None:
-        return END
-    return await _show_item(update, context, person, code)
-
-
-async def back(update: Update, context: Context) -> int:
-    await _answer(update)
-    person = await _submitter(update, context)
-    draft = _draft(context)
-    if person is None:
-        return END
-    return await _show_checklist(update, context, person, draft.period if draft else None)
-
-
-async def withdraw(update: Update, context: Context) -> int:
-    await _answer(update)
-    person = await _submitter(update, context)
-    draft = _draft(context)
-    data = update.callback_query.data if update.callback_query else None
-    target = callbacks.parse_kirim_withdraw(data) if data is not None else None
-    if person is None or draft is None or target is None:
-        return END
-    code, version = target
-    try:
-        services(context).submission.withdraw(person, draft.period, code, version)
-    except DomainError as exc:
-        await _refuse(update, exc)
-        return ITEM
-    await reply(update, texts.withdrawn(code, version))
-    return await _show_item(update, context, person, code)
 
 
 # ------------------------------------------------------------------ files and notes
@@ -327,35 +264,24 @@ async def receive_file(update: Update, context: Context) -> int:
     if message is None or draft is None:
         return END
     incoming = _incoming(message)
-    if incoming is None:
+    if incoming is None or incoming.telegram_file_id is None:
         return await wrong_kind(update, context)
-    svc = services(context).submission
-    file_id = incoming.telegram_file_id
-    assert file_id is not None
-
-    try:
-        received = await svc.receive_file(incoming, _fetcher(context, file_id))
-    except FileTooLarge:
-        await reply(update, texts.file_too_large(svc.policy.max_mb))
+    flow = _flow(context)
+    received = await flow.receive(incoming, _fetcher(context, incoming.telegram_file_id))
+    if isinstance(received, Screen):
+        await show(update, received)
         return FILES
-    except FileTypeNotAllowed:
-        await reply(update, texts.file_type_refused(sorted(svc.policy.allowed_extensions)))
-        return FILES
-    except DownloadFailed:
-        await reply(update, texts.download_failed(incoming.file_name or "foto"))
-        return FILES
-    earlier = svc.add_to_draft(draft.files, received)
+    answer, new = flow.add_file(draft, received)
     album = message.media_group_id
-    if earlier is not None or album is None or album not in draft.albums:  # one per album
+    if not new or album is None or album not in draft.albums:  # one answer per album
         if album is not None:
             draft.albums.add(album)
-        await show(update, screens.file_received(received, earlier, len(draft.files)))
+        await show(update, answer)
     return FILES
 
 
 async def wrong_kind(update: Update, context: Context) -> int:
-    svc = services(context).submission
-    await reply(update, texts.file_type_refused(sorted(svc.policy.allowed_extensions)))
+    await show(update, _flow(context).wrong_kind())
     return FILES
 
 
@@ -370,12 +296,11 @@ async def files_done(update: Update, context: Context) -> int:
     if draft is None:
         await reply(update, texts.SESSION_ENDED)
         return END
-    if not draft.files:
+    summary = _flow(context).files_done(draft)
+    if summary is None:
         await reply(update, texts.NO_FILES_YET)
         return FILES
-    await show(
-        update, screens.confirm_files(draft.item_name, draft.item_code, draft.files, draft.version)
-    )
+    await show(update, summary)
     return CONFIRM
 
 
@@ -389,14 +314,9 @@ async def receive_note(update: Update, context: Context) -> int:
     message, draft = update.effective_message, _draft(context)
     if message is None or message.text is None or draft is None:
         return END
-    try:
-        note = reason_text(message.text, note=True)
-    except DomainError as exc:
-        await reply(update, texts.SUBMISSION_ERRORS[exc.code])
-        return NOTE
-    draft.note, draft.files = note, []
-    await show(update, screens.confirm_nihil(draft.item_name, draft.item_code, note, draft.version))
-    return CONFIRM
+    screen = _flow(context).note(draft, message.text)
+    await show(update, screen)
+    return CONFIRM if draft.note else NOTE
 
 
 # ------------------------------------------------------------------ confirm, cancel, time-out
@@ -409,65 +329,27 @@ async def confirm(update: Update, context: Context) -> int:
     if person is None or draft is None:
         await reply(update, texts.SESSION_ENDED)
         return END
-    if draft.item_code == PROVINCIAL_CARD_ITEM:
-        return await _confirm_card(update, context, person, draft)
-    try:
-        result = services(context).submission.deliver(
-            person, draft.period, draft.item_code, draft.version, draft.files, draft.note
-        )
-    except DomainError as exc:
-        await _refuse(update, exc)
+    on_card = draft.on_card
+    shown, recorded = _flow(context).confirm(person, draft)
+    await _show_all(update, shown)
+    if not recorded:
         _set_draft(context, None)
         return END
-    log.info(
-        "delivery: person %s, %s %s version %s",
-        person.id,
-        draft.period,
-        draft.item_code,
-        result.state.version,
-    )
-    await show(update, screens.receipt(result))
-    draft.confirmed += 1
-    draft.files, draft.note, draft.albums = [], "", set()  # delivered: nothing is pending now
+    if on_card:
+        return ITEM
     return await _show_checklist(update, context, person, draft.period)
-
-
-async def _confirm_card(update: Update, context: Context, person: Person, draft: Draft) -> int:
-    svc = services(context)
-    try:
-        new = svc.card.upload(person, draft.period, draft.version, draft.files)
-    except DomainError as exc:
-        await reply(update, texts.card_error(exc))
-        _set_draft(context, None)
-        return END
-    log.info("provincial card %s version %s uploaded by %s", draft.period, new.version, person.id)
-    await reply(update, texts.card_uploaded(new, svc.card.chain))
-    return await _show_card(update, context, draft)
-
-
-def _closing(draft: Draft | None, timed_out: bool) -> str:
-    """What closing the session kept and did not keep, said as it is."""
-    if draft is None:
-        return texts.session_closed(timed_out, confirmed=0, pending_files=0, pending_note=False)
-    return texts.session_closed(
-        timed_out,
-        confirmed=draft.confirmed,
-        pending_files=len(draft.files),
-        pending_note=bool(draft.note),
-        item=f"{draft.item_code} {draft.item_name}".strip(),
-    )
 
 
 async def cancel(update: Update, context: Context) -> int:
     await _answer(update)
-    text = _closing(_draft(context), timed_out=False)
+    text = delivery.Delivery.closing(_draft(context), timed_out=False)
     _set_draft(context, None)
     await reply(update, text)
     return END
 
 
 async def timed_out(update: Update, context: Context) -> None:
-    text = _closing(_draft(context), timed_out=True)
+    text = delivery.Delivery.closing(_draft(context), timed_out=True)
     _set_draft(context, None)
     chat = update.effective_chat
     if chat is not None:

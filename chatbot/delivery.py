@@ -1,0 +1,229 @@
+"""The delivery flow (SOP steps 2, 3-6 and 7 as the submitters see them), decided once for
+both channels: who may deliver, which period and item open, what the provincial card's
+satgas may record, what a confirmation or a close says. Each step takes the person's draft
+(kept where the channel keeps its conversations) and returns the screens to show.
+
+A draft holds what a person is putting together; nothing reaches the database before the
+confirmation (the files received are already in the content-addressed store)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from chatbot import screens, texts
+from chatbot.domain.calendar import Period
+from chatbot.domain.errors import DomainError
+from chatbot.domain.files import FileTooLarge, FileTypeNotAllowed
+from chatbot.domain.people import Person
+from chatbot.domain.roles import Permission
+from chatbot.domain.text import reason_text
+from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, CardStep
+from chatbot.screens import Screen
+from chatbot.services.bundle import Services
+from chatbot.services.ports import EvidenceFile
+from chatbot.services.submission import DownloadFailed, IncomingFile
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Draft:
+    period: Period
+    item_code: str = ""  # the item open, "" on the checklist
+    item_name: str = ""
+    version: int = 0  # the item's version when it was opened: a delivery makes the next
+    files: list[EvidenceFile] = field(default_factory=list)
+    note: str = ""  # "tidak ada kegiatan"
+    confirmed: int = 0  # deliveries confirmed in this session: kept whatever happens next
+
+    def open_item(self, code: str, name: str, version: int) -> None:
+        self.item_code, self.item_name, self.version = code, name, version
+        self.files, self.note = [], ""
+
+    @property
+    def on_card(self) -> bool:
+        """The provincial card is open (its satgas' steps, not an item's)."""
+        return self.item_code == PROVINCIAL_CARD_ITEM
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.files or self.note)
+
+
+def _text(text: str) -> Screen:
+    return Screen(text)
+
+
+def _refused(exc: DomainError) -> Screen:
+    if exc.code not in texts.SUBMISSION_ERRORS:
+        log.warning("delivery refused with an unexpected code: %s %s", exc.code, exc.detail)
+    else:
+        log.info("delivery refused: %s %s", exc.code, exc.detail)
+    return _text(texts.submission_error(exc))
+
+
+class Delivery:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @staticmethod
+    def may_deliver(person: Person) -> bool:
+        return person.may(Permission.SUBMIT_EVIDENCE)
+
+    def checklist(
+        self, person: Person, draft: Draft | None, period: Period | None = None
+    ) -> tuple[Screen, Draft | None]:
+        """The checklist of ``period`` (else the draft's, else the latest open one), and the
+        person's new draft; no draft when they may not deliver or nothing is open."""
+        if not self.may_deliver(person):
+            return _text(texts.NOT_ALLOWED), None
+        svc = self.services
+        periods = svc.submission.open_periods()
+        if not periods:
+            return _text(texts.NO_OPEN_PERIOD), None
+        if period not in periods:
+            period = draft.period if draft is not None and draft.period in periods else periods[-1]
+        try:
+            sheet = svc.submission.checklist(person, period)
+        except DomainError as exc:
+            return _refused(exc), None
+        card = svc.card.view(period) if person.may(Permission.DRAFT_PROVINCIAL_CARD) else None
+        new = Draft(period=period, confirmed=draft.confirmed if draft is not None else 0)
+        return screens.checklist(sheet, periods, card), new
+
+    def item(self, person: Person, draft: Draft, code: str) -> Screen:
+        """One item (or the provincial card, for its satgas), opened in the draft."""
+        if code == PROVINCIAL_CARD_ITEM and person.may(Permission.DRAFT_PROVINCIAL_CARD):
+            return self.card(draft)
+        svc = self.services
+        try:
+            detail = svc.submission.item_detail(person, draft.period, code)
+        except DomainError as exc:
+            return _refused(exc)
+        if not detail.card_not_ready:
+            name = detail.item.name if detail.item else texts.UNIT_CARD_NAME
+            draft.open_item(code, name, detail.state.version)
+        return screens.item(detail, svc.timezone)
+
+    def card(self, draft: Draft) -> Screen:
+        view = self.services.card.view(draft.period)
+        draft.open_item(PROVINCIAL_CARD_ITEM, texts.PROVINCIAL_CARD_NAME, view.state.version)
+        return screens.provincial_card(view, self.services.timezone)
+
+    def withdraw(self, person: Person, draft: Draft, code: str, version: int) -> list[Screen]:
+        try:
+            self.services.submission.withdraw(person, draft.period, code, version)
+        except DomainError as exc:
+            return [_refused(exc)]
+        log.info("withdrawal: person %s, %s %s v%s", person.id, draft.period, code, version)
+        return [_text(texts.withdrawn(code, version)), self.item(person, draft, code)]
+
+    async def receive(
+        self, incoming: IncomingFile, fetch: Callable[[], Awaitable[bytes]]
+    ) -> EvidenceFile | Screen:
+        """A file sent by the person: stored (checked, downloaded), or the refusal to show."""
+        svc = self.services.submission
+        try:
+            return await svc.receive_file(incoming, fetch)
+        except FileTooLarge:
+            return _text(texts.file_too_large(svc.policy.max_mb))
+        except FileTypeNotAllowed:
+            return _text(texts.file_type_refused(sorted(svc.policy.allowed_extensions)))
+        except DownloadFailed:
+            return _text(texts.download_failed(incoming.file_name or "foto"))
+
+    def add_file(self, draft: Draft, received: EvidenceFile) -> tuple[Screen, bool]:
+        """(the answer, whether the file was new to the draft: the same content twice is
+        kept once)."""
+        earlier = self.services.submission.add_to_draft(draft.files, received)
+        return screens.file_received(received, earlier, len(draft.files)), earlier is None
+
+    def wrong_kind(self) -> Screen:
+        policy = self.services.submission.policy
+        return _text(texts.file_type_refused(sorted(policy.allowed_extensions)))
+
+    def note(self, draft: Draft, typed: str) -> Screen:
+        """The "tidak ada kegiatan" note: checked, then the confirmation."""
+        try:
+            note = reason_text(typed, note=True)
+        except DomainError as exc:
+            return _text(texts.submission_error(exc))
+        draft.note, draft.files = note, []
+        return screens.confirm_nihil(draft.item_name, draft.item_code, note, draft.version)
+
+    def files_done(self, draft: Draft) -> Screen | None:
+        """The confirmation of the files received; None (with nothing shown) when none came."""
+        if not draft.files:
+            return None
+        return screens.confirm_files(draft.item_name, draft.item_code, draft.files, draft.version)
+
+    # ------------------------------------------------------------------ the provincial card
+
+    def handover_question(self, draft: Draft) -> Screen:
+        try:
+            self.services.card.check_handover(draft.period)
+        except DomainError as exc:
+            return _text(texts.card_error(exc))
+        return screens.confirm_handover()
+
+    def card_step(
+        self, person: Person, draft: Draft, step: CardStep, evidence: EvidenceFile | None
+    ) -> tuple[list[Screen], bool]:
+        """e-SPIP, "kirim data" or the hand-over; (screens, whether the session ends)."""
+        card = self.services.card
+        try:
+            new = card.record(person, draft.period, step, evidence)
+        except DomainError as exc:
+            return [_text(texts.card_error(exc))], False
+        log.info("provincial card %s: %s by person %s", draft.period, new.status, person.id)
+        if step is CardStep.HANDOVER:  # recorded: the period is closed
+            tz = self.services.timezone
+            return [_text(texts.period_handed_over(draft.period, person, card.clock(), tz))], True
+        return [_text(texts.CARD_STEP_DONE[new.status]), self.card(draft)], False
+
+    # ------------------------------------------------------------------ confirm, close
+
+    def confirm(
+        self, person: Person, draft: Draft, list_button: bool = False
+    ) -> tuple[list[Screen], bool]:
+        """Deliver what the draft holds; (screens, whether it was recorded). A refusal ends the
+        draft (its item changed meanwhile: it is opened again from the list)."""
+        svc = self.services
+        if draft.on_card:
+            try:
+                new = svc.card.upload(person, draft.period, draft.version, draft.files)
+            except DomainError as exc:
+                return [_text(texts.card_error(exc))], False
+            log.info("provincial card %s v%s uploaded by %s", draft.period, new.version, person.id)
+            return [_text(texts.card_uploaded(new, svc.card.chain)), self.card(draft)], True
+        try:
+            result = svc.submission.deliver(
+                person, draft.period, draft.item_code, draft.version, draft.files, draft.note
+            )
+        except DomainError as exc:
+            return [_refused(exc)], False
+        log.info(
+            "delivery: person %s, %s %s version %s",
+            person.id,
+            draft.period,
+            draft.item_code,
+            result.state.version,
+        )
+        draft.confirmed += 1
+        draft.open_item("", "", 0)  # delivered: nothing is pending now
+        return [screens.receipt(result, list_button)], True
+
+    @staticmethod
+    def closing(draft: Draft | None, timed_out: bool) -> str:
+        """What closing the session kept and did not keep, said as it is."""
+        if draft is None:
+            return texts.session_closed(timed_out, confirmed=0, pending_files=0, pending_note=False)
+        return texts.session_closed(
+            timed_out,
+            confirmed=draft.confirmed,
+            pending_files=len(draft.files),
+            pending_note=bool(draft.note),
+            item=f"{draft.item_code} {draft.item_name}".strip(),
+        )
