@@ -6,16 +6,13 @@ comes as a new line."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from pywa_async.client import WhatsApp
 from pywa_async.types.callback import Section, SectionList, SectionRow
 
-from chatbot import callbacks, screens, texts
-from chatbot.domain.calendar import Period
+from chatbot import callbacks, decisions, screens, texts
 from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
-from chatbot.domain.text import reason_text
 from chatbot.screens import Action, Screen
 from chatbot.services.bundle import Services
 from whatsapp import render
@@ -24,17 +21,12 @@ from whatsapp.render import LIST_ROWS, ROW_DESCRIPTION, ROW_TITLE
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class PendingReturn:
-    data: str  # the button pressed: rv:no:<state>:<version> or kc:no:<period>:<version>
-    reason: str = ""
-
-
 class Review:
     def __init__(self, wa: WhatsApp, services: Services) -> None:
         self.wa = wa
         self.services = services
-        self.pending: dict[str, PendingReturn] = {}
+        self.flow = decisions.Decisions(services)
+        self.pending: dict[str, decisions.PendingReturn] = {}
         self.approving: dict[str, tuple[str, list[tuple[int, int]]]] = {}  # unit, items
 
     async def say(self, to: str, text: str, *pairs: tuple[str, str]) -> None:
@@ -125,109 +117,30 @@ class Review:
         return pending is not None and not pending.reason
 
     async def pressed(self, to: str, person: Person, data: str) -> None:
-        item, card = callbacks.parse_review(data), callbacks.parse_card(data)
-        if item is not None and item.approve:
-            await self._decide_item(to, person, data, "")
-        elif card is not None and card.approve:
-            await self._decide_card(to, person, data, "")
-        elif item is not None:
-            await self._ask_item_reason(to, person, data, item.state_id, item.version)
-        elif card is None:
+        """✅ decides at once; ↩️ asks for the reason (if the button still applies)."""
+        choice = callbacks.parse_review(data) or callbacks.parse_card(data)
+        if choice is None:
             await self.say(to, texts.WA_BUTTON_INVALID)
+        elif choice.approve:
+            await self.say(to, self.flow.decide(person, data).text)
         else:
-            try:
-                self.services.card.check_return(person, Period.parse(card.period), card.version)
-            except DomainError as exc:
-                await self.say(to, texts.card_error(exc))
-                return
-            self.pending[to] = PendingReturn(data)
-            await self.say(to, texts.ASK_CARD_RETURN_REASON.format(version=card.version))
-
-    async def _ask_item_reason(
-        self, to: str, person: Person, data: str, state_id: int, version: int
-    ) -> None:
-        try:
-            target = self.services.review.check_return(person, state_id, version)
-        except DomainError as exc:
-            await self.say(to, texts.review_error(exc))
-            return
-        state = target.state
-        self.pending[to] = PendingReturn(data)
-        question = texts.ASK_RETURN_REASON.format(
-            code=state.item_code, name=target.item_name, unit=target.unit.name, version=version
-        )
-        await self.say(to, question)
+            question, pending = self.flow.ask_reason(person, data)
+            if pending is not None:
+                self.pending[to] = pending
+            await render.show(self.wa, to, question)
 
     async def reason(self, to: str, person: Person, text: str) -> None:
-        pending = self.pending[to]
-        try:
-            pending.reason = reason_text(text)
-        except DomainError as exc:
-            await self.say(to, texts.review_error(exc))
-            return
-        item = callbacks.parse_review(pending.data)
-        if item is not None:
-            target = self.services.review.target(person, item.state_id)
-            question = texts.confirm_return(target, pending.reason)
-        else:
-            card = callbacks.parse_card(pending.data)
-            assert card is not None
-            question = texts.confirm_card_return(card.version, pending.reason)
-        await self.say(to, question, ("Ya, kembalikan", "rt:y"), ("Batal", "rt:n"))
+        await render.show(self.wa, to, self.flow.reason(person, self.pending[to], text))
 
     async def confirm(self, to: str, person: Person) -> None:
         pending = self.pending.pop(to, None)
         if pending is None or not pending.reason:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
-        if pending.data.startswith("rv:"):
-            await self._decide_item(to, person, pending.data, pending.reason)
-        else:
-            await self._decide_card(to, person, pending.data, pending.reason)
+        await self.say(to, self.flow.decide(person, pending.data, pending.reason).text)
 
     async def cancel(self, to: str) -> bool:
         if self.pending.pop(to, None) is None:
             return False
         await self.say(to, texts.RETURN_CANCELLED)
         return True
-
-    async def _decide_item(self, to: str, person: Person, data: str, reason: str) -> None:
-        choice = callbacks.parse_review(data)
-        assert choice is not None
-        try:
-            decision = self.services.review.decide_item(
-                person, choice.state_id, choice.version, approve=not reason, reason=reason
-            )
-        except DomainError as exc:
-            await self.say(to, texts.review_error(exc))
-            return
-        log.info(
-            "item state %s v%s decided on WhatsApp by %s",
-            choice.state_id,
-            choice.version,
-            person.id,
-        )
-        state = decision.target.state
-        line = texts.decision_line(
-            decision.approve, person.name, decision.at, self.services.timezone
-        )
-        await self.say(
-            to, f"{decision.target.unit.code} {state.item_code} versi {state.version}: {line}"
-        )
-
-    async def _decide_card(self, to: str, person: Person, data: str, reason: str) -> None:
-        choice = callbacks.parse_card(data)
-        assert choice is not None
-        svc = self.services
-        try:
-            decided = svc.card.decide(
-                person, Period.parse(choice.period), choice.version, not reason, reason
-            )
-        except DomainError as exc:
-            await self.say(to, texts.card_error(exc))
-            return
-        line = texts.card_decided(
-            not reason, decided.stage, person.name, svc.card.clock(), svc.timezone
-        )
-        log.info("provincial card %s v%s: %s by %s", choice.period, choice.version, line, person.id)
-        await self.say(to, line)

@@ -1,0 +1,127 @@
+"""A reviewer's decision, decided once for both channels: approve at once, or return with a
+reason (asked only after checking the button still applies, then confirmed), for an item and
+for the provincial card alike. Each step takes the button's data (``chatbot.callbacks``) and
+returns what to show; where the reviewer's pending return is kept is the channel's."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from chatbot import callbacks, texts
+from chatbot.domain.calendar import Period
+from chatbot.domain.errors import DomainError
+from chatbot.domain.people import Person
+from chatbot.domain.text import reason_text
+from chatbot.screens import Action, Screen
+from chatbot.services.bundle import Services
+
+log = logging.getLogger(__name__)
+LABEL_RETURN_YES = ("↩️ Ya, kembalikan", "Ya, kembalikan")
+
+
+@dataclass
+class PendingReturn:
+    data: str  # the button pressed: rv:no:<state>:<version> or kc:no:<period>:<version>
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a decision did: the line that says it (and, for an item, which one), or the
+    sentence that refused it (nothing was decided)."""
+
+    line: str = ""
+    subject: str = ""  # "1501 KEU-01 versi 2" for an item; "" for the card
+    refused: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.refused:
+            return self.refused
+        return f"{self.subject}: {self.line}" if self.subject else self.line
+
+
+class Decisions:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def ask_reason(self, person: Person, data: str) -> tuple[Screen, PendingReturn | None]:
+        """A ↩️ button: may this person return this version now? Then the question."""
+        item, card = callbacks.parse_review(data), callbacks.parse_card(data)
+        if item is not None and not item.approve:
+            try:
+                target = self.services.review.check_return(person, item.state_id, item.version)
+            except DomainError as exc:
+                return Screen(texts.review_error(exc)), None
+            question = texts.ASK_RETURN_REASON.format(
+                code=target.state.item_code,
+                name=target.item_name,
+                unit=target.unit.name,
+                version=target.state.version,
+            )
+            return Screen(question), PendingReturn(data)
+        if card is not None and not card.approve:
+            try:
+                self.services.card.check_return(person, Period.parse(card.period), card.version)
+            except DomainError as exc:
+                return Screen(texts.card_error(exc)), None
+            question = texts.ASK_CARD_RETURN_REASON.format(version=card.version)
+            return Screen(question), PendingReturn(data)
+        return Screen(texts.BUTTON_INVALID), None
+
+    def reason(self, person: Person, pending: PendingReturn, typed: str) -> Screen:
+        """The reason typed: checked, then the confirmation with its two buttons."""
+        try:
+            pending.reason = reason_text(typed)
+        except DomainError as exc:
+            return Screen(texts.review_error(exc))
+        item = callbacks.parse_review(pending.data)
+        if item is not None:
+            target = self.services.review.target(person, item.state_id)
+            question = texts.confirm_return(target, pending.reason)
+        else:
+            card = callbacks.parse_card(pending.data)
+            assert card is not None
+            question = texts.confirm_card_return(card.version, pending.reason)
+        return Screen(
+            question,
+            (
+                (
+                    Action.of(LABEL_RETURN_YES, "rt:y"),
+                    Action.of(texts.LABEL_CANCEL, "rt:n"),
+                ),
+            ),
+        )
+
+    def decide(self, person: Person, data: str, reason: str = "") -> Outcome:
+        """Apply a ✅ button (``reason`` empty) or a confirmed return."""
+        svc = self.services
+        item, card = callbacks.parse_review(data), callbacks.parse_card(data)
+        approve = not reason
+        if item is not None:
+            try:
+                decision = svc.review.decide_item(
+                    person, item.state_id, item.version, approve=approve, reason=reason
+                )
+            except DomainError as exc:
+                log.info("review refused: %s %s", exc.code, exc.detail)
+                return Outcome(refused=texts.review_error(exc))
+            log.info("item state %s v%s decided by %s", item.state_id, item.version, person.id)
+            state = decision.target.state
+            line = texts.decision_line(approve, person.name, decision.at, svc.timezone)
+            subject = f"{decision.target.unit.code} {state.item_code} versi {state.version}"
+            return Outcome(line, subject)
+        if card is not None:
+            try:
+                decided = svc.card.decide(
+                    person, Period.parse(card.period), card.version, approve, reason
+                )
+            except DomainError as exc:
+                return Outcome(refused=texts.card_error(exc))
+            line = texts.card_decided(
+                approve, decided.stage, person.name, svc.card.clock(), svc.timezone
+            )
+            log.info("provincial card %s v%s: %s by %s", card.period, card.version, line, person.id)
+            return Outcome(line)
+        return Outcome(refused=texts.BUTTON_INVALID)
