@@ -9,7 +9,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -24,6 +23,8 @@ from chatbot.domain.reminders import Notice, Reminder, Rule, UnitSnapshot
 from chatbot.domain.roles import Permission, Role
 from chatbot.domain.text import MAX_REASON_LENGTH
 from chatbot.domain.units import Unit
+from chatbot.domain.workflow import PROVINCIAL_CARD_NAME as PROVINCIAL_CARD_NAME
+from chatbot.domain.workflow import UNIT_CARD_NAME as UNIT_CARD_NAME
 from chatbot.domain.workflow import (
     CardState,
     CardStatus,
@@ -34,12 +35,8 @@ from chatbot.domain.workflow import (
     StageKind,
 )
 from chatbot.services.ports import Button, EvidenceFile, PendingAnnouncement, Submission
-
-if TYPE_CHECKING:
-    from chatbot.services.card import CardView, UnitStanding
-    from chatbot.services.delegation import Delegated
-    from chatbot.services.review import Decision, ReviewTarget
-    from chatbot.services.status import PeriodStatus
+from chatbot.services.status import PeriodStatus
+from chatbot.services.views import CardView, Decision, Delegated, ReviewTarget, UnitStanding
 
 ROLE_LABEL: dict[Role, str] = {
     Role.SATGAS_KABKOTA: "Satgas SPIP KPU Kabupaten/Kota",
@@ -369,7 +366,6 @@ STATUS_LABEL: dict[ItemStatus, str] = {
     ItemStatus.DISETUJUI: "disetujui",
     ItemStatus.TIDAK_ADA_KEGIATAN: "tidak ada kegiatan (disetujui)",
 }
-UNIT_CARD_NAME = "Kartu kendali bertanda tangan"
 BUTTON_KIRIM: Button = ("📤 Kirim data dukung", "mn:kirim")
 
 
@@ -808,7 +804,6 @@ REVIEW_ERRORS: dict[str, str] = {
 
 # ------------------------------------------------------------------ the provincial card
 
-PROVINCIAL_CARD_NAME = "Kartu kendali provinsi"
 STAGE_NAME: dict[StageKind, str] = {
     StageKind.PARAF: "paraf",
     StageKind.TANDA_TANGAN: "tanda tangan",

@@ -90,7 +90,8 @@ UNIT_KIND_OF_ROLE: dict[Role, UnitKind] = {
 }
 
 # Roles that deliver evidence for their own unit.
-SUBMITTER_ROLES = frozenset({Role.SATGAS_KABKOTA, Role.BAGIAN})
+# who delivers evidence (the kick-off, the reminders, the checklist): the roles that may
+SUBMITTING_ROLES = frozenset(r for r, p in PERMISSIONS.items() if Permission.SUBMIT_EVIDENCE in p)
 
 
 def can(roles: frozenset[Role] | set[Role], permission: Permission) -> bool:

@@ -35,6 +35,8 @@ from chatbot.domain.text import MAX_REASON_LENGTH, cleaned, reason_text
 
 UNIT_CARD_ITEM = "KARTU"  # the regency's signed control card, delivered like an item (step 7)
 PROVINCIAL_CARD_ITEM = "KARTU_PROV"  # the provincial card's record (steps 3-6 and 9)
+UNIT_CARD_NAME = "Kartu kendali bertanda tangan"  # the names people read for the two
+PROVINCIAL_CARD_NAME = "Kartu kendali provinsi"
 
 
 @dataclass(frozen=True, slots=True)

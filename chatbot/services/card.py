@@ -4,12 +4,10 @@ the signed card, e-SPIP, "kirim data" and the hand-over to Inspektorat KPU RI.""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from chatbot import texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import (
     AlreadyDecided,
@@ -23,9 +21,9 @@ from chatbot.domain.errors import (
 )
 from chatbot.domain.events import Event
 from chatbot.domain.people import Person
-from chatbot.domain.progress import Progress, unit_progress
+from chatbot.domain.progress import unit_progress
 from chatbot.domain.roles import Role
-from chatbot.domain.units import Unit, UnitKind, province_of
+from chatbot.domain.units import UnitKind, province_of
 from chatbot.domain.workflow import (
     CARD_STEP_ACTION,
     UNIT_CARD_ITEM,
@@ -45,56 +43,18 @@ from chatbot.domain.workflow import (
     apply_card,
     card_steps,
 )
-from chatbot.services import acting
+from chatbot.services import acting, notify
 from chatbot.services.ports import (
-    Attachment,
     Clock,
     EvidenceFile,
-    OutgoingMessage,
     StoredCard,
-    Submission,
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from chatbot.services.views import CardDecision, CardView, UnitStanding
 
+__all__ = ["CardDecision", "CardService", "CardView", "UnitStanding"]
 CONFLICT_RETRIES = 3
-
-
-@dataclass(frozen=True, slots=True)
-class UnitStanding:
-    unit: Unit
-    progress: Progress
-    card: ItemStatus | None  # the regency's signed card; None for other units
-
-    @property
-    def complete(self) -> bool:
-        return self.progress.complete and self.card in (None, ItemStatus.DISETUJUI)
-
-
-@dataclass(frozen=True, slots=True)
-class CardView:
-    period: Period
-    state: CardState
-    state_id: int | None
-    submission: Submission | None
-    standings: tuple[UnitStanding, ...]
-    chain: tuple[Stage, ...]
-
-    @property
-    def short(self) -> list[UnitStanding]:
-        return [s for s in self.standings if not s.complete]
-
-    @property
-    def steps(self) -> tuple[CardStep, ...]:
-        """What the satgas can do with the card now (the domain's rule)."""
-        return card_steps(self.state, self.chain)
-
-
-@dataclass(frozen=True, slots=True)
-class CardDecision:
-    state: CardState
-    role: Role  # the role the person decided in
-    stage: Stage  # the stage it belongs to
 
 
 class Applied(NamedTuple):
@@ -223,21 +183,7 @@ class CardService:
         self, uow: UnitOfWork, state: CardState, view: CardView, files: Sequence[EvidenceFile]
     ) -> None:
         stage = self.chain[state.stage]
-        attachments = tuple(Attachment(f.sha256, f.file_name, f.telegram_file_id) for f in files)
-        now = self.clock()
-        for role in stage.roles:
-            for person in acting.holders(uow, role, self.today()):
-                uow.outbox.put(
-                    OutgoingMessage(
-                        person_id=person.id,
-                        text=texts.card_for_stage(state, stage, role, view),
-                        buttons=(texts.card_buttons(state, stage),),
-                        dedupe_key=f"kartu:{state.period.code}:{state.version}:{state.stage}:"
-                        f"{role.value}:{person.id}",
-                        attachments=attachments,
-                    ),
-                    now,
-                )
+        notify.card_stage(uow, self.clock(), self.today(), state, stage, view, files)
 
     def decide(
         self, person: Person, period: Period, version: int, approve: bool, reason: str = ""
@@ -263,28 +209,11 @@ class CardService:
             role = self._due_role(current, {*actor.roles, *actor.covering})
             applied = self._apply(uow, person, period, Decide(version, role, approve, reason))
             stored, new = applied.stored, applied.state
-            now = self.clock()
-            satgas = acting.holders(uow, Role.SATGAS_PROV, self.today())
+            now, today = self.clock(), self.today()
             if not approve:
-                for p in satgas:
-                    uow.outbox.put(
-                        OutgoingMessage(
-                            p.id,
-                            texts.card_returned(new, role, person, reason.strip()),
-                            dedupe_key=f"kartu-kembali:{period.code}:{version}:{p.id}",
-                        ),
-                        now,
-                    )
+                notify.card_returned(uow, now, today, new, version, role, person, reason.strip())
             elif new.status is CardStatus.MENUNGGU_TTD:
-                for p in satgas:
-                    uow.outbox.put(
-                        OutgoingMessage(
-                            p.id,
-                            texts.card_signed_all(new),
-                            dedupe_key=f"kartu-ttd:{period.code}:{version}:{p.id}",
-                        ),
-                        now,
-                    )
+                notify.card_signed_all(uow, now, today, new, version)
             elif new.stage != stored.state.stage:
                 submission = uow.items.submission(stored.id or 0, version)
                 self._ask_stage(uow, new, applied.view, submission.files if submission else ())
@@ -349,18 +278,7 @@ class CardService:
                 )
             if isinstance(action, Handover):
                 uow.periods.close(period, now)
-                for role in (Role.SATGAS_PROV, Role.KABAG_HSDM, Role.SEKRETARIS, Role.KETUA):
-                    for p in uow.people.with_role(role):
-                        if p.id == person.id:  # told in the reply already
-                            continue
-                        uow.outbox.put(
-                            OutgoingMessage(
-                                p.id,
-                                texts.period_handed_over(period, person, now, self.timezone),
-                                dedupe_key=f"diserahkan:{period.code}:{p.id}",
-                            ),
-                            now,
-                        )
+                notify.handed_over(uow, now, period, person, self.timezone)
             uow.commit()
         return new
 

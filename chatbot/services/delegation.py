@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from chatbot import texts
 from chatbot.domain.errors import InvalidDelegation, NotYourRole
 from chatbot.domain.events import Event, EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission, Role
-from chatbot.services.ports import Clock, OutgoingMessage, UnitOfWorkFactory
+from chatbot.services import notify
+from chatbot.services.ports import Clock, UnitOfWorkFactory
+from chatbot.services.views import Delegated
 
-
-@dataclass(frozen=True, slots=True)
-class Delegated:
-    role: Role
-    covered: Person
-    delegate: Person
-    start: date
-    end: date
+__all__ = ["Delegated", "DelegationService"]
 
 
 class DelegationService:
@@ -69,6 +62,6 @@ class DelegationService:
                 )
             )
             result = Delegated(role, covered, delegate, start, end)
-            uow.outbox.put(OutgoingMessage(delegate.id, texts.delegation_notice(result)), now)
+            notify.delegation(uow, now, result)
             uow.commit()
         return result

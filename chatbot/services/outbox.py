@@ -18,13 +18,11 @@ from datetime import datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from chatbot import texts
 from chatbot.domain.channels import Channel
-from chatbot.domain.roles import Role
+from chatbot.services import notify
 from chatbot.services.ports import (
     Attachment,
     Clock,
-    OutgoingMessage,
     QueuedMessage,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -157,18 +155,8 @@ class OutboxService:
     def _report_blocked(uow: UnitOfWork, person_id: int, now: datetime) -> None:
         """Tell the provincial satgas once that a person cannot be reached any more."""
         person = uow.people.get(person_id)
-        if person is None:
-            return
-        for satgas in uow.people.with_role(Role.SATGAS_PROV):
-            if satgas.id != person_id:
-                uow.outbox.put(
-                    OutgoingMessage(
-                        satgas.id,
-                        texts.person_blocked(person),
-                        dedupe_key=f"diblokir:{person_id}:{now.date().isoformat()}:{satgas.id}",
-                    ),
-                    now,
-                )
+        if person is not None:
+            notify.person_unreachable(uow, now, person)
 
     def _report_failing(
         self, uow: UnitOfWork, message: QueuedMessage, error: str, now: datetime
@@ -178,22 +166,8 @@ class OutboxService:
         person = uow.people.get(message.person_id)
         if person is None:
             return
-        day = now.date().isoformat()
         since = message.created_at or now
-        told: set[int] = set()
-        for role in (Role.SATGAS_PROV, Role.ADMIN):
-            for holder in uow.people.with_role(role):
-                if holder.id == person.id or holder.id in told:
-                    continue
-                told.add(holder.id)
-                uow.outbox.put(
-                    OutgoingMessage(
-                        holder.id,
-                        texts.notices_failing(person, since, error, self.timezone),
-                        dedupe_key=f"gagal-kirim:{person.id}:{day}:{holder.id}",
-                    ),
-                    now,
-                )
+        notify.notices_failing(uow, now, person, since, error, self.timezone)
         log.warning(
             "notices to person %s failing since %s (%s); the satgas and admins are told",
             person.id,
@@ -228,7 +202,7 @@ class OutboxService:
             self._mark_sending(message.id)
             outgoing = message
             if part is None and missing:  # the text says which files could not come with it
-                outgoing = replace(message, text=message.text + texts.files_missing(missing))
+                outgoing = replace(message, text=message.text + notify.files_missing(missing))
             try:
                 result = await send(outgoing, part)
             except Exception as exc:  # a fault of the channel's own code: set this one aside

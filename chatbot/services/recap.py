@@ -6,12 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from chatbot import texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import NotYourRole, UnknownPeriod
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
-from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, UNIT_CARD_ITEM
+from chatbot.domain.workflow import (
+    PROVINCIAL_CARD_ITEM,
+    PROVINCIAL_CARD_NAME,
+    UNIT_CARD_ITEM,
+    UNIT_CARD_NAME,
+)
 from chatbot.export.package import PackageEntry, write_package
 from chatbot.services.ports import FileStore, UnitOfWorkFactory
 from chatbot.services.status import PeriodStatus, StatusService
@@ -80,8 +84,8 @@ class RecapService:
             )
             for i in catalogue.items
         }
-        folders[UNIT_CARD_ITEM] = (CARD_FOLDER, texts.UNIT_CARD_NAME)
-        folders[PROVINCIAL_CARD_ITEM] = (CARD_FOLDER, texts.PROVINCIAL_CARD_NAME)
+        folders[UNIT_CARD_ITEM] = (CARD_FOLDER, UNIT_CARD_NAME)
+        folders[PROVINCIAL_CARD_ITEM] = (CARD_FOLDER, PROVINCIAL_CARD_NAME)
         entries = write_package(
             out, files, units, folders, self.files.open, self.workbook_name(period), workbook
         )

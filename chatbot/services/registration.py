@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chatbot import texts
 from chatbot.domain import invites
 from chatbot.domain.channels import Channel
 from chatbot.domain.errors import (
@@ -24,7 +23,8 @@ from chatbot.domain.people import Person
 from chatbot.domain.roles import UNIT_KIND_OF_ROLE, Permission, Role
 from chatbot.domain.text import MAX_NAME, one_line
 from chatbot.domain.units import Unit
-from chatbot.services.ports import Clock, OutgoingMessage, UnitOfWorkFactory
+from chatbot.services import notify
+from chatbot.services.ports import Clock, UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,14 +163,7 @@ class RegistrationService:
             )
             inviter = uow.invites.created_by(invite.id)
             if inviter is not None and inviter != person.id:
-                uow.outbox.put(
-                    OutgoingMessage(
-                        person_id=inviter,
-                        text=texts.joined_notice(person, invite.role),
-                        dedupe_key=f"bergabung:{invite.id}",
-                    ),
-                    now,
-                )
+                notify.joined(uow, now, inviter, person, invite.role, invite.id)
             uow.commit()
         return Joined(person=person, role=invite.role, new_person=new_person)
 

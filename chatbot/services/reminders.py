@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
-from chatbot import texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.people import Person
 from chatbot.domain.reminders import (
@@ -19,12 +18,12 @@ from chatbot.domain.reminders import (
     plan,
     rules_on,
 )
-from chatbot.domain.roles import SUBMITTER_ROLES, Role
+from chatbot.domain.roles import SUBMITTING_ROLES, Role
 from chatbot.domain.units import UnitKind
 from chatbot.domain.workflow import ItemStatus
-from chatbot.services import acting
+from chatbot.services import acting, notify
 from chatbot.services.calendar import CalendarSource
-from chatbot.services.ports import Clock, OutgoingMessage, UnitOfWorkFactory
+from chatbot.services.ports import Clock, UnitOfWorkFactory
 from chatbot.services.status import StatusService
 
 
@@ -94,7 +93,7 @@ class ReminderService:
         with self.uow_factory() as uow:
             people: dict[int, Person] = {}
             submitters: dict[str, list[int]] = {}
-            for role in (*SUBMITTER_ROLES, Role.SATGAS_PROV):
+            for role in sorted(SUBMITTING_ROLES):
                 for person in uow.people.with_role(role):
                     people[person.id] = person
                     if role is Role.SATGAS_PROV and person.unit.kind is not UnitKind.PROVINSI:
@@ -117,7 +116,9 @@ class ReminderService:
         audience, people = self._audience(day)
         reminders = plan(cal, day, snapshots, audience)
         return [
-            PlannedMessage(people[r.person_id], r, texts.reminder(people[r.person_id], r, cal))
+            PlannedMessage(
+                people[r.person_id], r, notify.reminder_text(people[r.person_id], r, cal)
+            )
             for r in reminders
             if r.person_id in people
         ]
@@ -131,14 +132,7 @@ class ReminderService:
             with self.uow_factory() as uow:
                 done = uow.reminders.logged(message.person.id, day)
                 todo = message.reminder.rules - done
-                if not todo or not uow.outbox.put(
-                    OutgoingMessage(
-                        message.person.id,
-                        message.text,
-                        dedupe_key=f"pengingat:{day.isoformat()}:{message.person.id}",
-                    ),
-                    now,
-                ):
+                if not todo or not notify.reminder(uow, now, day, message.person, message.text):
                     skipped += 1
                     continue
                 for period, rule in sorted(todo):

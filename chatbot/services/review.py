@@ -3,11 +3,9 @@ item, and each regency's signed card, with a reason for a return."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
-from chatbot import texts
 from chatbot.domain.errors import (
     AlreadyDecided,
     ConcurrentChange,
@@ -22,37 +20,22 @@ from chatbot.domain.roles import Permission
 from chatbot.domain.units import Unit
 from chatbot.domain.workflow import (
     UNIT_CARD_ITEM,
+    UNIT_CARD_NAME,
     Approve,
     Context,
-    ItemState,
     ItemStatus,
     Return,
     apply_item,
 )
-from chatbot.services import acting
-from chatbot.services.ports import Clock, OutgoingMessage, Submission, UnitOfWork, UnitOfWorkFactory
+from chatbot.services import acting, notify
+from chatbot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from chatbot.services.views import Decision, ReviewTarget
+
+__all__ = ["Decision", "ReviewService", "ReviewTarget", "UnknownItem"]
 
 
 class UnknownItem(DomainError):
     code = "unknown_item"
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewTarget:
-    state_id: int
-    state: ItemState
-    unit: Unit
-    item_name: str
-    submission: Submission | None
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    target: ReviewTarget
-    approve: bool
-    reason: str
-    reviewer: Person
-    at: datetime
 
 
 class ReviewService:
@@ -75,7 +58,7 @@ class ReviewService:
             raise UnknownItem(state.unit_code)
         item = uow.catalogue.load().item(state.item_code)
         name = (
-            texts.UNIT_CARD_NAME
+            UNIT_CARD_NAME
             if state.item_code == UNIT_CARD_ITEM
             else (item.name if item else state.item_code)
         )
@@ -148,15 +131,7 @@ class ReviewService:
                 target.submission,
             )
             decision = Decision(decided, approve, reason.strip(), person, now)
-            if target.submission is not None:
-                uow.outbox.put(
-                    OutgoingMessage(
-                        person_id=target.submission.submitted_by,
-                        text=texts.decision_notice(decision, self.timezone),
-                        dedupe_key=f"keputusan:{state_id}:{version}",
-                    ),
-                    now,
-                )
+            notify.decision(uow, now, decision, self.timezone)
             uow.commit()
         return decision
 

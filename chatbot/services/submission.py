@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
-from chatbot import texts
 from chatbot.domain.calendar import Period, SopCalendar, Window
 from chatbot.domain.checklist import Catalogue, ChecklistItem
 from chatbot.domain.errors import (
@@ -25,11 +24,12 @@ from chatbot.domain.events import Event, EventKind
 from chatbot.domain.files import FilePolicy, FileTooLarge
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress, unit_progress
-from chatbot.domain.roles import Permission, Role
+from chatbot.domain.roles import Permission
 from chatbot.domain.text import MAX_MIME_TYPE, file_name, one_line
 from chatbot.domain.units import Unit, UnitKind
 from chatbot.domain.workflow import (
     UNIT_CARD_ITEM,
+    UNIT_CARD_NAME,
     Context,
     Deliver,
     DeliveryKind,
@@ -39,12 +39,11 @@ from chatbot.domain.workflow import (
     apply_item,
     item_steps,
 )
+from chatbot.services import notify
 from chatbot.services.ports import (
-    Attachment,
     Clock,
     EvidenceFile,
     FileStore,
-    OutgoingMessage,
     Submission,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -162,23 +161,10 @@ class SubmissionService:
             opened = uow.periods.open(period, now, by.id if by else None)
             kickoffs = 0
             if opened:
-                catalogue = uow.catalogue.load()
                 uow.audit.append(
                     Event(EventKind.PERIODE_DIBUKA, now, by.id if by else None, period.code)
                 )
-                for person in self._submitters(uow):
-                    items = catalogue.items_for(person.unit)
-                    if not items:
-                        continue
-                    kickoffs += uow.outbox.put(
-                        OutgoingMessage(
-                            person_id=person.id,
-                            text=texts.kickoff(person, period, deadline, items, catalogue),
-                            buttons=((texts.BUTTON_KIRIM,),),
-                            dedupe_key=f"kickoff:{period.code}:{person.id}",
-                        ),
-                        now,
-                    )
+                kickoffs = notify.kickoff(uow, now, period, deadline, uow.catalogue.load())
             uow.commit()
         return OpenResult(period, opened, kickoffs)
 
@@ -204,14 +190,6 @@ class SubmissionService:
 
     def suggested_period(self) -> Period:
         return self.calendar().period_reported_in(self.today())
-
-    @staticmethod
-    def _submitters(uow: UnitOfWork) -> list[Person]:
-        seen: dict[int, Person] = {}
-        for role in (Role.SATGAS_KABKOTA, Role.BAGIAN, Role.SATGAS_PROV):
-            for person in uow.people.with_role(role):
-                seen.setdefault(person.id, person)
-        return list(seen.values())
 
     def open_periods(self) -> list[Period]:
         with self.uow_factory() as uow:
@@ -372,23 +350,11 @@ class SubmissionService:
             )
             for event in transition.events:
                 uow.audit.append(event)
-            item_name = item.name if item else texts.UNIT_CARD_NAME
+            item_name = item.name if item else UNIT_CARD_NAME
             if self.notify_each_delivery:
-                for reviewer in uow.people.with_role(Role.SATGAS_PROV):
-                    uow.outbox.put(
-                        OutgoingMessage(
-                            person_id=reviewer.id,
-                            text=texts.new_delivery(
-                                person, item_name, new, late, files, note.strip()
-                            ),
-                            buttons=(texts.review_buttons(state_id, new.version),),
-                            dedupe_key=f"kiriman:{state_id}:{new.version}:{reviewer.id}",
-                            attachments=tuple(
-                                Attachment(f.sha256, f.file_name, f.telegram_file_id) for f in files
-                            ),
-                        ),
-                        now,
-                    )
+                notify.new_delivery(
+                    uow, now, person, item_name, new, state_id, late, files, note.strip()
+                )
             uow.commit()
         return Receipt(item_name=item_name, state=new, late=late, files=len(files))
 
@@ -402,20 +368,8 @@ class SubmissionService:
                 return 0
             units = {u.code: u for u in uow.units.all()}
             catalogue = uow.catalogue.load()
-            names = {i.code: i.name for i in catalogue.items} | {
-                UNIT_CARD_ITEM: texts.UNIT_CARD_NAME
-            }
-            text = texts.delivery_digest(pending, units, names)
-            buttons = tuple(
-                texts.digest_buttons(p.unit_code, p.item_code, p.state_id, p.version)
-                for p in pending
-            )
-            key = f"{pending[0].submission_id}-{pending[-1].submission_id}"
-            for reviewer in uow.people.with_role(Role.SATGAS_PROV):
-                uow.outbox.put(
-                    OutgoingMessage(reviewer.id, text, buttons, f"digest:{key}:{reviewer.id}"),
-                    now,
-                )
+            names = {i.code: i.name for i in catalogue.items} | {UNIT_CARD_ITEM: UNIT_CARD_NAME}
+            notify.delivery_digest(uow, now, pending, units, names)
             uow.items.mark_announced([p.submission_id for p in pending], now)
             uow.commit()
         return len(pending)

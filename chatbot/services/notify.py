@@ -1,0 +1,282 @@
+"""Who is told what, in one place: each notice of the month (kick-off, a delivery, a decision,
+a request to initial or sign, a returned card, the hand-over, a join, leave cover, a person
+unreachable, reminders) is queued here, in the same transaction as the change that causes it.
+
+The outbox keeps each notice in its channel-neutral form: the words of ``chatbot.texts``
+(commands named as ``/kirim``) and buttons as (label, callback data). The channel that sends
+it renders it at send time: Telegram as it is, WhatsApp with commands as typed there, its
+buttons within its limits, and the approved template outside the 24-hour window."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from chatbot import texts
+from chatbot.domain.calendar import Period, SopCalendar
+from chatbot.domain.checklist import Catalogue
+from chatbot.domain.people import Person
+from chatbot.domain.reminders import Reminder
+from chatbot.domain.roles import SUBMITTING_ROLES, Role
+from chatbot.domain.units import Unit
+from chatbot.domain.workflow import CardState, ItemState, Stage
+from chatbot.services import acting
+from chatbot.services.ports import (
+    Attachment,
+    EvidenceFile,
+    OutgoingMessage,
+    PendingAnnouncement,
+    UnitOfWork,
+)
+from chatbot.services.views import CardView, Decision, Delegated
+
+HANDED_OVER_TO = (Role.SATGAS_PROV, Role.KABAG_HSDM, Role.SEKRETARIS, Role.KETUA)
+
+
+def _attachments(files: Sequence[EvidenceFile]) -> tuple[Attachment, ...]:
+    return tuple(Attachment(f.sha256, f.file_name, f.telegram_file_id) for f in files)
+
+
+def submitters(uow: UnitOfWork) -> list[Person]:
+    """Everyone who delivers evidence (each once, whatever their roles)."""
+    seen: dict[int, Person] = {}
+    for role in sorted(SUBMITTING_ROLES):
+        for person in uow.people.with_role(role):
+            seen.setdefault(person.id, person)
+    return list(seen.values())
+
+
+# ------------------------------------------------------------------ deliveries
+
+
+def kickoff(
+    uow: UnitOfWork, now: datetime, period: Period, deadline: date, catalogue: Catalogue
+) -> int:
+    """Step 1: every submitter with items to deliver. Returns how many were queued."""
+    queued = 0
+    for person in submitters(uow):
+        items = catalogue.items_for(person.unit)
+        if not items:
+            continue
+        queued += uow.outbox.put(
+            OutgoingMessage(
+                person_id=person.id,
+                text=texts.kickoff(person, period, deadline, items, catalogue),
+                buttons=((texts.BUTTON_KIRIM,),),
+                dedupe_key=f"kickoff:{period.code}:{person.id}",
+            ),
+            now,
+        )
+    return queued
+
+
+def new_delivery(
+    uow: UnitOfWork,
+    now: datetime,
+    person: Person,
+    item_name: str,
+    state: ItemState,
+    state_id: int,
+    late: bool,
+    files: Sequence[EvidenceFile],
+    note: str,
+) -> None:
+    """Step 2: the provincial satgas, with the files and the two review buttons."""
+    for reviewer in uow.people.with_role(Role.SATGAS_PROV):
+        uow.outbox.put(
+            OutgoingMessage(
+                person_id=reviewer.id,
+                text=texts.new_delivery(person, item_name, state, late, files, note),
+                buttons=(texts.review_buttons(state_id, state.version),),
+                dedupe_key=f"kiriman:{state_id}:{state.version}:{reviewer.id}",
+                attachments=_attachments(files),
+            ),
+            now,
+        )
+
+
+def delivery_digest(
+    uow: UnitOfWork,
+    now: datetime,
+    pending: Sequence[PendingAnnouncement],
+    units: dict[str, Unit],
+    names: dict[str, str],
+) -> None:
+    """Digest mode: the deliveries gathered meanwhile, in one message per reviewer."""
+    text = texts.delivery_digest(pending, units, names)
+    buttons = tuple(
+        texts.digest_buttons(p.unit_code, p.item_code, p.state_id, p.version) for p in pending
+    )
+    key = f"{pending[0].submission_id}-{pending[-1].submission_id}"
+    for reviewer in uow.people.with_role(Role.SATGAS_PROV):
+        uow.outbox.put(
+            OutgoingMessage(reviewer.id, text, buttons, f"digest:{key}:{reviewer.id}"), now
+        )
+
+
+def decision(uow: UnitOfWork, now: datetime, decided: Decision, tz: ZoneInfo) -> None:
+    """Step 2's answer: the person who delivered."""
+    target = decided.target
+    if target.submission is None:
+        return
+    uow.outbox.put(
+        OutgoingMessage(
+            person_id=target.submission.submitted_by,
+            text=texts.decision_notice(decided, tz),
+            dedupe_key=f"keputusan:{target.state_id}:{target.state.version}",
+        ),
+        now,
+    )
+
+
+# ------------------------------------------------------------------ the provincial card
+
+
+def card_stage(
+    uow: UnitOfWork,
+    now: datetime,
+    day: date,
+    state: CardState,
+    stage: Stage,
+    view: CardView,
+    files: Sequence[EvidenceFile],
+) -> None:
+    """Steps 4-5: whoever holds (or covers) a role of the stage now, with the card."""
+    for role in stage.roles:
+        for person in acting.holders(uow, role, day):
+            uow.outbox.put(
+                OutgoingMessage(
+                    person_id=person.id,
+                    text=texts.card_for_stage(state, stage, role, view),
+                    buttons=(texts.card_buttons(state, stage),),
+                    dedupe_key=f"kartu:{state.period.code}:{state.version}:{state.stage}:"
+                    f"{role.value}:{person.id}",
+                    attachments=_attachments(files),
+                ),
+                now,
+            )
+
+
+def card_returned(
+    uow: UnitOfWork,
+    now: datetime,
+    day: date,
+    state: CardState,
+    version: int,
+    role: Role,
+    by: Person,
+    reason: str,
+) -> None:
+    for p in acting.holders(uow, Role.SATGAS_PROV, day):
+        uow.outbox.put(
+            OutgoingMessage(
+                p.id,
+                texts.card_returned(state, role, by, reason),
+                dedupe_key=f"kartu-kembali:{state.period.code}:{version}:{p.id}",
+            ),
+            now,
+        )
+
+
+def card_signed_all(
+    uow: UnitOfWork, now: datetime, day: date, state: CardState, version: int
+) -> None:
+    for p in acting.holders(uow, Role.SATGAS_PROV, day):
+        uow.outbox.put(
+            OutgoingMessage(
+                p.id,
+                texts.card_signed_all(state),
+                dedupe_key=f"kartu-ttd:{state.period.code}:{version}:{p.id}",
+            ),
+            now,
+        )
+
+
+def handed_over(uow: UnitOfWork, now: datetime, period: Period, by: Person, tz: ZoneInfo) -> None:
+    """Step 9: the satgas and the officials (the one who recorded it read it in the reply)."""
+    for role in HANDED_OVER_TO:
+        for p in uow.people.with_role(role):
+            if p.id == by.id:
+                continue
+            uow.outbox.put(
+                OutgoingMessage(
+                    p.id,
+                    texts.period_handed_over(period, by, now, tz),
+                    dedupe_key=f"diserahkan:{period.code}:{p.id}",
+                ),
+                now,
+            )
+
+
+# ------------------------------------------------------------------ people
+
+
+def joined(
+    uow: UnitOfWork, now: datetime, inviter: int, person: Person, role: Role, invite_id: int
+) -> None:
+    uow.outbox.put(
+        OutgoingMessage(
+            person_id=inviter,
+            text=texts.joined_notice(person, role),
+            dedupe_key=f"bergabung:{invite_id}",
+        ),
+        now,
+    )
+
+
+def delegation(uow: UnitOfWork, now: datetime, result: Delegated) -> None:
+    uow.outbox.put(OutgoingMessage(result.delegate.id, texts.delegation_notice(result)), now)
+
+
+def person_unreachable(uow: UnitOfWork, now: datetime, person: Person) -> None:
+    """The provincial satgas, once a day, when no channel reaches a person any more."""
+    for satgas in uow.people.with_role(Role.SATGAS_PROV):
+        if satgas.id != person.id:
+            uow.outbox.put(
+                OutgoingMessage(
+                    satgas.id,
+                    texts.person_blocked(person),
+                    dedupe_key=f"diblokir:{person.id}:{now.date().isoformat()}:{satgas.id}",
+                ),
+                now,
+            )
+
+
+def notices_failing(
+    uow: UnitOfWork, now: datetime, person: Person, since: datetime, error: str, tz: ZoneInfo
+) -> None:
+    """The provincial satgas and the admins, once a day per person, when notices to someone
+    have not gone out for a while (they are still being tried)."""
+    day = now.date().isoformat()
+    told: set[int] = set()
+    for role in (Role.SATGAS_PROV, Role.ADMIN):
+        for holder in uow.people.with_role(role):
+            if holder.id == person.id or holder.id in told:
+                continue
+            told.add(holder.id)
+            uow.outbox.put(
+                OutgoingMessage(
+                    holder.id,
+                    texts.notices_failing(person, since, error, tz),
+                    dedupe_key=f"gagal-kirim:{person.id}:{day}:{holder.id}",
+                ),
+                now,
+            )
+
+
+def reminder_text(person: Person, reminder: Reminder, cal: SopCalendar) -> str:
+    return texts.reminder(person, reminder, cal)
+
+
+def reminder(uow: UnitOfWork, now: datetime, day: date, person: Person, text: str) -> bool:
+    """The day's warnings for one person, as one message; False when queued before."""
+    return uow.outbox.put(
+        OutgoingMessage(person.id, text, dedupe_key=f"pengingat:{day.isoformat()}:{person.id}"),
+        now,
+    )
+
+
+def files_missing(names: Sequence[str]) -> str:
+    """Said under a notice whose files could not be sent."""
+    return texts.files_missing(names)

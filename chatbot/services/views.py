@@ -1,0 +1,86 @@
+"""What the services answer with: plain data of the domain's types, read by the screens and
+the texts (which import these, never the services themselves)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from chatbot.domain.calendar import Period
+from chatbot.domain.people import Person
+from chatbot.domain.progress import Progress
+from chatbot.domain.roles import Role
+from chatbot.domain.units import Unit
+from chatbot.domain.workflow import (
+    CardState,
+    CardStep,
+    ItemState,
+    ItemStatus,
+    Stage,
+    card_steps,
+)
+from chatbot.services.ports import Submission
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewTarget:
+    state_id: int
+    state: ItemState
+    unit: Unit
+    item_name: str
+    submission: Submission | None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    target: ReviewTarget
+    approve: bool
+    reason: str
+    reviewer: Person
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Delegated:
+    role: Role
+    covered: Person
+    delegate: Person
+    start: date
+    end: date
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStanding:
+    unit: Unit
+    progress: Progress
+    card: ItemStatus | None  # the regency's signed card; None for other units
+
+    @property
+    def complete(self) -> bool:
+        return self.progress.complete and self.card in (None, ItemStatus.DISETUJUI)
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    period: Period
+    state: CardState
+    state_id: int | None
+    submission: Submission | None
+    standings: tuple[UnitStanding, ...]
+    chain: tuple[Stage, ...]
+
+    @property
+    def short(self) -> list[UnitStanding]:
+        return [s for s in self.standings if not s.complete]
+
+    @property
+    def steps(self) -> tuple[CardStep, ...]:
+        """What the satgas can do with the card now (the domain's rule)."""
+        return card_steps(self.state, self.chain)
+
+
+@dataclass(frozen=True, slots=True)
+class CardDecision:
+    state: CardState
+    role: Role  # the role the person decided in
+    stage: Stage  # the stage it belongs to
