@@ -18,11 +18,12 @@ from pathlib import Path
 from telegram.ext import ContextTypes
 
 from bench.fake_telegram import Limits, start
-from chatbot.app import build_application, build_core, prepare_database
+from chatbot.app import build_core, prepare_database
 from chatbot.config import Settings
 from chatbot.domain.calendar import Period
 from chatbot.domain.roles import Role
 from handlers import outbox
+from handlers.app import build_application
 
 TOKEN = "123456789:AAEbenchTokenForTheSpipBotxxxxxxxxxxx"
 PER_UNIT = 5

@@ -12,21 +12,15 @@ from datetime import date
 from pathlib import Path
 
 from chatbot import texts
-from chatbot.app import (
-    Core,
-    WebhookOptions,
-    build_core,
-    make_clock,
-    prepare_database,
-    run,
-    run_whatsapp,
-)
+from chatbot.app import Core, build_core, make_clock, prepare_database
 from chatbot.config import ConfigError, Settings, load_settings
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError, InvalidData
 from chatbot.domain.roles import Role
+from handlers.app import WebhookOptions, run
 from storage import migrate
 from storage.db import make_engine
+from whatsapp.app import run_whatsapp
 
 log = logging.getLogger("spip-bot")
 

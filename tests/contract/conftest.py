@@ -10,11 +10,12 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
-from chatbot.app import Core, build_whatsapp
+from chatbot.app import Core
 from chatbot.domain.calendar import Period
 from tests.contract.drivers import Driver, TelegramDriver, WhatsAppDriver
 from tests.support.fake_graph_api import APP_SECRET, PHONE_ID, FakeGraphApi
 from tests.support.telegram import TelegramHarness
+from whatsapp.app import build_whatsapp
 from whatsapp.server import web_app
 
 OCTOBER = Period(2026, 10)

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from aiohttp.test_utils import TestClient
 
-from chatbot.app import Core, whatsapp_sender
+from chatbot.app import Core
 from handlers import outbox as telegram_outbox
 from tests.support.fake_graph_api import (
     FakeGraphApi,
@@ -21,6 +21,7 @@ from tests.support.fake_graph_api import (
     text_update,
 )
 from tests.support.telegram import Call, TelegramHarness, User
+from whatsapp.app import whatsapp_sender
 
 _ids = itertools.count(500)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
-from chatbot.app import Core, build_application
+from chatbot.app import Core
+from handlers.app import build_application
 from handlers.bot import HandledQueue
 from tests.support.telegram import RecordingRequest
 

@@ -13,7 +13,7 @@ from chatbot.domain.calendar import Period
 from chatbot.domain.people import Person
 from chatbot.domain.workflow import UNIT_CARD_ITEM
 from chatbot.services.ports import EvidenceFile
-from handlers import outbox, periode
+from handlers import jobs, outbox
 from tests.conftest import Clock
 from tests.handlers.conftest import HSDM, KERINCI, MERANGIN, SATGAS
 from tests.support.telegram import TelegramHarness
@@ -33,9 +33,9 @@ async def walk(
     received: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for day in days:
         clock.now = at(day)
-        await periode.send_reminders(bot.context())
+        await jobs.send_reminders(bot.context())
         if twice:
-            await periode.send_reminders(bot.context())
+            await jobs.send_reminders(bot.context())
         await outbox.drain(bot.context())
         for call in bot.take():
             if call.method == "sendMessage" and "berikut pengingat" in call.text:
@@ -166,17 +166,17 @@ async def test_down_before_day_8_up_on_day_11_catches_up_once(
     before = await walk(small_bot, clock, month(2026, 11)[:7], twice=False)
     assert sorted(before[MERANGIN.id]) == [5]
     clock.now = at(date(2026, 11, 11), 9, 30)  # the bot starts again on the 11th, 09.30 WIB
-    await periode.send_reminders(small_bot.context())  # the catch-up at start
+    await jobs.send_reminders(small_bot.context())  # the catch-up at start
     await outbox.drain(small_bot.context())
     first = [c for c in small_bot.take() if c.chat_id == MERANGIN.id]
     assert len(first) == 1 and "telah melewati batas 10 November 2026" in first[0].text
-    await periode.send_reminders(small_bot.context())  # a second start
+    await jobs.send_reminders(small_bot.context())  # a second start
     await outbox.drain(small_bot.context())
     assert small_bot.take() == []
     clock.now = at(date(2026, 11, 11), 17, 0)  # after office hours: nothing goes out
     small_core.services.reminders.send(date(2026, 11, 11))
     clock.now = at(date(2026, 11, 12), 6, 0)
-    await periode.send_reminders(small_bot.context())
+    await jobs.send_reminders(small_bot.context())
     await outbox.drain(small_bot.context())
     assert small_bot.take() == []
 

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 from aiohttp import web
 
-from chatbot.app import GraphRedirect
 from tests.support.loopback import serve
+from whatsapp.app import GraphRedirect
 
 PHONE_ID = "109876543210"
 WABA_ID = "200000000000001"

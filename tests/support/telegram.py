@@ -15,7 +15,8 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes
 from telegram.request import BaseRequest, RequestData
 
-from chatbot.app import Core, build_application
+from chatbot.app import Core
+from handlers.app import build_application
 
 BOT_ID = 123456789
 BOT_USERNAME = "spip_jambi_bot"

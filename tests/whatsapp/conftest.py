@@ -11,8 +11,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
-from chatbot.app import Core, build_whatsapp
+from chatbot.app import Core
 from tests.support.fake_graph_api import APP_SECRET, PHONE_ID, FakeGraphApi, signed
+from whatsapp.app import build_whatsapp
 from whatsapp.server import web_app
 
 VERIFY = "token-verifikasi"

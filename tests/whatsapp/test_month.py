@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient
 from pywa_async.client import WhatsApp
 
 from chatbot import texts
-from chatbot.app import Core, whatsapp_sender
+from chatbot.app import Core
 from chatbot.config import Settings
 from chatbot.domain.calendar import Period
 from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, UNIT_CARD_ITEM, CardStatus
@@ -32,6 +32,7 @@ from tests.support.fake_graph_api import (
 )
 from tests.support.telegram import TelegramHarness, User
 from tests.whatsapp.conftest import post
+from whatsapp.app import whatsapp_sender
 
 P = Period(2026, 10)
 PEOPLE = {  # WhatsApp id: (unit, role, name)

@@ -11,11 +11,12 @@ import httpx
 from aiohttp.test_utils import TestClient
 from pywa_async.client import WhatsApp
 
-from chatbot.app import Core, whatsapp_sender
+from chatbot.app import Core
 from chatbot.services.ports import Attachment, OutgoingMessage
 from tests.conftest import Clock
 from tests.support.fake_graph_api import APP_SECRET, PHONE_ID, FakeGraphApi, text_update
 from tests.whatsapp.conftest import BUDI, post
+from whatsapp.app import whatsapp_sender
 
 
 async def joined(webhook: TestClient[Any, Any], core: Core) -> int:

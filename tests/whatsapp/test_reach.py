@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from sqlmodel import Session
 
-from chatbot.app import Core, whatsapp_sender
+from chatbot.app import Core
 from chatbot.domain.calendar import Period
 from chatbot.services.outbox import Outcome, SendResult
 from chatbot.services.ports import Attachment, OutgoingMessage, QueuedMessage
@@ -17,6 +17,7 @@ from storage.models import PersonRow
 from tests.support.fake_graph_api import FakeGraphApi, text_update
 from tests.whatsapp.conftest import BUDI, post
 from tests.whatsapp.test_notifications import client
+from whatsapp.app import whatsapp_sender
 
 TELEGRAM_ID = 41
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from pywa_async.client import WhatsApp
 
 from chatbot import texts
-from chatbot.app import Core, whatsapp_sender
+from chatbot.app import Core
 from chatbot.domain.calendar import Period
 from tests.support.fake_graph_api import (
     APP_SECRET,
@@ -24,6 +24,7 @@ from tests.support.fake_graph_api import (
     text_update,
 )
 from tests.whatsapp.conftest import BUDI, post
+from whatsapp.app import whatsapp_sender
 
 SARI = "6281100000031"
 

@@ -1,0 +1,106 @@
+"""The WhatsApp process: Meta's webhook (aiohttp), the handlers (pywa) and the outbox loop
+for the people WhatsApp reaches. The services come from the composition root
+(``chatbot.app.build_core``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+from aiohttp import web
+from pywa_async.client import WhatsApp
+
+from chatbot.app import Core, prepare_database
+from chatbot.services.outbox import DrainBackoff
+from storage.db import is_outage
+from whatsapp import handlers as whatsapp_handlers
+from whatsapp import server as whatsapp_server
+from whatsapp.handlers import Flows
+from whatsapp.outbox import WhatsAppSender
+
+log = logging.getLogger(__name__)
+
+
+class GraphRedirect(httpx.AsyncHTTPTransport):
+    """Sends the Graph API's requests to ``WHATSAPP_GRAPH_URL`` instead of graph.facebook.com
+    (pywa fixes the host); the path and query stay as they are."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.target = httpx.URL(url)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == "graph.facebook.com":
+            request.url = request.url.copy_with(
+                scheme=self.target.scheme, host=self.target.host, port=self.target.port
+            )
+        return await super().handle_async_request(request)
+
+
+@dataclass(frozen=True, slots=True)
+class WhatsAppChannel:
+    client: WhatsApp
+    flows: Flows
+
+
+def build_whatsapp(core: Core, session: httpx.AsyncClient | None = None) -> WhatsAppChannel:
+    """The WhatsApp client with its handlers (pywa); updates come through ``whatsapp.server``.
+    Refuses to build without the app secret: every update's signature is checked with it."""
+    phone_id, token, app_secret, verify_token = core.settings.require_whatsapp()
+    if session is None and core.settings.whatsapp_graph_url:
+        session = httpx.AsyncClient(transport=GraphRedirect(core.settings.whatsapp_graph_url))
+    wa = WhatsApp(
+        phone_id=phone_id,
+        token=token,
+        app_secret=app_secret,
+        verify_token=verify_token,
+        session=session,
+        server=None,
+        validate_updates=True,
+    )
+    flows = whatsapp_handlers.register(wa, core.services, core.settings.telegram_bot_username)
+    return WhatsAppChannel(wa, flows)
+
+
+def whatsapp_sender(core: Core, wa: WhatsApp) -> WhatsAppSender:
+    settings = core.settings
+    return WhatsAppSender(
+        wa,
+        core.evidence,
+        core.clock,
+        settings.whatsapp_template_name,
+        settings.whatsapp_template_language,
+        settings.whatsapp_max_media_mb,
+        settings.whatsapp_send_rate,
+    )
+
+
+def run_whatsapp(core: Core, listen: str, port: int, path: str) -> None:
+    prepare_database(core)
+    channel = build_whatsapp(core)
+    app = whatsapp_server.web_app(channel.client, path, channel.flows)
+    sender = whatsapp_sender(core, channel.client)
+    interval = core.settings.spip_outbox_interval_seconds
+
+    async def drain_forever(_: object) -> AsyncIterator[None]:
+        async def loop() -> None:
+            pace = DrainBackoff(interval)
+            while True:
+                try:
+                    await core.services.outbox.drain(sender, channel="whatsapp")
+                except Exception as exc:
+                    pace.failed(exc, is_outage(exc))
+                else:
+                    pace.succeeded()
+                await asyncio.sleep(pace.next_wait())
+
+        task = asyncio.create_task(loop())
+        yield
+        task.cancel()
+
+    app.cleanup_ctx.append(drain_forever)
+    log.info("WhatsApp webhook on %s:%s%s", listen, port, path)
+    web.run_app(app, host=listen, port=port, print=None, access_log_class=whatsapp_server.AccessLog)
