@@ -1,0 +1,62 @@
+"""The audit log: every decision, attributable, never rewritten."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from chatbot.domain.events import Event, EventKind
+from storage.models import (
+    AuditRow,
+)
+
+
+class SqlAudit:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append(self, event: Event) -> None:
+        self.session.add(
+            AuditRow(
+                at=event.at,
+                kind=event.kind.value,
+                actor_id=event.actor_id,
+                period=event.period,
+                unit_code=event.unit_code,
+                subject=event.subject,
+                version=event.version,
+                detail=json.dumps(dict(event.detail), ensure_ascii=False, sort_keys=True),
+            )
+        )
+
+    def for_period(self, period: str) -> list[Event]:
+        a = AuditRow  # column tuples: a national period logs tens of thousands of events
+        rows = self.session.execute(
+            sa_select(
+                col(a.kind),
+                col(a.at),
+                col(a.actor_id),
+                col(a.unit_code),
+                col(a.subject),
+                col(a.version),
+                col(a.detail),
+            )
+            .where(col(a.period) == period)
+            .order_by(col(a.id))
+        )
+        kinds = {k.value: k for k in EventKind}
+        return [
+            Event(
+                kind=kinds[kind],
+                at=at,
+                actor_id=actor_id,
+                period=period,
+                unit_code=unit_code,
+                subject=subject,
+                version=version,
+                detail=json.loads(detail) if detail != "{}" else {},
+            )
+            for kind, at, actor_id, unit_code, subject, version, detail in rows
+        ]

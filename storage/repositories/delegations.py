@@ -1,0 +1,54 @@
+"""Leave cover: who acts in whose role, for which dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from chatbot.domain.roles import Role
+from storage.models import (
+    DelegationRow,
+)
+
+
+class SqlDelegations:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self,
+        role: Role,
+        covered_id: int,
+        delegate_id: int,
+        start: date,
+        end: date,
+        by: int | None,
+        now: datetime,
+    ) -> None:
+        self.session.add(
+            DelegationRow(
+                role=role.value,
+                covered_id=covered_id,
+                delegate_id=delegate_id,
+                start=start,
+                end=end,
+                created_by=by,
+                created_at=now,
+            )
+        )
+        self.session.flush()
+
+    def _active(self, day: date) -> Any:
+        return select(DelegationRow).where(
+            col(DelegationRow.start) <= day, col(DelegationRow.end) >= day
+        )
+
+    def covering(self, delegate_id: int, day: date) -> dict[Role, int]:
+        rows = self.session.exec(self._active(day).where(DelegationRow.delegate_id == delegate_id))
+        return {Role(r.role): r.covered_id for r in rows}
+
+    def delegates(self, role: Role, day: date) -> list[int]:
+        rows = self.session.exec(self._active(day).where(DelegationRow.role == role.value))
+        return sorted({r.delegate_id for r in rows})

@@ -1,0 +1,373 @@
+"""Items and the provincial card: their states, submissions and files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select as sa_select
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from chatbot.domain.calendar import Period
+from chatbot.domain.errors import ConcurrentChange
+from chatbot.domain.roles import Role
+from chatbot.domain.workflow import (
+    PROVINCIAL_CARD_ITEM,
+    CardState,
+    CardStatus,
+    DeliveryKind,
+    ItemState,
+    ItemStatus,
+)
+from chatbot.services.ports import (
+    EvidenceFile,
+    ItemRecord,
+    PendingAnnouncement,
+    StoredCard,
+    StoredItem,
+    Submission,
+)
+from storage.models import (
+    EvidenceFileRow,
+    ItemStateRow,
+    SubmissionFileRow,
+    SubmissionRow,
+)
+
+
+def _evidence(f: SubmissionFileRow) -> EvidenceFile:
+    return EvidenceFile(
+        sha256=f.sha256,
+        file_name=f.file_name,
+        mime_type=f.mime_type,
+        size=f.size,
+        telegram_file_id=f.telegram_file_id,
+        telegram_file_unique_id=f.telegram_file_unique_id,
+    )
+
+
+def _item_state(row: ItemStateRow) -> ItemState:
+    return ItemState(
+        period=Period.parse(row.period),
+        unit_code=row.unit_code,
+        item_code=row.item_code,
+        status=ItemStatus(row.status),
+        version=row.version,
+        delivery=DeliveryKind(row.delivery) if row.delivery else None,
+        reason=row.reason,
+    )
+
+
+class SqlItems:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, period: Period, unit_code: str, item_code: str) -> StoredItem:
+        row = self.session.exec(
+            select(ItemStateRow).where(
+                ItemStateRow.period == period.code,
+                ItemStateRow.unit_code == unit_code,
+                ItemStateRow.item_code == item_code,
+            )
+        ).first()
+        if row is None:
+            return StoredItem(None, 0, ItemState(period, unit_code, item_code))
+        return StoredItem(row.id, row.rev, _item_state(row))
+
+    def by_id(self, state_id: int) -> StoredItem | None:
+        row = self.session.get(ItemStateRow, state_id)
+        if row is None or row.item_code == PROVINCIAL_CARD_ITEM:  # cards have their own path
+            return None
+        return StoredItem(row.id, row.rev, _item_state(row))
+
+    def for_unit(self, period: Period, unit_code: str) -> dict[str, ItemState]:
+        rows = self.session.exec(
+            select(ItemStateRow).where(
+                ItemStateRow.period == period.code,
+                ItemStateRow.unit_code == unit_code,
+                col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
+            )
+        )
+        return {r.item_code: _item_state(r) for r in rows}
+
+    def save(self, stored: StoredItem, new: ItemState, now: datetime) -> int:
+        values: dict[str, object] = dict(
+            status=new.status.value,
+            version=new.version,
+            delivery=new.delivery.value if new.delivery else None,
+            reason=new.reason,
+            updated_at=now,
+        )
+        return self._write(stored, new, values)
+
+    def _write(self, stored: StoredItem, new: ItemState, values: dict[str, object]) -> int:
+        if stored.id is None:
+            row = ItemStateRow(
+                period=new.period.code,
+                unit_code=new.unit_code,
+                item_code=new.item_code,
+                rev=1,
+                **values,  # type: ignore[arg-type]
+            )
+            try:
+                with self.session.begin_nested():
+                    self.session.add(row)
+            except IntegrityError:
+                raise ConcurrentChange(new.item_code) from None
+            assert row.id is not None
+            return row.id
+        result = self.session.execute(
+            update(ItemStateRow)
+            .where(col(ItemStateRow.id) == stored.id, col(ItemStateRow.rev) == stored.rev)
+            .values(rev=stored.rev + 1, **values)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentChange(new.item_code)
+        return stored.id
+
+    def add_submission(
+        self,
+        state_id: int,
+        version: int,
+        kind: DeliveryKind,
+        note: str,
+        by: int,
+        now: datetime,
+        late: bool,
+        files: Sequence[EvidenceFile],
+        announced: bool,
+    ) -> int:
+        row = SubmissionRow(
+            item_state_id=state_id,
+            version=version,
+            kind=kind.value,
+            note=note,
+            submitted_by=by,
+            submitted_at=now,
+            late=late,
+            announced_at=now if announced else None,
+        )
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        for position, f in enumerate(files):
+            if self.session.get(EvidenceFileRow, f.sha256) is None:
+                self.session.add(EvidenceFileRow(sha256=f.sha256, size=f.size, first_seen_at=now))
+                self.session.flush()
+            self.session.add(
+                SubmissionFileRow(
+                    submission_id=row.id,
+                    position=position,
+                    sha256=f.sha256,
+                    file_name=f.file_name,
+                    mime_type=f.mime_type,
+                    size=f.size,
+                    telegram_file_id=f.telegram_file_id,
+                    telegram_file_unique_id=f.telegram_file_unique_id,
+                )
+            )
+        self.session.flush()
+        return row.id
+
+    def pending_review(self, period: Period | None = None) -> list[tuple[int, ItemState]]:
+        query = (
+            select(ItemStateRow)
+            .where(
+                col(ItemStateRow.status) == ItemStatus.DIKIRIM.value,
+                col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
+            )
+            .order_by(col(ItemStateRow.updated_at), col(ItemStateRow.id))
+        )
+        if period is not None:
+            query = query.where(col(ItemStateRow.period) == period.code)
+        return [(r.id or 0, _item_state(r)) for r in self.session.exec(query)]
+
+    def for_period(self, period: Period) -> list[ItemState]:
+        return [r.state for r in self.records(period)]
+
+    def records(self, period: Period) -> list[ItemRecord]:
+        # Plain column tuples, not ORM objects: a national period has ~16,000 rows.
+        t = ItemStateRow
+        rows = self.session.execute(
+            sa_select(
+                col(t.id),
+                col(t.unit_code),
+                col(t.item_code),
+                col(t.status),
+                col(t.version),
+                col(t.delivery),
+                col(t.reason),
+                col(t.updated_at),
+            ).where(col(t.period) == period.code, col(t.item_code) != PROVINCIAL_CARD_ITEM)
+        )
+        statuses = {s.value: s for s in ItemStatus}
+        kinds = {k.value: k for k in DeliveryKind}
+        return [
+            ItemRecord(
+                state_id,
+                ItemState(
+                    period,
+                    unit,
+                    item,
+                    statuses[status],
+                    version,
+                    kinds[delivery] if delivery else None,
+                    reason,
+                ),
+                updated_at,
+            )
+            for state_id, unit, item, status, version, delivery, reason, updated_at in rows
+        ]
+
+    def approved_files(self, period: Period) -> list[tuple[ItemState, EvidenceFile]]:
+        rows = self.session.exec(
+            select(ItemStateRow, SubmissionFileRow)
+            .join(SubmissionRow, col(SubmissionRow.item_state_id) == col(ItemStateRow.id))
+            .join(SubmissionFileRow, col(SubmissionFileRow.submission_id) == col(SubmissionRow.id))
+            .where(
+                ItemStateRow.period == period.code,
+                col(SubmissionRow.version) == col(ItemStateRow.version),
+                col(ItemStateRow.status).in_(
+                    [
+                        ItemStatus.DISETUJUI.value,
+                        CardStatus.FINAL.value,
+                        CardStatus.ESPIP.value,
+                        CardStatus.DATA_DIKIRIM.value,
+                        CardStatus.DISERAHKAN.value,
+                    ]
+                ),
+            )
+            .order_by(
+                col(ItemStateRow.unit_code),
+                col(ItemStateRow.item_code),
+                col(SubmissionFileRow.position),
+            )
+        )
+        result = []
+        for state_row, f in rows:
+            state = (
+                ItemState(
+                    Period.parse(state_row.period),
+                    state_row.unit_code,
+                    state_row.item_code,
+                    ItemStatus.DISETUJUI,
+                    state_row.version,
+                )
+                if state_row.item_code == PROVINCIAL_CARD_ITEM
+                else _item_state(state_row)
+            )
+            result.append(
+                (
+                    state,
+                    _evidence(f),
+                )
+            )
+        return result
+
+    def get_card(self, period: Period, unit_code: str) -> StoredCard:
+        row = self.session.exec(
+            select(ItemStateRow).where(
+                ItemStateRow.period == period.code,
+                ItemStateRow.unit_code == unit_code,
+                ItemStateRow.item_code == PROVINCIAL_CARD_ITEM,
+            )
+        ).first()
+        if row is None:
+            return StoredCard(None, 0, CardState(period))
+        state = CardState(
+            period=period,
+            status=CardStatus(row.status),
+            version=row.version,
+            stage=row.stage,
+            approvals=frozenset(Role(r) for r in row.approvals.split(",") if r),
+            reason=row.reason,
+        )
+        return StoredCard(row.id, row.rev, state)
+
+    def save_card(self, stored: StoredCard, new: CardState, unit_code: str, now: datetime) -> int:
+        as_item = StoredItem(
+            stored.id, stored.rev, ItemState(new.period, unit_code, PROVINCIAL_CARD_ITEM)
+        )
+        return self._write(
+            as_item,
+            ItemState(new.period, unit_code, PROVINCIAL_CARD_ITEM),
+            dict(
+                status=new.status.value,
+                version=new.version,
+                delivery=None,
+                reason=new.reason,
+                stage=new.stage,
+                approvals=",".join(sorted(r.value for r in new.approvals)),
+                updated_at=now,
+            ),
+        )
+
+    def unannounced(self, limit: int) -> list[PendingAnnouncement]:
+        rows = self.session.exec(
+            select(SubmissionRow, ItemStateRow)
+            .join(ItemStateRow, col(ItemStateRow.id) == col(SubmissionRow.item_state_id))
+            .where(
+                col(SubmissionRow.announced_at).is_(None),
+                col(SubmissionRow.withdrawn_at).is_(None),
+                col(ItemStateRow.status) == ItemStatus.DIKIRIM.value,
+                col(ItemStateRow.version) == col(SubmissionRow.version),
+            )
+            .order_by(col(SubmissionRow.id))
+            .limit(limit)
+        ).all()
+        return [
+            PendingAnnouncement(
+                submission_id=sub.id or 0,
+                state_id=state.id or 0,
+                version=sub.version,
+                unit_code=state.unit_code,
+                item_code=state.item_code,
+                late=sub.late,
+            )
+            for sub, state in rows
+        ]
+
+    def mark_announced(self, submission_ids: Sequence[int], now: datetime) -> None:
+        if submission_ids:
+            self.session.execute(
+                update(SubmissionRow)
+                .where(col(SubmissionRow.id).in_(list(submission_ids)))
+                .values(announced_at=now)
+            )
+
+    def withdraw(self, state_id: int, version: int, now: datetime) -> None:
+        self.session.execute(
+            update(SubmissionRow)
+            .where(
+                col(SubmissionRow.item_state_id) == state_id,
+                col(SubmissionRow.version) == version,
+            )
+            .values(withdrawn_at=now)
+        )
+
+    def submission(self, state_id: int, version: int) -> Submission | None:
+        row = self.session.exec(
+            select(SubmissionRow).where(
+                SubmissionRow.item_state_id == state_id, SubmissionRow.version == version
+            )
+        ).first()
+        if row is None or row.id is None:
+            return None
+        files = self.session.exec(
+            select(SubmissionFileRow)
+            .where(SubmissionFileRow.submission_id == row.id)
+            .order_by(col(SubmissionFileRow.position))
+        )
+        return Submission(
+            id=row.id,
+            version=row.version,
+            kind=DeliveryKind(row.kind),
+            note=row.note,
+            submitted_by=row.submitted_by,
+            submitted_at=row.submitted_at,
+            late=row.late,
+            withdrawn_at=row.withdrawn_at,
+            files=tuple(_evidence(f) for f in files),
+        )

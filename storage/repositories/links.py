@@ -1,0 +1,57 @@
+"""Link codes (a WhatsApp account to a Telegram one) and the log of inbound message ids."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    InboundMessageRow,
+    LinkCodeRow,
+)
+
+
+class SqlLinkCodes:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, person_id: int, code_hash: str, now: datetime, expires_at: datetime) -> None:
+        self.session.add(
+            LinkCodeRow(
+                person_id=person_id, code_hash=code_hash, created_at=now, expires_at=expires_at
+            )
+        )
+
+    def find(self, code_hash: str) -> tuple[int, int, datetime, datetime | None] | None:
+        row = self.session.exec(
+            select(LinkCodeRow).where(LinkCodeRow.code_hash == code_hash)
+        ).first()
+        if row is None or row.id is None:
+            return None
+        return row.id, row.person_id, row.expires_at, row.used_at
+
+    def mark_used(self, link_id: int, now: datetime) -> bool:
+        result = self.session.execute(
+            update(LinkCodeRow)
+            .where(and_(col(LinkCodeRow.id) == link_id, col(LinkCodeRow.used_at).is_(None)))
+            .values(used_at=now)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+class SqlInbound:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def first_time(self, channel: str, message_id: str, now: datetime) -> bool:
+        try:
+            with self.session.begin_nested():
+                self.session.add(
+                    InboundMessageRow(channel=channel, message_id=message_id, received_at=now)
+                )
+        except IntegrityError:
+            return False
+        return True

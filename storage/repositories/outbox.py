@@ -1,0 +1,152 @@
+"""The outbox: notices queued with the change that causes them, sent by each channel."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from chatbot.domain.channels import Channel, Reach, route
+from chatbot.services.ports import (
+    Attachment,
+    OutgoingMessage,
+    QueuedMessage,
+)
+from storage.models import (
+    OutboxRow,
+    PersonRow,
+)
+
+
+class SqlOutbox:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def put(self, message: OutgoingMessage, now: datetime) -> bool:
+        """Queue a message; a message with a dedupe key already queued is not queued again."""
+        if message.dedupe_key is not None:
+            exists = self.session.exec(
+                select(OutboxRow.id).where(OutboxRow.dedupe_key == message.dedupe_key)
+            ).first()
+            if exists is not None:
+                return False
+        row = OutboxRow(
+            person_id=message.person_id,
+            text=message.text,
+            buttons=json.dumps([[list(b) for b in r] for r in message.buttons]),
+            attachments=json.dumps([asdict(a) for a in message.attachments]),
+            dedupe_key=message.dedupe_key,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:  # the same key queued by a concurrent transaction
+            return False
+        return True
+
+    def due(self, now: datetime, limit: int, channel: str = "telegram") -> list[QueuedMessage]:
+        """The messages due that ``route`` sends through ``channel``. Those that no channel
+        reaches are handed to Telegram's drain, which records them as failed (said so)."""
+        wanted = Channel(channel)
+        address = (
+            col(PersonRow.whatsapp_id)
+            if wanted is Channel.WHATSAPP
+            else col(PersonRow.telegram_chat_id)
+        )
+        query = (
+            sa_select(
+                OutboxRow,
+                col(PersonRow.telegram_chat_id),
+                col(PersonRow.whatsapp_id),
+                col(PersonRow.whatsapp_seen_at),
+                col(PersonRow.blocked_at),
+                col(PersonRow.whatsapp_blocked_at),
+                col(PersonRow.notify_via),
+            )
+            .join(PersonRow, col(PersonRow.id) == col(OutboxRow.person_id))
+            .where(
+                col(OutboxRow.sent_at).is_(None),
+                col(OutboxRow.failed_at).is_(None),
+                col(OutboxRow.next_attempt_at) <= now,
+            )
+            .order_by(col(OutboxRow.id))
+        )
+        if wanted is Channel.WHATSAPP:  # Telegram's drain also takes the unreachable
+            query = query.where(address.is_not(None))
+        result: list[QueuedMessage] = []
+        offset, page = 0, max(limit, 1) * 2
+        while len(result) < limit:
+            rows = self.session.execute(query.offset(offset).limit(page)).all()
+            for row, chat_id, whatsapp_id, seen_at, tg_blocked, wa_blocked, via in rows:
+                reach = Reach(
+                    telegram=chat_id is not None,
+                    whatsapp=whatsapp_id is not None,
+                    telegram_blocked=tg_blocked is not None,
+                    whatsapp_blocked=wa_blocked is not None,
+                    preferred=Channel(via) if via in set(Channel) else None,
+                )
+                goes = route(reach)
+                if goes is not wanted and not (goes is None and wanted is Channel.TELEGRAM):
+                    continue
+                result.append(
+                    QueuedMessage(
+                        id=row.id or 0,
+                        person_id=row.person_id,
+                        chat_id=chat_id if goes is Channel.TELEGRAM else None,
+                        text=row.text,
+                        buttons=tuple(
+                            tuple((b[0], b[1]) for b in r) for r in json.loads(row.buttons)
+                        ),
+                        attempts=row.attempts,
+                        attachments=tuple(Attachment(**a) for a in json.loads(row.attachments)),
+                        parts_sent=row.parts_sent,
+                        interrupted=row.sending_since is not None,
+                        whatsapp_id=whatsapp_id if goes is Channel.WHATSAPP else None,
+                        whatsapp_seen_at=seen_at,
+                        created_at=row.created_at,
+                    )
+                )
+                if len(result) == limit:
+                    break
+            if len(rows) < page:
+                break
+            offset += page
+        return result
+
+    def _row(self, message_id: int) -> OutboxRow:
+        row = self.session.get(OutboxRow, message_id)
+        assert row is not None
+        return row
+
+    def mark_sending(self, message_id: int, now: datetime) -> None:
+        row = self._row(message_id)
+        row.sending_since = now
+        self.session.add(row)
+
+    def mark_part_sent(self, message_id: int, parts_sent: int) -> None:
+        row = self._row(message_id)
+        row.parts_sent, row.sending_since = parts_sent, None
+        self.session.add(row)
+
+    def mark_sent(self, message_id: int, now: datetime) -> None:
+        row = self._row(message_id)
+        row.sent_at, row.attempts, row.sending_since = now, row.attempts + 1, None
+        self.session.add(row)
+
+    def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None:
+        row = self._row(message_id)
+        row.attempts, row.last_error, row.next_attempt_at = row.attempts + 1, error, retry_at
+        row.sending_since = None
+        self.session.add(row)
+
+    def mark_failed(self, message_id: int, error: str, now: datetime) -> None:
+        row = self._row(message_id)
+        row.attempts, row.last_error, row.failed_at = row.attempts + 1, error, now
+        row.sending_since = None
+        self.session.add(row)

@@ -1,0 +1,175 @@
+"""People: their roles, their channels (addresses, seen and blocked per channel)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select as sa_select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from chatbot.domain.channels import Channel
+from chatbot.domain.people import Person
+from chatbot.domain.roles import Role
+from chatbot.domain.units import Unit
+from storage.models import (
+    PersonRoleRow,
+    PersonRow,
+)
+from storage.repositories.reference import SqlUnits
+
+PERSON_COLUMNS = (
+    col(PersonRow.id),
+    col(PersonRow.name),
+    col(PersonRow.unit_code),
+    col(PersonRow.telegram_user_id),
+    col(PersonRow.telegram_chat_id),
+    col(PersonRow.whatsapp_id),
+    col(PersonRow.active),
+    col(PersonRow.blocked_at),
+    col(PersonRow.whatsapp_blocked_at),
+    col(PersonRow.notify_via),
+)
+BLOCKED_COLUMN = {Channel.TELEGRAM: "blocked_at", Channel.WHATSAPP: "whatsapp_blocked_at"}
+
+
+class SqlPeople:
+    def __init__(self, session: Session, units: SqlUnits) -> None:
+        self.session = session
+        self.units = units
+
+    def _person(self, row: PersonRow) -> Person:
+        return self._people([row])[0]
+
+    def _people(self, rows: Sequence[Any]) -> list[Person]:
+        """People of many rows with two more queries in all (units, roles), not two each."""
+        if not rows:
+            return []
+        ids = [r.id for r in rows if r.id is not None]
+        units = self.units.by_code()
+        roles: dict[int, set[Role]] = {}
+        for person_id, role in self.session.execute(
+            sa_select(col(PersonRoleRow.person_id), col(PersonRoleRow.role)).where(
+                col(PersonRoleRow.person_id).in_(ids)
+            )
+        ):
+            roles.setdefault(person_id, set()).add(Role(role))
+        return [self._build(r, units[r.unit_code], roles.get(r.id or 0, set())) for r in rows]
+
+    @staticmethod
+    def _build(row: Any, unit: Unit, roles: set[Role]) -> Person:
+        """From a PersonRow or a row of PERSON_COLUMNS."""
+        assert row.id is not None
+        return Person(
+            id=row.id,
+            name=row.name,
+            unit=unit,
+            roles=frozenset(roles),
+            telegram_user_id=row.telegram_user_id,
+            telegram_chat_id=row.telegram_chat_id,
+            whatsapp_id=row.whatsapp_id,
+            active=row.active,
+            telegram_blocked=row.blocked_at is not None,
+            whatsapp_blocked=row.whatsapp_blocked_at is not None,
+            notify_via=Channel(row.notify_via) if row.notify_via in set(Channel) else None,
+        )
+
+    def get(self, person_id: int) -> Person | None:
+        row = self.session.get(PersonRow, person_id)
+        return self._person(row) if row else None
+
+    def by_telegram(self, telegram_user_id: int) -> Person | None:
+        """On every update: plain columns, no ORM objects, two small queries."""
+        row = self.session.execute(
+            sa_select(*PERSON_COLUMNS).where(col(PersonRow.telegram_user_id) == telegram_user_id)
+        ).first()
+        return self._people([row])[0] if row else None
+
+    def by_whatsapp(self, whatsapp_id: str) -> Person | None:
+        row = self.session.execute(
+            sa_select(*PERSON_COLUMNS).where(col(PersonRow.whatsapp_id) == whatsapp_id)
+        ).first()
+        return self._people([row])[0] if row else None
+
+    def _set(self, person_id: int, **values: Any) -> None:
+        self.session.execute(update(PersonRow).where(col(PersonRow.id) == person_id).values(values))
+
+    def set_notify_via(self, person_id: int, channel: str) -> None:
+        self._set(person_id, notify_via=channel)
+
+    def link_whatsapp(self, person_id: int, whatsapp_id: str) -> None:
+        self._set(person_id, whatsapp_id=whatsapp_id, notify_via="whatsapp")
+
+    def whatsapp_seen(self, person_id: int, now: datetime, phone: str | None = None) -> None:
+        values: dict[str, Any] = {"whatsapp_seen_at": now}
+        if phone:
+            values["whatsapp_phone"] = phone
+        self._set(person_id, **values)
+
+    def add(
+        self,
+        name: str,
+        unit_code: str,
+        roles: frozenset[Role],
+        telegram_user_id: int | None,
+        telegram_chat_id: int | None,
+        now: datetime,
+        whatsapp_id: str | None = None,
+    ) -> Person:
+        row = PersonRow(
+            name=name,
+            unit_code=unit_code,
+            telegram_user_id=telegram_user_id,
+            telegram_chat_id=telegram_chat_id,
+            whatsapp_id=whatsapp_id,
+            created_at=now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        for role in roles:
+            self.session.add(PersonRoleRow(person_id=row.id, role=role.value))
+        self.session.flush()
+        return self._person(row)
+
+    def add_role(self, person_id: int, role: Role) -> None:
+        if self.session.get(PersonRoleRow, (person_id, role.value)) is None:
+            self.session.add(PersonRoleRow(person_id=person_id, role=role.value))
+            self.session.flush()
+
+    def set_chat(self, person_id: int, chat_id: int) -> None:
+        row = self.session.get(PersonRow, person_id)
+        if row is not None and row.telegram_chat_id != chat_id:
+            row.telegram_chat_id = chat_id
+            self.session.add(row)
+            self.session.flush()
+
+    def with_role(self, role: Role) -> list[Person]:
+        rows = self.session.exec(
+            select(PersonRow)
+            .join(PersonRoleRow, col(PersonRoleRow.person_id) == col(PersonRow.id))
+            .where(PersonRoleRow.role == role.value, col(PersonRow.active))
+            .order_by(col(PersonRow.id))
+        ).all()
+        return [p for p in self._people(rows) if not p.blocked]
+
+    def mark_blocked(self, person_id: int, channel: Channel, now: datetime) -> bool:
+        row = self.session.get(PersonRow, person_id)
+        column = BLOCKED_COLUMN[channel]
+        if row is None or getattr(row, column) is not None:
+            return False
+        setattr(row, column, now)
+        self.session.add(row)
+        return True
+
+    def unblock(self, person_id: int, channel: Channel) -> None:
+        row = self.session.get(PersonRow, person_id)
+        column = BLOCKED_COLUMN[channel]
+        if row is not None and getattr(row, column) is not None:
+            setattr(row, column, None)
+            self.session.add(row)
+
+    def all(self) -> list[Person]:
+        return self._people(self.session.exec(select(PersonRow).order_by(col(PersonRow.id))).all())
