@@ -1,0 +1,168 @@
+"""A unit's evidence (SOP steps 2 and 7): the checklist, an item, withdrawal, the note, the
+confirmation, closing and the time-out."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from chatbot import callbacks, delivery, texts
+from chatbot.domain.calendar import Period
+from chatbot.domain.people import Person
+from handlers.common import Context, reply
+from handlers.kirim.state import (
+    CONFIRM,
+    END,
+    ITEM,
+    NOTE,
+    PICK,
+    Draft,
+    _answer,
+    _data,
+    _draft,
+    _flow,
+    _set_draft,
+    _show_all,
+    _submitter,
+)
+from handlers.render import show
+
+log = logging.getLogger(__name__)
+
+
+# ------------------------------------------------------------------ the checklist
+
+
+async def _show_checklist(
+    update: Update, context: Context, person: Person, period: Period | None = None
+) -> int:
+    earlier = _draft(context)  # the deliveries confirmed so far in this session count on
+    screen, new = _flow(context).checklist(person, earlier, period)
+    await show(update, screen)
+    if new is None:
+        return END
+    _set_draft(context, Draft(period=new.period, confirmed=new.confirmed))
+    return PICK
+
+
+async def start(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    if person is None:
+        return END
+    return await _show_checklist(update, context, person)
+
+
+async def switch_period(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    period = callbacks.parse_kirim_period(_data(update))
+    if person is None:
+        return END
+    if period is None:
+        return PICK
+    return await _show_checklist(update, context, person, period)
+
+
+# ------------------------------------------------------------------ one item
+
+
+async def choose_item(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    code = callbacks.parse_kirim_item(_data(update))
+    draft = _draft(context)
+    if person is None or code is None:
+        return END
+    if draft is None:
+        await reply(update, texts.SESSION_ENDED)
+        return END
+    await show(update, _flow(context).item(person, draft, code))
+    return ITEM if draft.item_code else PICK
+
+
+async def back(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    draft = _draft(context)
+    if person is None:
+        return END
+    return await _show_checklist(update, context, person, draft.period if draft else None)
+
+
+async def withdraw(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    draft = _draft(context)
+    target = callbacks.parse_kirim_withdraw(_data(update))
+    if person is None or draft is None or target is None:
+        return END
+    await _show_all(update, _flow(context).withdraw(person, draft, *target))
+    return ITEM
+
+
+async def ask_note(update: Update, context: Context) -> int:
+    await _answer(update)
+    await reply(update, texts.ASK_NOTE)
+    return NOTE
+
+
+async def receive_note(update: Update, context: Context) -> int:
+    message, draft = update.effective_message, _draft(context)
+    if message is None or message.text is None or draft is None:
+        return END
+    screen = _flow(context).note(draft, message.text)
+    await show(update, screen)
+    return CONFIRM if draft.note else NOTE
+
+
+# ------------------------------------------------------------------ confirm, cancel, time-out
+
+
+async def confirm(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    draft = _draft(context)
+    if person is None or draft is None:
+        await reply(update, texts.SESSION_ENDED)
+        return END
+    on_card = draft.on_card
+    shown, recorded = _flow(context).confirm(person, draft)
+    await _show_all(update, shown)
+    if not recorded:
+        _set_draft(context, None)
+        return END
+    if on_card:
+        return ITEM
+    return await _show_checklist(update, context, person, draft.period)
+
+
+async def cancel(update: Update, context: Context) -> int:
+    await _answer(update)
+    text = delivery.Delivery.closing(_draft(context), timed_out=False)
+    _set_draft(context, None)
+    await reply(update, text)
+    return END
+
+
+async def timed_out(update: Update, context: Context) -> None:
+    text = delivery.Delivery.closing(_draft(context), timed_out=True)
+    _set_draft(context, None)
+    chat = update.effective_chat
+    if chat is not None:
+        try:
+            await chat.send_message(text)
+        except TelegramError:
+            log.warning("could not tell chat %s that its session timed out", chat.id)
+
+
+async def stale_session_button(update: Update, context: Context) -> None:
+    """A button of a conversation that no longer exists (ended, timed out, bot restarted)."""
+    await _answer(update)
+    await reply(update, texts.SESSION_ENDED)
+
+
+async def nothing_to_cancel(update: Update, context: Context) -> None:
+    await reply(update, texts.NOTHING_TO_CANCEL)
