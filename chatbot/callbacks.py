@@ -264,3 +264,11 @@ def parse_approve_all(data: str) -> str | None:
 
 def menu(command: str) -> str:
     return f"{MENU}:{command}"
+
+
+RETURN_YES = "rt:y"  # confirm a return with its reason
+RETURN_NO = "rt:n"
+MENU_PAGES = "mn:pg"  # the WhatsApp menu's pages
+INVITE_PAGES = "ud:pg"  # the WhatsApp list of units to invite to
+REVIEW = "rv"
+CARD = "kc"

@@ -88,8 +88,8 @@ class Decisions:
             question,
             (
                 (
-                    Action.of(LABEL_RETURN_YES, "rt:y"),
-                    Action.of(texts.LABEL_CANCEL, "rt:n"),
+                    Action.of(LABEL_RETURN_YES, callbacks.RETURN_YES),
+                    Action.of(texts.LABEL_CANCEL, callbacks.RETURN_NO),
                 ),
             ),
         )

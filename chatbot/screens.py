@@ -285,7 +285,12 @@ def invite_units(units: Sequence[Unit]) -> Screen:
     actions = [
         Action(f"{u.code} {u.name}", callbacks.invite_unit(u.code), u.code, u.name) for u in units
     ]
-    return Screen(texts.INVITE_USAGE, tuple(_grid(actions, 2)), pick=texts.PICK_UNIT, pages="ud:pg")
+    return Screen(
+        texts.INVITE_USAGE,
+        tuple(_grid(actions, 2)),
+        pick=texts.PICK_UNIT,
+        pages=callbacks.INVITE_PAGES,
+    )
 
 
 def invite_roles(unit: Unit) -> Screen:

@@ -366,7 +366,7 @@ STATUS_LABEL: dict[ItemStatus, str] = {
     ItemStatus.DISETUJUI: "disetujui",
     ItemStatus.TIDAK_ADA_KEGIATAN: "tidak ada kegiatan (disetujui)",
 }
-BUTTON_KIRIM: Button = ("📤 Kirim data dukung", "mn:kirim")
+BUTTON_KIRIM: Button = ("📤 Kirim data dukung", callbacks.menu("kirim"))
 
 
 def bulan(period: Period) -> str:
@@ -1076,7 +1076,7 @@ def queue_buttons(unit: Unit, targets: Sequence[ReviewTarget]) -> list[list[Butt
         for t in targets
     ]
     if len(targets) > 1:
-        rows.append([(f"✅ Setujui semua ({len(targets)})", f"aq:all:{unit.code}")])
+        rows.append([(f"✅ Setujui semua ({len(targets)})", callbacks.approve_all(unit.code))])
     return rows
 
 
@@ -1181,6 +1181,10 @@ PACKAGE_TOO_LARGE = (
     "Silakan minta admin membuatnya dengan perintah: spip-bot package --period {period} "
     "--out paket.zip"
 )
+
+
+def picture_caption(period: Period) -> str:
+    return f"Status {bulan(period)}"
 
 
 def recap_caption(period: Period) -> str:

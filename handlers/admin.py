@@ -61,4 +61,8 @@ async def wakil(update: Update, context: Context) -> None:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("wakil", wakil))
     application.add_handler(CommandHandler("undang", undang))
-    application.add_handler(CallbackQueryHandler(invite_button, pattern=r"^ud:"))
+    application.add_handler(
+        CallbackQueryHandler(
+            invite_button, pattern=rf"^(?:{callbacks.INVITE_UNIT}|{callbacks.INVITE_ROLE}):"
+        )
+    )

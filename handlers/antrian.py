@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from chatbot import callbacks, screens, texts
 from handlers import keyboards
-from handlers.common import Context, current_person, reply, services
+from handlers.common import Context, current_person, exact, reply, services, under
 from handlers.render import show
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,11 @@ async def approve_all_cancelled(update: Update, context: Context) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("antrian", antrian))
-    application.add_handler(CallbackQueryHandler(antrian, pattern=r"^mn:antrian$"))
-    application.add_handler(CallbackQueryHandler(approve_all, pattern=r"^aq:all:"))
-    application.add_handler(CallbackQueryHandler(approve_all_confirmed, pattern=r"^aq:yes$"))
-    application.add_handler(CallbackQueryHandler(approve_all_cancelled, pattern=r"^aq:no$"))
+    application.add_handler(CallbackQueryHandler(antrian, pattern=exact(callbacks.menu("antrian"))))
+    application.add_handler(CallbackQueryHandler(approve_all, pattern=under(callbacks.APPROVE_ALL)))
+    application.add_handler(
+        CallbackQueryHandler(approve_all_confirmed, pattern=exact(callbacks.APPROVE_ALL_YES))
+    )
+    application.add_handler(
+        CallbackQueryHandler(approve_all_cancelled, pattern=exact(callbacks.APPROVE_ALL_NO))
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from typing import Any, cast
 
 from telegram import InlineKeyboardMarkup, Update
@@ -104,6 +105,16 @@ async def on_error(update: object, context: Context) -> None:
         )
     except Exception:  # the chat may be unreachable; the log line above is what counts
         log.exception("could not tell the user about the error")
+
+
+def exact(data: str) -> str:
+    """A CallbackQueryHandler pattern for one button's data (``chatbot.callbacks``)."""
+    return f"^{re.escape(data)}$"
+
+
+def under(namespace: str) -> str:
+    """A CallbackQueryHandler pattern for a namespace's buttons (``chatbot.callbacks``)."""
+    return f"^{re.escape(namespace)}:"
 
 
 def args_text(context: Context) -> str:

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from chatbot import callbacks, commands
-from handlers.common import Context, args_text, current_person, services
+from handlers.common import Context, args_text, current_person, exact, services, under
 from handlers.render import show
 
 log = logging.getLogger(__name__)
@@ -53,5 +53,5 @@ async def jadwal(update: Update, context: Context) -> None:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("periode", periode))
     application.add_handler(CommandHandler("jadwal", jadwal))
-    application.add_handler(CallbackQueryHandler(jadwal, pattern=r"^mn:jadwal$"))
-    application.add_handler(CallbackQueryHandler(open_button, pattern=r"^pr:o:"))
+    application.add_handler(CallbackQueryHandler(jadwal, pattern=exact(callbacks.menu("jadwal"))))
+    application.add_handler(CallbackQueryHandler(open_button, pattern=under(callbacks.OPEN_PERIOD)))

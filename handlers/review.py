@@ -24,7 +24,7 @@ from telegram.warnings import PTBUserWarning
 
 from chatbot import callbacks, decisions, texts
 from chatbot.services.bundle import Services
-from handlers.common import Context, current_person, reply, services
+from handlers.common import Context, current_person, exact, reply, services
 from handlers.render import show
 
 log = logging.getLogger(__name__)
@@ -158,22 +158,28 @@ async def cancel_return(update: Update, context: Context) -> int:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(CallbackQueryHandler(approve, pattern=r"^(rv|kc):ok:"))
+    application.add_handler(
+        CallbackQueryHandler(approve, pattern=rf"^({callbacks.REVIEW}|{callbacks.CARD}):ok:")
+    )
     timeout = cast(Services, application.bot_data["services"]).conversation_timeout.total_seconds()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", r"If 'per_message=False'", PTBUserWarning)
         conversation = ConversationHandler(
             name="kembalikan",
             entry_points=[
-                CallbackQueryHandler(start_return, pattern=r"^(rv|kc):no:"),
+                CallbackQueryHandler(
+                    start_return, pattern=rf"^({callbacks.REVIEW}|{callbacks.CARD}):no:"
+                ),
             ],
             states={
                 REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, receive_reason)],
-                CONFIRM: [CallbackQueryHandler(confirm_return, pattern=r"^rt:y$")],
+                CONFIRM: [
+                    CallbackQueryHandler(confirm_return, pattern=exact(callbacks.RETURN_YES))
+                ],
             },
             fallbacks=[
                 CommandHandler("batal", cancel_return),
-                CallbackQueryHandler(cancel_return, pattern=r"^rt:n$"),
+                CallbackQueryHandler(cancel_return, pattern=exact(callbacks.RETURN_NO)),
             ],
             allow_reentry=True,
             conversation_timeout=timeout,

@@ -7,11 +7,11 @@ import logging
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from chatbot import texts
+from chatbot import callbacks, texts
 from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
 from handlers import admin, keyboards, periode
-from handlers.common import Context, args_text, current_person, reply, services
+from handlers.common import Context, args_text, current_person, reply, services, under
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ async def menu_button(update: Update, context: Context) -> None:
     person = await current_person(update, context)
     if person is None:
         return
-    choice = query.data.removeprefix("mn:")
+    choice = query.data.removeprefix(callbacks.MENU + ":")
     if choice == "bantuan":
         await reply(update, texts.help_text(person), keyboards.menu(person))
     elif choice == "undang":
@@ -103,4 +103,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("tautkan", tautkan))
     application.add_handler(CommandHandler("notifikasi", notifikasi))
     application.add_handler(CommandHandler("bantuan", bantuan))
-    application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^mn:"))
+    application.add_handler(CallbackQueryHandler(menu_button, pattern=under(callbacks.MENU)))

@@ -14,7 +14,7 @@ from chatbot import callbacks, commands, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
-from handlers.common import Context, args_text, current_person, reply, services
+from handlers.common import Context, args_text, current_person, exact, reply, services, under
 from handlers.render import show
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ async def _picture(update: Update, context: Context, period_text: str) -> None:
         return
     await chat.send_chat_action(ChatAction.UPLOAD_PHOTO)
     png = svc.recap.picture(status)
-    await chat.send_photo(png, caption=f"Status {texts.bulan(status.period)}")
+    await chat.send_photo(png, caption=texts.picture_caption(status.period))
 
 
 async def _recap_period(update: Update, context: Context) -> tuple[Person, Period] | None:
@@ -147,9 +147,9 @@ async def paket(update: Update, context: Context) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("status", status))
-    application.add_handler(CallbackQueryHandler(status, pattern=r"^mn:status$"))
-    application.add_handler(CallbackQueryHandler(status_button, pattern=r"^st:"))
+    application.add_handler(CallbackQueryHandler(status, pattern=exact(callbacks.menu("status"))))
+    application.add_handler(CallbackQueryHandler(status_button, pattern=under(callbacks.STATUS)))
     application.add_handler(CommandHandler("rekap", rekap))
-    application.add_handler(CallbackQueryHandler(rekap, pattern=r"^mn:rekap$"))
+    application.add_handler(CallbackQueryHandler(rekap, pattern=exact(callbacks.menu("rekap"))))
     application.add_handler(CommandHandler("paket", paket))
-    application.add_handler(CallbackQueryHandler(paket, pattern=r"^mn:paket$"))
+    application.add_handler(CallbackQueryHandler(paket, pattern=exact(callbacks.menu("paket"))))

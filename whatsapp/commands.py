@@ -77,7 +77,9 @@ class Commands:
         """The help, with the person's commands as a list to tap."""
         shown = texts.whatsapp_menu(person)
         screen = screens.menu(person, texts.whatsapp_help(person), shown)
-        await self.show(to, Screen(screen.text, screen.rows, screen.pick, pages="mn:pg"), page)
+        await self.show(
+            to, Screen(screen.text, screen.rows, screen.pick, pages=callbacks.MENU_PAGES), page
+        )
 
     async def status(self, to: str, person: Person, args: list[str]) -> None:
         await self.show(to, commands.status(self.services, person, " ".join(args)))
@@ -164,10 +166,10 @@ class Commands:
     async def pressed(self, to: str, person: Person, data: str) -> bool:
         """A button of the menu, the status, the periods or the invites; False if not one."""
         svc = self.services
-        if data.startswith("mn:pg:"):
+        if data.startswith(callbacks.MENU_PAGES + ":"):
             page = callbacks.parse_page(data)
             await self.menu(to, person, [], page or 0)
-        elif data.startswith("ud:pg:"):
+        elif data.startswith(callbacks.INVITE_PAGES + ":"):
             page = callbacks.parse_page(data)
             await self.show(to, commands.invite_units(svc, person), page or 0)
         elif data.startswith(callbacks.MENU + ":"):
@@ -211,5 +213,5 @@ class Commands:
             return
         png = self.services.recap.picture(status)
         await self.wa.send_image(
-            to=to, image=png, caption=f"Status {texts.bulan(period)}", mime_type="image/png"
+            to=to, image=png, caption=texts.picture_caption(period), mime_type="image/png"
         )

@@ -123,9 +123,9 @@ async def chosen(
         await review.show_target(sender, person, *target)
     elif data.startswith(("rv:", "kc:")):
         await review.pressed(sender, person, data)
-    elif data == "rt:y":
+    elif data == callbacks.RETURN_YES:
         await review.confirm(sender, person)
-    elif data == "rt:n":
+    elif data == callbacks.RETURN_NO:
         if not await review.cancel(sender):
             await kirim.say(sender, texts.NOTHING_TO_CANCEL)
     elif (unit_code := callbacks.parse_approve_all(data)) is not None:

@@ -7,7 +7,6 @@ are split by use case: ``evidence`` (checklist, item, note, confirmation), ``fil
 from __future__ import annotations
 
 import logging
-import re
 import warnings
 from typing import cast
 
@@ -25,6 +24,7 @@ from telegram.warnings import PTBUserWarning
 
 from chatbot import callbacks
 from chatbot.services.bundle import Services
+from handlers.common import exact, under
 from handlers.kirim.card import (
     ask_espip_evidence,
     ask_handover,
@@ -67,14 +67,6 @@ from handlers.kirim.state import (
 log = logging.getLogger(__name__)
 
 
-def _exact(data: str) -> str:
-    return f"^{re.escape(data)}$"
-
-
-def _under(namespace: str) -> str:
-    return f"^{re.escape(namespace)}:"
-
-
 def register(application: Application) -> None:  # type: ignore[type-arg]
     timeout = cast(Services, application.bot_data["services"]).conversation_timeout
     files = filters.Document.ALL | filters.PHOTO
@@ -85,7 +77,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         conversation = _conversation(files, timeout.total_seconds())
     application.add_handler(conversation)
     application.add_handler(
-        CallbackQueryHandler(stale_session_button, pattern=_under(callbacks.KIRIM))
+        CallbackQueryHandler(stale_session_button, pattern=under(callbacks.KIRIM))
     )
     application.add_handler(CommandHandler("batal", nothing_to_cancel))
 
@@ -95,26 +87,26 @@ def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHand
         name="kirim",
         entry_points=[
             CommandHandler("kirim", start),
-            CallbackQueryHandler(start, pattern=r"^mn:kirim$"),
+            CallbackQueryHandler(start, pattern=exact(callbacks.menu("kirim"))),
         ],
         states={
             PICK: [
-                CallbackQueryHandler(choose_item, pattern=_under(callbacks.KIRIM_ITEM)),
-                CallbackQueryHandler(switch_period, pattern=_under(callbacks.KIRIM_PERIOD)),
+                CallbackQueryHandler(choose_item, pattern=under(callbacks.KIRIM_ITEM)),
+                CallbackQueryHandler(switch_period, pattern=under(callbacks.KIRIM_PERIOD)),
             ],
             ITEM: [
-                CallbackQueryHandler(ask_files, pattern=_exact(callbacks.KIRIM_FILES)),
-                CallbackQueryHandler(ask_espip_evidence, pattern=_exact(callbacks.KIRIM_ESPIP)),
-                CallbackQueryHandler(kirim_data, pattern=_exact(callbacks.KIRIM_DATA)),
-                CallbackQueryHandler(ask_handover, pattern=_exact(callbacks.KIRIM_HANDOVER)),
-                CallbackQueryHandler(ask_note, pattern=_exact(callbacks.KIRIM_NIHIL)),
-                CallbackQueryHandler(withdraw, pattern=_under(callbacks.KIRIM_WITHDRAW)),
-                CallbackQueryHandler(back, pattern=_exact(callbacks.KIRIM_BACK)),
-                CallbackQueryHandler(choose_item, pattern=_under(callbacks.KIRIM_ITEM)),
+                CallbackQueryHandler(ask_files, pattern=exact(callbacks.KIRIM_FILES)),
+                CallbackQueryHandler(ask_espip_evidence, pattern=exact(callbacks.KIRIM_ESPIP)),
+                CallbackQueryHandler(kirim_data, pattern=exact(callbacks.KIRIM_DATA)),
+                CallbackQueryHandler(ask_handover, pattern=exact(callbacks.KIRIM_HANDOVER)),
+                CallbackQueryHandler(ask_note, pattern=exact(callbacks.KIRIM_NIHIL)),
+                CallbackQueryHandler(withdraw, pattern=under(callbacks.KIRIM_WITHDRAW)),
+                CallbackQueryHandler(back, pattern=exact(callbacks.KIRIM_BACK)),
+                CallbackQueryHandler(choose_item, pattern=under(callbacks.KIRIM_ITEM)),
             ],
             FILES: [
                 MessageHandler(files, receive_file),
-                CallbackQueryHandler(files_done, pattern=_exact(callbacks.KIRIM_DONE)),
+                CallbackQueryHandler(files_done, pattern=exact(callbacks.KIRIM_DONE)),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, text_instead_of_file),
                 MessageHandler(~filters.COMMAND, wrong_kind),
             ],
@@ -122,20 +114,18 @@ def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHand
                 MessageHandler(filters.TEXT & ~filters.COMMAND, receive_note),
                 MessageHandler(~filters.COMMAND, ask_note),
             ],
-            CONFIRM: [CallbackQueryHandler(confirm, pattern=_exact(callbacks.KIRIM_CONFIRM))],
+            CONFIRM: [CallbackQueryHandler(confirm, pattern=exact(callbacks.KIRIM_CONFIRM))],
             ESPIP: [
                 MessageHandler(files, espip_evidence),
-                CallbackQueryHandler(espip_without_evidence, pattern=_exact(callbacks.KIRIM_SKIP)),
+                CallbackQueryHandler(espip_without_evidence, pattern=exact(callbacks.KIRIM_SKIP)),
             ],
-            HANDOVER: [
-                CallbackQueryHandler(handover, pattern=_exact(callbacks.KIRIM_HANDOVER_YES))
-            ],
+            HANDOVER: [CallbackQueryHandler(handover, pattern=exact(callbacks.KIRIM_HANDOVER_YES))],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
         },
         fallbacks=[
             CommandHandler("batal", cancel),
-            CallbackQueryHandler(cancel, pattern=_exact(callbacks.KIRIM_CLOSE)),
-            CallbackQueryHandler(back, pattern=_exact(callbacks.KIRIM_BACK)),
+            CallbackQueryHandler(cancel, pattern=exact(callbacks.KIRIM_CLOSE)),
+            CallbackQueryHandler(back, pattern=exact(callbacks.KIRIM_BACK)),
         ],
         allow_reentry=True,
         conversation_timeout=timeout,
