@@ -36,7 +36,9 @@ class Draft:
     version: int = 0  # the item's version when it was opened: a delivery makes the next
     files: list[EvidenceFile] = field(default_factory=list)
     note: str = ""  # "tidak ada kegiatan"
-    confirmed: int = 0  # deliveries confirmed in this session: kept whatever happens next
+    # the deliveries confirmed in this session (item, version): kept whatever happens next,
+    # unless withdrawn in it
+    delivered: list[tuple[str, int]] = field(default_factory=list)
 
     def open_item(self, code: str, name: str, version: int) -> None:
         self.item_code, self.item_name, self.version = code, name, version
@@ -46,6 +48,10 @@ class Draft:
     def on_card(self) -> bool:
         """The provincial card is open (its satgas' steps, not an item's)."""
         return self.item_code == PROVINCIAL_CARD_ITEM
+
+    @property
+    def confirmed(self) -> int:
+        return len(self.delivered)
 
     @property
     def pending(self) -> bool:
@@ -90,7 +96,7 @@ class Delivery:
         except DomainError as exc:
             return _refused(exc), None
         card = svc.card.view(period) if person.may(Permission.DRAFT_PROVINCIAL_CARD) else None
-        new = Draft(period=period, confirmed=draft.confirmed if draft is not None else 0)
+        new = Draft(period=period, delivered=list(draft.delivered) if draft is not None else [])
         return screens.checklist(sheet, periods, card), new
 
     def item(self, person: Person, draft: Draft, code: str) -> Screen:
@@ -118,6 +124,8 @@ class Delivery:
         except DomainError as exc:
             return [_refused(exc)]
         log.info("withdrawal: person %s, %s %s v%s", person.id, draft.period, code, version)
+        if (code, version) in draft.delivered:  # no longer "kept" when the session closes
+            draft.delivered.remove((code, version))
         return [_text(texts.withdrawn(code, version)), self.item(person, draft, code)]
 
     async def receive(
@@ -211,7 +219,7 @@ class Delivery:
             draft.item_code,
             result.state.version,
         )
-        draft.confirmed += 1
+        draft.delivered.append((draft.item_code, result.state.version))
         draft.open_item("", "", 0)  # delivered: nothing is pending now
         return [screens.receipt(result, list_button)], True
 

@@ -84,7 +84,7 @@ class Kirim:
     ) -> None:
         screen, new = self.flow.checklist(person, self.drafts.get(to), period)
         if new is not None:
-            self.drafts[to] = Draft(period=new.period, confirmed=new.confirmed, touched=self._now())
+            self.drafts[to] = Draft(period=new.period, delivered=new.delivered, touched=self._now())
         await self.show(to, screen, page=page)
 
     async def item(self, to: str, person: Person, code: str) -> None:

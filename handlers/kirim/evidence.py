@@ -43,7 +43,7 @@ async def _show_checklist(
     await show(update, screen)
     if new is None:
         return END
-    _set_draft(context, Draft(period=new.period, confirmed=new.confirmed))
+    _set_draft(context, Draft(period=new.period, delivered=new.delivered))
     return PICK
 
 

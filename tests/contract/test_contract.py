@@ -82,6 +82,17 @@ async def test_withdraw_a_delivery(driver: Driver) -> None:
     assert not [d for _, d in after.actions if d.startswith(callbacks.KIRIM_WITHDRAW)]
 
 
+async def test_withdrawn_in_the_session_is_not_said_to_be_kept(driver: Driver) -> None:
+    budi = await regency(driver)
+    await deliver_file(driver, budi, "KEU-01", "LRA.pdf")
+    checklist = last(await driver.press(budi, callbacks.KIRIM_BACK))
+    item = last(await driver.press(budi, checklist.action(callbacks.kirim_item("KEU-01"))))
+    await driver.press(budi, item.action(f"{callbacks.KIRIM_WITHDRAW}:KEU-01:1"))
+    closed = last(await driver.say(budi, command(driver, "batal")))
+    assert "tetap tersimpan" not in closed.text
+    assert "Tidak ada perubahan pada data Anda." in closed.text
+
+
 async def open_item_again(driver: Driver, who: Who, code: str) -> Seen:
     checklist = last(await driver.say(who, command(driver, "kirim")))
     return last(await driver.press(who, checklist.action(callbacks.kirim_item(code))))
