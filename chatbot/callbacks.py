@@ -120,13 +120,27 @@ KIRIM_WITHDRAW = "kr:w"
 ITEM_CODE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 
 
-def kirim_item(code: str) -> str:
-    return f"{KIRIM_ITEM}:{code}"
+@dataclass(frozen=True, slots=True)
+class KirimTarget:
+    code: str
+    period: Period | None  # None: a button of before periods were named (the draft's period)
+    version: int = 0
 
 
-def parse_kirim_item(data: str) -> str | None:
-    code = data.removeprefix(f"{KIRIM_ITEM}:")
-    return code if data.startswith(f"{KIRIM_ITEM}:") and ITEM_CODE.fullmatch(code) else None
+def kirim_item(code: str, period: Period | None = None) -> str:
+    """An item of the checklist, of the period it was drawn for."""
+    return f"{KIRIM_ITEM}:{period.code}:{code}" if period else f"{KIRIM_ITEM}:{code}"
+
+
+def parse_kirim_item(data: str) -> KirimTarget | None:
+    if not data.startswith(f"{KIRIM_ITEM}:"):
+        return None
+    parts = data.split(":")[2:]
+    if len(parts) == 2 and (period := _period(parts[0])) and ITEM_CODE.fullmatch(parts[1]):
+        return KirimTarget(parts[1], period)
+    if len(parts) == 1 and ITEM_CODE.fullmatch(parts[0]):
+        return KirimTarget(parts[0], None)
+    return None
 
 
 def kirim_period(period: Period) -> str:
@@ -143,18 +157,24 @@ def parse_kirim_period(data: str) -> Period | None:
         return None
 
 
-def kirim_withdraw(code: str, version: int) -> str:
-    return f"{KIRIM_WITHDRAW}:{code}:{version}"
+def kirim_withdraw(code: str, version: int, period: Period | None = None) -> str:
+    if period is None:
+        return f"{KIRIM_WITHDRAW}:{code}:{version}"
+    return f"{KIRIM_WITHDRAW}:{period.code}:{code}:{version}"
 
 
-def parse_kirim_withdraw(data: str) -> tuple[str, int] | None:
-    parts = data.split(":")
-    if len(parts) != 4 or f"{parts[0]}:{parts[1]}" != KIRIM_WITHDRAW:
+def parse_kirim_withdraw(data: str) -> KirimTarget | None:
+    if not data.startswith(f"{KIRIM_WITHDRAW}:"):
         return None
-    version = small_int(parts[3])
-    if version is None or not ITEM_CODE.fullmatch(parts[2]):
+    parts = data.split(":")[2:]
+    period = _period(parts[0]) if len(parts) == 3 else None
+    if len(parts) == 3 and period is None:
         return None
-    return parts[2], version
+    code, version_text = parts[-2:] if len(parts) in (2, 3) else ("", "")
+    version = small_int(version_text)
+    if version is None or not ITEM_CODE.fullmatch(code):
+        return None
+    return KirimTarget(code, period, version)
 
 
 # ------------------------------------------------------------------ status, periods, invites, queue

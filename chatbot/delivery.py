@@ -36,9 +36,9 @@ class Draft:
     version: int = 0  # the item's version when it was opened: a delivery makes the next
     files: list[EvidenceFile] = field(default_factory=list)
     note: str = ""  # "tidak ada kegiatan"
-    # the deliveries confirmed in this session (item, version): kept whatever happens next,
-    # unless withdrawn in it
-    delivered: list[tuple[str, int]] = field(default_factory=list)
+    # the deliveries confirmed in this session (period, item, version): kept whatever happens
+    # next, unless withdrawn in it
+    delivered: list[tuple[str, str, int]] = field(default_factory=list)
 
     def open_item(self, code: str, name: str, version: int) -> None:
         self.item_code, self.item_name, self.version = code, name, version
@@ -99,8 +99,14 @@ class Delivery:
         new = Draft(period=period, delivered=list(draft.delivered) if draft is not None else [])
         return screens.checklist(sheet, periods, card), new
 
-    def item(self, person: Person, draft: Draft, code: str) -> Screen:
-        """One item (or the provincial card, for its satgas), opened in the draft."""
+    def item(self, person: Person, draft: Draft, code: str, period: Period | None = None) -> Screen:
+        """One item (or the provincial card, for its satgas) of ``period`` (the one its
+        button was drawn for; else the draft's), opened in the draft."""
+        if period is not None and period != draft.period:
+            if period not in self.services.submission.open_periods():
+                return _text(texts.SUBMISSION_ERRORS["period_closed"])
+            draft.period = period
+            draft.open_item("", "", 0)
         if code == PROVINCIAL_CARD_ITEM and person.may(Permission.DRAFT_PROVINCIAL_CARD):
             return self.card(draft)
         svc = self.services
@@ -111,22 +117,29 @@ class Delivery:
         if not detail.card_not_ready:
             name = detail.item.name if detail.item else texts.UNIT_CARD_NAME
             draft.open_item(code, name, detail.state.version)
-        return screens.item(detail, svc.timezone)
+        several = len(svc.submission.open_periods()) > 1
+        return screens.item(detail, svc.timezone, name_period=several)
 
     def card(self, draft: Draft) -> Screen:
         view = self.services.card.view(draft.period)
         draft.open_item(PROVINCIAL_CARD_ITEM, texts.PROVINCIAL_CARD_NAME, view.state.version)
         return screens.provincial_card(view, self.services.timezone)
 
-    def withdraw(self, person: Person, draft: Draft, code: str, version: int) -> list[Screen]:
+    def withdraw(
+        self, person: Person, draft: Draft, code: str, version: int, period: Period | None = None
+    ) -> list[Screen]:
+        """Take back a delivery waiting for review, of the period its button names."""
+        period = period or draft.period
         try:
-            self.services.submission.withdraw(person, draft.period, code, version)
+            self.services.submission.withdraw(person, period, code, version)
         except DomainError as exc:
             return [_refused(exc)]
-        log.info("withdrawal: person %s, %s %s v%s", person.id, draft.period, code, version)
-        if (code, version) in draft.delivered:  # no longer "kept" when the session closes
-            draft.delivered.remove((code, version))
-        return [_text(texts.withdrawn(code, version)), self.item(person, draft, code)]
+        log.info("withdrawal: person %s, %s %s v%s", person.id, period, code, version)
+        if (period.code, code, version) in draft.delivered:  # no longer kept at the close
+            draft.delivered.remove((period.code, code, version))
+        several = len(self.services.submission.open_periods()) > 1  # then the month is named
+        withdrawn = _text(texts.withdrawn(code, version, period if several else None))
+        return [withdrawn, self.item(person, draft, code, period)]
 
     async def receive(
         self, incoming: IncomingFile, fetch: Callable[[], Awaitable[bytes]]
@@ -219,7 +232,7 @@ class Delivery:
             draft.item_code,
             result.state.version,
         )
-        draft.delivered.append((draft.item_code, result.state.version))
+        draft.delivered.append((draft.period.code, draft.item_code, result.state.version))
         draft.open_item("", "", 0)  # delivered: nothing is pending now
         return [screens.receipt(result, list_button)], True
 

@@ -71,14 +71,16 @@ def _one_per_row(*actions: Action) -> tuple[tuple[Action, ...], ...]:
 
 def checklist(sheet: UnitChecklist, periods: Sequence[Period], card: CardView | None) -> Screen:
     """The unit's checklist: the other open periods, the provincial card (for its satgas),
-    the items, the regency's signed card, close."""
+    the items, the regency's signed card, close. While more than one period is open, every
+    item's button names its period, so an older message's button acts on its own month."""
+    named = sheet.period if len(periods) > 1 else None
     actions: list[Action] = []
     if card is not None:
         status = texts.CARD_STATUS_LABEL[card.state.status]
         actions.append(
             Action(
                 _short(f"🗂 {texts.PROVINCIAL_CARD_NAME}: {status}", 60),
-                callbacks.kirim_item(PROVINCIAL_CARD_ITEM),
+                callbacks.kirim_item(PROVINCIAL_CARD_ITEM, named),
                 _short(f"🗂 {texts.PROVINCIAL_CARD_NAME}", TITLE),
                 _short(status, DETAIL),
             )
@@ -88,7 +90,7 @@ def checklist(sheet: UnitChecklist, periods: Sequence[Period], card: CardView | 
         actions.append(
             Action(
                 texts.item_label(row.item.code, row.item.name, row.state.status),
-                callbacks.kirim_item(row.item.code),
+                callbacks.kirim_item(row.item.code, named),
                 _short(f"{icon} {row.item.code}", TITLE),
                 _short(row.item.name, DETAIL),
             )
@@ -98,8 +100,9 @@ def checklist(sheet: UnitChecklist, periods: Sequence[Period], card: CardView | 
         actions.append(
             Action(
                 texts.item_label("", texts.UNIT_CARD_NAME, sheet.card.status),
-                callbacks.kirim_item(UNIT_CARD_ITEM),
-                _short(f"{icon} {texts.UNIT_CARD_NAME}", TITLE),
+                callbacks.kirim_item(UNIT_CARD_ITEM, named),
+                _short(f"{icon} Kartu bertanda tangan", TITLE),
+                _short(f"{texts.UNIT_CARD_NAME}: {texts.STATUS_LABEL[sheet.card.status]}", DETAIL),
             )
         )
     rows: list[tuple[Action, ...]] = []
@@ -120,8 +123,9 @@ def checklist(sheet: UnitChecklist, periods: Sequence[Period], card: CardView | 
     )
 
 
-def item(detail: ItemDetail, tz: ZoneInfo) -> Screen:
-    """One item: what was delivered last, and what can be done now."""
+def item(detail: ItemDetail, tz: ZoneInfo, name_period: bool = False) -> Screen:
+    """One item: what was delivered last, and what can be done now (the withdrawal's button
+    naming its period while more than one is open)."""
     if detail.card_not_ready:
         return Screen(
             texts.card_not_ready(detail.progress.missing),
@@ -139,7 +143,9 @@ def item(detail: ItemDetail, tz: ZoneInfo) -> Screen:
     if ItemStep.NIHIL in steps:
         actions.append(Action.of(texts.LABEL_NIHIL, callbacks.KIRIM_NIHIL))
     if ItemStep.WITHDRAW in steps:
-        data = callbacks.kirim_withdraw(detail.state.item_code, detail.state.version)
+        state = detail.state
+        named = state.period if name_period else None
+        data = callbacks.kirim_withdraw(state.item_code, state.version, named)
         actions.append(Action.of(texts.LABEL_WITHDRAW, data))
     actions.append(Action.of(texts.LABEL_BACK, callbacks.KIRIM_BACK))
     return Screen(text, _one_per_row(*actions))
@@ -251,12 +257,17 @@ def status(view: PeriodStatus, person: Person, periods: Sequence[Period]) -> Scr
     ]
     if everyone:
         units = [
-            Action(u.unit.code, callbacks.status_unit(u.unit.code, code), u.unit.name[:20])
+            Action(
+                u.unit.code,
+                callbacks.status_unit(u.unit.code, code),
+                u.unit.code,
+                _short(f"{u.unit.name} ({u.progress.percent}%)", DETAIL),
+            )
             for u in view.units[:MAX_UNIT_BUTTONS]
         ]
         rows += _grid(units, 4)
     others = [
-        Action(f"🗓 {p.code}", callbacks.status_period(p), f"Periode {texts.bulan(p)}"[:24])
+        Action(f"🗓 {p.code}", callbacks.status_period(p), texts.bulan(p), "Status periode ini")
         for p in periods
         if p != view.period
     ]

@@ -248,7 +248,7 @@ def notices_failing(person: Person, since: datetime, error: str, tz: ZoneInfo) -
     )
 
 
-WA_CHOOSE_ACTION = "Silakan pilih tindakan untuk pemberitahuan di atas:"
+WA_CHOOSE_ACTION = "Silakan pilih tindakan untuk pesan di atas:"
 WA_BUTTON_INVALID = "Pilihan ini tidak berlaku. Ketik menu untuk melihat pilihan yang tersedia."
 BUTTON_INVALID = "Tombol ini tidak berlaku. Silakan buka kembali menu dengan /start."
 SERVICE_UNAVAILABLE = (
@@ -491,6 +491,7 @@ def item_detail(
     lines = [f"{state.item_code} {name}"]
     if description:
         lines.append(description)
+    lines.append(f"Periode: {bulan(state.period)}")
     lines.append(f"Status: {STATUS_ICON[state.status]} {STATUS_LABEL[state.status]}")
     if state.reason and state.status is ItemStatus.DIKEMBALIKAN:
         lines.append(f"Alasan pengembalian: {state.reason}")
@@ -683,10 +684,11 @@ def receipt(item_name: str, state: ItemState, late: bool, files: int) -> str:
     )
 
 
-def withdrawn(code: str, version: int) -> str:
+def withdrawn(code: str, version: int, period: Period | None = None) -> str:
+    month = f" periode {bulan(period)}" if period is not None else ""
     return (
-        f"Kiriman versi {version} untuk butir {code} telah ditarik. Silakan kirim pengganti "
-        "bila sudah siap."
+        f"Kiriman versi {version} untuk butir {code}{month} telah ditarik. Silakan kirim "
+        "pengganti bila sudah siap."
     )
 
 

@@ -158,12 +158,12 @@ async def _kirim_choice(kirim: Kirim, sender: str, person: Person, data: str) ->
     }
     if data in fixed:
         await fixed[data]()
-    elif (code := callbacks.parse_kirim_item(data)) is not None:
-        await kirim.item(sender, person, code)
+    elif (item := callbacks.parse_kirim_item(data)) is not None:
+        await kirim.item(sender, person, item.code, item.period)
     elif (period := callbacks.parse_kirim_period(data)) is not None:
         await kirim.start(sender, person, period=period)
     elif (target := callbacks.parse_kirim_withdraw(data)) is not None:
-        await kirim.withdraw(sender, person, *target)
+        await kirim.withdraw(sender, person, target.code, target.version, target.period)
     elif (
         data.startswith(callbacks.CHECKLIST_PAGE + ":")
         and (page := callbacks.parse_checklist_page(data)) is not None

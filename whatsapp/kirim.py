@@ -87,19 +87,22 @@ class Kirim:
             self.drafts[to] = Draft(period=new.period, delivered=new.delivered, touched=self._now())
         await self.show(to, screen, page=page)
 
-    async def item(self, to: str, person: Person, code: str) -> None:
+    async def item(self, to: str, person: Person, code: str, period: Period | None = None) -> None:
         draft = self._draft(to)
         if draft is None:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
-        await self.show(to, self.flow.item(person, draft, code))
+        draft.waiting = Waiting.CHOICE
+        await self.show(to, self.flow.item(person, draft, code, period))
 
-    async def withdraw(self, to: str, person: Person, code: str, version: int) -> None:
+    async def withdraw(
+        self, to: str, person: Person, code: str, version: int, period: Period | None = None
+    ) -> None:
         draft = self._draft(to)
         if draft is None:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
-        await self.show(to, *self.flow.withdraw(person, draft, code, version))
+        await self.show(to, *self.flow.withdraw(person, draft, code, version, period))
 
     # ------------------------------------------------------------------ the provincial card
 

@@ -30,12 +30,14 @@ def _title(action: Action) -> str:
     return action.short or action.label
 
 
+def fits_buttons(actions: list[Action]) -> bool:
+    """Whether the actions can go as reply buttons: at most 3, titles of at most 20."""
+    return len(actions) <= BUTTONS and all(len(_title(a)) <= BUTTON_TITLE for a in actions)
+
+
 def reply_buttons(actions: list[Action]) -> list[Button]:
-    if len(actions) > BUTTONS:
-        raise ValueError(f"WhatsApp allows {BUTTONS} reply buttons, got {len(actions)}")
-    for action in actions:
-        if len(_title(action)) > BUTTON_TITLE:
-            raise ValueError(f"button title over {BUTTON_TITLE} characters: {_title(action)!r}")
+    if not fits_buttons(actions):
+        raise ValueError(f"not within WhatsApp's reply buttons: {[_title(a) for a in actions]}")
     return [Button(title=_title(a), callback_data=a.data) for a in actions]
 
 
@@ -67,8 +69,8 @@ async def show(wa: WhatsApp, to: str, screen: Screen, page: int = 0) -> None:
             await wa.send_message(to=to, text=part)
         return
     buttons: list[Button] | SectionList
-    if not screen.pick and len(actions) <= BUTTONS:
-        buttons = reply_buttons(actions)
+    if not screen.pick and fits_buttons(actions):
+        buttons = reply_buttons(actions)  # else a list: its rows hold 24 characters
     else:
         rows, page, pages = _rows(screen, page)
         if pages > 1:

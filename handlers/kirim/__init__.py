@@ -93,6 +93,8 @@ def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHand
             PICK: [
                 CallbackQueryHandler(choose_item, pattern=under(callbacks.KIRIM_ITEM)),
                 CallbackQueryHandler(switch_period, pattern=under(callbacks.KIRIM_PERIOD)),
+                # an item's button of a moment ago (it names its period and version)
+                CallbackQueryHandler(withdraw, pattern=under(callbacks.KIRIM_WITHDRAW)),
             ],
             ITEM: [
                 CallbackQueryHandler(ask_files, pattern=exact(callbacks.KIRIM_FILES)),
@@ -103,6 +105,7 @@ def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHand
                 CallbackQueryHandler(withdraw, pattern=under(callbacks.KIRIM_WITHDRAW)),
                 CallbackQueryHandler(back, pattern=exact(callbacks.KIRIM_BACK)),
                 CallbackQueryHandler(choose_item, pattern=under(callbacks.KIRIM_ITEM)),
+                CallbackQueryHandler(switch_period, pattern=under(callbacks.KIRIM_PERIOD)),
             ],
             FILES: [
                 MessageHandler(files, receive_file),

@@ -72,14 +72,14 @@ async def switch_period(update: Update, context: Context) -> int:
 async def choose_item(update: Update, context: Context) -> int:
     await _answer(update)
     person = await _submitter(update, context)
-    code = callbacks.parse_kirim_item(_data(update))
+    target = callbacks.parse_kirim_item(_data(update))
     draft = _draft(context)
-    if person is None or code is None:
+    if person is None or target is None:
         return END
     if draft is None:
         await reply(update, texts.SESSION_ENDED)
         return END
-    await show(update, _flow(context).item(person, draft, code))
+    await show(update, _flow(context).item(person, draft, target.code, target.period))
     return ITEM if draft.item_code else PICK
 
 
@@ -99,7 +99,8 @@ async def withdraw(update: Update, context: Context) -> int:
     target = callbacks.parse_kirim_withdraw(_data(update))
     if person is None or draft is None or target is None:
         return END
-    await _show_all(update, _flow(context).withdraw(person, draft, *target))
+    shown = _flow(context).withdraw(person, draft, target.code, target.version, target.period)
+    await _show_all(update, shown)
     return ITEM
 
 

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from aiohttp.test_utils import TestClient
 
+from chatbot import callbacks
 from chatbot.app import Core
 from handlers import outbox as telegram_outbox
 from tests.support.fake_graph_api import (
@@ -33,6 +34,25 @@ class Seen:
     text: str
     actions: tuple[tuple[str, str], ...] = ()  # (label, callback data)
     document: str = ""  # the file name, for a document
+
+    def item(self, code: str) -> str:
+        """The data of the checklist's button for an item (its period named or not)."""
+        found = [
+            d
+            for _, d in self.actions
+            if (t := callbacks.parse_kirim_item(d)) is not None and t.code == code
+        ]
+        assert found, f"no item {code!r} in {self.actions}"
+        return found[0]
+
+    def withdrawal(self, code: str) -> str:
+        found = [
+            d
+            for _, d in self.actions
+            if (t := callbacks.parse_kirim_withdraw(d)) is not None and t.code == code
+        ]
+        assert found, f"no withdrawal of {code!r} in {self.actions}"
+        return found[0]
 
     def action(self, prefix: str) -> str:
         """The data of the action starting with ``prefix`` (a scenario taps it)."""

@@ -30,7 +30,7 @@ async def regency(driver: Driver) -> Who:
 async def open_item(driver: Driver, who: Who, code: str) -> Seen:
     checklist = last(await driver.say(who, command(driver, "kirim")))
     assert "Kelengkapan: 0%" in checklist.text
-    return last(await driver.press(who, checklist.action(callbacks.kirim_item(code))))
+    return last(await driver.press(who, checklist.item(code)))
 
 
 async def deliver_file(driver: Driver, who: Who, code: str, name: str) -> Seen:
@@ -75,7 +75,7 @@ async def test_withdraw_a_delivery(driver: Driver) -> None:
     await driver.say(budi, command(driver, "batal"))
     item = await open_item_again(driver, budi, "KEU-01")
     assert "dikirim, menunggu pemeriksaan" in item.text
-    seen = await driver.press(budi, item.action(f"{callbacks.KIRIM_WITHDRAW}:KEU-01:1"))
+    seen = await driver.press(budi, item.withdrawal("KEU-01"))
     assert any("Kiriman versi 1 untuk butir KEU-01 telah ditarik" in s.text for s in seen)
     after = last(seen)
     assert "Status: ⬜ kosong" in after.text
@@ -86,8 +86,8 @@ async def test_withdrawn_in_the_session_is_not_said_to_be_kept(driver: Driver) -
     budi = await regency(driver)
     await deliver_file(driver, budi, "KEU-01", "LRA.pdf")
     checklist = last(await driver.press(budi, callbacks.KIRIM_BACK))
-    item = last(await driver.press(budi, checklist.action(callbacks.kirim_item("KEU-01"))))
-    await driver.press(budi, item.action(f"{callbacks.KIRIM_WITHDRAW}:KEU-01:1"))
+    item = last(await driver.press(budi, checklist.item("KEU-01")))
+    await driver.press(budi, item.withdrawal("KEU-01"))
     closed = last(await driver.say(budi, command(driver, "batal")))
     assert "tetap tersimpan" not in closed.text
     assert "Tidak ada perubahan pada data Anda." in closed.text
@@ -95,7 +95,7 @@ async def test_withdrawn_in_the_session_is_not_said_to_be_kept(driver: Driver) -
 
 async def open_item_again(driver: Driver, who: Who, code: str) -> Seen:
     checklist = last(await driver.say(who, command(driver, "kirim")))
-    return last(await driver.press(who, checklist.action(callbacks.kirim_item(code))))
+    return last(await driver.press(who, checklist.item(code)))
 
 
 async def test_return_with_a_reason_and_resubmit(driver: Driver) -> None:
@@ -166,7 +166,7 @@ async def test_another_open_period(driver: Driver) -> None:
     assert "Periode: November 2026" in checklist.text
     october = last(await driver.press(budi, checklist.action(callbacks.kirim_period(OCTOBER))))
     assert "Periode: Oktober 2026" in october.text
-    item = last(await driver.press(budi, october.action(callbacks.kirim_item("KEU-01"))))
+    item = last(await driver.press(budi, october.item("KEU-01")))
     await driver.press(budi, item.action(callbacks.KIRIM_FILES))
     received = last(await driver.send_file(budi, "LRA.pdf", PDF, "application/pdf"))
     summary = last(await driver.press(budi, received.action(callbacks.KIRIM_DONE)))
@@ -296,3 +296,37 @@ async def test_the_card_chain_to_the_handover_refusal(driver: Driver) -> None:
     refused = last(await driver.press(satgas, last(sent).action(callbacks.KIRIM_HANDOVER)))
     assert refused.text.startswith("Penyerahan kepada Inspektorat KPU RI belum dapat dicatat")
     assert "KPU Kabupaten Kerinci" in refused.text
+
+
+async def checklist_of(driver: Driver, who: Who, period: Period) -> Seen:
+    """The checklist of ``period``, switching to it when another one opens first."""
+    checklist = last(await driver.say(who, command(driver, "kirim")))
+    if f"Periode: {texts.bulan(period)}" not in checklist.text:
+        checklist = last(await driver.press(who, checklist.action(callbacks.kirim_period(period))))
+    return checklist
+
+
+async def test_a_button_acts_on_the_month_it_was_drawn_for(driver: Driver) -> None:
+    """An item's button names its period: pressed after switching to another month, it still
+    acts on its own month (and the screens say which)."""
+    budi = await regency(driver)
+    driver.core.services.submission.open_period(NOVEMBER)
+    await driver.notices()
+    for period in (NOVEMBER, OCTOBER):
+        checklist = await checklist_of(driver, budi, period)
+        item = last(await driver.press(budi, checklist.item("KEU-01")))
+        await driver.press(budi, item.action(callbacks.KIRIM_FILES))
+        name, content = f"LRA {period.code}.pdf", PDF + period.code.encode()
+        received = last(await driver.send_file(budi, name, content, "application/pdf"))
+        summary = last(await driver.press(budi, received.action(callbacks.KIRIM_DONE)))
+        await driver.press(budi, summary.action(callbacks.KIRIM_CONFIRM))
+    october = await checklist_of(driver, budi, OCTOBER)
+    item = last(await driver.press(budi, october.item("KEU-01")))
+    assert "Periode: Oktober 2026" in item.text
+    old_withdraw = item.withdrawal("KEU-01")
+    await checklist_of(driver, budi, NOVEMBER)  # the person moves on to November
+    seen = await driver.press(budi, old_withdraw)
+    assert any("KEU-01 periode Oktober 2026 telah ditarik" in s.text for s in seen)
+    with driver.core.uow() as uow:
+        assert uow.items.for_unit(OCTOBER, "1501")["KEU-01"].status.value == "kosong"
+        assert uow.items.for_unit(NOVEMBER, "1501")["KEU-01"].status.value == "dikirim"
