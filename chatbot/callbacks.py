@@ -292,3 +292,18 @@ MENU_PAGES = "mn:pg"  # the WhatsApp menu's pages
 INVITE_PAGES = "ud:pg"  # the WhatsApp list of units to invite to
 REVIEW = "rv"
 CARD = "kc"
+QUEUE_PAGES = "aq:pg"  # a unit's deliveries waiting, paged (WhatsApp)
+
+
+def queue_pages(unit_code: str) -> str:
+    return f"{QUEUE_PAGES}:{unit_code}"
+
+
+def parse_queue_page(data: str) -> tuple[str, int] | None:
+    parts = data.split(":")
+    if len(parts) != 4 or f"{parts[0]}:{parts[1]}" != QUEUE_PAGES:
+        return None
+    page = small_int(parts[3])
+    if page is None or page > MAX_PAGE or not UNIT_CODE.fullmatch(parts[2]):
+        return None
+    return parts[2], page

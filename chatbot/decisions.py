@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from chatbot import callbacks, texts
+from chatbot import callbacks, screens, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
@@ -45,6 +45,23 @@ class Outcome:
 class Decisions:
     def __init__(self, services: Services) -> None:
         self.services = services
+
+    def approve_all_question(
+        self, person: Person, unit_code: str
+    ) -> tuple[Screen, list[tuple[int, int]] | None]:
+        """ "Setujui semua" of a unit: the question, and the (item, version) pairs it covers
+        (exactly those shown: anything delivered meanwhile is not approved unseen)."""
+        queue = {u.code: (u, t) for u, t in self.services.review.queue(person)}
+        if unit_code not in queue:
+            return Screen(texts.QUEUE_EMPTY), None
+        unit, targets = queue[unit_code]
+        pairs = [(t.state_id, t.state.version) for t in targets]
+        return screens.confirm_approve_all(unit, targets), pairs
+
+    def approve_all(self, person: Person, pairs: list[tuple[int, int]]) -> Screen:
+        done, skipped = self.services.review.approve_all(person, pairs)
+        log.info("person %s approved %s items at once", person.id, len(done))
+        return Screen(texts.approved_all(len(done), skipped))
 
     def ask_reason(self, person: Person, data: str) -> tuple[Screen, PendingReturn | None]:
         """A ↩️ button: may this person return this version now? Then the question."""

@@ -331,3 +331,23 @@ def menu(person: Person, text: str, commands: Sequence[texts.Command]) -> Screen
     """The person's commands as buttons, under ``text`` (the menu, the help, a welcome)."""
     actions = [Action(c.button, callbacks.menu(c.name), c.button[:24]) for c in commands]
     return Screen(text, tuple(_grid(actions, 2)), pick=texts.WA_MENU)
+
+
+def queue_list(unit: Unit, targets: Sequence[ReviewTarget], tz: ZoneInfo) -> Screen:
+    """A unit's deliveries waiting, as a list to pick one from (WhatsApp; Telegram shows the
+    two buttons of each under the same text), "approve all" first when there are several."""
+    actions: list[Action] = []
+    if len(targets) > 1:
+        label = f"✅ Setujui semua ({len(targets)})"
+        actions.append(Action(label, callbacks.approve_all(unit.code), label, unit.name))
+    for t in targets:
+        title = f"{t.state.item_code} v{t.state.version}"
+        data = callbacks.queue_target(t.state_id, t.state.version)
+        actions.append(Action(title, data, title, _short(t.item_name, DETAIL)))
+    return Screen(
+        texts.queue_unit(unit, targets, tz),
+        _one_per_row(*actions),
+        pick=texts.WA_PICK_DELIVERY,
+        section=_short(unit.code, TITLE),
+        pages=callbacks.queue_pages(unit.code),
+    )

@@ -1106,6 +1106,9 @@ def queue_card(state: CardState, stage: Stage) -> str:
 
 
 APPROVE_ALL_CANCELLED = "Dibatalkan; tidak ada yang disetujui."
+CHOICE_EXPIRED = (
+    "Pilihan ini sudah tidak berlaku; tidak ada yang diubah. Silakan buka kembali /antrian."
+)
 
 
 # ------------------------------------------------------------------ status and recap

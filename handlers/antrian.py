@@ -9,7 +9,7 @@ from typing import cast
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from chatbot import callbacks, screens, texts
+from chatbot import callbacks, decisions, texts
 from handlers import keyboards
 from handlers.common import Context, current_person, exact, reply, services, under
 from handlers.render import show
@@ -49,15 +49,11 @@ async def approve_all(update: Update, context: Context) -> None:
     if person is None:
         return
     unit_code = callbacks.parse_approve_all(query.data) or ""
-    svc = services(context)
-    queue = {u.code: (u, t) for u, t in svc.review.queue(person)}
-    if unit_code not in queue:
-        await reply(update, texts.QUEUE_EMPTY)
-        return
-    unit, targets = queue[unit_code]
-    assert context.user_data is not None
-    context.user_data[APPROVE_ALL] = (unit_code, [(t.state_id, t.state.version) for t in targets])
-    await show(update, screens.confirm_approve_all(unit, targets))
+    question, pairs = decisions.Decisions(services(context)).approve_all_question(person, unit_code)
+    if pairs is not None:
+        assert context.user_data is not None
+        context.user_data[APPROVE_ALL] = pairs
+    await show(update, question)
 
 
 async def approve_all_confirmed(update: Update, context: Context) -> None:
@@ -67,15 +63,11 @@ async def approve_all_confirmed(update: Update, context: Context) -> None:
     person = await current_person(update, context)
     if person is None or context.user_data is None:
         return
-    pending = cast(
-        tuple[str, list[tuple[int, int]]] | None, context.user_data.pop(APPROVE_ALL, None)
-    )
-    if pending is None:
-        await reply(update, texts.SESSION_ENDED)
+    pairs = cast(list[tuple[int, int]] | None, context.user_data.pop(APPROVE_ALL, None))
+    if pairs is None:
+        await reply(update, texts.CHOICE_EXPIRED)
         return
-    done, skipped = services(context).review.approve_all(person, pending[1])
-    log.info("person %s approved %s items of %s at once", person.id, len(done), pending[0])
-    await reply(update, texts.approved_all(len(done), skipped))
+    await show(update, decisions.Decisions(services(context)).approve_all(person, pairs))
 
 
 async def approve_all_cancelled(update: Update, context: Context) -> None:

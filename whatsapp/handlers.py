@@ -128,6 +128,8 @@ async def chosen(
     elif data == callbacks.RETURN_NO:
         if not await review.cancel(sender):
             await kirim.say(sender, texts.NOTHING_TO_CANCEL)
+    elif (queue_page := callbacks.parse_queue_page(data)) is not None:
+        await review.queue_page(sender, person, *queue_page)
     elif (unit_code := callbacks.parse_approve_all(data)) is not None:
         await review.ask_approve_all(sender, person, unit_code)
     elif data == callbacks.APPROVE_ALL_YES:

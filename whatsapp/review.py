@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 
 from pywa_async.client import WhatsApp
-from pywa_async.types.callback import Section, SectionList, SectionRow
 
 from chatbot import callbacks, decisions, screens, texts
 from chatbot.domain.errors import DomainError
@@ -16,7 +15,6 @@ from chatbot.domain.people import Person
 from chatbot.screens import Action, Screen
 from chatbot.services.bundle import Services
 from whatsapp import render
-from whatsapp.render import LIST_ROWS, ROW_DESCRIPTION, ROW_TITLE
 
 log = logging.getLogger(__name__)
 
@@ -27,49 +25,34 @@ class Review:
         self.services = services
         self.flow = decisions.Decisions(services)
         self.pending: dict[str, decisions.PendingReturn] = {}
-        self.approving: dict[str, tuple[str, list[tuple[int, int]]]] = {}  # unit, items
+        self.approving: dict[str, list[tuple[int, int]]] = {}  # the items shown
 
     async def say(self, to: str, text: str, *pairs: tuple[str, str]) -> None:
         row = tuple(Action(label, data, label) for label, data in pairs)
         await render.show(self.wa, to, Screen(text, (row,) if row else ()))
 
     async def queue(self, to: str, person: Person) -> None:
-        """What waits for this person: per unit the list of deliveries (a row each, at most
-        10), and the provincial card with its two buttons."""
+        """What waits for this person: per unit a list of its deliveries (paged, "approve
+        all" first), and the provincial card with its two buttons."""
         svc = self.services
         shown = 0
         for unit, targets in svc.review.queue(person):
-            shown_targets = targets[: LIST_ROWS - 1] if len(targets) > 1 else targets
-            rows = [
-                SectionRow(
-                    title=f"{t.state.item_code} v{t.state.version}"[:ROW_TITLE],
-                    callback_data=callbacks.queue_target(t.state_id, t.state.version),
-                    description=t.item_name[:ROW_DESCRIPTION],
-                )
-                for t in shown_targets
-            ]
-            if len(targets) > 1:  # as on Telegram: every item of the unit, one confirmation
-                rows.append(
-                    SectionRow(
-                        title=f"✅ Setujui semua ({len(targets)})"[:ROW_TITLE],
-                        callback_data=callbacks.approve_all(unit.code),
-                        description=unit.name[:ROW_DESCRIPTION],
-                    )
-                )
-            await self.wa.send_message(
-                to=to,
-                text=texts.queue_unit(unit, targets, svc.timezone),
-                buttons=SectionList(
-                    button_title=texts.WA_PICK_DELIVERY,
-                    sections=[Section(title=unit.code[:ROW_TITLE], rows=rows)],
-                ),
-            )
+            await render.show(self.wa, to, screens.queue_list(unit, targets, svc.timezone))
             shown += 1
         for state, stage in svc.card.waiting_for(person):
             await self.say(to, texts.queue_card(state, stage), *texts.card_buttons(state, stage))
             shown += 1
         if not shown:
             await self.say(to, texts.QUEUE_EMPTY)
+
+    async def queue_page(self, to: str, person: Person, unit_code: str, page: int) -> None:
+        svc = self.services
+        for unit, targets in svc.review.queue(person):
+            if unit.code == unit_code:
+                screen = screens.queue_list(unit, targets, svc.timezone)
+                await render.show(self.wa, to, screen, page)
+                return
+        await self.say(to, texts.QUEUE_EMPTY)
 
     async def show_target(self, to: str, person: Person, state_id: int, version: int) -> None:
         try:
@@ -86,27 +69,17 @@ class Review:
         )
 
     async def ask_approve_all(self, to: str, person: Person, unit_code: str) -> None:
-        queue = {u.code: (u, t) for u, t in self.services.review.queue(person)}
-        if unit_code not in queue:
-            await self.say(to, texts.QUEUE_EMPTY)
-            return
-        unit, targets = queue[unit_code]
-        self.approving[to] = (unit_code, [(t.state_id, t.state.version) for t in targets])
-        await render.show(self.wa, to, screens.confirm_approve_all(unit, targets))
+        question, pairs = self.flow.approve_all_question(person, unit_code)
+        if pairs is not None:
+            self.approving[to] = pairs
+        await render.show(self.wa, to, question)
 
     async def approve_all(self, to: str, person: Person) -> None:
-        pending = self.approving.pop(to, None)
-        if pending is None:
-            await self.say(to, texts.WA_SESSION_ENDED)
+        pairs = self.approving.pop(to, None)
+        if pairs is None:
+            await self.say(to, texts.CHOICE_EXPIRED)
             return
-        done, skipped = self.services.review.approve_all(person, pending[1])
-        log.info(
-            "person %s approved %s items of %s at once on WhatsApp",
-            person.id,
-            len(done),
-            pending[0],
-        )
-        await self.say(to, texts.approved_all(len(done), skipped))
+        await render.show(self.wa, to, self.flow.approve_all(person, pairs))
 
     async def cancel_approve_all(self, to: str) -> None:
         self.approving.pop(to, None)
@@ -135,7 +108,7 @@ class Review:
     async def confirm(self, to: str, person: Person) -> None:
         pending = self.pending.pop(to, None)
         if pending is None or not pending.reason:
-            await self.say(to, texts.WA_SESSION_ENDED)
+            await self.say(to, texts.CHOICE_EXPIRED)
             return
         await self.say(to, self.flow.decide(person, pending.data, pending.reason).text)
 

@@ -80,6 +80,9 @@ class FakeGraphApi:
             return self._error(
                 400, 131056, "(Business Account, Consumer Account) pair rate limit hit"
             )
+        problem = interactive_problem(payload)
+        if problem:  # as the Graph API does: the whole message is refused
+            return self._error(400, 131009, f"Parameter value is not valid: {problem}")
         if to in self.undeliverable:
             return self._error(400, 131026, "Message Undeliverable.")
         if payload.get("type") != "template" and to in self.window_closed:
@@ -136,6 +139,36 @@ class FakeGraphApi:
             for p in self.sent
             if str(p["to"]) == wa_id
         ]
+
+
+def interactive_problem(payload: dict[str, Any]) -> str:
+    """What the Cloud API refuses in an interactive message (its documented limits)."""
+    interactive = payload.get("interactive")
+    if not interactive:
+        body = str(payload.get("text", {}).get("body", ""))
+        return "text body over 4096" if len(body) > 4096 else ""
+    if len(str(interactive.get("body", {}).get("text", ""))) > 1024:
+        return "interactive body over 1024"
+    action = interactive.get("action", {})
+    if interactive.get("type") == "button":
+        buttons = action.get("buttons", [])
+        if len(buttons) > 3:
+            return "more than 3 buttons"
+        if any(len(b["reply"]["title"]) > 20 for b in buttons):
+            return "button title over 20"
+    if interactive.get("type") == "list":
+        if len(str(action.get("button", ""))) > 20:
+            return "list button over 20"
+        rows = [r for sec in action.get("sections", []) for r in sec.get("rows", [])]
+        if len(rows) > 10:
+            return "more than 10 rows"
+        if any(len(str(sec.get("title", ""))) > 24 for sec in action.get("sections", [])):
+            return "section title over 24"
+        if any(len(str(r.get("title", ""))) > 24 for r in rows):
+            return "row title over 24"
+        if any(len(str(r.get("description", ""))) > 72 for r in rows):
+            return "row description over 72"
+    return ""
 
 
 _message_ids = itertools.count(1)
