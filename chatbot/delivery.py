@@ -19,7 +19,7 @@ from chatbot.domain.files import FileTooLarge, FileTypeNotAllowed
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
 from chatbot.domain.text import reason_text
-from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, CardStep
+from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, CardStep, ItemStep
 from chatbot.screens import Screen
 from chatbot.services.bundle import Services
 from chatbot.services.ports import EvidenceFile
@@ -40,9 +40,11 @@ class Draft:
     # next, unless withdrawn in it
     delivered: list[tuple[str, str, int]] = field(default_factory=list)
 
-    def open_item(self, code: str, name: str, version: int) -> None:
+    steps: tuple[str, ...] = ()  # what the open item allows (ItemStep, CardStep values)
+
+    def open_item(self, code: str, name: str, version: int, steps: tuple[str, ...] = ()) -> None:
         self.item_code, self.item_name, self.version = code, name, version
-        self.files, self.note = [], ""
+        self.files, self.note, self.steps = [], "", steps
 
     @property
     def on_card(self) -> bool:
@@ -116,13 +118,14 @@ class Delivery:
             return _refused(exc)
         if not detail.card_not_ready:
             name = detail.item.name if detail.item else texts.UNIT_CARD_NAME
-            draft.open_item(code, name, detail.state.version)
+            draft.open_item(code, name, detail.state.version, tuple(detail.steps))
         several = len(svc.submission.open_periods()) > 1
         return screens.item(detail, svc.timezone, name_period=several)
 
     def card(self, draft: Draft) -> Screen:
         view = self.services.card.view(draft.period)
-        draft.open_item(PROVINCIAL_CARD_ITEM, texts.PROVINCIAL_CARD_NAME, view.state.version)
+        steps = tuple(view.steps)
+        draft.open_item(PROVINCIAL_CARD_ITEM, texts.PROVINCIAL_CARD_NAME, view.state.version, steps)
         return screens.provincial_card(view, self.services.timezone)
 
     def withdraw(
@@ -164,6 +167,23 @@ class Delivery:
     def wrong_kind(self) -> Screen:
         policy = self.services.submission.policy
         return _text(texts.file_type_refused(sorted(policy.allowed_extensions)))
+
+    def ask_files(self, draft: Draft) -> Screen | None:
+        """The prompt of "Kirim berkas" (or of the card's upload); None when no item is open.
+        An item that no longer takes files is refused by the domain at the confirmation,
+        with its reason (approved, changed meanwhile)."""
+        if not draft.item_code:
+            return None
+        draft.note = ""  # files, not "tidak ada kegiatan": what is confirmed is what is shown
+        return screens.ask_files()
+
+    def ask_note(self, draft: Draft) -> Screen | None:
+        """The prompt of "Tidak ada kegiatan", if the open item allows it now (never the
+        provincial card or the signed card); None for a stale button."""
+        if not draft.item_code or ItemStep.NIHIL not in draft.steps:
+            return None
+        draft.files = []
+        return Screen(texts.ASK_NOTE)
 
     def note(self, draft: Draft, typed: str) -> Screen:
         """The "tidak ada kegiatan" note: checked, then the confirmation."""
@@ -212,6 +232,8 @@ class Delivery:
         """Deliver what the draft holds; (screens, whether it was recorded). A refusal ends the
         draft (its item changed meanwhile: it is opened again from the list)."""
         svc = self.services
+        if draft.on_card and not draft.files:
+            return [_text(texts.NO_FILES_YET)], False
         if draft.on_card:
             try:
                 new = svc.card.upload(person, draft.period, draft.version, draft.files)

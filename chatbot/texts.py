@@ -536,6 +536,10 @@ TEXT_INSTEAD_OF_FILE = (
 )
 NO_FILES_YET = "Belum ada berkas yang diterima. Silakan kirim berkas terlebih dahulu."
 NOTHING_TO_CANCEL = "Tidak ada langkah yang sedang berjalan."
+STEP_NOT_AVAILABLE = (
+    "Langkah ini tidak berlaku untuk butir yang sedang dibuka (tombol dari pesan lama). "
+    "Silakan pilih tombol pada pesan terakhir."
+)
 
 
 def session_closed(

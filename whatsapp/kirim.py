@@ -42,8 +42,8 @@ class Draft(delivery.Draft):
     touched: datetime | None = None
     waiting: Waiting = Waiting.CHOICE
 
-    def open_item(self, code: str, name: str, version: int) -> None:
-        super().open_item(code, name, version)
+    def open_item(self, code: str, name: str, version: int, steps: tuple[str, ...] = ()) -> None:
+        super().open_item(code, name, version, steps)
         self.waiting = Waiting.CHOICE
 
 
@@ -141,16 +141,24 @@ class Kirim:
         if draft is None:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
+        prompt = self.flow.ask_files(draft)
+        if prompt is None:  # a button of an item that no longer takes files
+            await self.say(to, texts.STEP_NOT_AVAILABLE)
+            return
         draft.waiting = Waiting.FILES
-        await self.show(to, screens.ask_files())
+        await self.show(to, prompt)
 
     async def ask_note(self, to: str) -> None:
         draft = self._draft(to, item=True)
-        if draft is None or draft.on_card:
+        if draft is None:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
+        prompt = self.flow.ask_note(draft)
+        if prompt is None:  # a button of an item that no longer allows it
+            await self.say(to, texts.STEP_NOT_AVAILABLE)
+            return
         draft.waiting = Waiting.NOTE
-        await self.say(to, texts.ASK_NOTE)
+        await self.show(to, prompt)
 
     async def note(self, to: str, text: str) -> None:
         draft = self._draft(to, item=True)

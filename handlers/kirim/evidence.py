@@ -106,7 +106,12 @@ async def withdraw(update: Update, context: Context) -> int:
 
 async def ask_note(update: Update, context: Context) -> int:
     await _answer(update)
-    await reply(update, texts.ASK_NOTE)
+    draft = _draft(context)
+    prompt = _flow(context).ask_note(draft) if draft is not None else None
+    if prompt is None:  # a button of an item that no longer allows it
+        await reply(update, texts.STEP_NOT_AVAILABLE)
+        return ITEM
+    await show(update, prompt)
     return NOTE
 
 

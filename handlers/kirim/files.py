@@ -15,6 +15,7 @@ from handlers.kirim.state import (
     CONFIRM,
     END,
     FILES,
+    ITEM,
     _answer,
     _draft,
     _flow,
@@ -29,7 +30,12 @@ log = logging.getLogger(__name__)
 
 async def ask_files(update: Update, context: Context) -> int:
     await _answer(update)
-    await show(update, screens.ask_files())
+    draft = _draft(context)
+    prompt = _flow(context).ask_files(draft) if draft is not None else None
+    if prompt is None:  # a button of an item that no longer takes files
+        await reply(update, texts.STEP_NOT_AVAILABLE)
+        return ITEM
+    await show(update, prompt)
     return FILES
 
 

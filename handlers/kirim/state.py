@@ -30,8 +30,8 @@ DRAFT = "kirim"
 class Draft(delivery.Draft):
     albums: set[str] = field(default_factory=set)  # albums answered once
 
-    def open_item(self, code: str, name: str, version: int) -> None:
-        super().open_item(code, name, version)
+    def open_item(self, code: str, name: str, version: int, steps: tuple[str, ...] = ()) -> None:
+        super().open_item(code, name, version, steps)
         self.albums = set()
 
 

@@ -330,3 +330,18 @@ async def test_a_button_acts_on_the_month_it_was_drawn_for(driver: Driver) -> No
     with driver.core.uow() as uow:
         assert uow.items.for_unit(OCTOBER, "1501")["KEU-01"].status.value == "kosong"
         assert uow.items.for_unit(NOVEMBER, "1501")["KEU-01"].status.value == "dikirim"
+
+
+async def test_a_stale_no_activity_button_on_the_card_does_nothing(driver: Driver) -> None:
+    """ "Tidak ada kegiatan" never applies to the provincial card: a forged or stale press is
+    refused, and no empty draft goes to the officials."""
+    satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
+    driver.core.services.submission.open_period(OCTOBER)
+    await driver.notices()
+    card = await open_item(driver, satgas, "KARTU_PROV")
+    assert card.text.startswith("Kartu kendali provinsi bulan Oktober 2026")
+    refused = last(await driver.press(satgas, callbacks.KIRIM_NIHIL))
+    assert refused.text == texts.STEP_NOT_AVAILABLE
+    await driver.say(satgas, "Tidak ada kegiatan")
+    await driver.press(satgas, callbacks.KIRIM_CONFIRM)
+    assert driver.core.services.card.view(OCTOBER).state.version == 0
