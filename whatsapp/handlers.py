@@ -44,6 +44,7 @@ class Flows:
             await asyncio.sleep(interval)
             try:
                 await self.kirim.expire_idle()
+                self.review.expire_idle()
             except Exception:
                 log.exception("ending idle WhatsApp drafts failed; trying again")
 
@@ -92,12 +93,17 @@ async def incoming(wa: WhatsApp, services: Services, words: Commands, message: M
         return
     parts = text.split()
     word = parts[0].lower().lstrip("/") if parts else ""  # "/kirim" from a notice too
+    # a command word alone (or with a period, "status 2026-10") is a command even while a
+    # reason or a note is awaited, as Telegram's /commands are; the step waits meanwhile
+    command = word in words.words and (
+        len(parts) == 1 or (len(parts) == 2 and callbacks.PERIOD_CODE.fullmatch(parts[1]))
+    )
     if word == "batal":
         if not await review.cancel(sender):
             await kirim.cancel(sender)
-    elif review.waiting_for_reason(sender) and text:
+    elif review.waiting_for_reason(sender) and text and not command:
         await review.reason(sender, person, text)
-    elif (waiting := kirim.waiting(sender)) is Waiting.NOTE and text and word != "kirim":
+    elif (waiting := kirim.waiting(sender)) is Waiting.NOTE and text and not command:
         await kirim.note(sender, text)
     elif waiting in (Waiting.FILES, Waiting.ESPIP) and not text:
         await kirim.receive(sender, message, person)

@@ -6,6 +6,7 @@ comes as a new line."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from pywa_async.client import WhatsApp
 
@@ -25,6 +26,7 @@ class Review:
         self.services = services
         self.flow = decisions.Decisions(services)
         self.pending: dict[str, decisions.PendingReturn] = {}
+        self.touched: dict[str, datetime] = {}  # when each pending return was last used
         self.approving: dict[str, list[tuple[int, int]]] = {}  # the items shown
 
     async def say(self, to: str, text: str, *pairs: tuple[str, str]) -> None:
@@ -100,10 +102,23 @@ class Review:
             question, pending = self.flow.ask_reason(person, data)
             if pending is not None:
                 self.pending[to] = pending
+                self.touched[to] = self.services.review.clock()
             await render.show(self.wa, to, question)
 
     async def reason(self, to: str, person: Person, text: str) -> None:
+        self.touched[to] = self.services.review.clock()
         await render.show(self.wa, to, self.flow.reason(person, self.pending[to], text))
+
+    def expire_idle(self) -> int:
+        """Returns left half-way end after the conversation time-out, as on Telegram (where
+        the return conversation ends silently too): nothing was decided."""
+        limit = self.services.conversation_timeout
+        now = self.services.review.clock()
+        idle = [to for to, at in self.touched.items() if now - at >= limit]
+        for to in idle:
+            self.pending.pop(to, None)
+            self.touched.pop(to, None)
+        return len(idle)
 
     async def confirm(self, to: str, person: Person) -> None:
         pending = self.pending.pop(to, None)

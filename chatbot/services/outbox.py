@@ -118,7 +118,10 @@ class OutboxService:
         with self.uow_factory() as uow:
             return uow.outbox.due(self.clock(), limit, channel)
 
-    def record(self, message: QueuedMessage, result: SendResult, channel: str = "telegram") -> None:
+    def record(self, message: QueuedMessage, result: SendResult, channel: str = "telegram") -> bool:
+        """Record how the attempt ended; True when the notice was handed to the person's
+        other channel (this one refused them for good)."""
+        rerouted = False
         now = self.clock()
         age = now - (message.created_at or now)
         with self.uow_factory() as uow:
@@ -133,23 +136,39 @@ class OutboxService:
                 uow.outbox.mark_retry(message.id, result.error, now + delay)
                 if age >= ALERT_AFTER:
                     self._report_failing(uow, message, result.error, now)
+            elif result.blocked:  # refused for good on this channel: perhaps not on the other
+                newly = uow.people.mark_blocked(message.person_id, Channel(channel), now)
+                person = uow.people.get(message.person_id)
+                if person is not None and not person.blocked:
+                    rerouted = True
+                    uow.outbox.mark_retry(message.id, f"rerouted: {result.error}", now)
+                    log.info(
+                        "outbox message %s: %s refused person %s; it goes through their "
+                        "other channel",
+                        message.id,
+                        channel,
+                        message.person_id,
+                    )
+                else:
+                    self._failed(uow, message, result.error, now)
+                    if newly:  # no channel reaches them now: the satgas is told once
+                        self._report_blocked(uow, message.person_id, now)
             else:
                 if result.outcome is Outcome.RETRY:
                     result = SendResult(Outcome.FAILED, f"gave up after {age}: {result.error}")
-                log.warning(
-                    "outbox message %s to person %s failed for good: %s",
-                    message.id,
-                    message.person_id,
-                    result.error,
-                )
-                uow.outbox.mark_failed(message.id, result.error, now)
-                if result.blocked and uow.people.mark_blocked(
-                    message.person_id, Channel(channel), now
-                ):
-                    person = uow.people.get(message.person_id)
-                    if person is not None and person.blocked:  # no channel reaches them now
-                        self._report_blocked(uow, message.person_id, now)
+                self._failed(uow, message, result.error, now)
             uow.commit()
+        return rerouted
+
+    @staticmethod
+    def _failed(uow: UnitOfWork, message: QueuedMessage, error: str, now: datetime) -> None:
+        log.warning(
+            "outbox message %s to person %s failed for good: %s",
+            message.id,
+            message.person_id,
+            error,
+        )
+        uow.outbox.mark_failed(message.id, error, now)
 
     @staticmethod
     def _report_blocked(uow: UnitOfWork, person_id: int, now: datetime) -> None:
@@ -233,11 +252,17 @@ class OutboxService:
         """Send what is due; ``stopping`` is asked before each message, so a shutdown waits
         for one send at most (the rest stays queued for the next start)."""
         sent = retried = failed = 0
+        rerouted: set[int] = set()  # people this channel refused, whom another one reaches
         for message in self.due(limit, channel):
             if stopping():
                 break
+            if message.person_id in rerouted:  # the other channel's drain takes these
+                continue
             result = await self._send(message, send)
-            self.record(message, result, channel)
+            if self.record(message, result, channel):
+                rerouted.add(message.person_id)
+                retried += 1
+                continue
             sent += result.outcome is Outcome.SENT
             retried += result.outcome is Outcome.RETRY
             failed += result.outcome is Outcome.FAILED

@@ -239,6 +239,7 @@ class WhatsAppDriver:
         assert hasattr(clock, "advance")  # the tests' clock
         clock.advance(seconds=self.core.services.conversation_timeout.total_seconds())
         await self.flows.kirim.expire_idle()  # what the app's sweeper runs every few seconds
+        self.flows.review.expire_idle()
         return self._seen(who)
 
     async def notices(self) -> dict[str, list[Seen]]:

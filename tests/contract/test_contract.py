@@ -345,3 +345,38 @@ async def test_a_stale_no_activity_button_on_the_card_does_nothing(driver: Drive
     await driver.say(satgas, "Tidak ada kegiatan")
     await driver.press(satgas, callbacks.KIRIM_CONFIRM)
     assert driver.core.services.card.view(OCTOBER).state.version == 0
+
+
+async def test_a_command_while_a_reason_is_awaited(driver: Driver) -> None:
+    """A command typed while a return's reason is awaited runs the command (it does not become
+    the reason); the reason typed after it still works."""
+    satgas, _ = await deliver_two(driver)
+    notice = last(await driver.say(satgas, command(driver, "antrian")))
+    target = notice
+    if driver.channel == "whatsapp":  # the list's row first, then the item's two buttons
+        target = last(await driver.press(satgas, notice.action("aq:t:")))
+    ask = last(await driver.press(satgas, target.action("rv:no:")))
+    assert "alasan" in ask.text.lower()
+    status = "\n".join(s.text for s in await driver.say(satgas, command(driver, "status")))
+    assert "KPU Kabupaten Kerinci" in status and "Kembalikan" not in status
+    question = last(await driver.say(satgas, "Lampiran belum ditandatangani"))
+    assert "Lampiran belum ditandatangani" in question.text
+    decided = await driver.press(satgas, question.action(callbacks.RETURN_YES))
+    assert any("Dikembalikan oleh Sari" in s.text for s in decided)
+
+
+async def test_a_return_left_half_way_expires(driver: Driver) -> None:
+    """A return whose reason never came ends after the conversation's time-out: a message
+    much later is not taken as the reason, and nothing is decided."""
+    satgas, _ = await deliver_two(driver)
+    notice = last(await driver.say(satgas, command(driver, "antrian")))
+    target = notice
+    if driver.channel == "whatsapp":
+        target = last(await driver.press(satgas, notice.action("aq:t:")))
+    await driver.press(satgas, target.action("rv:no:"))
+    await driver.idle(satgas)
+    later = await driver.say(satgas, "Terima kasih Bu Cici")
+    assert not any(a for s in later for a in s.actions)  # no confirmation to tap
+    with driver.core.uow() as uow:
+        states = uow.items.for_unit(OCTOBER, "1501")
+    assert {states["KEU-01"].status.value, states["KEU-02"].status.value} == {"dikirim"}
