@@ -127,6 +127,7 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
         files=evidence,
         conversation_timeout=timedelta(minutes=settings.spip_conversation_timeout_minutes),
         is_outage=is_outage,
+        whatsapp=settings.whatsapp_phone_id is not None,
     )
     return Core(settings=settings, engine=engine, services=services, evidence=evidence, clock=clock)
 

@@ -142,7 +142,9 @@ def invite(
     link = f"https://t.me/{telegram_bot}?start={issued.code}" if telegram_bot else None
     expires = texts.waktu(issued.expires_at, svc.timezone)
     return _say(
-        texts.invite_created(issued.unit, issued.role, issued.display, link, expires, issued.name)
+        texts.invite_created(
+            issued.unit, issued.role, issued.display, link, expires, issued.name, svc.whatsapp
+        )
     )
 
 

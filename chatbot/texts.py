@@ -323,7 +323,13 @@ INVITE_PICK_ROLE = "Unit: {unit}\nPilih peran yang akan diundang:"
 
 
 def invite_created(
-    unit: Unit, role: Role, display_code: str, link: str | None, expires: str, name: str | None
+    unit: Unit,
+    role: Role,
+    display_code: str,
+    link: str | None,
+    expires: str,
+    name: str | None,
+    whatsapp: bool = False,
 ) -> str:
     lines = [
         "Kode undangan berhasil dibuat.",
@@ -337,9 +343,14 @@ def invite_created(
     if link:
         lines.append(f"Teruskan tautan ini kepada yang bersangkutan: {link}")
     lines.append(
-        f"Atau minta yang bersangkutan mengirim /start {display_code} kepada bot. "
+        f"Atau minta yang bersangkutan mengirim /start {display_code} kepada bot Telegram. "
         "Kode hanya berlaku satu kali."
     )
+    if whatsapp:
+        lines.append(
+            f"Bila memakai WhatsApp: kirim kode {display_code} sebagai pesan ke nomor WhatsApp "
+            "layanan ini."
+        )
     return "\n".join(lines)
 
 

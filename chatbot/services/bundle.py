@@ -39,3 +39,4 @@ class Services:
     conversation_timeout: timedelta = timedelta(minutes=30)
     # whether an exception is the database failing for a while (storage knows which)
     is_outage: Callable[[BaseException | None], bool] = lambda _: False
+    whatsapp: bool = False  # the WhatsApp channel is set up (invites say how to join there)

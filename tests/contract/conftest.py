@@ -47,7 +47,7 @@ async def driver(request: pytest.FixtureRequest, core: Core) -> AsyncIterator[Dr
             "whatsapp_verify_token": SecretStr("token-verifikasi"),
         }
     )
-    wa_core = replace(core, settings=settings)
+    wa_core = replace(core, settings=settings, services=replace(core.services, whatsapp=True))
     session = httpx.AsyncClient(transport=graph.transport())
     channel = build_whatsapp(wa_core, session=session)
     app = web_app(channel.client, "/whatsapp", channel.flows)

@@ -235,6 +235,8 @@ async def test_admin_opens_a_period_invites_and_sees_the_plan(driver: Driver) ->
     assert created.text.startswith("Kode undangan berhasil dibuat.")
     typed = last(await driver.say(admin, f"{command(driver, 'undang')} KUL bagian Dewi Lestari"))
     assert "Nama: Dewi Lestari" in typed.text
+    # on WhatsApp the invite also says how to join there
+    assert ("kirim kode" in typed.text) is (driver.channel == "whatsapp")
     usage = last(await driver.say(admin, command(driver, "wakil")))
     assert "wakil" in usage.text.lower()
 
