@@ -8,7 +8,9 @@ sending them is the channel's, since each channel sends files its own way."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from chatbot import screens, texts
 from chatbot.domain.calendar import Period
@@ -62,6 +64,43 @@ def export_period(svc: Services, person: Person, period_text: str = "") -> Perio
     except DomainError as exc:
         return texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR)
     return period if period is not None else texts.NO_PERIOD_YET
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """A file to send: its bytes on disk or in memory, its name and caption."""
+
+    name: str
+    caption: str
+    data: bytes = b""
+    path: Path | None = None  # a package, written to a temporary folder
+
+
+def recap(svc: Services, person: Person, period: Period) -> Export | str:
+    """The recap workbook of ``period``, or the sentence that refuses it."""
+    try:
+        data = svc.recap.workbook(period, person)
+    except DomainError as exc:
+        return texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR)
+    log.info("recap %s made for person %s (%s bytes)", period, person.id, len(data))
+    return Export(svc.recap.workbook_name(period), texts.recap_caption(period), data)
+
+
+def package(
+    svc: Services, person: Person, period: Period, folder: Path, limit: int
+) -> Export | str:
+    """The e-SPIP package of ``period`` written into ``folder`` (the channel's own upload
+    ``limit`` in bytes), or the sentence that refuses it."""
+    out = folder / f"Paket-eSPIP-{period.code}.zip"
+    try:
+        made = svc.recap.package(period, out, person)
+    except DomainError as exc:
+        return texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR)
+    size = out.stat().st_size
+    if size > limit:
+        return texts.PACKAGE_TOO_LARGE.format(period=period.code, size=texts.ukuran(size))
+    log.info("package %s made for person %s (%s bytes)", period, person.id, size)
+    return Export(out.name, texts.package_caption(period, len(made.entries)), path=out)
 
 
 # ------------------------------------------------------------------ periods and the plan

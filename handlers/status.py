@@ -12,7 +12,6 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from chatbot import callbacks, commands, texts
 from chatbot.domain.calendar import Period
-from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
 from handlers.common import Context, args_text, current_person, exact, reply, services, under
 from handlers.render import show
@@ -104,16 +103,11 @@ async def rekap(update: Update, context: Context) -> None:
     if prepared is None:
         return
     person, period, chat = prepared
-    svc = services(context)
-    try:
-        data = svc.recap.workbook(period, person)
-    except DomainError as exc:
-        await reply(update, texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+    made = commands.recap(services(context), person, period)
+    if isinstance(made, str):
+        await reply(update, made)
         return
-    await chat.send_document(
-        data, filename=svc.recap.workbook_name(period), caption=texts.recap_caption(period)
-    )
-    log.info("recap %s sent to person %s (%s bytes)", period, person.id, len(data))
+    await chat.send_document(made.data, filename=made.name, caption=made.caption)
 
 
 async def paket(update: Update, context: Context) -> None:
@@ -121,28 +115,14 @@ async def paket(update: Update, context: Context) -> None:
     if prepared is None:
         return
     person, period, chat = prepared
-    svc = services(context)
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / f"Paket-eSPIP-{period.code}.zip"
-        try:
-            package = svc.recap.package(period, out, person)
-        except DomainError as exc:
-            await reply(update, texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+        made = commands.package(services(context), person, period, Path(folder), BOT_UPLOAD_LIMIT)
+        if isinstance(made, str):
+            await reply(update, made)
             return
-        size = out.stat().st_size
-        if size > BOT_UPLOAD_LIMIT:
-            await reply(
-                update,
-                texts.PACKAGE_TOO_LARGE.format(period=period.code, size=texts.ukuran(size)),
-            )
-            return
-        with out.open("rb") as handle:
-            await chat.send_document(
-                handle,
-                filename=out.name,
-                caption=texts.package_caption(period, len(package.entries)),
-            )
-    log.info("package %s sent to person %s (%s bytes)", period, person.id, size)
+        assert made.path is not None
+        with made.path.open("rb") as handle:
+            await chat.send_document(handle, filename=made.name, caption=made.caption)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -14,7 +14,6 @@ from pywa_async.client import WhatsApp
 
 from chatbot import callbacks, commands, screens, texts
 from chatbot.domain.calendar import Period
-from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
 from chatbot.screens import Screen
 from chatbot.services.bundle import Services
@@ -119,19 +118,13 @@ class Commands:
             await self.say(to, period)
             return
         await self.say(to, texts.PREPARING_RECAP.format(period=texts.bulan(period)))
-        try:
-            data = svc.recap.workbook(period, person)
-        except DomainError as exc:
-            await self.say(to, texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+        made = commands.recap(svc, person, period)
+        if isinstance(made, str):
+            await self.say(to, made)
             return
         await self.wa.send_document(
-            to=to,
-            document=data,
-            filename=svc.recap.workbook_name(period),
-            caption=texts.recap_caption(period),
-            mime_type=XLSX,
+            to=to, document=made.data, filename=made.name, caption=made.caption, mime_type=XLSX
         )
-        log.info("recap %s sent on WhatsApp to person %s (%s bytes)", period, person.id, len(data))
 
     async def paket(self, to: str, person: Person, args: list[str]) -> None:
         svc = self.services
@@ -141,25 +134,18 @@ class Commands:
             return
         await self.say(to, texts.PREPARING_PACKAGE.format(period=texts.bulan(period)))
         with tempfile.TemporaryDirectory() as folder:
-            out = Path(folder) / f"Paket-eSPIP-{period.code}.zip"
-            try:
-                package = svc.recap.package(period, out, person)
-            except DomainError as exc:
-                await self.say(to, texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR))
+            made = commands.package(svc, person, period, Path(folder), MEDIA_LIMIT)
+            if isinstance(made, str):
+                await self.say(to, made)
                 return
-            size = out.stat().st_size
-            if size > MEDIA_LIMIT:
-                text = texts.PACKAGE_TOO_LARGE.format(period=period.code, size=texts.ukuran(size))
-                await self.say(to, text)
-                return
+            assert made.path is not None
             await self.wa.send_document(
                 to=to,
-                document=out.read_bytes(),
-                filename=out.name,
-                caption=texts.package_caption(period, len(package.entries)),
+                document=made.path.read_bytes(),
+                filename=made.name,
+                caption=made.caption,
                 mime_type="application/zip",
             )
-        log.info("package %s sent on WhatsApp to person %s (%s bytes)", period, person.id, size)
 
     # ------------------------------------------------------------------ buttons
 
