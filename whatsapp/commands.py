@@ -111,13 +111,22 @@ class Commands:
     async def wakil(self, to: str, person: Person, args: list[str]) -> None:
         await self.show(to, commands.delegate(self.services, person, args))
 
-    async def rekap(self, to: str, person: Person, args: list[str]) -> None:
-        svc = self.services
-        period = commands.export_period(svc, person, " ".join(args))
+    async def _export_period(
+        self, to: str, person: Person, args: list[str], preparing: str
+    ) -> Period | None:
+        """The period of a recap or a package, said to be in the making; None if refused."""
+        period = commands.export_period(self.services, person, " ".join(args))
         if isinstance(period, str):
             await self.say(to, period)
+            return None
+        await self.say(to, preparing.format(period=texts.bulan(period)))
+        return period
+
+    async def rekap(self, to: str, person: Person, args: list[str]) -> None:
+        svc = self.services
+        period = await self._export_period(to, person, args, texts.PREPARING_RECAP)
+        if period is None:
             return
-        await self.say(to, texts.PREPARING_RECAP.format(period=texts.bulan(period)))
         made = commands.recap(svc, person, period)
         if isinstance(made, str):
             await self.say(to, made)
@@ -128,11 +137,9 @@ class Commands:
 
     async def paket(self, to: str, person: Person, args: list[str]) -> None:
         svc = self.services
-        period = commands.export_period(svc, person, " ".join(args))
-        if isinstance(period, str):
-            await self.say(to, period)
+        period = await self._export_period(to, person, args, texts.PREPARING_PACKAGE)
+        if period is None:
             return
-        await self.say(to, texts.PREPARING_PACKAGE.format(period=texts.bulan(period)))
         with tempfile.TemporaryDirectory() as folder:
             made = commands.package(svc, person, period, Path(folder), MEDIA_LIMIT)
             if isinstance(made, str):
