@@ -194,13 +194,17 @@ def greeting(person: Person) -> str:
 
 
 def menu(person: Person) -> str:
-    lines = [
-        f"Yth. Bapak/Ibu {person.name} ({person.unit.name}),",
-        "silakan pilih layanan berikut:",
-        "",
-    ]
-    lines += [f"/{c.name} — {c.help}" for c in commands_for(person)]
-    return "\n".join(lines)
+    """/start and /menu: short, the buttons below do the rest; /bantuan explains."""
+    names = ", ".join(f"/{c.name}" for c in menu_commands(person) if c.name != "bantuan")
+    return (
+        f"Yth. Bapak/Ibu {person.name} ({person.unit.name}),\n"
+        "silakan pilih layanan di bawah ini.\n\n"
+        f"Perintah Anda: {names}. Penjelasan setiap perintah: /bantuan."
+    )
+
+
+# the "/" menu of someone not (yet) registered: how to join, and the help
+GUEST_COMMANDS = ("start", "bantuan")
 
 
 def help_text(person: Person) -> str:

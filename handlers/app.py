@@ -25,7 +25,11 @@ log = logging.getLogger(__name__)
 
 
 def bot_commands() -> list[BotCommand]:
-    return [BotCommand(c.name, c.help[:256]) for c in texts.COMMANDS]
+    """The "/" menu of a chat the bot does not know yet; each person's own menu is set for
+    their chat when they join and when they open the menu (``handlers/start.py``)."""
+    return [
+        BotCommand(c.name, c.help[:256]) for c in texts.COMMANDS if c.name in texts.GUEST_COMMANDS
+    ]
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]

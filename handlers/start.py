@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from chatbot import callbacks, texts
@@ -24,6 +25,41 @@ async def start(update: Update, context: Context) -> None:
     person = await current_person(update, context)
     if person is not None:
         await reply(update, texts.menu(person), keyboards.menu(person))
+        await commands_for_chat(update, context, person)
+
+
+async def menu(update: Update, context: Context) -> None:
+    """/menu: the same short menu as /start."""
+    person = await current_person(update, context)
+    if person is not None:
+        await reply(update, texts.menu(person), keyboards.menu(person))
+        await commands_for_chat(update, context, person)
+
+
+SCOPES = "command_scopes"  # chat id -> the command names set for it by this process
+
+
+async def commands_for_chat(update: Update, context: Context, person: Person) -> None:
+    """The "/" menu of this person's chat: their own commands only (a regency satgas does
+    not see /undang). Set when they join and when they open the menu, and again when their
+    roles changed; once per chat and process otherwise."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    commands = texts.commands_for(person)
+    names = tuple(c.name for c in commands)
+    known = context.application.bot_data.setdefault(SCOPES, {})
+    if known.get(chat.id) == names:
+        return
+    try:
+        await context.bot.set_my_commands(
+            [BotCommand(c.name, c.help[:256]) for c in commands],
+            scope=BotCommandScopeChat(chat.id),
+        )
+    except TelegramError as exc:  # the menu stays as it was; the buttons still work
+        log.warning("could not set the commands of chat %s: %s", chat.id, exc)
+        return
+    known[chat.id] = names
 
 
 async def _join(update: Update, context: Context, code: str) -> None:
@@ -46,6 +82,7 @@ async def _join(update: Update, context: Context, code: str) -> None:
         texts.joined(joined.person, joined.role, joined.new_person),
         keyboards.menu(joined.person),
     )
+    await commands_for_chat(update, context, joined.person)
 
 
 async def bantuan(update: Update, context: Context) -> None:
@@ -103,4 +140,6 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("tautkan", tautkan))
     application.add_handler(CommandHandler("notifikasi", notifikasi))
     application.add_handler(CommandHandler("bantuan", bantuan))
+    application.add_handler(CommandHandler("help", bantuan))  # what people type elsewhere
+    application.add_handler(CommandHandler("menu", menu))
     application.add_handler(CallbackQueryHandler(menu_button, pattern=under(callbacks.MENU)))

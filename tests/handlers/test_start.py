@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -14,7 +15,7 @@ from chatbot.domain.roles import Role
 from handlers import outbox
 from storage.models import OutboxRow, PersonRow
 from tests.handlers.conftest import ADMIN, BUDI, OUTSIDER
-from tests.support.telegram import TelegramHarness, User, texts_to
+from tests.support.telegram import Call, TelegramHarness, User, texts_to
 
 
 async def test_invite_from_the_command_line_is_redeemed_once_through_start(
@@ -172,3 +173,33 @@ async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(
 
 def test_role_labels_cover_every_role() -> None:
     assert set(texts.ROLE_LABEL) == set(Role)
+
+
+def _menu_of(call: Call) -> tuple[int | None, list[str]]:
+    scope = call.params.get("scope")
+    scope = json.loads(scope) if isinstance(scope, str) else scope
+    commands = call.params["commands"]
+    commands = json.loads(commands) if isinstance(commands, str) else commands
+    return (scope or {}).get("chat_id"), [c["command"] for c in commands]
+
+
+async def test_the_slash_menu_shows_each_person_their_own_commands(
+    bot: TelegramHarness, admin: Person, core: Core
+) -> None:
+    """Telegram's "/" menu per chat: a regency satgas sees no admin command; it is set when
+    they join, again when a new role is added, and not again for nothing."""
+    issued = core.services.registration.create_invite("1501", "satgas_kabkota")
+    await bot.send(BUDI, f"/start {issued.code}")
+    [(chat, names)] = [_menu_of(c) for c in bot.commands_set]
+    assert chat == BUDI.id and "kirim" in names and "status" in names
+    assert not {"undang", "wakil", "periode", "paket", "antrian"} & set(names)
+    await bot.send(BUDI, "/start")
+    assert len(bot.commands_set) == 1  # the same menu: not set twice
+    [menu] = await bot.send(BUDI, "/menu")
+    assert menu.text.startswith("Yth. Bapak/Ibu") and "/kirim" in menu.text
+    assert len(menu.text.splitlines()) <= 4  # short; /bantuan explains
+    [help_msg] = await bot.send(BUDI, "/help")
+    assert help_msg.text.startswith("Bantuan layanan Kartu Kendali SPIP")
+    [menu] = await bot.send(ADMIN, "/start")
+    chat, names = _menu_of(bot.commands_set[-1])
+    assert chat == ADMIN.id and {"undang", "wakil", "periode"} <= set(names)

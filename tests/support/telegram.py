@@ -169,6 +169,7 @@ class TelegramHarness:
             core, request=self.request, get_updates_request=RecordingRequest()
         )
         self._update_ids = itertools.count(1)
+        self.commands_set: list[Call] = []  # setMyCommands calls, kept out of take()
 
     async def __aenter__(self) -> TelegramHarness:
         await self.app.initialize()
@@ -184,6 +185,7 @@ class TelegramHarness:
     def take(self) -> list[Call]:
         """The calls since the last take (bot set-up calls like getMe excluded)."""
         calls = [c for c in self.request.calls if c.method not in ("getMe", "setMyCommands")]
+        self.commands_set += [c for c in self.request.calls if c.method == "setMyCommands"]
         self.request.calls.clear()
         return calls
 
