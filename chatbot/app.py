@@ -93,7 +93,7 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
     status = StatusService(uow_factory, clock, calendar, settings.chain(), settings.timezone)
     services = Services(
         registration=RegistrationService(
-            uow_factory, clock, timedelta(hours=settings.spip_invite_ttl_hours)
+            uow_factory, clock, timedelta(hours=settings.spip_invite_ttl_hours), calendar
         ),
         outbox=OutboxService(uow_factory, clock, settings.timezone),
         submission=SubmissionService(

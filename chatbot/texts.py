@@ -276,7 +276,16 @@ NOT_ALLOWED = "Mohon maaf, layanan ini tidak tersedia untuk peran Anda."
 # ------------------------------------------------------------------ invites
 
 
-def joined(person: Person, role: Role, new_person: bool, help_command: str = "/bantuan") -> str:
+def joined(
+    person: Person,
+    role: Role,
+    new_person: bool,
+    help_command: str = "/bantuan",
+    period: Period | None = None,
+    deadline: date | None = None,
+) -> str:
+    """The welcome; with the open period the person now delivers for, its deadline and what
+    to do (the kick-off with the list of items follows as the next message)."""
     head = (
         greeting(person)
         if new_person
@@ -285,7 +294,14 @@ def joined(person: Person, role: Role, new_person: bool, help_command: str = "/b
             f"pada akun Anda ({person.unit.name})."
         )
     )
-    return f"{head}\n\nKetik {help_command} untuk melihat perintah yang dapat Anda gunakan."
+    now = ""
+    if period is not None and deadline is not None:
+        now = (
+            f"\n\nPeriode yang sedang berjalan: {bulan(period)}; data dukung disampaikan "
+            f"paling lambat {hari_tanggal(deadline)}. Daftar butirnya menyusul dalam pesan "
+            f"berikut. Untuk mulai, tekan \u201c{BUTTON_KIRIM[0]}\u201d atau ketik /kirim."
+        )
+    return f"{head}{now}\n\nKetik {help_command} untuk melihat perintah yang dapat Anda gunakan."
 
 
 def joined_notice(person: Person, role: Role) -> str:

@@ -79,7 +79,13 @@ async def _join(update: Update, context: Context, code: str) -> None:
     log.info("telegram user %s joined as person %s", user.id, joined.person.id)
     await reply(
         update,
-        texts.joined(joined.person, joined.role, joined.new_person),
+        texts.joined(
+            joined.person,
+            joined.role,
+            joined.new_person,
+            period=joined.period,
+            deadline=joined.deadline,
+        ),
         keyboards.menu(joined.person),
     )
     await commands_for_chat(update, context, joined.person)

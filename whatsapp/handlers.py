@@ -21,7 +21,9 @@ from chatbot.domain import invites
 from chatbot.domain.errors import DomainError, InviteInvalid
 from chatbot.domain.people import Person
 from chatbot.domain.workflow import CardStep
+from chatbot.screens import Action, Screen
 from chatbot.services.bundle import Services
+from whatsapp import render
 from whatsapp.commands import Commands
 from whatsapp.kirim import Kirim, Waiting
 from whatsapp.review import Review
@@ -206,8 +208,16 @@ async def _stranger(
         await wa.send_message(to=sender, text=refusal)
         return
     log.info("WhatsApp user %s joined as person %s", sender, joined.person.id)
-    reply = texts.joined(joined.person, joined.role, joined.new_person, help_command="bantuan")
-    await wa.send_message(to=sender, text=reply)
+    reply = texts.joined(
+        joined.person,
+        joined.role,
+        joined.new_person,
+        help_command="bantuan",
+        period=joined.period,
+        deadline=joined.deadline,
+    )
+    start = ((Action(texts.BUTTON_KIRIM[0], texts.BUTTON_KIRIM[1], "Kirim data dukung"),),)
+    await render.show(wa, sender, Screen(reply, start if joined.period else ()))
 
 
 async def _link(

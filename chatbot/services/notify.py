@@ -54,21 +54,32 @@ def kickoff(
     uow: UnitOfWork, now: datetime, period: Period, deadline: date, catalogue: Catalogue
 ) -> int:
     """Step 1: every submitter with items to deliver. Returns how many were queued."""
-    queued = 0
-    for person in submitters(uow):
-        items = catalogue.items_for(person.unit)
-        if not items:
-            continue
-        queued += uow.outbox.put(
-            OutgoingMessage(
-                person_id=person.id,
-                text=texts.kickoff(person, period, deadline, items, catalogue),
-                buttons=((texts.BUTTON_KIRIM,),),
-                dedupe_key=f"kickoff:{period.code}:{person.id}",
-            ),
-            now,
-        )
-    return queued
+    return sum(
+        kickoff_to(uow, now, person, period, deadline, catalogue) for person in submitters(uow)
+    )
+
+
+def kickoff_to(
+    uow: UnitOfWork,
+    now: datetime,
+    person: Person,
+    period: Period,
+    deadline: date,
+    catalogue: Catalogue,
+) -> bool:
+    """One submitter's kick-off (at the opening, or when they join later): once per period."""
+    items = catalogue.items_for(person.unit)
+    if not items:
+        return False
+    return uow.outbox.put(
+        OutgoingMessage(
+            person_id=person.id,
+            text=texts.kickoff(person, period, deadline, items, catalogue),
+            buttons=((texts.BUTTON_KIRIM,),),
+            dedupe_key=f"kickoff:{period.code}:{person.id}",
+        ),
+        now,
+    )
 
 
 def new_delivery(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from chatbot.domain import invites
+from chatbot.domain.calendar import Period
 from chatbot.domain.channels import Channel
 from chatbot.domain.errors import (
     AlreadyInOtherUnit,
@@ -24,7 +25,8 @@ from chatbot.domain.roles import UNIT_KIND_OF_ROLE, Permission, Role
 from chatbot.domain.text import MAX_NAME, one_line
 from chatbot.domain.units import Unit
 from chatbot.services import notify
-from chatbot.services.ports import Clock, UnitOfWorkFactory
+from chatbot.services.calendar import CalendarSource
+from chatbot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,8 @@ class Joined:
     person: Person
     role: Role
     new_person: bool
+    period: Period | None = None  # the open period they now deliver for (its kick-off queued)
+    deadline: date | None = None
 
 
 LINK_CODE_TTL = timedelta(minutes=30)
@@ -62,7 +66,14 @@ class ChannelUser:
 
 
 class RegistrationService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, invite_ttl: timedelta) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        invite_ttl: timedelta,
+        calendar: CalendarSource | None = None,
+    ) -> None:
+        self.calendar = calendar
         self.uow_factory = uow_factory
         self.clock = clock
         self.invite_ttl = invite_ttl
@@ -164,8 +175,27 @@ class RegistrationService:
             inviter = uow.invites.created_by(invite.id)
             if inviter is not None and inviter != person.id:
                 notify.joined(uow, now, inviter, person, invite.role, invite.id)
+            period, deadline = self._late_kickoff(uow, person, now)
             uow.commit()
-        return Joined(person=person, role=invite.role, new_person=new_person)
+        return Joined(person, invite.role, new_person, period, deadline)
+
+    def _late_kickoff(
+        self, uow: UnitOfWork, person: Person, now: datetime
+    ) -> tuple[Period | None, date | None]:
+        """Someone who joins (or gains a role) after the kick-off gets it at once, for each
+        open period; the latest is named in the welcome."""
+        if self.calendar is None or not person.may(Permission.SUBMIT_EVIDENCE):
+            return None, None
+        catalogue = uow.catalogue.load()
+        if not catalogue.items_for(person.unit):
+            return None, None
+        cal = self.calendar()
+        latest: tuple[Period | None, date | None] = (None, None)
+        for info in uow.periods.open_periods():
+            deadline = cal.schedule(info.period).submission_deadline
+            notify.kickoff_to(uow, now, person, info.period, deadline, catalogue)
+            latest = (info.period, deadline)
+        return latest
 
     def person(self, telegram_user_id: int) -> Person | None:
         """The person behind a chat user; someone who had blocked the bot and writes again is

@@ -72,6 +72,10 @@ class Driver(Protocol):
     core: Core
 
     async def join(self, unit: str, role: str, name: str) -> Who: ...
+    async def join_with(self, code: str, name: str) -> tuple[Who, Seen]:
+        """Join with an invite code as a person would; who, and the welcome they see."""
+        ...
+
     async def say(self, who: Who, text: str) -> list[Seen]: ...
     async def press(self, who: Who, data: str) -> list[Seen]: ...
     async def send_file(self, who: Who, name: str, data: bytes, mime: str) -> list[Seen]: ...
@@ -121,6 +125,12 @@ class TelegramDriver:
         who = Who(name, str(user.id))
         self.users[who.address] = user
         return who
+
+    async def join_with(self, code: str, name: str) -> tuple[Who, Seen]:
+        user = User(next(_ids), name.split()[0], " ".join(name.split()[1:]))
+        who = Who(name, str(user.id))
+        self.users[who.address] = user
+        return who, self._seen(who, await self.bot.send(user, f"/start {code}"))[-1]
 
     def _seen(self, who: Who, calls: list[Call]) -> list[Seen]:
         mine = [c for c in calls if str(c.chat_id) == who.address]
@@ -219,6 +229,10 @@ class WhatsAppDriver:
         await self._post(text_update(who.address, name, reg.create_invite(unit, role, name).code))
         self._new()  # the welcome
         return who
+
+    async def join_with(self, code: str, name: str) -> tuple[Who, Seen]:
+        who = Who(name, f"62812{next(_ids):07d}")
+        return who, (await self.say(who, code))[-1]
 
     async def say(self, who: Who, text: str) -> list[Seen]:
         await self._post(text_update(who.address, who.name, text))

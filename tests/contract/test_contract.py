@@ -382,3 +382,21 @@ async def test_a_return_left_half_way_expires(driver: Driver) -> None:
     with driver.core.uow() as uow:
         states = uow.items.for_unit(OCTOBER, "1501")
     assert {states["KEU-01"].status.value, states["KEU-02"].status.value} == {"dikirim"}
+
+
+async def test_a_late_joiner_gets_the_kickoff_and_a_welcome_that_says_what_to_do(
+    driver: Driver,
+) -> None:
+    driver.core.services.submission.open_period(OCTOBER)
+    await driver.notices()
+    reg = driver.core.services.registration
+    code = reg.create_invite("1502", "satgas_kabkota", "Mira Merangin").code
+    who, welcome = await driver.join_with(code, "Mira Merangin")
+    assert "selamat datang" in welcome.text
+    assert "Periode yang sedang berjalan: Oktober 2026" in welcome.text
+    assert "paling lambat Selasa, 10 November 2026" in welcome.text
+    assert welcome.action(callbacks.menu("kirim"))
+    told = (await driver.notices())[who.address]
+    assert [s for s in told if "mohon menyampaikan data dukung" in s.text]  # the kick-off
+    again = await driver.notices()
+    assert who.address not in again  # once
