@@ -93,7 +93,11 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
     status = StatusService(uow_factory, clock, calendar, settings.chain(), settings.timezone)
     services = Services(
         registration=RegistrationService(
-            uow_factory, clock, timedelta(hours=settings.spip_invite_ttl_hours), calendar
+            uow_factory,
+            clock,
+            settings.spip_invite_ttl_working_days,
+            calendar,
+            settings.timezone,
         ),
         outbox=OutboxService(uow_factory, clock, settings.timezone),
         submission=SubmissionService(

@@ -67,7 +67,9 @@ class Settings(BaseSettings):
     spip_move_deadlines_to_working_day: bool = False
     spip_extra_days_off: Annotated[list[date], NoDecode] = Field(default_factory=list)
     spip_chain: Annotated[list[dict[str, Any]], NoDecode] = Field(default_factory=_default_chain)
-    spip_invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 60)
+    # an invite lasts this many working days (a code made on Friday 09:00 lasts to the next
+    # Friday 09:00, not to Monday)
+    spip_invite_ttl_working_days: int = Field(default=5, ge=1, le=60)
     spip_outbox_interval_seconds: float = Field(default=2.0, gt=0, le=3600)
     # messages per second, overall; 0 turns the limiter off (measuring only: Telegram still
     # answers 429 above its limits, and the outbox then waits those out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from chatbot.domain import invites
 from chatbot.domain.calendar import Period
@@ -70,13 +71,15 @@ class RegistrationService:
         self,
         uow_factory: UnitOfWorkFactory,
         clock: Clock,
-        invite_ttl: timedelta,
-        calendar: CalendarSource | None = None,
+        invite_working_days: int,
+        calendar: CalendarSource,
+        timezone: ZoneInfo,
     ) -> None:
         self.calendar = calendar
+        self.invite_working_days = invite_working_days
+        self.timezone = timezone
         self.uow_factory = uow_factory
         self.clock = clock
-        self.invite_ttl = invite_ttl
 
     def create_invite(
         self, unit_code: str, role_text: str, name: str | None = None, by: Person | None = None
@@ -100,7 +103,7 @@ class RegistrationService:
                 name=one_line(name or "", MAX_NAME) or None,
                 created_by=by.id if by else None,
                 now=now,
-                expires_at=now + self.invite_ttl,
+                expires_at=self.invite_expiry(now),
             )
             uow.audit.append(
                 Event(
@@ -179,12 +182,19 @@ class RegistrationService:
             uow.commit()
         return Joined(person, invite.role, new_person, period, deadline)
 
+    def invite_expiry(self, now: datetime) -> datetime:
+        """The same time of day, ``invite_working_days`` working days later (weekends,
+        holidays and cuti bersama not counted)."""
+        local = now.astimezone(self.timezone)
+        day = self.calendar().working_days.shift(local.date(), self.invite_working_days)
+        return datetime.combine(day, local.timetz()).astimezone(now.tzinfo)
+
     def _late_kickoff(
         self, uow: UnitOfWork, person: Person, now: datetime
     ) -> tuple[Period | None, date | None]:
         """Someone who joins (or gains a role) after the kick-off gets it at once, for each
         open period; the latest is named in the welcome."""
-        if self.calendar is None or not person.may(Permission.SUBMIT_EVIDENCE):
+        if not person.may(Permission.SUBMIT_EVIDENCE):
             return None, None
         catalogue = uow.catalogue.load()
         if not catalogue.items_for(person.unit):

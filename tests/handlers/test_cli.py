@@ -124,9 +124,10 @@ def test_run_without_a_token_says_how_to_get_one(
 
 
 def test_settings_from_a_dotenv_file(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (env / ".env").write_text("SPIP_TIMEZONE=Asia/Makassar\nSPIP_INVITE_TTL_HOURS=5\n")
+    (env / ".env").write_text("SPIP_TIMEZONE=Asia/Makassar\nSPIP_INVITE_TTL_WORKING_DAYS=3\n")
     settings = load_settings()
-    assert settings.spip_timezone == "Asia/Makassar" and settings.spip_invite_ttl_hours == 5
+    assert settings.spip_timezone == "Asia/Makassar"
+    assert settings.spip_invite_ttl_working_days == 3
 
 
 def test_the_installed_console_script(env: Path) -> None:

@@ -81,7 +81,7 @@ def test_the_cli_runs_as_of_the_training_instant_and_says_so(
         [period] = session.exec(select(PeriodRow)).all()
     for at in (invite.created_at, period.opened_at):
         assert START <= at < START + timedelta(minutes=5)
-    assert invite.expires_at - invite.created_at == timedelta(hours=72)
+    assert invite.expires_at - invite.created_at == timedelta(days=7)  # 5 working days
 
 
 def test_a_database_used_with_the_real_clock_refuses_the_training_clock(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -74,7 +74,7 @@ def test_invite_is_redeemed_once(core: Core) -> None:
 def test_expired_unknown_and_malformed_codes(core: Core, clock: Clock) -> None:
     reg = core.services.registration
     issued = reg.create_invite("HSDM", "bagian")
-    clock.advance(hours=72)
+    clock.advance(days=7)  # Monday to Monday: 5 working days
     with pytest.raises(InviteExpired):
         reg.redeem(issued.code, 5001, 5001, "x")
     with pytest.raises(InviteInvalid):
@@ -137,5 +137,11 @@ def test_a_failed_redeem_leaves_nothing_behind(core: Core) -> None:
 
 
 def test_invite_lifetime_is_the_setting(core: Core, clock: Clock) -> None:
+    """5 working days: made Monday 2 November 2026 08:00 WIB, good until Monday 9 November
+    08:00; made on a Friday 09:00, good until the next Friday (not the Monday)."""
+    assert core.settings.spip_invite_ttl_working_days == 5
     issued = core.services.registration.create_invite("1501", "satgas_kabkota")
-    assert issued.expires_at - clock() == timedelta(hours=core.settings.spip_invite_ttl_hours)
+    assert issued.expires_at - clock() == timedelta(days=7)
+    clock.now = datetime(2026, 11, 6, 2, 0, tzinfo=UTC)  # Friday 6 November, 09.00 WIB
+    friday = core.services.registration.create_invite("1501", "satgas_kabkota")
+    assert friday.expires_at == datetime(2026, 11, 13, 2, 0, tzinfo=UTC)
