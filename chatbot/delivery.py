@@ -154,7 +154,9 @@ class Delivery:
         except FileTooLarge:
             return _text(texts.file_too_large(svc.policy.max_mb))
         except FileTypeNotAllowed:
-            return _text(texts.file_type_refused(sorted(svc.policy.allowed_extensions)))
+            extension = svc.policy.extension(incoming.file_name, incoming.mime_type) or ""
+            allowed = sorted(svc.policy.allowed_extensions)
+            return _text(texts.file_type_refused(allowed, extension))
         except DownloadFailed:
             return _text(texts.download_failed(incoming.file_name or "foto"))
 
@@ -164,9 +166,14 @@ class Delivery:
         earlier = self.services.submission.add_to_draft(draft.files, received)
         return screens.file_received(received, earlier, len(draft.files)), earlier is None
 
-    def wrong_kind(self) -> Screen:
-        policy = self.services.submission.policy
-        return _text(texts.file_type_refused(sorted(policy.allowed_extensions)))
+    @staticmethod
+    def not_a_file(kind: str) -> Screen:
+        """A sticker, voice note, location... where files are awaited: said for what it is."""
+        return Screen(texts.not_a_file(kind), screens.text_instead_of_file().rows)
+
+    @staticmethod
+    def confirm_by_button() -> Screen:
+        return Screen(texts.CONFIRM_BY_BUTTON)
 
     def ask_files(self, draft: Draft) -> Screen | None:
         """The prompt of "Kirim berkas" (or of the card's upload); None when no item is open.

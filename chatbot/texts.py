@@ -659,12 +659,47 @@ def file_too_large(limit_mb: int) -> str:
     )
 
 
-def file_type_refused(allowed: Sequence[str]) -> str:
+def file_type_refused(allowed: Sequence[str], extension: str = "") -> str:
+    kinds = ", ".join(sorted(x.upper() for x in allowed))
+    if extension in ("heic", "heif"):  # iPhone photos sent as files
+        return (
+            "Mohon maaf, foto berformat HEIC (dari iPhone) belum dapat diterima. Silakan "
+            "kirim sebagai foto biasa (bukan sebagai berkas/dokumen) agar otomatis menjadi "
+            "JPG, atau ubah Pengaturan > Kamera > Format ke \u201cPaling Kompatibel\u201d. "
+            f"Jenis yang diterima: {kinds}."
+        )
+    return f"Mohon maaf, jenis berkas ini tidak dapat diterima. Jenis yang diterima: {kinds}."
+
+
+# what a message holds when it is not a file (Telegram's and WhatsApp's names for them)
+NOT_A_FILE: dict[str, str] = {
+    "sticker": "stiker",
+    "voice": "pesan suara",
+    "audio": "rekaman suara",
+    "location": "lokasi",
+    "contact": "kontak",
+    "contacts": "kontak",
+    "video": "video",
+    "video_note": "video",
+    "animation": "animasi",
+    "poll": "jajak pendapat",
+    "reaction": "reaksi",
+}
+
+
+def not_a_file(kind: str) -> str:
+    """A sticker, a voice note, a location... sent where a file is awaited."""
+    what = NOT_A_FILE.get(kind, "pesan")
     return (
-        "Mohon maaf, jenis berkas ini tidak dapat diterima. Jenis yang diterima: "
-        + ", ".join(sorted(x.upper() for x in allowed))
-        + "."
+        f"Yang Anda kirim adalah {what}, bukan berkas. Mohon kirim data dukung sebagai dokumen "
+        "(PDF, Word, Excel, ZIP) atau foto, lalu tekan \u201cSelesai\u201d."
     )
+
+
+CONFIRM_BY_BUTTON = (
+    "Untuk mengirim, tekan tombol \u201cKirim\u201d pada pesan di atas; untuk membatalkan, "
+    "tekan \u201cBatal\u201d."
+)
 
 
 def download_failed(name: str) -> str:

@@ -109,6 +109,8 @@ async def incoming(wa: WhatsApp, services: Services, words: Commands, message: M
         await kirim.note(sender, text)
     elif waiting in (Waiting.FILES, Waiting.ESPIP) and not text:
         await kirim.receive(sender, message, person)
+    elif waiting is Waiting.CONFIRM and text and not command:
+        await kirim.confirm_by_button(sender)
     elif word in words.words:
         await words.words[word](sender, person, parts[1:])
     else:

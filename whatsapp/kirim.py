@@ -34,6 +34,7 @@ class Waiting(Enum):
     CHOICE = "choice"  # a button or a command
     FILES = "files"
     NOTE = "note"  # the "tidak ada kegiatan" note
+    CONFIRM = "confirm"  # the summary is shown: its buttons decide
     ESPIP = "espip"  # the provincial card's e-SPIP screenshot
 
 
@@ -167,8 +168,11 @@ class Kirim:
             return
         screen = self.flow.note(draft, text)
         if draft.note:
-            draft.waiting = Waiting.CHOICE
+            draft.waiting = Waiting.CONFIRM
         await self.show(to, screen)
+
+    async def confirm_by_button(self, to: str) -> None:
+        await self.show(to, self.flow.confirm_by_button())
 
     async def receive(self, to: str, message: Message, person: Person) -> None:
         draft = self._draft(to, item=True)
@@ -176,8 +180,9 @@ class Kirim:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
         media = message.document or message.image
-        if media is None:
-            await self.show(to, screens.text_instead_of_file())
+        if media is None:  # a sticker, a voice note, a location...
+            kind = str(getattr(message.type, "value", message.type) or "")
+            await self.show(to, self.flow.not_a_file(kind))
             return
         url = await self.wa.get_media_url(media.id)  # its size is known before downloading
         incoming = IncomingFile(getattr(media, "filename", None), media.mime_type, url.file_size)
@@ -202,7 +207,7 @@ class Kirim:
         if summary is None:
             await self.say(to, texts.NO_FILES_YET)
             return
-        draft.waiting = Waiting.CHOICE
+        draft.waiting = Waiting.CONFIRM
         await self.show(to, summary)
 
     # ------------------------------------------------------------------ confirm, cancel, time-out

@@ -39,6 +39,7 @@ from handlers.kirim.evidence import (
     cancel,
     choose_item,
     confirm,
+    confirm_by_button,
     nothing_to_cancel,
     receive_note,
     stale_session_button,
@@ -117,7 +118,10 @@ def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHand
                 MessageHandler(filters.TEXT & ~filters.COMMAND, receive_note),
                 MessageHandler(~filters.COMMAND, ask_note),
             ],
-            CONFIRM: [CallbackQueryHandler(confirm, pattern=exact(callbacks.KIRIM_CONFIRM))],
+            CONFIRM: [
+                CallbackQueryHandler(confirm, pattern=exact(callbacks.KIRIM_CONFIRM)),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, confirm_by_button),
+            ],
             ESPIP: [
                 MessageHandler(files, espip_evidence),
                 CallbackQueryHandler(espip_without_evidence, pattern=exact(callbacks.KIRIM_SKIP)),

@@ -104,6 +104,12 @@ async def withdraw(update: Update, context: Context) -> int:
     return ITEM
 
 
+async def confirm_by_button(update: Update, context: Context) -> int:
+    """Typed text ("ya", "kirim") at the confirmation: the buttons decide."""
+    await show(update, delivery.Delivery.confirm_by_button())
+    return CONFIRM
+
+
 async def ask_note(update: Update, context: Context) -> int:
     await _answer(update)
     draft = _draft(context)

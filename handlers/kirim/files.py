@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
 
-from chatbot import screens, texts
+from chatbot import delivery, screens, texts
 from chatbot.screens import Screen
 from chatbot.services.submission import IncomingFile
 from handlers.common import Context, reply
@@ -84,8 +84,18 @@ async def receive_file(update: Update, context: Context) -> int:
     return FILES
 
 
+def _kind(message: Message | None) -> str:
+    """What a message that is not a file holds, in Telegram's words (``sticker``...)."""
+    if message is None:
+        return ""
+    for kind in texts.NOT_A_FILE:
+        if getattr(message, kind, None):
+            return kind
+    return ""
+
+
 async def wrong_kind(update: Update, context: Context) -> int:
-    await show(update, _flow(context).wrong_kind())
+    await show(update, delivery.Delivery.not_a_file(_kind(update.effective_message)))
     return FILES
 
 

@@ -20,6 +20,7 @@ from tests.support.fake_graph_api import (
     document_update,
     signed,
     text_update,
+    update_with,
 )
 from tests.support.telegram import Call, TelegramHarness, User
 from whatsapp.app import whatsapp_sender
@@ -79,6 +80,7 @@ class Driver(Protocol):
     async def say(self, who: Who, text: str) -> list[Seen]: ...
     async def press(self, who: Who, data: str) -> list[Seen]: ...
     async def send_file(self, who: Who, name: str, data: bytes, mime: str) -> list[Seen]: ...
+    async def send_sticker(self, who: Who) -> list[Seen]: ...
     async def notices(self) -> dict[str, list[Seen]]:
         """The outbox sent through this channel: per person, what reached them."""
         ...
@@ -161,6 +163,9 @@ class TelegramDriver:
                 job.schedule_removal()
                 await job.run(self.bot.app)
         return self._seen(who, self.bot.take())
+
+    async def send_sticker(self, who: Who) -> list[Seen]:
+        return self._seen(who, await self.bot.send_sticker(self.users[who.address]))
 
     async def notices(self) -> dict[str, list[Seen]]:
         await telegram_outbox.drain(self.bot.context())
@@ -246,6 +251,18 @@ class WhatsAppDriver:
         media = f"MEDIA-{next(_ids)}"
         self.graph.media[media] = (data, mime)
         await self._post(document_update(who.address, who.name, media, name, mime))
+        return self._seen(who)
+
+    async def send_sticker(self, who: Who) -> list[Seen]:
+        sticker = {
+            "id": f"ST-{next(_ids)}",
+            "mime_type": "image/webp",
+            "sha256": "x",
+            "animated": False,
+        }
+        await self._post(
+            update_with(who.address, who.name, {"type": "sticker", "sticker": sticker})
+        )
         return self._seen(who)
 
     async def idle(self, who: Who) -> list[Seen]:

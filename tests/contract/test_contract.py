@@ -400,3 +400,22 @@ async def test_a_late_joiner_gets_the_kickoff_and_a_welcome_that_says_what_to_do
     assert [s for s in told if "mohon menyampaikan data dukung" in s.text]  # the kick-off
     again = await driver.notices()
     assert who.address not in again  # once
+
+
+async def test_what_is_not_a_file_is_named_and_the_confirmation_points_to_its_button(
+    driver: Driver,
+) -> None:
+    budi = await regency(driver)
+    item = await open_item(driver, budi, "KEU-01")
+    await driver.press(budi, item.action(callbacks.KIRIM_FILES))
+    sticker = last(await driver.send_sticker(budi))
+    assert sticker.text.startswith("Yang Anda kirim adalah stiker, bukan berkas.")
+    heic = last(await driver.send_file(budi, "IMG_0001.HEIC", b"\x00\x00ftypheic", "image/heic"))
+    assert "HEIC" in heic.text and "Paling Kompatibel" in heic.text
+    received = last(await driver.send_file(budi, "LRA.pdf", PDF, "application/pdf"))
+    summary = last(await driver.press(budi, received.action(callbacks.KIRIM_DONE)))
+    assert "Kirim sekarang?" in summary.text
+    hint = last(await driver.say(budi, "ya"))
+    assert hint.text == texts.CONFIRM_BY_BUTTON
+    receipts = await driver.press(budi, summary.action(callbacks.KIRIM_CONFIRM))
+    assert any(s.text.startswith("Terima kasih. Kiriman untuk butir KEU-01") for s in receipts)

@@ -248,8 +248,8 @@ async def test_oversized_and_wrong_type_files_are_refused_before_download(
     calls = await bot.send_document(KERINCI, "virus.exe", b"MZ", "application/octet-stream")
     assert [c.method for c in calls] == ["sendMessage"]
     assert "DOC, DOCX, JPG, PDF, PNG, XLS, XLSX, ZIP" in calls[0].text
-    [sticker] = await bot.send_sticker(KERINCI)
-    assert sticker.text.startswith("Mohon maaf, jenis berkas ini tidak dapat diterima.")
+    [sticker] = await bot.send_sticker(KERINCI)  # named for what it is (issue 15)
+    assert sticker.text.startswith("Yang Anda kirim adalah stiker, bukan berkas.")
     [hint] = await bot.send(KERINCI, "ini laporannya pak")
     assert hint.text == texts.TEXT_INSTEAD_OF_FILE
     _, nothing = await bot.press(KERINCI, "kr:d")
@@ -468,3 +468,18 @@ async def test_closing_after_a_confirmed_delivery_says_it_was_kept(
     await bot.send(KERINCI, "/kirim")
     [closed] = sent(await bot.press(KERINCI, "kr:x"))
     assert "Tidak ada perubahan pada data Anda" in closed
+
+
+async def test_a_large_png_is_told_its_size_not_its_type(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    """PNG is allowed: a 22 MB one is refused for its size, with what to do."""
+    await bot.send(KERINCI, "/kirim")
+    await bot.press(KERINCI, "kr:i:KEU-01")
+    await bot.press(KERINCI, "kr:f")
+    calls = await bot.send_document(
+        KERINCI, "scan.png", b"\x89PNG\r\n", mime_type="image/png", size=22 * 1024 * 1024
+    )
+    [answer] = sent(calls)
+    assert answer.startswith("Mohon maaf, berkas melebihi batas")
+    assert "jenis berkas" not in answer
