@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from chatbot import screens, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
-from chatbot.domain.files import FileTooLarge, FileTypeNotAllowed
+from chatbot.domain.files import ContentMismatch, FileTooLarge, FileTypeNotAllowed
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
 from chatbot.domain.text import reason_text
@@ -159,6 +159,9 @@ class Delivery:
             return _text(texts.file_type_refused(allowed, extension))
         except DownloadFailed:
             return _text(texts.download_failed(incoming.file_name or "foto"))
+        except ContentMismatch:
+            log.warning("file %r refused: its content is not its type", incoming.file_name)
+            return _text(texts.content_mismatch(incoming.file_name or "foto"))
 
     def add_file(self, draft: Draft, received: EvidenceFile) -> tuple[Screen, bool]:
         """(the answer, whether the file was new to the draft: the same content twice is

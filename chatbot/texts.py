@@ -702,6 +702,14 @@ CONFIRM_BY_BUTTON = (
 )
 
 
+def content_mismatch(name: str) -> str:
+    return (
+        f"Mohon maaf, isi berkas {name} tidak sesuai dengan jenis pada namanya (misalnya "
+        "berkas lain yang diganti namanya), sehingga tidak dapat diterima. Silakan kirim "
+        "berkas aslinya, misalnya PDF hasil pindai atau ekspor dari aplikasinya."
+    )
+
+
 def download_failed(name: str) -> str:
     return (
         f"Mohon maaf, berkas {name} gagal diterima setelah beberapa kali percobaan. "

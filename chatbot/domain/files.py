@@ -30,6 +30,39 @@ class FileTypeNotAllowed(DomainError):
     code = "file_type_not_allowed"
 
 
+class ContentMismatch(DomainError):
+    """The file's bytes are not what its name says (an executable renamed laporan.pdf)."""
+
+    code = "content_mismatch"
+
+
+# what the bytes of each accepted extension may be detected as: Office's new formats and ZIP
+# are zip containers; Word's and Excel's old formats are OLE2 files, which the detector
+# leaves unnamed (recognised here by their signature)
+CONTENT_OF: dict[str, frozenset[str]] = {
+    "pdf": frozenset({"pdf"}),
+    "jpg": frozenset({"jpg"}),
+    "png": frozenset({"png"}),
+    "docx": frozenset({"docx", "zip"}),
+    "xlsx": frozenset({"xlsx", "zip"}),
+    "zip": frozenset({"zip", "docx", "xlsx", "pptx", "odt", "ods"}),
+    "doc": frozenset({"ole2"}),
+    "xls": frozenset({"ole2"}),
+}
+OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def check_content(extension: str, detected: str | None, head: bytes) -> None:
+    """Refuse a file whose bytes are not of the type its name declares; a type this rule
+    does not know (allowed by the settings) is let through as named."""
+    expected = CONTENT_OF.get(extension)
+    if expected is None:
+        return
+    found = "ole2" if detected is None and head.startswith(OLE2) else detected
+    if found not in expected:
+        raise ContentMismatch(f"{extension} != {found or '?'}")
+
+
 @dataclass(frozen=True, slots=True)
 class FilePolicy:
     allowed_extensions: frozenset[str]

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
+import filetype
+
 from chatbot.domain.calendar import Period, SopCalendar, Window
 from chatbot.domain.checklist import Catalogue, ChecklistItem
 from chatbot.domain.errors import (
@@ -21,7 +23,7 @@ from chatbot.domain.errors import (
     UnknownPeriod,
 )
 from chatbot.domain.events import Event, EventKind
-from chatbot.domain.files import FilePolicy, FileTooLarge
+from chatbot.domain.files import FilePolicy, FileTooLarge, check_content
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress, unit_progress
 from chatbot.domain.roles import Permission
@@ -54,6 +56,7 @@ log = logging.getLogger(__name__)
 DOWNLOAD_ATTEMPTS = 3
 DOWNLOAD_BACKOFF_SECONDS = 0.5
 DIGEST_SIZE = 20  # deliveries per digest message (two buttons each)
+CONTENT_HEAD = 8192  # bytes the type detector reads
 
 
 class DownloadFailed(DomainError):
@@ -278,6 +281,8 @@ class SubmissionService:
             raise DownloadFailed(incoming.file_name or "")
         if len(data) > self.policy.max_bytes:
             raise FileTooLarge(str(len(data)))
+        detected = filetype.guess_extension(data[:CONTENT_HEAD])
+        check_content(extension, "jpg" if detected == "jpeg" else detected, data[:CONTENT_HEAD])
         stored = self.files.put_bytes(data)
         name = file_name(incoming.file_name) or f"foto-{stored.sha256[:12]}.{extension}"
         return EvidenceFile(

@@ -419,3 +419,14 @@ async def test_what_is_not_a_file_is_named_and_the_confirmation_points_to_its_bu
     assert hint.text == texts.CONFIRM_BY_BUTTON
     receipts = await driver.press(budi, summary.action(callbacks.KIRIM_CONFIRM))
     assert any(s.text.startswith("Terima kasih. Kiriman untuk butir KEU-01") for s in receipts)
+
+
+async def test_a_renamed_executable_is_refused_by_its_content(driver: Driver) -> None:
+    budi = await regency(driver)
+    item = await open_item(driver, budi, "KEU-01")
+    await driver.press(budi, item.action(callbacks.KIRIM_FILES))
+    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
+    refused = last(await driver.send_file(budi, "laporan.pdf", exe, "application/pdf"))
+    assert refused.text.startswith("Mohon maaf, isi berkas laporan.pdf tidak sesuai")
+    received = last(await driver.send_file(budi, "LRA.pdf", PDF, "application/pdf"))
+    assert "Jumlah berkas dalam kiriman ini: 1" in received.text  # the refused one not counted

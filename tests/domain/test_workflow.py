@@ -257,3 +257,30 @@ def test_the_card_steps_offered_are_the_steps_applied(status: CardStatus) -> Non
     if status is CardStatus.DATA_DIKIRIM:  # offered; refused while units are short
         with pytest.raises(UnitsIncomplete):
             apply_card(state, Handover(), Context(actor, NOW, all_units_complete=False))
+
+
+@pytest.mark.parametrize(
+    ("extension", "detected", "head", "accepted"),
+    [
+        ("pdf", "pdf", b"%PDF", True),
+        ("pdf", "exe", b"MZ", False),
+        ("pdf", None, b"hello", False),
+        ("jpg", "jpg", b"\xff\xd8\xff", True),
+        ("png", "jpg", b"\xff\xd8\xff", False),
+        ("docx", "docx", b"PK", True),
+        ("xlsx", "zip", b"PK", True),
+        ("doc", None, bytes.fromhex("d0cf11e0a1b11ae1"), True),
+        ("xls", "exe", b"MZ", False),
+        ("txt", None, b"anything", True),  # a type the rule does not know: as named
+    ],
+)
+def test_a_files_content_must_be_its_type(
+    extension: str, detected: str | None, head: bytes, accepted: bool
+) -> None:
+    from chatbot.domain.files import ContentMismatch, check_content
+
+    if accepted:
+        check_content(extension, detected, head)
+    else:
+        with pytest.raises(ContentMismatch):
+            check_content(extension, detected, head)
