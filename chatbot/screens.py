@@ -21,6 +21,7 @@ from chatbot.domain.workflow import (
     PROVINCIAL_CARD_ITEM,
     UNIT_CARD_ITEM,
     CardStep,
+    ItemStatus,
     ItemStep,
 )
 from chatbot.services.card import CardView
@@ -113,7 +114,12 @@ def checklist(sheet: UnitChecklist, periods: Sequence[Period], card: CardView | 
         )
     rows += [(a,) for a in actions]
     rows.append((Action.of(texts.LABEL_CLOSE, callbacks.KIRIM_CLOSE),))
-    header = texts.checklist_header(sheet.unit, sheet.period, sheet.progress, sheet.deadline)
+    waiting = sum(r.state.status is ItemStatus.DIKIRIM for r in sheet.rows)
+    if sheet.card is not None and sheet.card.status is ItemStatus.DIKIRIM:
+        waiting += 1
+    header = texts.checklist_header(
+        sheet.unit, sheet.period, sheet.progress, sheet.deadline, waiting
+    )
     return Screen(
         header,
         tuple(rows),

@@ -504,13 +504,22 @@ def item_label(code: str, name: str, status: ItemStatus, limit: int = 60) -> str
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def checklist_header(unit: Unit, period: Period, progress: Progress, deadline: date) -> str:
+def checklist_header(
+    unit: Unit, period: Period, progress: Progress, deadline: date, waiting: int = 0
+) -> str:
+    """The checklist's head; the completeness counts approved items only, so the items sent
+    and waiting for review are said apart (right after a delivery it is still 0%)."""
+    sent = (
+        f"\nSudah dikirim dan menunggu pemeriksaan Satgas SPIP KPU Provinsi: {waiting} butir."
+        if waiting
+        else ""
+    )
     return (
         f"Data dukung {unit.name}\n"
         f"Periode: {bulan(period)}\n"
         f"Batas waktu: {hari_tanggal(deadline)}\n"
         f"Kelengkapan: {progress.percent}% ({progress.accepted} dari {progress.required} "
-        f"butir wajib disetujui)\n\n"
+        f"butir wajib disetujui){sent}\n\n"
         "Keterangan: ⬜ kosong, 📤 dikirim, ↩️ dikembalikan, ✅ disetujui, ➖ tidak ada kegiatan\n"
         "Silakan pilih butir yang akan dikirim:"
     )

@@ -49,6 +49,9 @@ async def test_deliver_one_item_with_a_file(driver: Driver, core: Core) -> None:
     budi = await regency(driver)
     receipt = await deliver_file(driver, budi, "KEU-01", "LRA Oktober.pdf")
     assert "KEU-01" in receipt.text and "versi 1 (1 berkas)" in receipt.text
+    checklist = last(await driver.say(budi, command(driver, "kirim")))
+    assert "Kelengkapan: 0%" in checklist.text  # approved items only, and it says what waits:
+    assert "menunggu pemeriksaan Satgas SPIP KPU Provinsi: 1 butir" in checklist.text
 
     told = (await driver.notices())[satgas.address]
     assert [s.document for s in told if s.document] == ["LRA Oktober.pdf"]
