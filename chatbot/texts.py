@@ -1305,11 +1305,18 @@ def _sentence(text: str) -> str:
 
 
 def _missing_text(unit: UnitSnapshot) -> str:
+    """What is still missing, said as it is: not sent yet, sent and waiting for review, or
+    returned (with the reason)."""
     parts = []
     returned = {item.code for item, _ in unit.returned}
-    waiting = [i.code for i in unit.missing if i.code not in returned]
-    if waiting:
-        parts.append("belum disetujui: " + ", ".join(waiting))
+    sent = {item.code for item in unit.waiting}
+    unsent = [i.code for i in unit.missing if i.code not in returned | sent]
+    if unsent:
+        parts.append("belum dikirim: " + ", ".join(unsent))
+    if sent:
+        parts.append(
+            "sudah dikirim, menunggu pemeriksaan: " + ", ".join(i.code for i in unit.waiting)
+        )
     if unit.returned:
         parts.append(
             "dikembalikan: "

@@ -36,6 +36,7 @@ class UnitSnapshot:
     returned: tuple[tuple[ChecklistItem, str], ...]  # returned items with their reasons
     card: ItemStatus | None  # the regency's signed card; None for other units
     percent: int = 0
+    waiting: tuple[ChecklistItem, ...] = ()  # required items sent, waiting for review
 
     @property
     def complete(self) -> bool:

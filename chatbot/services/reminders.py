@@ -78,6 +78,11 @@ class ReminderService:
                 ),
                 card=u.card.status if u.card else None,
                 percent=u.progress.percent,
+                waiting=tuple(
+                    line.item
+                    for line in u.lines
+                    if line.status is ItemStatus.DIKIRIM and line.item in u.progress.missing
+                ),
             )
             for u in status.units
         )

@@ -95,7 +95,7 @@ async def test_a_whole_month_day_by_day(
         "Yth. Bapak/Ibu Mira Merangin,\n"
         "berikut pengingat Kartu Kendali SPIP hari ini, Rabu, 11 November 2026:\n\n"
         "• Data dukung KPU Kabupaten Merangin bulan Oktober 2026 telah melewati batas "
-        "10 November 2026 dan baru 0% lengkap. Belum disetujui: KEU-01, RPL-01. Mohon segera "
+        "10 November 2026 dan baru 0% lengkap. Belum dikirim: KEU-01, RPL-01. Mohon segera "
         "dilengkapi melalui /kirim.\n"
         "• Kartu kendali bertanda tangan KPU Kabupaten Merangin bulan Oktober 2026 belum "
         "dikirim; batas 15 November 2026.\n\n"
@@ -228,3 +228,18 @@ def test_remind_from_the_command_line_prints_then_sends_once(
         assert len(uow.outbox.due(clock.now + timedelta(days=30), 1000)) == before + 4
     assert cli.main(["remind", "--date", "2026-11-07"]) == 0  # a Saturday
     assert "Tidak ada pengingat untuk Sabtu, 7 November 2026." in capsys.readouterr().out
+
+
+async def test_a_reminder_tells_what_is_unsent_from_what_waits_for_review(
+    small_bot: TelegramHarness, small_core: Core, clock: Clock
+) -> None:
+    svc, who = small_core.services, people(small_core)
+    clock.now = at(date(2026, 11, 2))
+    svc.submission.open_period(Period(2026, 10))
+    await outbox.drain(small_bot.context())
+    small_bot.take()
+    clock.now = at(date(2026, 11, 4), 10)
+    svc.submission.deliver(who["Mira Merangin"], Period(2026, 10), "KEU-01", 0, note="Nihil")
+    received = await walk(small_bot, clock, [date(2026, 11, 11)], twice=False)
+    [text] = received[MERANGIN.id][11]
+    assert "Belum dikirim: RPL-01; sudah dikirim, menunggu pemeriksaan: KEU-01." in text
