@@ -85,17 +85,9 @@ CHECKLIST_PAGE = "kr:pg"  # a page of the checklist list (WhatsApp)
 MAX_PAGE = 100
 
 
-def checklist_page(page: int) -> str:
-    return f"{CHECKLIST_PAGE}:{page}"
-
-
-def parse_checklist_page(data: str) -> int | None:
-    page = small_int(data.removeprefix(f"{CHECKLIST_PAGE}:"))
-    return page if page is not None and page <= MAX_PAGE else None
-
-
 def parse_page(data: str) -> int | None:
-    """The page of a paged WhatsApp list (``<namespace>:pg:<page>``)."""
+    """The page of a paged WhatsApp list (``<namespace>:<page>``; the renderer builds it
+    from the screen's ``pages`` namespace)."""
     page = small_int(data.rsplit(":", 1)[-1])
     return page if page is not None and page <= MAX_PAGE else None
 

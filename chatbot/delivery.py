@@ -26,6 +26,7 @@ from chatbot.services.ports import EvidenceFile
 from chatbot.services.submission import DownloadFailed, IncomingFile
 
 log = logging.getLogger(__name__)
+Steps = tuple[ItemStep | CardStep, ...]  # what an open item allows
 
 
 @dataclass
@@ -40,9 +41,9 @@ class Draft:
     # next, unless withdrawn in it
     delivered: list[tuple[str, str, int]] = field(default_factory=list)
 
-    steps: tuple[str, ...] = ()  # what the open item allows (ItemStep, CardStep values)
+    steps: Steps = ()
 
-    def open_item(self, code: str, name: str, version: int, steps: tuple[str, ...] = ()) -> None:
+    def open_item(self, code: str, name: str, version: int, steps: Steps = ()) -> None:
         self.item_code, self.item_name, self.version = code, name, version
         self.files, self.note, self.steps = [], "", steps
 
@@ -218,6 +219,18 @@ class Delivery:
         except DomainError as exc:
             return _text(texts.card_error(exc))
         return screens.confirm_handover()
+
+    def record_espip(
+        self, person: Person, draft: Draft, screenshot: EvidenceFile | None = None
+    ) -> tuple[list[Screen], bool]:
+        """ "Sudah diunggah ke e-SPIP", with its screenshot when one was sent."""
+        return self.card_step(person, draft, CardStep.ESPIP, screenshot)
+
+    def record_kirim_data(self, person: Person, draft: Draft) -> tuple[list[Screen], bool]:
+        return self.card_step(person, draft, CardStep.KIRIM_DATA, None)
+
+    def record_handover(self, person: Person, draft: Draft) -> tuple[list[Screen], bool]:
+        return self.card_step(person, draft, CardStep.HANDOVER, None)
 
     def card_step(
         self, person: Person, draft: Draft, step: CardStep, evidence: EvidenceFile | None

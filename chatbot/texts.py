@@ -1502,19 +1502,12 @@ WA_TEMPLATE_BODY = (
 WA_TEMPLATE_EXAMPLE = (
     "Kiriman KPU Kabupaten Kerinci untuk butir KEU-01 versi 2 telah disetujui oleh Sari Satgas."
 )
-WA_PICK_ITEM = "Pilih butir"
 WA_MENU = "Menu"
 WA_PICK_DELIVERY = "Pilih kiriman"
 WA_NEXT_PAGE = "▶ Halaman berikutnya"
 WA_SESSION_ENDED = (
     "Sesi pengiriman ini sudah berakhir. Ketik kirim untuk memulai lagi dari daftar butir."
 )
-WA_ASK_FILES = (
-    "Silakan kirim berkas untuk butir ini (PDF, foto JPG/PNG, Word, Excel atau ZIP) sebagai "
-    "dokumen atau gambar. Beberapa berkas dihitung sebagai satu kiriman. Tekan \u201cSelesai\u201d "
-    "bila semua berkas sudah terkirim, atau \u201cBatal\u201d untuk membatalkan."
-)
-WA_FILE_EXPECTED = "Mohon kirim berkas sebagai dokumen atau gambar, lalu tekan \u201cSelesai\u201d."
 
 
 def link_code_issued(code: str, expires: datetime, tz: ZoneInfo) -> str:

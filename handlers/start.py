@@ -22,14 +22,11 @@ async def start(update: Update, context: Context) -> None:
     if code:
         await _join(update, context, code)
         return
-    person = await current_person(update, context)
-    if person is not None:
-        await reply(update, texts.menu(person), keyboards.menu(person))
-        await commands_for_chat(update, context, person)
+    await menu(update, context)
 
 
 async def menu(update: Update, context: Context) -> None:
-    """/menu: the same short menu as /start."""
+    """/menu, and /start without a code: the short menu; the chat's "/" menu kept right."""
     person = await current_person(update, context)
     if person is not None:
         await reply(update, texts.menu(person), keyboards.menu(person))

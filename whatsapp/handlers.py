@@ -20,7 +20,6 @@ from chatbot import callbacks, texts
 from chatbot.domain import invites
 from chatbot.domain.errors import DomainError, InviteInvalid
 from chatbot.domain.people import Person
-from chatbot.domain.workflow import CardStep
 from chatbot.screens import Action, Screen
 from chatbot.services.bundle import Services
 from whatsapp import render
@@ -162,10 +161,10 @@ async def _kirim_choice(kirim: Kirim, sender: str, person: Person, data: str) ->
         callbacks.KIRIM_DONE: lambda: kirim.files_done(sender),
         callbacks.KIRIM_CONFIRM: lambda: kirim.confirm(sender, person),
         callbacks.KIRIM_ESPIP: lambda: kirim.ask_espip(sender),
-        callbacks.KIRIM_SKIP: lambda: kirim.card_step(sender, person, CardStep.ESPIP),
-        callbacks.KIRIM_DATA: lambda: kirim.card_step(sender, person, CardStep.KIRIM_DATA),
+        callbacks.KIRIM_SKIP: lambda: kirim.record_espip(sender, person),
+        callbacks.KIRIM_DATA: lambda: kirim.record_kirim_data(sender, person),
         callbacks.KIRIM_HANDOVER: lambda: kirim.ask_handover(sender),
-        callbacks.KIRIM_HANDOVER_YES: lambda: kirim.card_step(sender, person, CardStep.HANDOVER),
+        callbacks.KIRIM_HANDOVER_YES: lambda: kirim.record_handover(sender, person),
         callbacks.KIRIM_CLOSE: lambda: kirim.cancel(sender),
     }
     if data in fixed:
@@ -178,7 +177,7 @@ async def _kirim_choice(kirim: Kirim, sender: str, person: Person, data: str) ->
         await kirim.withdraw(sender, person, target.code, target.version, target.period)
     elif (
         data.startswith(callbacks.CHECKLIST_PAGE + ":")
-        and (page := callbacks.parse_checklist_page(data)) is not None
+        and (page := callbacks.parse_page(data)) is not None
     ):
         await kirim.start(sender, person, page)
     else:

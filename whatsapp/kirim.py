@@ -8,6 +8,7 @@ was kept."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -18,7 +19,6 @@ from pywa_async.types.message import Message
 from chatbot import delivery, screens, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.people import Person
-from chatbot.domain.workflow import CardStep
 from chatbot.screens import Screen
 from chatbot.services.bundle import Services
 from chatbot.services.ports import EvidenceFile
@@ -43,7 +43,7 @@ class Draft(delivery.Draft):
     touched: datetime | None = None
     waiting: Waiting = Waiting.CHOICE
 
-    def open_item(self, code: str, name: str, version: int, steps: tuple[str, ...] = ()) -> None:
+    def open_item(self, code: str, name: str, version: int, steps: delivery.Steps = ()) -> None:
         super().open_item(code, name, version, steps)
         self.waiting = Waiting.CHOICE
 
@@ -122,15 +122,24 @@ class Kirim:
             return
         await self.show(to, self.flow.handover_question(draft))
 
-    async def card_step(
-        self, to: str, person: Person, step: CardStep, evidence: EvidenceFile | None = None
+    async def record_espip(
+        self, to: str, person: Person, screenshot: EvidenceFile | None = None
     ) -> None:
+        await self._record(to, lambda draft: self.flow.record_espip(person, draft, screenshot))
+
+    async def record_kirim_data(self, to: str, person: Person) -> None:
+        await self._record(to, lambda draft: self.flow.record_kirim_data(person, draft))
+
+    async def record_handover(self, to: str, person: Person) -> None:
+        await self._record(to, lambda draft: self.flow.record_handover(person, draft))
+
+    async def _record(self, to: str, record: Callable[[Draft], tuple[list[Screen], bool]]) -> None:
         draft = self._draft(to, card=True)
         if draft is None:
             await self.say(to, texts.WA_SESSION_ENDED)
             return
         draft.waiting = Waiting.CHOICE
-        shown, ended = self.flow.card_step(person, draft, step, evidence)
+        shown, ended = record(draft)
         if ended:
             self.drafts.pop(to, None)
         await self.show(to, *shown)
@@ -194,7 +203,7 @@ class Kirim:
         if isinstance(received, Screen):
             await self.show(to, received)
         elif draft.waiting is Waiting.ESPIP:
-            await self.card_step(to, person, CardStep.ESPIP, received)
+            await self.record_espip(to, person, received)
         else:
             await self.show(to, self.flow.add_file(draft, received)[0])
 

@@ -179,29 +179,21 @@ def card_returned(
     by: Person,
     reason: str,
 ) -> None:
-    for p in acting.holders(uow, Role.SATGAS_PROV, day):
-        uow.outbox.put(
-            OutgoingMessage(
-                p.id,
-                texts.card_returned(state, role, by, reason),
-                dedupe_key=f"kartu-kembali:{state.period.code}:{version}:{p.id}",
-            ),
-            now,
-        )
+    key = f"kartu-kembali:{state.period.code}:{version}"
+    _to_satgas(uow, now, day, texts.card_returned(state, role, by, reason), key)
 
 
 def card_signed_all(
     uow: UnitOfWork, now: datetime, day: date, state: CardState, version: int
 ) -> None:
+    key = f"kartu-ttd:{state.period.code}:{version}"
+    _to_satgas(uow, now, day, texts.card_signed_all(state), key)
+
+
+def _to_satgas(uow: UnitOfWork, now: datetime, day: date, text: str, key: str) -> None:
+    """Whoever holds (or covers) the provincial satgas' role today, once per ``key``."""
     for p in acting.holders(uow, Role.SATGAS_PROV, day):
-        uow.outbox.put(
-            OutgoingMessage(
-                p.id,
-                texts.card_signed_all(state),
-                dedupe_key=f"kartu-ttd:{state.period.code}:{version}:{p.id}",
-            ),
-            now,
-        )
+        uow.outbox.put(OutgoingMessage(p.id, text, dedupe_key=f"{key}:{p.id}"), now)
 
 
 def handed_over(uow: UnitOfWork, now: datetime, period: Period, by: Person, tz: ZoneInfo) -> None:

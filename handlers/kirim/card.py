@@ -4,13 +4,13 @@ and 9)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram import Update
 
-from chatbot import screens, texts
-from chatbot.domain.workflow import CardStep
+from chatbot import delivery, screens, texts
+from chatbot.domain.people import Person
 from chatbot.screens import Screen
-from chatbot.services.ports import EvidenceFile
 from handlers.common import Context, reply
 from handlers.kirim.files import (
     _fetcher,
@@ -36,15 +36,16 @@ log = logging.getLogger(__name__)
 # ------------------------------------------------------------------ the provincial card
 
 
-async def _card_step(
-    update: Update, context: Context, step: CardStep, evidence: EvidenceFile | None
-) -> int:
+Record = Callable[[delivery.Delivery, Person, delivery.Draft], tuple[list[Screen], bool]]
+
+
+async def _card_step(update: Update, context: Context, record: Record) -> int:
     person = await _submitter(update, context)
     draft = _draft(context)
     if person is None or draft is None or not draft.on_card:
         await reply(update, texts.SESSION_ENDED)
         return END
-    shown, ended = _flow(context).card_step(person, draft, step, evidence)
+    shown, ended = record(_flow(context), person, draft)
     await _show_all(update, shown)
     if ended:
         _set_draft(context, None)
@@ -60,7 +61,7 @@ async def ask_espip_evidence(update: Update, context: Context) -> int:
 
 async def espip_without_evidence(update: Update, context: Context) -> int:
     await _answer(update)
-    return await _card_step(update, context, CardStep.ESPIP, None)
+    return await _card_step(update, context, delivery.Delivery.record_espip)
 
 
 async def espip_evidence(update: Update, context: Context) -> int:
@@ -72,12 +73,14 @@ async def espip_evidence(update: Update, context: Context) -> int:
     if isinstance(received, Screen):
         await show(update, received)
         return ESPIP
-    return await _card_step(update, context, CardStep.ESPIP, received)
+    return await _card_step(
+        update, context, lambda flow, person, draft: flow.record_espip(person, draft, received)
+    )
 
 
 async def kirim_data(update: Update, context: Context) -> int:
     await _answer(update)
-    return await _card_step(update, context, CardStep.KIRIM_DATA, None)
+    return await _card_step(update, context, delivery.Delivery.record_kirim_data)
 
 
 async def ask_handover(update: Update, context: Context) -> int:
@@ -93,4 +96,4 @@ async def ask_handover(update: Update, context: Context) -> int:
 
 async def handover(update: Update, context: Context) -> int:
     await _answer(update)
-    return await _card_step(update, context, CardStep.HANDOVER, None)
+    return await _card_step(update, context, delivery.Delivery.record_handover)

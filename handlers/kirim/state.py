@@ -30,7 +30,7 @@ DRAFT = "kirim"
 class Draft(delivery.Draft):
     albums: set[str] = field(default_factory=set)  # albums answered once
 
-    def open_item(self, code: str, name: str, version: int, steps: tuple[str, ...] = ()) -> None:
+    def open_item(self, code: str, name: str, version: int, steps: delivery.Steps = ()) -> None:
         super().open_item(code, name, version, steps)
         self.albums = set()
 
