@@ -109,6 +109,9 @@ KIRIM_HANDOVER_YES = "kr:hy"
 KIRIM_ITEM = "kr:i"
 KIRIM_PERIOD = "kr:p"
 KIRIM_WITHDRAW = "kr:w"
+KIRIM_ASSIGN = "kr:a"  # the item for the files sent before one was chosen
+KIRIM_WHICH = "kr:q"  # ask again which item those files are for
+KIRIM_DISCARD = "kr:z"  # drop the draft of the item open (or the files without an item)
 ITEM_CODE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 
 
@@ -122,6 +125,17 @@ class KirimTarget:
 def kirim_item(code: str, period: Period | None = None) -> str:
     """An item of the checklist, of the period it was drawn for."""
     return f"{KIRIM_ITEM}:{period.code}:{code}" if period else f"{KIRIM_ITEM}:{code}"
+
+
+def kirim_assign(code: str, period: Period | None = None) -> str:
+    """The item chosen for files sent before an item was (its period named when several)."""
+    return kirim_item(code, period).replace(KIRIM_ITEM, KIRIM_ASSIGN, 1)
+
+
+def parse_kirim_assign(data: str) -> KirimTarget | None:
+    if not data.startswith(f"{KIRIM_ASSIGN}:"):
+        return None
+    return parse_kirim_item(data.replace(KIRIM_ASSIGN, KIRIM_ITEM, 1))
 
 
 def parse_kirim_item(data: str) -> KirimTarget | None:

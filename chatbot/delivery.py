@@ -3,8 +3,11 @@ both channels: who may deliver, which period and item open, what the provincial 
 satgas may record, what a confirmation or a close says. Each step takes the person's draft
 (kept where the channel keeps its conversations) and returns the screens to show.
 
-A draft holds what a person is putting together; nothing reaches the database before the
-confirmation (the files received are already in the content-addressed store)."""
+A draft holds what a person is putting together. The files received and not yet confirmed
+are kept in the database as the person's draft of the item (or, sent before any item was
+chosen, apart, until the person says which item they are for), so a restart, a time-out or a
+new /kirim never loses them; a confirmation turns them into a version, a discard drops them.
+A file sent at any moment starts or continues a delivery (``take_file``)."""
 
 from __future__ import annotations
 
@@ -29,9 +32,13 @@ log = logging.getLogger(__name__)
 Steps = tuple[ItemStep | CardStep, ...]  # what an open item allows
 
 
+LOOSE = ""  # the draft of files sent before any item was chosen
+
+
 @dataclass
 class Draft:
     period: Period
+    person_id: int = 0
     item_code: str = ""  # the item open, "" on the checklist
     item_name: str = ""
     version: int = 0  # the item's version when it was opened: a delivery makes the next
@@ -51,6 +58,14 @@ class Draft:
     def on_card(self) -> bool:
         """The provincial card is open (its satgas' steps, not an item's)."""
         return self.item_code == PROVINCIAL_CARD_ITEM
+
+    @property
+    def takes_files(self) -> bool:
+        """The open item (or the provincial card) takes files now."""
+        return bool(self.item_code) and any(
+            step in self.steps
+            for step in (ItemStep.FILES, CardStep.UPLOAD_DRAFT, CardStep.UPLOAD_SIGNED)
+        )
 
     @property
     def confirmed(self) -> int:
@@ -99,8 +114,24 @@ class Delivery:
         except DomainError as exc:
             return _refused(exc), None
         card = svc.card.view(period) if person.may(Permission.DRAFT_PROVINCIAL_CARD) else None
-        new = Draft(period=period, delivered=list(draft.delivered) if draft is not None else [])
+        new = Draft(
+            period=period,
+            person_id=person.id,
+            delivered=list(draft.delivered) if draft is not None else [],
+        )
         return screens.checklist(sheet, periods, card), new
+
+    def session(self, person: Person, draft: Draft | None) -> tuple[Draft | None, Screen | None]:
+        """The person's draft, begun on the latest open period when there is none (a file
+        or an item's button from a notice, before /kirim); else why there can be none."""
+        if draft is not None:
+            return draft, None
+        if not self.may_deliver(person):
+            return None, _text(texts.NOT_ALLOWED)
+        periods = self.services.submission.open_periods()
+        if not periods:
+            return None, _text(texts.NO_OPEN_PERIOD)
+        return Draft(period=periods[-1], person_id=person.id), None
 
     def item(self, person: Person, draft: Draft, code: str, period: Period | None = None) -> Screen:
         """One item (or the provincial card, for its satgas) of ``period`` (the one its
@@ -111,7 +142,7 @@ class Delivery:
             draft.period = period
             draft.open_item("", "", 0)
         if code == PROVINCIAL_CARD_ITEM and person.may(Permission.DRAFT_PROVINCIAL_CARD):
-            return self.card(draft)
+            return self.card(person, draft)
         svc = self.services
         try:
             detail = svc.submission.item_detail(person, draft.period, code)
@@ -120,14 +151,18 @@ class Delivery:
         if not detail.card_not_ready:
             name = detail.item.name if detail.item else texts.UNIT_CARD_NAME
             draft.open_item(code, name, detail.state.version, tuple(detail.steps))
+            draft.files = list(detail.draft)  # received before and not sent: still here
         several = len(svc.submission.open_periods()) > 1
         return screens.item(detail, svc.timezone, name_period=several)
 
-    def card(self, draft: Draft) -> Screen:
-        view = self.services.card.view(draft.period)
+    def card(self, person: Person, draft: Draft) -> Screen:
+        svc = self.services
+        view = svc.card.view(draft.period)
         steps = tuple(view.steps)
         draft.open_item(PROVINCIAL_CARD_ITEM, texts.PROVINCIAL_CARD_NAME, view.state.version, steps)
-        return screens.provincial_card(view, self.services.timezone)
+        if draft.takes_files:
+            draft.files = svc.submission.draft(person, draft.period, PROVINCIAL_CARD_ITEM)
+        return screens.provincial_card(view, svc.timezone, draft.files)
 
     def withdraw(
         self, person: Person, draft: Draft, code: str, version: int, period: Period | None = None
@@ -164,11 +199,78 @@ class Delivery:
             log.warning("file %r refused: its content is not its type", incoming.file_name)
             return _text(texts.content_mismatch(incoming.file_name or "foto"))
 
-    def add_file(self, draft: Draft, received: EvidenceFile) -> tuple[Screen, bool]:
+    def add_file(self, person: Person, draft: Draft, received: EvidenceFile) -> tuple[Screen, bool]:
         """(the answer, whether the file was new to the draft: the same content twice is
-        kept once)."""
-        earlier = self.services.submission.add_to_draft(draft.files, received)
-        return screens.file_received(received, earlier, len(draft.files)), earlier is None
+        kept once). The draft is kept in the database at once."""
+        svc = self.services.submission
+        earlier = svc.add_to_draft(draft.files, received)
+        draft.note = ""  # files, not "tidak ada kegiatan"
+        if earlier is None:
+            svc.keep_draft(person, draft.period, draft.item_code, draft.files)
+        return screens.file_received(
+            received, earlier, draft.files, draft.item_code, draft.item_name, draft.version
+        ), earlier is None
+
+    def take_file(self, person: Person, draft: Draft, received: EvidenceFile) -> Screen:
+        """A file sent at any moment: into the open item when it takes files; else kept
+        apart (in the database too) and the person asked which item it is for."""
+        if draft.takes_files:
+            return self.add_file(person, draft, received)[0]
+        svc = self.services.submission
+        loose = svc.draft(person, draft.period, LOOSE)
+        if svc.add_to_draft(loose, received) is None:
+            svc.keep_draft(person, draft.period, LOOSE, loose)
+        draft.open_item("", "", 0)
+        return self.which_item(person, draft, loose)
+
+    def which_item(
+        self, person: Person, draft: Draft, loose: list[EvidenceFile] | None = None
+    ) -> Screen:
+        """The question for the files sent before an item was chosen: the open items that
+        take files, the likely ones first (returned, then empty, then sent)."""
+        svc = self.services.submission
+        if loose is None:
+            loose = svc.draft(person, draft.period, LOOSE)
+        if not loose:
+            return _text(texts.NO_LOOSE_FILES)
+        try:
+            sheet = svc.checklist(person, draft.period)
+        except DomainError as exc:
+            return _refused(exc)
+        several = len(svc.open_periods()) > 1
+        return screens.which_item(sheet, loose, several)
+
+    def assign(self, person: Person, draft: Draft, code: str, period: Period | None) -> Screen:
+        """The item chosen for the files sent before: they join its draft, and the
+        confirmation follows (one tap to send)."""
+        svc = self.services.submission
+        period = period or draft.period
+        loose = svc.draft(person, period, LOOSE)
+        if not loose:
+            return _text(texts.NO_LOOSE_FILES)
+        shown = self.item(person, draft, code, period)
+        if not draft.takes_files:  # approved meanwhile, or not this person's item
+            return shown if not draft.item_code else _text(texts.ITEM_TAKES_NO_FILES)
+        for file in loose:
+            svc.add_to_draft(draft.files, file)
+        svc.keep_draft(person, period, draft.item_code, draft.files)
+        svc.keep_draft(person, period, LOOSE, [])
+        draft.note = ""
+        return screens.confirm_files(draft.item_name, draft.item_code, draft.files, draft.version)
+
+    def discard(self, person: Person, draft: Draft) -> list[Screen]:
+        """Drop the open item's files received and not sent (or the ones sent before any
+        item was chosen, when none is open)."""
+        svc = self.services.submission
+        code = draft.item_code  # LOOSE when none is open
+        files = svc.draft(person, draft.period, code)
+        svc.keep_draft(person, draft.period, code, [])
+        draft.files = []
+        log.info("draft discarded: person %s, %s %r", person.id, draft.period, code)
+        said = _text(texts.draft_discarded(len(files)))
+        if not draft.item_code:
+            return [said]
+        return [said, self.item(person, draft, draft.item_code)]
 
     @staticmethod
     def not_a_file(kind: str) -> Screen:
@@ -179,11 +281,18 @@ class Delivery:
     def confirm_by_button() -> Screen:
         return Screen(texts.CONFIRM_BY_BUTTON)
 
+    @staticmethod
+    def typed_instead_of_file(draft: Draft) -> Screen:
+        """Text where files are awaited: once files came, "ya" means the button to send."""
+        if draft.files:
+            return Screen(texts.CONFIRM_BY_BUTTON)
+        return screens.text_instead_of_file()
+
     def ask_files(self, draft: Draft) -> Screen | None:
-        """The prompt of "Kirim berkas" (or of the card's upload); None when no item is open.
-        An item that no longer takes files is refused by the domain at the confirmation,
-        with its reason (approved, changed meanwhile)."""
-        if not draft.item_code:
+        """The prompt of "Kirim berkas" (or of the card's upload); None when no item is open
+        or the open one takes no files now. An item changed meanwhile is refused by the
+        domain at the confirmation, with its reason."""
+        if not draft.takes_files:  # none open, or it takes no files now (approved meanwhile)
             return None
         draft.note = ""  # files, not "tidak ada kegiatan": what is confirmed is what is shown
         return screens.ask_files()
@@ -245,7 +354,7 @@ class Delivery:
         if step is CardStep.HANDOVER:  # recorded: the period is closed
             tz = self.services.timezone
             return [_text(texts.period_handed_over(draft.period, person, card.clock(), tz))], True
-        return [_text(texts.CARD_STEP_DONE[new.status]), self.card(draft)], False
+        return [_text(texts.CARD_STEP_DONE[new.status]), self.card(person, draft)], False
 
     # ------------------------------------------------------------------ confirm, close
 
@@ -255,6 +364,8 @@ class Delivery:
         """Deliver what the draft holds; (screens, whether it was recorded). A refusal ends the
         draft (its item changed meanwhile: it is opened again from the list)."""
         svc = self.services
+        if not draft.item_code:  # an older message's "Kirim": nothing is open to send
+            return [_text(texts.NO_ITEM_OPEN)], False
         if draft.on_card and not draft.files:
             return [_text(texts.NO_FILES_YET)], False
         if draft.on_card:
@@ -263,7 +374,9 @@ class Delivery:
             except DomainError as exc:
                 return [_text(texts.card_error(exc))], False
             log.info("provincial card %s v%s uploaded by %s", draft.period, new.version, person.id)
-            return [_text(texts.card_uploaded(new, svc.card.chain)), self.card(draft)], True
+            svc.submission.keep_draft(person, draft.period, PROVINCIAL_CARD_ITEM, [])
+            uploaded = _text(texts.card_uploaded(new, svc.card.chain))
+            return [uploaded, self.card(person, draft)], True
         try:
             result = svc.submission.deliver(
                 person, draft.period, draft.item_code, draft.version, draft.files, draft.note
@@ -281,15 +394,28 @@ class Delivery:
         draft.open_item("", "", 0)  # delivered: nothing is pending now
         return [screens.receipt(result, list_button)], True
 
-    @staticmethod
-    def closing(draft: Draft | None, timed_out: bool) -> str:
-        """What closing the session kept and did not keep, said as it is."""
+    def kept(self, person_id: int) -> list[tuple[str, int]]:
+        """The person's drafts, as (what they are for, how many files), for the sentences
+        that say what is kept."""
+        several = len(self.services.submission.open_periods()) > 1
+        return [
+            (texts.draft_target(code, period if several else None), len(files))
+            for (period, code), files in self.services.submission.drafts(person_id).items()
+        ]
+
+    def closing(self, draft: Draft | None, timed_out: bool) -> str:
+        """What closing the session kept and did not keep, said as it is: the deliveries
+        confirmed, the drafts kept in the database, a note not confirmed."""
         if draft is None:
-            return texts.session_closed(timed_out, confirmed=0, pending_files=0, pending_note=False)
+            return texts.session_closed(timed_out, confirmed=0, drafts=[], pending_note=False)
         return texts.session_closed(
             timed_out,
             confirmed=draft.confirmed,
-            pending_files=len(draft.files),
+            drafts=self.kept(draft.person_id) if draft.person_id else [],
             pending_note=bool(draft.note),
             item=f"{draft.item_code} {draft.item_name}".strip(),
         )
+
+    def stale(self, person: Person | None) -> str:
+        """A button of a session that ended (closed, timed out, the bot restarted)."""
+        return texts.session_ended(self.kept(person.id) if person is not None else [])

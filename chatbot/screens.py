@@ -23,6 +23,7 @@ from chatbot.domain.workflow import (
     CardStep,
     ItemStatus,
     ItemStep,
+    item_steps,
 )
 from chatbot.services.card import CardView
 from chatbot.services.ports import EvidenceFile
@@ -75,7 +76,11 @@ def checklist(sheet: UnitChecklist, periods: Sequence[Period], card: CardView | 
     the items, the regency's signed card, close. While more than one period is open, every
     item's button names its period, so an older message's button acts on its own month."""
     named = sheet.period if len(periods) > 1 else None
+    drafted = {code for code, files in sheet.drafts.items() if files}
     actions: list[Action] = []
+    loose = sheet.drafts.get("", ())
+    if loose:  # files sent before an item was chosen: first, they wait for an answer
+        actions.append(Action.of(texts.label_loose(len(loose)), callbacks.KIRIM_WHICH))
     if card is not None:
         status = texts.CARD_STATUS_LABEL[card.state.status]
         actions.append(
@@ -90,9 +95,11 @@ def checklist(sheet: UnitChecklist, periods: Sequence[Period], card: CardView | 
         icon = texts.STATUS_ICON[row.state.status]
         actions.append(
             Action(
-                texts.item_label(row.item.code, row.item.name, row.state.status),
+                texts.item_label(
+                    row.item.code, row.item.name, row.state.status, drafted=row.item.code in drafted
+                ),
                 callbacks.kirim_item(row.item.code, named),
-                _short(f"{icon} {row.item.code}", TITLE),
+                _short(f"{icon}{'📝' if row.item.code in drafted else ''} {row.item.code}", TITLE),
                 _short(row.item.name, DETAIL),
             )
         )
@@ -117,8 +124,9 @@ def checklist(sheet: UnitChecklist, periods: Sequence[Period], card: CardView | 
     waiting = sum(r.state.status is ItemStatus.DIKIRIM for r in sheet.rows)
     if sheet.card is not None and sheet.card.status is ItemStatus.DIKIRIM:
         waiting += 1
+    kept = [(texts.draft_target(code), len(files)) for code, files in sheet.drafts.items() if files]
     header = texts.checklist_header(
-        sheet.unit, sheet.period, sheet.progress, sheet.deadline, waiting
+        sheet.unit, sheet.period, sheet.progress, sheet.deadline, waiting, kept
     )
     return Screen(
         header,
@@ -144,7 +152,11 @@ def item(detail: ItemDetail, tz: ZoneInfo, name_period: bool = False) -> Screen:
         text += "\n\n" + texts.ITEM_LOCKED
     steps = detail.steps
     actions = []
-    if ItemStep.FILES in steps:
+    if detail.draft and ItemStep.FILES in steps:
+        text += "\n\n" + texts.draft_lines(detail.draft)
+        actions.append(Action.of(texts.LABEL_SEND_DRAFT, callbacks.KIRIM_CONFIRM))
+        actions.append(Action.of(texts.LABEL_DISCARD, callbacks.KIRIM_DISCARD))
+    elif ItemStep.FILES in steps:
         actions.append(Action.of(texts.LABEL_FILES, callbacks.KIRIM_FILES))
     if ItemStep.NIHIL in steps:
         actions.append(Action.of(texts.LABEL_NIHIL, callbacks.KIRIM_NIHIL))
@@ -157,8 +169,9 @@ def item(detail: ItemDetail, tz: ZoneInfo, name_period: bool = False) -> Screen:
     return Screen(text, _one_per_row(*actions))
 
 
-def provincial_card(view: CardView, tz: ZoneInfo) -> Screen:
-    """The provincial card for its satgas: its state, and the steps that apply now."""
+def provincial_card(view: CardView, tz: ZoneInfo, draft: Sequence[EvidenceFile] = ()) -> Screen:
+    """The provincial card for its satgas: its state, its files received and not sent, and
+    the steps that apply now."""
     data = {
         CardStep.UPLOAD_DRAFT: callbacks.KIRIM_FILES,
         CardStep.UPLOAD_SIGNED: callbacks.KIRIM_FILES,
@@ -166,16 +179,29 @@ def provincial_card(view: CardView, tz: ZoneInfo) -> Screen:
         CardStep.KIRIM_DATA: callbacks.KIRIM_DATA,
         CardStep.HANDOVER: callbacks.KIRIM_HANDOVER,
     }
-    actions = [Action.of(texts.CARD_STEP_LABEL[s], data[s]) for s in view.steps]
+    text = texts.card_detail(view, tz)
+    actions = []
+    uploads = (CardStep.UPLOAD_DRAFT, CardStep.UPLOAD_SIGNED)
+    if draft and any(s in view.steps for s in uploads):
+        text += "\n\n" + texts.draft_lines(draft)
+        actions.append(Action.of(texts.LABEL_SEND_DRAFT, callbacks.KIRIM_CONFIRM))
+        actions.append(Action.of(texts.LABEL_DISCARD, callbacks.KIRIM_DISCARD))
+    actions += [
+        Action.of(texts.CARD_STEP_LABEL[s], data[s])
+        for s in view.steps
+        if not (draft and s in uploads)
+    ]
     actions.append(Action.of(texts.LABEL_BACK, callbacks.KIRIM_BACK))
-    return Screen(texts.card_detail(view, tz), _one_per_row(*actions))
+    return Screen(text, _one_per_row(*actions))
 
 
 def _files_actions() -> tuple[tuple[Action, ...], ...]:
+    """Under the prompt for files and each file's answer: send what came, or close (what was
+    received stays a draft)."""
     return (
         (
-            Action.of(texts.LABEL_DONE, callbacks.KIRIM_DONE),
-            Action.of(texts.LABEL_CANCEL, callbacks.KIRIM_CLOSE),
+            Action.of(texts.LABEL_SEND, callbacks.KIRIM_CONFIRM),
+            Action.of(texts.LABEL_CLOSE, callbacks.KIRIM_CLOSE),
         ),
     )
 
@@ -184,13 +210,61 @@ def ask_files() -> Screen:
     return Screen(texts.ASK_FILES, _files_actions())
 
 
-def file_received(file: EvidenceFile, earlier: EvidenceFile | None, count: int) -> Screen:
+def file_received(
+    file: EvidenceFile,
+    earlier: EvidenceFile | None,
+    files: Sequence[EvidenceFile],
+    code: str,
+    name: str,
+    version: int,
+) -> Screen:
+    """A file's answer: it is kept, how many the delivery holds, and the button to send."""
     text = (
-        texts.file_received(file, count)
+        texts.file_received(file, len(files), code, name, version)
         if earlier is None
-        else texts.file_already_in_draft(file, earlier, count)
+        else texts.file_already_in_draft(file, earlier, len(files), code, name, version)
     )
     return Screen(text, _files_actions())
+
+
+def which_item(sheet: UnitChecklist, files: Sequence[EvidenceFile], several: bool) -> Screen:
+    """Which item files sent before any was chosen are for: the items taking files now, the
+    returned ones first, then the empty ones, then the ones sent (a new version)."""
+    named = sheet.period if several else None
+    order = {ItemStatus.DIKEMBALIKAN: 0, ItemStatus.KOSONG: 1, ItemStatus.DIKIRIM: 2}
+    rows = [
+        r
+        for r in sheet.rows
+        if r.state.status in order
+        and ItemStep.FILES in item_steps(r.state, sheet.progress.complete)
+    ]
+    rows.sort(key=lambda r: order[r.state.status])
+    actions = [
+        Action(
+            texts.item_label(r.item.code, r.item.name, r.state.status),
+            callbacks.kirim_assign(r.item.code, named),
+            _short(f"{texts.STATUS_ICON[r.state.status]} {r.item.code}", TITLE),
+            _short(r.item.name, DETAIL),
+        )
+        for r in rows
+    ]
+    card = sheet.card
+    if card is not None and ItemStep.FILES in item_steps(card, sheet.progress.complete):
+        signed = Action(
+            texts.item_label("", texts.UNIT_CARD_NAME, card.status),
+            callbacks.kirim_assign(UNIT_CARD_ITEM, named),
+            _short("Kartu bertanda tangan", TITLE),
+            _short(texts.UNIT_CARD_NAME, DETAIL),
+        )
+        actions.insert(0, signed)  # all approved: the signed card is what is due
+    rows_out = [(a,) for a in actions]
+    rows_out.append((Action.of(texts.LABEL_DISCARD_LOOSE, callbacks.KIRIM_DISCARD),))
+    return Screen(
+        texts.which_item(files, named),
+        tuple(rows_out),
+        pick=texts.PICK_ITEM_FOR_FILES,
+        section=_short(texts.bulan(sheet.period), TITLE),
+    )
 
 
 def text_instead_of_file() -> Screen:

@@ -23,9 +23,9 @@ from chatbot.domain.reminders import Notice, Reminder, Rule, UnitSnapshot
 from chatbot.domain.roles import Permission, Role
 from chatbot.domain.text import MAX_REASON_LENGTH
 from chatbot.domain.units import Unit
-from chatbot.domain.workflow import PROVINCIAL_CARD_NAME as PROVINCIAL_CARD_NAME
-from chatbot.domain.workflow import UNIT_CARD_NAME as UNIT_CARD_NAME
 from chatbot.domain.workflow import (
+    PROVINCIAL_CARD_ITEM,
+    UNIT_CARD_ITEM,
     CardState,
     CardStatus,
     CardStep,
@@ -34,6 +34,8 @@ from chatbot.domain.workflow import (
     Stage,
     StageKind,
 )
+from chatbot.domain.workflow import PROVINCIAL_CARD_NAME as PROVINCIAL_CARD_NAME
+from chatbot.domain.workflow import UNIT_CARD_NAME as UNIT_CARD_NAME
 from chatbot.services.ports import Button, EvidenceFile, PendingAnnouncement, Submission
 from chatbot.services.status import PeriodStatus
 from chatbot.services.views import CardView, Decision, Delegated, ReviewTarget, UnitStanding
@@ -499,13 +501,21 @@ def digest_buttons(
     )
 
 
-def item_label(code: str, name: str, status: ItemStatus, limit: int = 60) -> str:
-    label = " ".join(part for part in (STATUS_ICON[status], code, name) if part)
+def item_label(
+    code: str, name: str, status: ItemStatus, limit: int = 60, drafted: bool = False
+) -> str:
+    icons = STATUS_ICON[status] + ("📝" if drafted else "")
+    label = " ".join(part for part in (icons, code, name) if part)
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def checklist_header(
-    unit: Unit, period: Period, progress: Progress, deadline: date, waiting: int = 0
+    unit: Unit,
+    period: Period,
+    progress: Progress,
+    deadline: date,
+    waiting: int = 0,
+    drafts: Sequence[tuple[str, int]] = (),
 ) -> str:
     """The checklist's head; the completeness counts approved items only, so the items sent
     and waiting for review are said apart (right after a delivery it is still 0%)."""
@@ -514,13 +524,19 @@ def checklist_header(
         if waiting
         else ""
     )
+    if drafts:
+        listed = "; ".join(f"{what}: {n} berkas" for what, n in drafts)
+        sent += (
+            f"\n📝 Draf belum dikirim ({listed}). Buka butirnya lalu tekan \u201cKirim draf\u201d."
+        )
     return (
         f"Data dukung {unit.name}\n"
         f"Periode: {bulan(period)}\n"
         f"Batas waktu: {hari_tanggal(deadline)}\n"
         f"Kelengkapan: {progress.percent}% ({progress.accepted} dari {progress.required} "
         f"butir wajib disetujui){sent}\n\n"
-        "Keterangan: ⬜ kosong, 📤 dikirim, ↩️ dikembalikan, ✅ disetujui, ➖ tidak ada kegiatan\n"
+        "Keterangan: ⬜ kosong, 📤 dikirim, ↩️ dikembalikan, ✅ disetujui, ➖ tidak ada kegiatan, "
+        "📝 draf belum dikirim\n"
         "Silakan pilih butir yang akan dikirim:"
     )
 
@@ -547,6 +563,16 @@ def item_detail(
     return "\n".join(lines)
 
 
+def draft_lines(files: Sequence[EvidenceFile]) -> str:
+    """The files an item holds as a draft (received, not sent)."""
+    lines = [f"📝 Draf belum dikirim ({len(files)} berkas):"]
+    lines += [f"  • {short_name(f.file_name)} ({ukuran(f.size)})" for f in files[:SUMMARY_FILES]]
+    if len(files) > SUMMARY_FILES:
+        lines.append(f"  • dan {len(files) - SUMMARY_FILES} berkas lainnya")
+    lines.append("Tekan \u201cKirim draf\u201d untuk menyampaikannya, atau kirim berkas lain.")
+    return "\n".join(lines)
+
+
 def card_not_ready(missing: Sequence[ChecklistItem]) -> str:
     lines = [
         "Kartu kendali bertanda tangan baru dapat dikirim setelah seluruh data dukung wajib "
@@ -560,8 +586,7 @@ ITEM_LOCKED = "Butir ini sudah disetujui sehingga tidak dapat diubah lagi."
 ASK_FILES = (
     "Silakan kirim berkas untuk butir ini (PDF, foto JPG/PNG, Word, Excel atau ZIP) sebagai "
     "dokumen atau foto. Beberapa berkas atau satu album foto dihitung sebagai satu kiriman. "
-    "Tekan \u201cSelesai\u201d bila semua berkas sudah terkirim, atau \u201cBatal\u201d untuk "
-    "membatalkan."
+    "Setelah semua berkas terkirim, tekan \u201cKirim\u201d."
 )
 ASK_NOTE = (
     "Silakan tuliskan keterangan singkat mengapa tidak ada kegiatan untuk butir ini pada bulan "
@@ -572,7 +597,8 @@ ASK_NOTE = (
 )
 TEXT_INSTEAD_OF_FILE = (
     "Mohon kirim berkas sebagai dokumen atau foto, bukan teks. Bila berkas sudah lengkap, "
-    "tekan \u201cSelesai\u201d; untuk membatalkan, ketik /batal."
+    "tekan \u201cKirim\u201d; untuk menutup, ketik /batal (berkas yang sudah diterima tetap "
+    "tersimpan sebagai draf)."
 )
 NO_FILES_YET = "Belum ada berkas yang diterima. Silakan kirim berkas terlebih dahulu."
 NOTHING_TO_CANCEL = "Tidak ada langkah yang sedang berjalan."
@@ -582,15 +608,38 @@ STEP_NOT_AVAILABLE = (
 )
 
 
+def draft_target(item_code: str, period: Period | None = None) -> str:
+    """What a draft is for, in a sentence: an item, a card, or no item chosen yet."""
+    if item_code == "":
+        what = "berkas yang belum dipilih butirnya"
+    elif item_code == PROVINCIAL_CARD_ITEM:
+        what = PROVINCIAL_CARD_NAME
+    elif item_code == UNIT_CARD_ITEM:
+        what = UNIT_CARD_NAME
+    else:
+        what = f"butir {item_code}"
+    return what + (f" ({bulan(period)})" if period is not None else "")
+
+
+def _drafts_kept(drafts: Sequence[tuple[str, int]]) -> str:
+    listed = "; ".join(f"{what}: {n} berkas" for what, n in drafts)
+    return (
+        f"Berkas yang belum Anda kirim tetap tersimpan sebagai draf ({listed}); draf belum "
+        "diteruskan kepada Satgas SPIP KPU Provinsi. Ketik /kirim untuk mengirim atau "
+        "membuangnya."
+    )
+
+
 def session_closed(
     timed_out: bool,
     confirmed: int,
-    pending_files: int,
+    drafts: Sequence[tuple[str, int]],
     pending_note: bool,
     item: str = "",
 ) -> str:
     """Closing a delivery session (Tutup, Batal, /batal or a time-out): what was kept and what
-    was not, never "nothing was saved" after a confirmed delivery."""
+    was not, never "nothing was saved" when something was: the deliveries confirmed, the
+    drafts kept in the database (what they are for, how many files), a note not confirmed."""
     lines = [
         "Sesi pengiriman berakhir karena tidak ada tanggapan."
         if timed_out
@@ -601,26 +650,72 @@ def session_closed(
             f"{confirmed} kiriman yang sudah Anda konfirmasi dalam sesi ini tetap tersimpan dan "
             "telah diteruskan untuk diperiksa."
         )
-    if pending_files:
-        lines.append(
-            f"{pending_files} berkas untuk butir {item} yang belum Anda konfirmasi tidak "
-            "dikirim; silakan kirim ulang bila diperlukan."
-        )
-    elif pending_note:
+    if drafts:
+        lines.append(_drafts_kept(drafts))
+    if pending_note:
         lines.append(
             f"Keterangan tidak ada kegiatan untuk butir {item} belum dikonfirmasi dan tidak "
             "dikirim."
         )
-    if not confirmed and not pending_files and not pending_note:
+    if not confirmed and not drafts and not pending_note:
         lines.append("Tidak ada perubahan pada data Anda.")
-    lines.append("Ketik /kirim untuk membuka daftar butir kembali.")
+    if not drafts:
+        lines.append("Ketik /kirim untuk membuka daftar butir kembali.")
     return " ".join(lines)
 
 
-SESSION_ENDED = (
-    "Sesi pengiriman ini sudah berakhir. Tidak ada yang disimpan dari sesi tersebut; "
-    "silakan mulai lagi dengan /kirim."
+def session_ended(drafts: Sequence[tuple[str, int]]) -> str:
+    """A button of a session that ended (closed, timed out, the bot restarted)."""
+    if drafts:
+        return "Sesi pengiriman tersebut sudah berakhir. " + _drafts_kept(drafts)
+    return "Sesi pengiriman tersebut sudah berakhir. Ketik /kirim untuk membuka daftar butir."
+
+
+NO_ITEM_OPEN = (
+    "Belum ada butir yang dibuka untuk dikirim (tombol dari pesan lama). Ketik /kirim lalu "
+    "pilih butirnya."
 )
+NO_LOOSE_FILES = (
+    "Berkas tersebut sudah tidak menunggu (sudah dipilih butirnya, dikirim, atau dibuang). "
+    "Ketik /kirim untuk membuka daftar butir."
+)
+ITEM_TAKES_NO_FILES = (
+    "Butir ini tidak dapat menerima berkas saat ini (misalnya sudah disetujui). Berkas Anda "
+    "tetap tersimpan; silakan pilih butir lain."
+)
+
+
+def draft_discarded(count: int) -> str:
+    if not count:
+        return "Tidak ada draf yang perlu dibuang."
+    return f"Draf ({count} berkas) telah dibuang dan tidak dikirim."
+
+
+def which_item(files: Sequence[EvidenceFile], period: Period | None) -> str:
+    """The question for files sent before an item was chosen."""
+    month = f" periode {bulan(period)}" if period is not None else ""
+    lines = [f"Berkas diterima ({len(files)} berkas):"]
+    lines += [f"  • {short_name(f.file_name)} ({ukuran(f.size)})" for f in files[:SUMMARY_FILES]]
+    if len(files) > SUMMARY_FILES:
+        lines.append(f"  • dan {len(files) - SUMMARY_FILES} berkas lainnya")
+    lines.append(
+        f"Untuk butir mana berkas ini{month}? Silakan pilih butirnya; berkas tetap tersimpan "
+        "sampai Anda memilih."
+    )
+    return "\n".join(lines)
+
+
+PICK_ITEM_FOR_FILES = "Pilih butirnya"
+
+
+def loose_file_received(file: EvidenceFile) -> str:
+    """A further file before the person said which item the first ones are for."""
+    return (
+        f"Berkas diterima: {file.file_name} ({ukuran(file.size)}). Silakan pilih butirnya pada "
+        "daftar di atas; semua berkas yang belum dipilih butirnya akan ikut."
+    )
+
+
 NO_OPEN_PERIOD = (
     "Saat ini belum ada periode pelaporan yang dibuka. Periode dibuka setiap tanggal 1; "
     "hubungi Satgas SPIP KPU Provinsi bila diperlukan."
@@ -639,22 +734,29 @@ REASON_REQUIRED = (
 )
 
 
-def file_received(file: EvidenceFile, count: int) -> str:
-    # whether the same content is stored already (perhaps sent by another unit) is not said:
-    # it would tell one unit what another delivered
+def _send_hint(code: str, name: str, count: int, version: int) -> str:
     return (
-        f"Berkas diterima: {file.file_name} ({ukuran(file.size)}).\n"
-        f"Jumlah berkas dalam kiriman ini: {count}. "
-        "Kirim berkas lain, atau tekan \u201cSelesai\u201d."
+        f"Jumlah berkas dalam kiriman ini: {count} (butir {code} {name}). Kirim berkas lain "
+        f"bila masih ada, lalu tekan \u201cKirim\u201d untuk menyampaikannya sebagai versi "
+        f"{version + 1}."
     )
 
 
-def file_already_in_draft(file: EvidenceFile, earlier: EvidenceFile, count: int) -> str:
+def file_received(file: EvidenceFile, count: int, code: str, name: str, version: int) -> str:
+    # whether the same content is stored already (perhaps sent by another unit) is not said:
+    # it would tell one unit what another delivered
+    return f"Berkas diterima: {file.file_name} ({ukuran(file.size)}).\n" + _send_hint(
+        code, name, count, version
+    )
+
+
+def file_already_in_draft(
+    file: EvidenceFile, earlier: EvidenceFile, count: int, code: str, name: str, version: int
+) -> str:
     same = "" if file.file_name == earlier.file_name else f" (sama dengan {earlier.file_name})"
     return (
         f"Berkas {file.file_name}{same} sudah ada dalam kiriman ini; tidak ditambahkan lagi.\n"
-        f"Jumlah berkas dalam kiriman ini: {count}. "
-        "Kirim berkas lain, atau tekan \u201cSelesai\u201d."
+        + _send_hint(code, name, count, version)
     )
 
 
@@ -701,7 +803,7 @@ def not_a_file(kind: str) -> str:
     what = NOT_A_FILE.get(kind, "pesan")
     return (
         f"Yang Anda kirim adalah {what}, bukan berkas. Mohon kirim data dukung sebagai dokumen "
-        "(PDF, Word, Excel, ZIP) atau foto, lalu tekan \u201cSelesai\u201d."
+        "(PDF, Word, Excel, ZIP) atau foto."
     )
 
 
@@ -1419,6 +1521,16 @@ LABEL_CLOSE = ("✖️ Tutup", "Tutup")
 LABEL_CANCEL = ("✖️ Batal", "Batal")
 LABEL_DONE = ("✅ Selesai", "Selesai")
 LABEL_SEND = ("✅ Kirim", "Kirim")
+LABEL_SEND_DRAFT = ("✅ Kirim draf", "Kirim draf")
+LABEL_DISCARD = ("🗑 Buang draf", "Buang draf")
+LABEL_DISCARD_LOOSE = ("🗑 Buang berkas", "Buang berkas")
+
+
+def label_loose(count: int) -> tuple[str, str]:
+    """The checklist's row for files sent before an item was chosen."""
+    return (f"📎 {count} berkas belum dipilih butirnya", f"📎 {count} berkas tanpa butir")
+
+
 LABEL_SKIP = ("⏭ Lewati", "Lewati")
 LABEL_HANDOVER_YES = ("🏁 Ya, serahkan", "Ya, serahkan")
 CARD_STEP_LABEL: dict[CardStep, tuple[str, str]] = {

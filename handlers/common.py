@@ -7,7 +7,7 @@ import logging
 import re
 from typing import Any, cast
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -32,12 +32,14 @@ def services(context: Context) -> Services:
     return cast(Services, context.application.bot_data["services"])
 
 
-async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+async def reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
     """Answer in the chat the update came from (a message or a button's message)."""
     chat = update.effective_chat
     if chat is None:
-        return
-    await chat.send_message(text, reply_markup=markup)
+        return None
+    return await chat.send_message(text, reply_markup=markup)
 
 
 async def current_person(update: Update, context: Context) -> Person | None:

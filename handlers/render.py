@@ -3,7 +3,10 @@ keyboard, one button per action, rows as the screen has them."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, TelegramError
 
 from chatbot.screens import Screen
 from handlers.common import reply
@@ -17,5 +20,33 @@ def markup(screen: Screen) -> InlineKeyboardMarkup | None:
     )
 
 
-async def show(update: Update, screen: Screen) -> None:
-    await reply(update, screen.text, markup(screen))
+log = logging.getLogger(__name__)
+
+
+async def show(update: Update, screen: Screen) -> Message | None:
+    return await reply(update, screen.text, markup(screen))
+
+
+async def edit(message: Message, screen: Screen) -> bool:
+    """Show ``screen`` in place of a message sent before (a checklist brought up to date, an
+    album's answer counting on); False when Telegram refuses (too old, deleted)."""
+    try:
+        await message.edit_text(screen.text, reply_markup=markup(screen))
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():  # the same screen: nothing to change
+            return True
+        log.info("could not update message %s in place: %s", message.message_id, exc)
+        return False
+    except TelegramError as exc:
+        log.info("could not update message %s in place: %s", message.message_id, exc)
+        return False
+    return True
+
+
+async def replace(update: Update, screen: Screen) -> Message | None:
+    """Show ``screen`` in place of the message whose button was pressed, else as a new one."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if isinstance(message, Message) and message.text is not None and await edit(message, screen):
+        return message
+    return await show(update, screen)

@@ -262,3 +262,19 @@ class MetaRow(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(sa_column=_utc())
+
+
+class DraftRow(SQLModel, table=True):
+    """Files a person received for an item (or not yet for any: ``item_code`` "") and has not
+    confirmed: kept across a restart, a time-out or a new /kirim until sent or discarded."""
+
+    __tablename__ = "draft"
+    __table_args__ = (
+        UniqueConstraint("person_id", "period", "item_code", name="uq_draft_person_item"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    period: str = Field(max_length=7)
+    item_code: str = Field(default="", max_length=32)
+    files: str = Field(default="[]", sa_type=Text)  # JSON: the EvidenceFile fields
+    updated_at: datetime = Field(sa_column=_utc())

@@ -14,6 +14,7 @@ from storage.repositories import (
     SqlCatalogue,
     SqlDaysOff,
     SqlDelegations,
+    SqlDrafts,
     SqlInbound,
     SqlInvites,
     SqlItems,
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.reminders = SqlReminderLog(self.session)
         self.inbound = SqlInbound(self.session)
         self.link_codes = SqlLinkCodes(self.session)
+        self.drafts = SqlDrafts(self.session)
         return self
 
     def __exit__(

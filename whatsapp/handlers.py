@@ -106,10 +106,16 @@ async def incoming(wa: WhatsApp, services: Services, words: Commands, message: M
         await review.reason(sender, person, text)
     elif (waiting := kirim.waiting(sender)) is Waiting.NOTE and text and not command:
         await kirim.note(sender, text)
-    elif waiting in (Waiting.FILES, Waiting.ESPIP) and not text:
+    elif (
+        message.document
+        or message.image
+        or (waiting in (Waiting.FILES, Waiting.ESPIP) and not text)
+    ):  # a file at any moment starts or continues one
         await kirim.receive(sender, message, person)
     elif waiting is Waiting.CONFIRM and text and not command:
         await kirim.confirm_by_button(sender)
+    elif waiting is Waiting.FILES and text and not command:
+        await kirim.typed_instead_of_file(sender)
     elif word in words.words:
         await words.words[word](sender, person, parts[1:])
     else:
@@ -166,11 +172,15 @@ async def _kirim_choice(kirim: Kirim, sender: str, person: Person, data: str) ->
         callbacks.KIRIM_HANDOVER: lambda: kirim.ask_handover(sender),
         callbacks.KIRIM_HANDOVER_YES: lambda: kirim.record_handover(sender, person),
         callbacks.KIRIM_CLOSE: lambda: kirim.cancel(sender),
+        callbacks.KIRIM_WHICH: lambda: kirim.which_item(sender, person),
+        callbacks.KIRIM_DISCARD: lambda: kirim.discard(sender, person),
     }
     if data in fixed:
         await fixed[data]()
     elif (item := callbacks.parse_kirim_item(data)) is not None:
         await kirim.item(sender, person, item.code, item.period)
+    elif (chosen_item := callbacks.parse_kirim_assign(data)) is not None:
+        await kirim.assign(sender, person, chosen_item.code, chosen_item.period)
     elif (period := callbacks.parse_kirim_period(data)) is not None:
         await kirim.start(sender, person, period=period)
     elif (target := callbacks.parse_kirim_withdraw(data)) is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from pywa.errors import WhatsAppError
 from pywa_async.client import WhatsApp
 from pywa_async.types.message import Message
 
@@ -42,10 +43,11 @@ class Waiting(Enum):
 class Draft(delivery.Draft):
     touched: datetime | None = None
     waiting: Waiting = Waiting.CHOICE
+    asked: bool = False  # which item the files sent before one was chosen are for
 
     def open_item(self, code: str, name: str, version: int, steps: delivery.Steps = ()) -> None:
         super().open_item(code, name, version, steps)
-        self.waiting = Waiting.CHOICE
+        self.waiting, self.asked = Waiting.CHOICE, False
 
 
 class Kirim:
@@ -74,6 +76,22 @@ class Kirim:
         draft.touched = self._now()
         return draft
 
+    def _session(self, to: str, person: Person) -> Draft | Screen:
+        """The person's draft, begun now when there is none (a file, or an item's button
+        from a notice, before ``kirim``); else why there can be none."""
+        draft, refusal = self.flow.session(person, self.drafts.get(to))
+        if draft is None:
+            return refusal or Screen(texts.NO_OPEN_PERIOD)
+        if not isinstance(draft, Draft):
+            draft = Draft(period=draft.period, person_id=draft.person_id)
+            self.drafts[to] = draft
+        draft.touched = self._now()
+        return draft
+
+    async def stale(self, to: str, person: Person) -> None:
+        """A button of a session that ended: what is kept, and how to go on."""
+        await self.say(to, self.flow.stale(person))
+
     def waiting(self, to: str) -> Waiting:
         draft = self.drafts.get(to)
         return draft.waiting if draft is not None else Waiting.CHOICE
@@ -85,23 +103,57 @@ class Kirim:
     ) -> None:
         screen, new = self.flow.checklist(person, self.drafts.get(to), period)
         if new is not None:
-            self.drafts[to] = Draft(period=new.period, delivered=new.delivered, touched=self._now())
+            self.drafts[to] = Draft(
+                period=new.period,
+                person_id=new.person_id,
+                delivered=new.delivered,
+                touched=self._now(),
+            )
         await self.show(to, screen, page=page)
 
     async def item(self, to: str, person: Person, code: str, period: Period | None = None) -> None:
-        draft = self._draft(to)
-        if draft is None:
-            await self.say(to, texts.WA_SESSION_ENDED)
+        draft = self._session(to, person)  # a notice's button begins one
+        if isinstance(draft, Screen):
+            await self.show(to, draft)
             return
         draft.waiting = Waiting.CHOICE
         await self.show(to, self.flow.item(person, draft, code, period))
+        if draft.takes_files:  # a file sent now is for this item
+            draft.waiting = Waiting.FILES
+
+    async def assign(
+        self, to: str, person: Person, code: str, period: Period | None = None
+    ) -> None:
+        """The item chosen for the files sent before one was; the confirmation follows."""
+        draft = self._session(to, person)
+        if isinstance(draft, Screen):
+            await self.show(to, draft)
+            return
+        screen = self.flow.assign(person, draft, code, period)
+        draft.waiting = Waiting.FILES if draft.takes_files else Waiting.CHOICE
+        await self.show(to, screen)
+
+    async def which_item(self, to: str, person: Person) -> None:
+        draft = self._session(to, person)
+        if isinstance(draft, Screen):
+            await self.show(to, draft)
+            return
+        draft.asked = True
+        await self.show(to, self.flow.which_item(person, draft))
+
+    async def discard(self, to: str, person: Person) -> None:
+        draft = self._session(to, person)
+        if isinstance(draft, Screen):
+            await self.show(to, draft)
+            return
+        await self.show(to, *self.flow.discard(person, draft))
 
     async def withdraw(
         self, to: str, person: Person, code: str, version: int, period: Period | None = None
     ) -> None:
-        draft = self._draft(to)
-        if draft is None:
-            await self.say(to, texts.WA_SESSION_ENDED)
+        draft = self._session(to, person)
+        if isinstance(draft, Screen):
+            await self.show(to, draft)
             return
         await self.show(to, *self.flow.withdraw(person, draft, code, version, period))
 
@@ -183,18 +235,34 @@ class Kirim:
     async def confirm_by_button(self, to: str) -> None:
         await self.show(to, self.flow.confirm_by_button())
 
+    async def typed_instead_of_file(self, to: str) -> None:
+        draft = self._draft(to)
+        if draft is not None:
+            await self.show(to, self.flow.typed_instead_of_file(draft))
+
     async def receive(self, to: str, message: Message, person: Person) -> None:
-        draft = self._draft(to, item=True)
-        if draft is None:
-            await self.say(to, texts.WA_SESSION_ENDED)
-            return
+        """A document or image at any moment: the e-SPIP screenshot when asked for; else into
+        the open item, or kept apart with the question which item it is for (asked once;
+        the next files before the answer are acknowledged briefly)."""
         media = message.document or message.image
-        if media is None:  # a sticker, a voice note, a location...
+        if media is None:  # a sticker, a voice note, a location... where files are awaited
             kind = str(getattr(message.type, "value", message.type) or "")
             await self.show(to, self.flow.not_a_file(kind))
             return
-        url = await self.wa.get_media_url(media.id)  # its size is known before downloading
-        incoming = IncomingFile(getattr(media, "filename", None), media.mime_type, url.file_size)
+        draft = self._session(to, person)
+        if isinstance(draft, Screen):
+            await self.show(to, draft)
+            return
+        name = getattr(media, "filename", None)
+        try:
+            url = await self.wa.get_media_url(media.id)  # its size is known before downloading
+        except WhatsAppError as exc:  # gone, or Meta failing: said, logged, nothing kept
+            log.warning(
+                "media %s of WhatsApp user %s could not be looked up: %s", media.id, to, exc
+            )
+            await self.say(to, texts.download_failed(name or "foto"))
+            return
+        incoming = IncomingFile(name, media.mime_type, url.file_size)
 
         async def fetch() -> bytes:
             return await self.wa.get_media_bytes(url.url)
@@ -202,10 +270,19 @@ class Kirim:
         received = await self.flow.receive(incoming, fetch)
         if isinstance(received, Screen):
             await self.show(to, received)
-        elif draft.waiting is Waiting.ESPIP:
+        elif draft.waiting is Waiting.ESPIP and draft.on_card:
             await self.record_espip(to, person, received)
         else:
-            await self.show(to, self.flow.add_file(draft, received)[0])
+            asked = draft.asked
+            screen = self.flow.take_file(person, draft, received)
+            if draft.takes_files:
+                draft.waiting = Waiting.FILES
+                await self.show(to, screen)
+            elif asked:  # the list was sent a moment ago: not again for every image
+                await self.say(to, texts.loose_file_received(received))
+            else:
+                draft.asked = True
+                await self.show(to, screen)
 
     async def files_done(self, to: str) -> None:
         draft = self._draft(to, item=True)
@@ -224,7 +301,7 @@ class Kirim:
     async def confirm(self, to: str, person: Person) -> None:
         draft = self._draft(to, item=True)
         if draft is None or not draft.pending:
-            await self.say(to, texts.WA_SESSION_ENDED)
+            await self.stale(to, person)
             return
         # WhatsApp cannot update the list sent earlier: the receipt carries a button to it
         shown, recorded = self.flow.confirm(person, draft, list_button=True)

@@ -278,6 +278,7 @@ class CardService:
                 )
             if isinstance(action, Handover):
                 uow.periods.close(period, now)
+                uow.drafts.drop_period(period)  # a closed period takes nothing more
                 notify.handed_over(uow, now, period, person, self.timezone)
             uow.commit()
         return new

@@ -186,6 +186,26 @@ class LinkCodeRepository(Protocol):
     def mark_used(self, link_id: int, now: datetime) -> bool: ...
 
 
+class DraftRepository(Protocol):
+    """Files received and not confirmed, per person, period and item ("" for files whose
+    item is not chosen yet)."""
+
+    def get(self, person_id: int, period: Period, item_code: str) -> list[EvidenceFile]: ...
+    def put(
+        self,
+        person_id: int,
+        period: Period,
+        item_code: str,
+        files: list[EvidenceFile],
+        now: datetime,
+    ) -> None:
+        """Keep ``files`` as the draft; none deletes it."""
+        ...
+
+    def of_person(self, person_id: int, period: Period) -> dict[str, list[EvidenceFile]]: ...
+    def drop_period(self, period: Period) -> int: ...
+
+
 class InviteRepository(Protocol):
     def add(
         self,
@@ -347,6 +367,8 @@ class UnitOfWork(Protocol):
     def inbound(self) -> InboundLog: ...
     @property
     def link_codes(self) -> LinkCodeRepository: ...
+    @property
+    def drafts(self) -> DraftRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

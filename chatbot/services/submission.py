@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
@@ -88,6 +88,8 @@ class UnitChecklist:
     progress: Progress
     card: ItemState | None  # the regency's signed card, for regency units
     deadline: date
+    # the person's files received and not confirmed: per item, "" for those not yet given one
+    drafts: Mapping[str, Sequence[EvidenceFile]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,7 @@ class ItemDetail:
     state_id: int | None
     submission: Submission | None  # the latest version, if any
     progress: Progress
+    draft: tuple[EvidenceFile, ...] = ()  # the person's files received, not confirmed
 
     @property
     def steps(self) -> tuple[ItemStep, ...]:
@@ -214,6 +217,7 @@ class SubmissionService:
             catalogue = uow.catalogue.load()
             items = catalogue.items_for(person.unit)
             states = uow.items.for_unit(period, person.unit.code)
+            drafts = uow.drafts.of_person(person.id, period)
         rows = tuple(
             ChecklistRow(i, states.get(i.code) or ItemState(period, person.unit.code, i.code))
             for i in items
@@ -228,6 +232,7 @@ class SubmissionService:
             progress=unit_progress(items, states),
             card=card,
             deadline=cal.schedule(period).submission_deadline,
+            drafts=drafts,
         )
 
     def item_detail(self, person: Person, period: Period, item_code: str) -> ItemDetail:
@@ -244,7 +249,8 @@ class SubmissionService:
             progress = unit_progress(
                 catalogue.items_for(person.unit), uow.items.for_unit(period, person.unit.code)
             )
-        return ItemDetail(item, stored.state, stored.id, submission, progress)
+            draft = tuple(uow.drafts.get(person.id, period, item_code))
+        return ItemDetail(item, stored.state, stored.id, submission, progress, draft)
 
     @staticmethod
     def _owed_item(catalogue: Catalogue, person: Person, item_code: str) -> ChecklistItem | None:
@@ -304,6 +310,30 @@ class SubmissionService:
             files.append(received)
         return earlier
 
+    # ------------------------------------------------------------------ drafts
+
+    def draft(self, person: Person, period: Period, item_code: str) -> list[EvidenceFile]:
+        """The files the person received for an item ("": for none yet), not confirmed."""
+        with self.uow_factory() as uow:
+            return uow.drafts.get(person.id, period, item_code)
+
+    def keep_draft(
+        self, person: Person, period: Period, item_code: str, files: Sequence[EvidenceFile]
+    ) -> None:
+        """Keep the files received as the person's draft of the item (none: discard it)."""
+        with self.uow_factory() as uow:
+            uow.drafts.put(person.id, period, item_code, list(files), self.clock())
+            uow.commit()
+
+    def drafts(self, person_id: int) -> dict[tuple[Period, str], list[EvidenceFile]]:
+        """Every draft of the person in the open periods."""
+        with self.uow_factory() as uow:
+            return {
+                (info.period, code): files
+                for info in uow.periods.open_periods()
+                for code, files in uow.drafts.of_person(person_id, info.period).items()
+            }
+
     # ------------------------------------------------------------------ writing
 
     def deliver(
@@ -355,6 +385,7 @@ class SubmissionService:
             )
             for event in transition.events:
                 uow.audit.append(event)
+            uow.drafts.put(person.id, period, item_code, [], now)  # sent: no longer a draft
             item_name = item.name if item else UNIT_CARD_NAME
             if self.notify_each_delivery:
                 notify.new_delivery(

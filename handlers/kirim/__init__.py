@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import warnings
-from typing import cast
+from collections.abc import Callable, Coroutine
+from typing import Any, cast
 
 from telegram import Update
 from telegram.ext import (
@@ -28,7 +29,6 @@ from handlers.common import exact, under
 from handlers.kirim.card import (
     ask_espip_evidence,
     ask_handover,
-    espip_evidence,
     espip_without_evidence,
     handover,
     kirim_data,
@@ -50,9 +50,12 @@ from handlers.kirim.evidence import (
 )
 from handlers.kirim.files import (
     ask_files,
+    assign,
+    discard,
     files_done,
     receive_file,
     text_instead_of_file,
+    which_item,
     wrong_kind,
 )
 from handlers.kirim.state import (
@@ -66,6 +69,7 @@ from handlers.kirim.state import (
 )
 
 log = logging.getLogger(__name__)
+Callback = Callable[[Update, Any], Coroutine[Any, Any, Any]]
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
@@ -84,33 +88,32 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
 
 
 def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHandler:  # type: ignore[type-arg]
+    """Buttons and files mean the same in every state (an older message's button still acts,
+    a file sent at any moment starts or continues a delivery); the states say only what typed
+    text is taken as."""
+
+    def button(callback: Callback, data: str) -> CallbackQueryHandler:  # type: ignore[type-arg]
+        return CallbackQueryHandler(callback, pattern=exact(data))
+
+    def buttons(callback: Callback, namespace: str) -> CallbackQueryHandler:  # type: ignore[type-arg]
+        return CallbackQueryHandler(callback, pattern=under(namespace))
+
     return ConversationHandler(
         name="kirim",
         entry_points=[
             CommandHandler("kirim", start),
-            CallbackQueryHandler(start, pattern=exact(callbacks.menu("kirim"))),
+            button(start, callbacks.menu("kirim")),
+            MessageHandler(files, receive_file),
+            # a notice's or an older list's buttons begin a session of their own
+            buttons(choose_item, callbacks.KIRIM_ITEM),
+            buttons(assign, callbacks.KIRIM_ASSIGN),
+            buttons(withdraw, callbacks.KIRIM_WITHDRAW),
+            button(which_item, callbacks.KIRIM_WHICH),
         ],
         states={
-            PICK: [
-                CallbackQueryHandler(choose_item, pattern=under(callbacks.KIRIM_ITEM)),
-                CallbackQueryHandler(switch_period, pattern=under(callbacks.KIRIM_PERIOD)),
-                # an item's button of a moment ago (it names its period and version)
-                CallbackQueryHandler(withdraw, pattern=under(callbacks.KIRIM_WITHDRAW)),
-            ],
-            ITEM: [
-                CallbackQueryHandler(ask_files, pattern=exact(callbacks.KIRIM_FILES)),
-                CallbackQueryHandler(ask_espip_evidence, pattern=exact(callbacks.KIRIM_ESPIP)),
-                CallbackQueryHandler(kirim_data, pattern=exact(callbacks.KIRIM_DATA)),
-                CallbackQueryHandler(ask_handover, pattern=exact(callbacks.KIRIM_HANDOVER)),
-                CallbackQueryHandler(ask_note, pattern=exact(callbacks.KIRIM_NIHIL)),
-                CallbackQueryHandler(withdraw, pattern=under(callbacks.KIRIM_WITHDRAW)),
-                CallbackQueryHandler(back, pattern=exact(callbacks.KIRIM_BACK)),
-                CallbackQueryHandler(choose_item, pattern=under(callbacks.KIRIM_ITEM)),
-                CallbackQueryHandler(switch_period, pattern=under(callbacks.KIRIM_PERIOD)),
-            ],
+            PICK: [],
+            ITEM: [],
             FILES: [
-                MessageHandler(files, receive_file),
-                CallbackQueryHandler(files_done, pattern=exact(callbacks.KIRIM_DONE)),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, text_instead_of_file),
                 MessageHandler(~filters.COMMAND, wrong_kind),
             ],
@@ -118,21 +121,26 @@ def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHand
                 MessageHandler(filters.TEXT & ~filters.COMMAND, receive_note),
                 MessageHandler(~filters.COMMAND, ask_note),
             ],
-            CONFIRM: [
-                CallbackQueryHandler(confirm, pattern=exact(callbacks.KIRIM_CONFIRM)),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, confirm_by_button),
-            ],
-            ESPIP: [
-                MessageHandler(files, espip_evidence),
-                CallbackQueryHandler(espip_without_evidence, pattern=exact(callbacks.KIRIM_SKIP)),
-            ],
-            HANDOVER: [CallbackQueryHandler(handover, pattern=exact(callbacks.KIRIM_HANDOVER_YES))],
+            CONFIRM: [MessageHandler(filters.TEXT & ~filters.COMMAND, confirm_by_button)],
+            ESPIP: [MessageHandler(~filters.COMMAND, ask_espip_evidence)],
+            HANDOVER: [],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
         },
         fallbacks=[
             CommandHandler("batal", cancel),
-            CallbackQueryHandler(cancel, pattern=exact(callbacks.KIRIM_CLOSE)),
-            CallbackQueryHandler(back, pattern=exact(callbacks.KIRIM_BACK)),
+            button(cancel, callbacks.KIRIM_CLOSE),
+            button(back, callbacks.KIRIM_BACK),
+            buttons(switch_period, callbacks.KIRIM_PERIOD),
+            button(ask_files, callbacks.KIRIM_FILES),
+            button(ask_note, callbacks.KIRIM_NIHIL),
+            button(files_done, callbacks.KIRIM_DONE),
+            button(confirm, callbacks.KIRIM_CONFIRM),
+            button(discard, callbacks.KIRIM_DISCARD),
+            button(ask_espip_evidence, callbacks.KIRIM_ESPIP),
+            button(espip_without_evidence, callbacks.KIRIM_SKIP),
+            button(kirim_data, callbacks.KIRIM_DATA),
+            button(ask_handover, callbacks.KIRIM_HANDOVER),
+            button(handover, callbacks.KIRIM_HANDOVER_YES),
         ],
         allow_reentry=True,
         conversation_timeout=timeout,

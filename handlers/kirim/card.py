@@ -8,14 +8,10 @@ from collections.abc import Callable
 
 from telegram import Update
 
-from chatbot import delivery, screens, texts
+from chatbot import delivery, screens
 from chatbot.domain.people import Person
 from chatbot.screens import Screen
-from handlers.common import Context, reply
-from handlers.kirim.files import (
-    _fetcher,
-    _incoming,
-)
+from handlers.common import Context
 from handlers.kirim.state import (
     END,
     ESPIP,
@@ -27,6 +23,7 @@ from handlers.kirim.state import (
     _set_draft,
     _show_all,
     _submitter,
+    stale,
 )
 from handlers.render import show
 
@@ -43,8 +40,7 @@ async def _card_step(update: Update, context: Context, record: Record) -> int:
     person = await _submitter(update, context)
     draft = _draft(context)
     if person is None or draft is None or not draft.on_card:
-        await reply(update, texts.SESSION_ENDED)
-        return END
+        return await stale(update, context)
     shown, ended = record(_flow(context), person, draft)
     await _show_all(update, shown)
     if ended:
@@ -55,6 +51,10 @@ async def _card_step(update: Update, context: Context, record: Record) -> int:
 
 async def ask_espip_evidence(update: Update, context: Context) -> int:
     await _answer(update)
+    draft = _draft(context)
+    if draft is None or not draft.on_card:
+        return await stale(update, context)
+    draft.espip = True  # the next file is the screenshot (``files.receive_file``)
     await show(update, screens.ask_espip())
     return ESPIP
 
@@ -62,20 +62,6 @@ async def ask_espip_evidence(update: Update, context: Context) -> int:
 async def espip_without_evidence(update: Update, context: Context) -> int:
     await _answer(update)
     return await _card_step(update, context, delivery.Delivery.record_espip)
-
-
-async def espip_evidence(update: Update, context: Context) -> int:
-    message = update.effective_message
-    incoming = _incoming(message) if message else None
-    if incoming is None or incoming.telegram_file_id is None:
-        return await ask_espip_evidence(update, context)
-    received = await _flow(context).receive(incoming, _fetcher(context, incoming.telegram_file_id))
-    if isinstance(received, Screen):
-        await show(update, received)
-        return ESPIP
-    return await _card_step(
-        update, context, lambda flow, person, draft: flow.record_espip(person, draft, received)
-    )
 
 
 async def kirim_data(update: Update, context: Context) -> int:
@@ -87,8 +73,7 @@ async def ask_handover(update: Update, context: Context) -> int:
     await _answer(update)
     draft = _draft(context)
     if draft is None or not draft.on_card:
-        await reply(update, texts.SESSION_ENDED)
-        return END
+        return await stale(update, context)
     screen = _flow(context).handover_question(draft)
     await show(update, screen)
     return HANDOVER if screen.actions else ITEM

@@ -23,11 +23,13 @@ from handlers.kirim.state import (
     _data,
     _draft,
     _flow,
+    _session,
     _set_draft,
     _show_all,
     _submitter,
+    stale,
 )
-from handlers.render import show
+from handlers.render import edit, replace, show
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +38,24 @@ log = logging.getLogger(__name__)
 
 
 async def _show_checklist(
-    update: Update, context: Context, person: Person, period: Period | None = None
+    update: Update,
+    context: Context,
+    person: Person,
+    period: Period | None = None,
+    in_place: bool = False,
 ) -> int:
+    """The checklist, sent (or, ``in_place``, brought up to date where it was shown last)."""
     earlier = _draft(context)  # the deliveries confirmed so far in this session count on
     screen, new = _flow(context).checklist(person, earlier, period)
-    await show(update, screen)
+    shown = earlier.checklist if earlier is not None and in_place else None
+    if shown is None or not await edit(shown, screen):
+        shown = await show(update, screen) if not in_place else None
     if new is None:
         return END
-    _set_draft(context, Draft(period=new.period, delivered=new.delivered))
+    _set_draft(
+        context,
+        Draft(period=new.period, person_id=new.person_id, delivered=new.delivered, checklist=shown),
+    )
     return PICK
 
 
@@ -73,11 +85,10 @@ async def choose_item(update: Update, context: Context) -> int:
     await _answer(update)
     person = await _submitter(update, context)
     target = callbacks.parse_kirim_item(_data(update))
-    draft = _draft(context)
     if person is None or target is None:
         return END
+    draft = await _session(update, context, person)  # a notice's button begins one
     if draft is None:
-        await reply(update, texts.SESSION_ENDED)
         return END
     await show(update, _flow(context).item(person, draft, target.code, target.period))
     return ITEM if draft.item_code else PICK
@@ -95,8 +106,8 @@ async def back(update: Update, context: Context) -> int:
 async def withdraw(update: Update, context: Context) -> int:
     await _answer(update)
     person = await _submitter(update, context)
-    draft = _draft(context)
     target = callbacks.parse_kirim_withdraw(_data(update))
+    draft = await _session(update, context, person) if person is not None else None
     if person is None or draft is None or target is None:
         return END
     shown = _flow(context).withdraw(person, draft, target.code, target.version, target.period)
@@ -113,7 +124,9 @@ async def confirm_by_button(update: Update, context: Context) -> int:
 async def ask_note(update: Update, context: Context) -> int:
     await _answer(update)
     draft = _draft(context)
-    prompt = _flow(context).ask_note(draft) if draft is not None else None
+    if draft is None:
+        return await stale(update, context)
+    prompt = _flow(context).ask_note(draft)
     if prompt is None:  # a button of an item that no longer allows it
         await reply(update, texts.STEP_NOT_AVAILABLE)
         return ITEM
@@ -138,29 +151,33 @@ async def confirm(update: Update, context: Context) -> int:
     person = await _submitter(update, context)
     draft = _draft(context)
     if person is None or draft is None:
-        await reply(update, texts.SESSION_ENDED)
-        return END
+        return await stale(update, context)
     on_card = draft.on_card
-    shown, recorded = _flow(context).confirm(person, draft)
-    await _show_all(update, shown)
+    # the receipt takes the place of the message whose "Kirim" was pressed, with the button
+    # to the list; the checklist shown earlier is brought up to date where it is
+    shown, recorded = _flow(context).confirm(person, draft, list_button=not on_card)
     if not recorded:
+        await _show_all(update, shown)
         _set_draft(context, None)
         return END
-    if on_card:
+    if on_card:  # the card's screen follows its receipt
+        await _show_all(update, shown)
         return ITEM
-    return await _show_checklist(update, context, person, draft.period)
+    await replace(update, shown[0])
+    await _show_all(update, shown[1:])
+    return await _show_checklist(update, context, person, draft.period, in_place=True)
 
 
 async def cancel(update: Update, context: Context) -> int:
     await _answer(update)
-    text = delivery.Delivery.closing(_draft(context), timed_out=False)
+    text = _flow(context).closing(_draft(context), timed_out=False)
     _set_draft(context, None)
     await reply(update, text)
     return END
 
 
 async def timed_out(update: Update, context: Context) -> None:
-    text = delivery.Delivery.closing(_draft(context), timed_out=True)
+    text = _flow(context).closing(_draft(context), timed_out=True)
     _set_draft(context, None)
     chat = update.effective_chat
     if chat is not None:
@@ -172,8 +189,7 @@ async def timed_out(update: Update, context: Context) -> None:
 
 async def stale_session_button(update: Update, context: Context) -> None:
     """A button of a conversation that no longer exists (ended, timed out, bot restarted)."""
-    await _answer(update)
-    await reply(update, texts.SESSION_ENDED)
+    await stale(update, context)
 
 
 async def nothing_to_cancel(update: Update, context: Context) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
 
-from chatbot import delivery, screens, texts
+from chatbot import callbacks, delivery, texts
 from chatbot.screens import Screen
 from chatbot.services.submission import IncomingFile
 from handlers.common import Context, reply
@@ -16,11 +16,17 @@ from handlers.kirim.state import (
     END,
     FILES,
     ITEM,
+    PICK,
     _answer,
+    _data,
     _draft,
     _flow,
+    _session,
+    _show_all,
+    _submitter,
+    stale,
 )
-from handlers.render import show
+from handlers.render import edit, replace, show
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +37,9 @@ log = logging.getLogger(__name__)
 async def ask_files(update: Update, context: Context) -> int:
     await _answer(update)
     draft = _draft(context)
-    prompt = _flow(context).ask_files(draft) if draft is not None else None
+    if draft is None:
+        return await stale(update, context)
+    prompt = _flow(context).ask_files(draft)
     if prompt is None:  # a button of an item that no longer takes files
         await reply(update, texts.STEP_NOT_AVAILABLE)
         return ITEM
@@ -64,8 +72,15 @@ def _incoming(message: Message) -> IncomingFile | None:
 
 
 async def receive_file(update: Update, context: Context) -> int:
-    message, draft = update.effective_message, _draft(context)
-    if message is None or draft is None:
+    """A document or photo, at any moment: the e-SPIP screenshot when asked for; else into
+    the open item, or kept apart with the question which item it is for. An album gets one
+    answer, brought up to date as its files arrive."""
+    message = update.effective_message
+    person = await _submitter(update, context)
+    if message is None or person is None:
+        return END
+    draft = await _session(update, context, person)
+    if draft is None:
         return END
     incoming = _incoming(message)
     if incoming is None or incoming.telegram_file_id is None:
@@ -74,14 +89,19 @@ async def receive_file(update: Update, context: Context) -> int:
     received = await flow.receive(incoming, _fetcher(context, incoming.telegram_file_id))
     if isinstance(received, Screen):
         await show(update, received)
-        return FILES
-    answer, new = flow.add_file(draft, received)
+        return FILES if draft.takes_files else PICK
+    if draft.espip and draft.on_card:
+        shown, ended = flow.record_espip(person, draft, received)
+        await _show_all(update, shown)
+        return END if ended else ITEM
+    screen = flow.take_file(person, draft, received)
     album = message.media_group_id
-    if not new or album is None or album not in draft.albums:  # one answer per album
-        if album is not None:
-            draft.albums.add(album)
-        await show(update, answer)
-    return FILES
+    earlier = draft.albums.get(album) if album else None
+    if earlier is None or not await edit(earlier, screen):
+        sent = await show(update, screen)
+        if album and sent is not None:
+            draft.albums[album] = sent
+    return FILES if draft.takes_files else PICK
 
 
 def _kind(message: Message | None) -> str:
@@ -100,7 +120,10 @@ async def wrong_kind(update: Update, context: Context) -> int:
 
 
 async def text_instead_of_file(update: Update, context: Context) -> int:
-    await show(update, screens.text_instead_of_file())
+    draft = _draft(context)
+    if draft is None:
+        return await stale(update, context)
+    await show(update, delivery.Delivery.typed_instead_of_file(draft))
     return FILES
 
 
@@ -108,11 +131,43 @@ async def files_done(update: Update, context: Context) -> int:
     await _answer(update)
     draft = _draft(context)
     if draft is None:
-        await reply(update, texts.SESSION_ENDED)
-        return END
+        return await stale(update, context)
     summary = _flow(context).files_done(draft)
     if summary is None:
         await reply(update, texts.NO_FILES_YET)
         return FILES
     await show(update, summary)
     return CONFIRM
+
+
+async def which_item(update: Update, context: Context) -> int:
+    """The question again for the files sent before an item was chosen (the checklist's row)."""
+    await _answer(update)
+    person = await _submitter(update, context)
+    draft = await _session(update, context, person) if person is not None else None
+    if person is None or draft is None:
+        return END
+    await show(update, _flow(context).which_item(person, draft))
+    return PICK
+
+
+async def assign(update: Update, context: Context) -> int:
+    """The item chosen for those files: they join its draft; the confirmation follows."""
+    await _answer(update)
+    person = await _submitter(update, context)
+    target = callbacks.parse_kirim_assign(_data(update))
+    draft = await _session(update, context, person) if person is not None else None
+    if person is None or draft is None or target is None:
+        return END
+    await replace(update, _flow(context).assign(person, draft, target.code, target.period))
+    return FILES if draft.takes_files else PICK
+
+
+async def discard(update: Update, context: Context) -> int:
+    await _answer(update)
+    person = await _submitter(update, context)
+    draft = await _session(update, context, person) if person is not None else None
+    if person is None or draft is None:
+        return END
+    await _show_all(update, _flow(context).discard(person, draft))
+    return ITEM if draft.item_code else PICK

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     ConversationHandler,
 )
@@ -21,6 +21,7 @@ from handlers.render import show
 
 log = logging.getLogger(__name__)
 
+# what typed text is taken as (buttons and files mean the same in every state)
 PICK, ITEM, FILES, NOTE, CONFIRM, ESPIP, HANDOVER = range(7)
 END = ConversationHandler.END
 DRAFT = "kirim"
@@ -28,11 +29,13 @@ DRAFT = "kirim"
 
 @dataclass
 class Draft(delivery.Draft):
-    albums: set[str] = field(default_factory=set)  # albums answered once
+    albums: dict[str, Message] = field(default_factory=dict)  # an album's answer, kept current
+    checklist: Message | None = None  # the checklist shown last, brought up to date in place
+    espip: bool = False  # the next file is the e-SPIP screenshot
 
     def open_item(self, code: str, name: str, version: int, steps: delivery.Steps = ()) -> None:
         super().open_item(code, name, version, steps)
-        self.albums = set()
+        self.albums, self.espip = {}, False
 
 
 def _flow(context: Context) -> delivery.Delivery:
@@ -52,6 +55,20 @@ def _set_draft(context: Context, draft: Draft | None) -> None:
         context.user_data[DRAFT] = draft
 
 
+async def _session(update: Update, context: Context, person: Person) -> Draft | None:
+    """The person's draft, begun now when there is none (a file or an item's button from a
+    notice, before /kirim); None after saying why there can be none."""
+    earlier = _draft(context)
+    draft, refusal = _flow(context).session(person, earlier)
+    if refusal is not None or draft is None:
+        await show(update, refusal or Screen(texts.NO_OPEN_PERIOD))
+        return None
+    if not isinstance(draft, Draft):
+        draft = Draft(period=draft.period, person_id=draft.person_id)
+    _set_draft(context, draft)
+    return draft
+
+
 async def _answer(update: Update) -> None:
     if update.callback_query:
         await update.callback_query.answer()
@@ -68,6 +85,15 @@ async def _submitter(update: Update, context: Context) -> Person | None:
         await reply(update, texts.NOT_ALLOWED)
         return None
     return person
+
+
+async def stale(update: Update, context: Context) -> int:
+    """A button of a session that ended (closed, timed out, the bot restarted): what is kept."""
+    await _answer(update)
+    person = await current_person(update, context)
+    if person is not None:
+        await reply(update, _flow(context).stale(person))
+    return END
 
 
 def _data(update: Update) -> str:

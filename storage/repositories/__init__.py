@@ -5,6 +5,7 @@ from __future__ import annotations
 from storage.repositories.audit import SqlAudit
 from storage.repositories.days_off import SqlDaysOff
 from storage.repositories.delegations import SqlDelegations
+from storage.repositories.drafts import SqlDrafts
 from storage.repositories.invites import SqlInvites
 from storage.repositories.items import SqlItems
 from storage.repositories.links import SqlInbound, SqlLinkCodes
@@ -21,6 +22,7 @@ __all__ = [
     "SqlCatalogue",
     "SqlDaysOff",
     "SqlDelegations",
+    "SqlDrafts",
     "SqlInbound",
     "SqlInvites",
     "SqlItems",

@@ -38,8 +38,8 @@ async def deliver_file(driver: Driver, who: Who, code: str, name: str) -> Seen:
     ask = last(await driver.press(who, item.action(callbacks.KIRIM_FILES)))
     received = last(await driver.send_file(who, name, PDF, "application/pdf"))
     assert f"Berkas diterima: {name}" in received.text
-    summary = last(await driver.press(who, received.action(callbacks.KIRIM_DONE)))
-    assert ask.action(callbacks.KIRIM_DONE) and "versi 1" in summary.text
+    summary = received  # the file's answer holds the button to send (issue 15)
+    assert ask.action(callbacks.KIRIM_CONFIRM) and "versi 1" in summary.text
     receipts = await driver.press(who, summary.action(callbacks.KIRIM_CONFIRM))
     return next(s for s in receipts if s.text.startswith("Terima kasih"))
 
@@ -121,7 +121,7 @@ async def test_return_with_a_reason_and_resubmit(driver: Driver) -> None:
     assert "Alasan pengembalian: Tanda tangan kepala belum ada" in item.text
     ask = last(await driver.press(budi, item.action(callbacks.KIRIM_FILES)))
     received = last(await driver.send_file(budi, "LRA ttd.pdf", PDF + b"ttd", "application/pdf"))
-    summary = last(await driver.press(budi, received.action(callbacks.KIRIM_DONE)))
+    summary = received  # the file's answer holds the button to send (issue 15)
     assert ask.text and "versi 2" in summary.text
     receipts = await driver.press(budi, summary.action(callbacks.KIRIM_CONFIRM))
     assert any("sebagai versi 2 (1 berkas)" in s.text for s in receipts)
@@ -157,7 +157,7 @@ async def test_idle_session_ends_saying_what_was_kept(driver: Driver) -> None:
     await driver.send_file(budi, "hibah.pdf", PDF + b"hibah", "application/pdf")
     ended = last(await driver.idle(budi))
     assert ended.text.startswith("Sesi pengiriman berakhir karena tidak ada tanggapan.")
-    assert "1 berkas untuk butir KEU-02" in ended.text and "tidak dikirim" in ended.text
+    assert "tetap tersimpan sebagai draf (butir KEU-02: 1 berkas)" in ended.text
     assert "Tidak ada yang disimpan" not in ended.text
 
 
@@ -172,7 +172,7 @@ async def test_another_open_period(driver: Driver) -> None:
     item = last(await driver.press(budi, october.item("KEU-01")))
     await driver.press(budi, item.action(callbacks.KIRIM_FILES))
     received = last(await driver.send_file(budi, "LRA.pdf", PDF, "application/pdf"))
-    summary = last(await driver.press(budi, received.action(callbacks.KIRIM_DONE)))
+    summary = received  # the file's answer holds the button to send (issue 15)
     receipts = await driver.press(budi, summary.action(callbacks.KIRIM_CONFIRM))
     assert any(s.text.startswith("Terima kasih. Kiriman untuk butir KEU-01") for s in receipts)
     with driver.core.uow() as uow:  # recorded for October, not November
@@ -275,7 +275,7 @@ async def test_the_card_chain_to_the_handover_refusal(driver: Driver) -> None:
         received = last(
             await driver.send_file(satgas, name, PDF + name.encode(), "application/pdf")
         )
-        summary = last(await driver.press(satgas, received.action(callbacks.KIRIM_DONE)))
+        summary = received  # the file's answer holds the button to send (issue 15)
         return await driver.press(satgas, summary.action(callbacks.KIRIM_CONFIRM))
 
     uploaded = await upload("draft.pdf")
@@ -323,7 +323,7 @@ async def test_a_button_acts_on_the_month_it_was_drawn_for(driver: Driver) -> No
         await driver.press(budi, item.action(callbacks.KIRIM_FILES))
         name, content = f"LRA {period.code}.pdf", PDF + period.code.encode()
         received = last(await driver.send_file(budi, name, content, "application/pdf"))
-        summary = last(await driver.press(budi, received.action(callbacks.KIRIM_DONE)))
+        summary = received  # the file's answer holds the button to send (issue 15)
         await driver.press(budi, summary.action(callbacks.KIRIM_CONFIRM))
     october = await checklist_of(driver, budi, OCTOBER)
     item = last(await driver.press(budi, october.item("KEU-01")))
@@ -416,8 +416,8 @@ async def test_what_is_not_a_file_is_named_and_the_confirmation_points_to_its_bu
     heic = last(await driver.send_file(budi, "IMG_0001.HEIC", b"\x00\x00ftypheic", "image/heic"))
     assert "HEIC" in heic.text and "Paling Kompatibel" in heic.text
     received = last(await driver.send_file(budi, "LRA.pdf", PDF, "application/pdf"))
-    summary = last(await driver.press(budi, received.action(callbacks.KIRIM_DONE)))
-    assert "Kirim sekarang?" in summary.text
+    summary = received  # the file's answer holds the button to send (issue 15)
+    assert "tekan \u201cKirim\u201d" in summary.text
     hint = last(await driver.say(budi, "ya"))
     assert hint.text == texts.CONFIRM_BY_BUTTON
     receipts = await driver.press(budi, summary.action(callbacks.KIRIM_CONFIRM))

@@ -29,7 +29,9 @@ def buttons(calls: list[Call]) -> list[tuple[str, str]]:
 
 
 def sent(calls: list[Call]) -> list[str]:
-    return [c.text for c in calls if c.method == "sendMessage"]
+    """What the person reads: messages sent, and messages brought up to date in place (the
+    receipt takes the place of the message whose "Kirim" was pressed)."""
+    return [c.text for c in calls if c.method in ("sendMessage", "editMessageText")]
 
 
 def approve(core: Core, person: Person, unit: str, item: str) -> None:
@@ -121,17 +123,21 @@ async def test_deliver_a_document_end_to_end(
     calls = await bot.send_document(KERINCI, "LRA Oktober.pdf", PDF)
     assert [c.method for c in calls] == ["getFile", "download", "sendMessage"]
     assert calls[-1].text.startswith("Berkas diterima: LRA Oktober.pdf (")
-    assert "Jumlah berkas dalam kiriman ini: 1." in calls[-1].text
-    _, summary = await bot.press(KERINCI, "kr:d")
-    assert "LRA Oktober.pdf" in summary.text and "versi 1" in summary.text
-    assert summary.buttons == [("✅ Kirim", "kr:c"), ("✖️ Batal", "kr:x")]
-    assert states(core) == {}  # nothing saved before the confirmation
+    assert "Jumlah berkas dalam kiriman ini: 1 (butir KEU-01" in calls[-1].text
+    assert "sebagai versi 1" in calls[-1].text  # the file's answer is the confirmation
+    assert calls[-1].buttons == [("✅ Kirim", "kr:c"), ("✖️ Tutup", "kr:x")]
+    assert states(core) == {}  # nothing delivered before the confirmation
 
-    calls = await bot.press(KERINCI, "kr:c")
+    calls = await bot.press(KERINCI, "kr:c", on=calls[-1])
+    # no new message: the receipt takes the place of the file's answer, and the checklist
+    # shown at /kirim is brought up to date where it is
+    assert [c.method for c in calls if c.text] == ["editMessageText", "editMessageText"]
     receipt, checklist = sent(calls)
     assert receipt.startswith("Terima kasih. Kiriman untuk butir KEU-01 Laporan realisasi")
     assert "sebagai versi 1 (1 berkas)" in receipt and "terlambat" not in receipt
+    assert calls[-2].buttons == [("📋 Daftar butir", "kr:b")]
     assert "📤 KEU-01" in " ".join(label for label, _ in calls[-1].buttons)
+    assert "menunggu pemeriksaan Satgas SPIP KPU Provinsi: 1 butir" in checklist
 
     row = states(core)[("1501", "KEU-01")]
     assert (row.status, row.version, row.delivery) == ("dikirim", 1, "berkas")
@@ -165,11 +171,13 @@ async def test_a_photo_album_is_one_delivery(
     await bot.send(KERINCI, "/kirim")
     await bot.press(KERINCI, "kr:i:RPL-01")
     await bot.press(KERINCI, "kr:f")
-    acks = []
+    calls = []
     for n in range(3):
-        acks += sent(await bot.send_photo(KERINCI, b"\xff\xd8\xff" + bytes([n]) * 500, "album1"))
-    assert len(acks) == 1
-    _, summary = await bot.press(KERINCI, "kr:d")
+        calls += await bot.send_photo(KERINCI, b"\xff\xd8\xff" + bytes([n]) * 500, "album1")
+    # one answer for the album, brought up to date in place as its photos arrive
+    assert [c.method for c in calls if c.text] == ["sendMessage", *["editMessageText"] * 2]
+    assert "Jumlah berkas dalam kiriman ini: 3" in calls[-1].text
+    _, summary = await bot.press(KERINCI, "kr:d")  # an older message's "Selesai"
     assert summary.text.count("foto-") == 3
     await bot.press(KERINCI, "kr:c")
     [submission] = submissions(core)
@@ -314,10 +322,12 @@ async def test_approved_item_cannot_be_changed(
     _, detail = await bot.press(KERINCI, "kr:i:KEU-01")
     assert "Status: ✅ disetujui" in detail.text and texts.ITEM_LOCKED in detail.text
     assert [d for _, d in detail.buttons] == ["kr:b"]
-    await bot.press(KERINCI, "kr:f")  # a forged "send files" press
-    await bot.send_document(KERINCI, "baru.pdf", PDF + b"baru")
-    await bot.press(KERINCI, "kr:d")
-    assert sent(await bot.press(KERINCI, "kr:c")) == [texts.ITEM_LOCKED]
+    assert sent(await bot.press(KERINCI, "kr:f")) == [texts.STEP_NOT_AVAILABLE]  # forged
+    # a file sent now is not for the approved item: it is kept apart, and the bot asks
+    [question] = sent(await bot.send_document(KERINCI, "baru.pdf", PDF + b"baru"))
+    assert "Untuk butir mana berkas ini?" in question
+    assert sent(await bot.press(KERINCI, "kr:a:KEU-01")) == [texts.ITEM_TAKES_NO_FILES]
+    assert sent(await bot.press(KERINCI, "kr:c")) == [texts.ITEM_LOCKED]  # the domain says no
     assert states(core)[("1501", "KEU-01")].status == ItemStatus.DISETUJUI
 
 
@@ -334,7 +344,7 @@ async def test_stale_confirmation_after_the_item_changed(
     assert [s.version for s in submissions(core)] == [1]
 
 
-async def test_cancel_and_stale_session_buttons_save_nothing(
+async def test_cancel_keeps_the_files_as_a_draft_and_sends_nothing(
     bot: TelegramHarness, core: Core, people: dict[str, Person]
 ) -> None:
     await bot.send(KERINCI, "/kirim")
@@ -342,10 +352,20 @@ async def test_cancel_and_stale_session_buttons_save_nothing(
     await bot.press(KERINCI, "kr:f")
     await bot.send_document(KERINCI, "lra.pdf", PDF)
     [closed] = sent(await bot.send(KERINCI, "/batal"))
-    assert "1 berkas untuk butir KEU-01" in closed and "tidak dikirim" in closed
-    assert sent(await bot.press(KERINCI, "kr:c")) == [texts.SESSION_ENDED]
+    assert "tetap tersimpan sebagai draf (butir KEU-01: 1 berkas)" in closed
+    assert "belum diteruskan" in closed
+    [stale] = sent(await bot.press(KERINCI, "kr:c"))
+    assert stale.startswith("Sesi pengiriman tersebut sudah berakhir.") and "KEU-01" in stale
     assert sent(await bot.send(KERINCI, "/batal")) == [texts.NOTHING_TO_CANCEL]
     assert states(core) == {} and submissions(core) == []
+    # discarded from the item: gone, and said so
+    await bot.send(KERINCI, "/kirim")
+    _, detail = await bot.press(KERINCI, "kr:i:KEU-01")
+    assert "📝 Draf belum dikirim (1 berkas):" in detail.text and "lra.pdf" in detail.text
+    assert [d for _, d in detail.buttons] == ["kr:c", "kr:z", "kr:n", "kr:b"]
+    said = sent(await bot.press(KERINCI, "kr:z"))
+    assert said[0] == texts.draft_discarded(1) and "Draf belum dikirim" not in said[1]
+    assert core.services.submission.drafts(people["kerinci"].id) == {}
 
 
 async def test_restart_keeps_everything_confirmed(
@@ -359,16 +379,24 @@ async def test_restart_keeps_everything_confirmed(
     await bot.press(KERINCI, "kr:d")  # half-way: not confirmed when the bot restarts
     await bot.app.shutdown()
     async with TelegramHarness(core) as restarted:
-        assert sent(await restarted.press(KERINCI, "kr:c")) == [texts.SESSION_ENDED]
+        [stale] = sent(await restarted.press(KERINCI, "kr:c"))
+        assert "tetap tersimpan sebagai draf (butir KEU-02: 1 berkas)" in stale
         [checklist] = await restarted.send(KERINCI, "/kirim")
         labels = [label for label, _ in checklist.buttons]
         assert "📤 KEU-01 Laporan realisasi anggaran (LRA)" in labels
-        assert "⬜ KEU-02 Verifikasi pertanggungjawaban keuangan (SPJ)" in labels
+        assert "⬜📝 KEU-02 Verifikasi pertanggungjawaban keuangan (SPJ)" in labels
+        assert "📝 Draf belum dikirim (butir KEU-02: 1 berkas)" in checklist.text
         _, detail = await restarted.press(KERINCI, "kr:i:KEU-01")
         assert "Kiriman terakhir: versi 1" in detail.text
+        _, draft = await restarted.press(KERINCI, "kr:i:KEU-02")  # the draft survived
+        assert "spj.pdf" in draft.text and ("✅ Kirim draf", "kr:c") in draft.buttons
+        receipt = sent(await restarted.press(KERINCI, "kr:c"))[0]
+        assert "KEU-02" in receipt and "versi 1 (1 berkas)" in receipt
     assert [(s.version, s.item_state_id) for s in submissions(core)] == [
-        (1, states(core)[("1501", "KEU-01")].id)
+        (1, states(core)[("1501", "KEU-01")].id),
+        (1, states(core)[("1501", "KEU-02")].id),
     ]
+    assert core.services.submission.drafts(people["kerinci"].id) == {}
     await bot.app.initialize()  # the fixture shuts it down again
 
 
@@ -426,8 +454,9 @@ async def test_a_conversation_left_half_way_expires(core: Core, people: dict[str
             timeout.schedule_removal()
             await timeout.run(bot.app)
             [ended] = [t for t in texts_to(bot.take(), KERINCI.id) if "tidak ada tanggapan" in t]
-            assert "1 berkas untuk butir KEU-01" in ended and "tidak dikirim" in ended
-            assert sent(await bot.press(KERINCI, "kr:d")) == [texts.SESSION_ENDED]
+            assert "tetap tersimpan sebagai draf (butir KEU-01: 1 berkas)" in ended
+            [stale] = sent(await bot.press(KERINCI, "kr:d"))
+            assert "tetap tersimpan sebagai draf (butir KEU-01: 1 berkas)" in stale
         finally:
             await bot.app.stop()
     assert states(core) == {}

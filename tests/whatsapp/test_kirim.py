@@ -79,4 +79,4 @@ async def test_a_delivery_over_whatsapp(
     assert core.evidence.path(stored.sha256).read_bytes() == b"%PDF-1.4 laporan realisasi anggaran"
 
     await post(webhook, choice_update(BUDI, "Budi", "kr:c"))  # pressed again: nothing twice
-    assert graph.texts_to(BUDI)[-1].startswith("Sesi pengiriman ini sudah berakhir")
+    assert graph.texts_to(BUDI)[-1].startswith("Sesi pengiriman tersebut sudah berakhir")

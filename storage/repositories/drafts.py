@@ -1,0 +1,69 @@
+"""Drafts: the files a person received and has not confirmed yet, per period and item."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlmodel import Session, col, delete, select
+
+from chatbot.domain.calendar import Period
+from chatbot.services.ports import EvidenceFile
+from storage.models import DraftRow
+
+
+def _files(text: str) -> list[EvidenceFile]:
+    return [EvidenceFile(**f) for f in json.loads(text)]
+
+
+class SqlDrafts:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _row(self, person_id: int, period: Period, item_code: str) -> DraftRow | None:
+        return self.session.exec(
+            select(DraftRow).where(
+                DraftRow.person_id == person_id,
+                DraftRow.period == period.code,
+                DraftRow.item_code == item_code,
+            )
+        ).first()
+
+    def get(self, person_id: int, period: Period, item_code: str) -> list[EvidenceFile]:
+        row = self._row(person_id, period, item_code)
+        return _files(row.files) if row is not None else []
+
+    def put(
+        self,
+        person_id: int,
+        period: Period,
+        item_code: str,
+        files: list[EvidenceFile],
+        now: datetime,
+    ) -> None:
+        row = self._row(person_id, period, item_code)
+        if not files:
+            if row is not None:
+                self.session.delete(row)
+            return
+        text = json.dumps([asdict(f) for f in files])
+        if row is None:
+            row = DraftRow(
+                person_id=person_id, period=period.code, item_code=item_code, updated_at=now
+            )
+        row.files, row.updated_at = text, now
+        self.session.add(row)
+
+    def of_person(self, person_id: int, period: Period) -> dict[str, list[EvidenceFile]]:
+        rows = self.session.exec(
+            select(DraftRow)
+            .where(DraftRow.person_id == person_id, DraftRow.period == period.code)
+            .order_by(col(DraftRow.item_code))
+        ).all()
+        return {r.item_code: _files(r.files) for r in rows}
+
+    def drop_period(self, period: Period) -> int:
+        """A closed period's drafts can no longer be sent."""
+        result = self.session.execute(delete(DraftRow).where(col(DraftRow.period) == period.code))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
