@@ -892,12 +892,14 @@ SUBMISSION_ERRORS: dict[str, str] = {
     "unknown_period": "Mohon maaf, periode tersebut tidak dikenal atau belum dibuka.",
     "item_locked": ITEM_LOCKED,
     "stale_version": (
-        "Mohon maaf, butir ini telah berubah sejak Anda membukanya (misalnya sudah diperiksa). "
-        "Tidak ada yang disimpan; silakan buka kembali daftar dengan /kirim."
+        "Mohon maaf, butir ini telah berubah sejak Anda membukanya (misalnya sudah diperiksa), "
+        "sehingga kiriman ini belum tercatat. Berkas yang sudah Anda unggah (bila ada) tetap "
+        "tersimpan sebagai draf; silakan buka kembali butirnya dengan /kirim."
     ),
     "concurrent_change": (
-        "Mohon maaf, butir ini sedang diubah pada saat yang sama. Tidak ada yang disimpan; "
-        "silakan coba lagi."
+        "Mohon maaf, butir ini sedang diubah pada saat yang sama, sehingga kiriman ini belum "
+        "tercatat. Berkas yang sudah Anda unggah (bila ada) tetap tersimpan sebagai draf; "
+        "silakan coba lagi melalui /kirim."
     ),
     "note_required": NOTE_TOO_SHORT,
     "text_too_long": TEXT_TOO_LONG,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiohttp.test_utils import TestClient
+from telegram.ext import ConversationHandler
 
 from chatbot import callbacks
 from chatbot.app import Core
@@ -83,6 +84,11 @@ class Driver(Protocol):
     async def send_sticker(self, who: Who) -> list[Seen]: ...
     async def notices(self) -> dict[str, list[Seen]]:
         """The outbox sent through this channel: per person, what reached them."""
+        ...
+
+    def restart(self) -> None:
+        """The bot stops and starts again: what it held in memory (conversations, the
+        WhatsApp flows' drafts) is gone; the database stays."""
         ...
 
     async def idle(self, who: Who) -> list[Seen]:
@@ -166,6 +172,14 @@ class TelegramDriver:
 
     async def send_sticker(self, who: Who) -> list[Seen]:
         return self._seen(who, await self.bot.send_sticker(self.users[who.address]))
+
+    def restart(self) -> None:
+        # PTB keeps conversations and user_data in memory only (no persistence is set up)
+        for handlers in self.bot.app.handlers.values():
+            for handler in handlers:
+                if isinstance(handler, ConversationHandler):
+                    handler._conversations.clear()
+        self.bot.app._user_data.clear()
 
     async def notices(self) -> dict[str, list[Seen]]:
         await telegram_outbox.drain(self.bot.context())
@@ -264,6 +278,10 @@ class WhatsAppDriver:
             update_with(who.address, who.name, {"type": "sticker", "sticker": sticker})
         )
         return self._seen(who)
+
+    def restart(self) -> None:
+        self.flows.kirim.drafts.clear()
+        self.flows.review.pending.clear()
 
     async def idle(self, who: Who) -> list[Seen]:
         clock = self.core.clock

@@ -433,3 +433,81 @@ async def test_a_renamed_executable_is_refused_by_its_content(driver: Driver) ->
     assert refused.text.startswith("Mohon maaf, isi berkas laporan.pdf tidak sesuai")
     received = last(await driver.send_file(budi, "LRA.pdf", PDF, "application/pdf"))
     assert "Jumlah berkas dalam kiriman ini: 1" in received.text  # the refused one not counted
+
+
+async def test_a_file_sent_straight_is_delivered_in_two_taps(driver: Driver) -> None:
+    """After the kick-off a person sends the file first: the bot asks which item it is for
+    (the likely ones first), the answer shows the confirmation, one more tap sends it."""
+    satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
+    budi = await regency(driver)
+    question = last(await driver.send_file(budi, "LRA Oktober.pdf", PDF, "application/pdf"))
+    assert "LRA Oktober.pdf" in question.text and "Untuk butir mana berkas ini?" in question.text
+    assert question.action(callbacks.kirim_assign("KEU-01"))
+    confirmation = last(await driver.press(budi, callbacks.kirim_assign("KEU-01")))  # tap 1
+    assert "butir KEU-01" in confirmation.text and "versi 1" in confirmation.text
+    receipts = await driver.press(budi, confirmation.action(callbacks.KIRIM_CONFIRM))  # tap 2
+    receipt = next(s for s in receipts if s.text.startswith("Terima kasih"))
+    assert "KEU-01" in receipt.text and "versi 1 (1 berkas)" in receipt.text
+    told = (await driver.notices())[satgas.address]
+    assert [s.document for s in told if s.document] == ["LRA Oktober.pdf"]
+
+
+async def test_files_sent_before_the_answer_go_together(driver: Driver) -> None:
+    budi = await regency(driver)
+    await driver.send_file(budi, "SPJ 1.pdf", PDF + b"1", "application/pdf")
+    await driver.send_file(budi, "SPJ 2.pdf", PDF + b"2", "application/pdf")
+    confirmation = last(await driver.press(budi, callbacks.kirim_assign("KEU-02")))
+    assert "SPJ 1.pdf" in confirmation.text and "SPJ 2.pdf" in confirmation.text
+    assert "Jumlah berkas: 2." in confirmation.text
+    receipts = await driver.press(budi, confirmation.action(callbacks.KIRIM_CONFIRM))
+    assert any("versi 1 (2 berkas)" in s.text for s in receipts)
+
+
+async def test_a_file_into_the_item_open_is_one_tap(driver: Driver) -> None:
+    """From a return notice's or the checklist's item: the file, then "Kirim"."""
+    budi = await regency(driver)
+    item = await open_item(driver, budi, "KEU-01")
+    received = last(await driver.send_file(budi, "LRA.pdf", PDF, "application/pdf"))
+    assert received.action(callbacks.KIRIM_CONFIRM) and item.text
+    receipts = await driver.press(budi, received.action(callbacks.KIRIM_CONFIRM))
+    assert any("versi 1 (1 berkas)" in s.text for s in receipts)
+
+
+NOTHING_SAVED = ("Tidak ada yang disimpan", "tidak disimpan", "tidak ada yang tersimpan")
+
+
+async def test_no_sentence_says_nothing_was_saved_after_a_delivery(driver: Driver) -> None:
+    """Close, time-out, restart and cancel after a confirmed delivery, with a file waiting:
+    each says what was kept (the delivery, the draft), none that nothing was."""
+    budi = await regency(driver)
+    said: list[str] = []
+    await deliver_file(driver, budi, "KEU-01", "LRA.pdf")
+    checklist = last(await driver.press(budi, callbacks.KIRIM_BACK))
+    await driver.press(budi, checklist.item("KEU-02"))
+    await driver.send_file(budi, "SPJ.pdf", PDF + b"spj", "application/pdf")
+    closed = last(await driver.press(budi, callbacks.KIRIM_CLOSE))  # "Tutup"
+    said.append(closed.text)
+    assert "1 kiriman yang sudah Anda konfirmasi" in closed.text
+    assert "tetap tersimpan sebagai draf (butir KEU-02: 1 berkas)" in closed.text
+
+    await driver.say(budi, command(driver, "kirim"))
+    timed_out = last(await driver.idle(budi))
+    said.append(timed_out.text)
+    assert "tetap tersimpan sebagai draf (butir KEU-02: 1 berkas)" in timed_out.text
+
+    await driver.say(budi, command(driver, "kirim"))
+    driver.restart()
+    stale = last(await driver.press(budi, callbacks.KIRIM_CONFIRM))  # an old "Kirim"
+    said.append(stale.text)
+    assert "tetap tersimpan sebagai draf (butir KEU-02: 1 berkas)" in stale.text
+
+    checklist = last(await driver.say(budi, command(driver, "kirim")))
+    assert "📝 Draf belum dikirim (butir KEU-02: 1 berkas)" in checklist.text
+    cancelled = last(await driver.say(budi, command(driver, "batal")))
+    said.append(cancelled.text)
+    assert "tetap tersimpan sebagai draf" in cancelled.text
+    for text in said:
+        assert not any(words in text for words in NOTHING_SAVED), text
+    item = last(await driver.press(budi, callbacks.kirim_item("KEU-02")))  # sent at last
+    receipts = await driver.press(budi, item.action(callbacks.KIRIM_CONFIRM))
+    assert any("KEU-02" in s.text and "versi 1 (1 berkas)" in s.text for s in receipts)
