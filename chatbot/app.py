@@ -110,7 +110,12 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
             notify_each_delivery=settings.spip_review_notify == "each",
             open_time=settings.spip_period_open_time,
         ),
-        review=ReviewService(uow_factory, clock, settings.timezone),
+        review=ReviewService(
+            uow_factory,
+            clock,
+            settings.timezone,
+            timedelta(seconds=settings.spip_decision_gather_seconds),
+        ),
         card=CardService(uow_factory, clock, settings.chain(), settings.timezone),
         history=HistoryService(uow_factory, settings.timezone),
         delegation=DelegationService(uow_factory, clock),

@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     spip_conversation_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
     spip_review_notify: Literal["each", "digest"] = "each"
     spip_digest_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # a decision's notice to the submitter waits this long for the next decisions to join it
+    spip_decision_gather_seconds: int = Field(default=120, ge=0, le=3600)
     spip_period_open_time: time = time(7, 55)
     # how often the scheduler asks whether the period opens or the warnings are due
     spip_schedule_tick_seconds: float = Field(default=20, gt=0, le=600)

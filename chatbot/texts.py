@@ -38,7 +38,7 @@ from chatbot.domain.workflow import PROVINCIAL_CARD_NAME as PROVINCIAL_CARD_NAME
 from chatbot.domain.workflow import UNIT_CARD_NAME as UNIT_CARD_NAME
 from chatbot.services.ports import Button, EvidenceFile, PendingAnnouncement, Submission
 from chatbot.services.status import PeriodStatus
-from chatbot.services.views import CardView, Decision, Delegated, ReviewTarget, UnitStanding
+from chatbot.services.views import CardView, Delegated, ReviewTarget, UnitStanding
 
 ROLE_LABEL: dict[Role, str] = {
     Role.SATGAS_KABKOTA: "Satgas SPIP KPU Kabupaten/Kota",
@@ -943,22 +943,97 @@ def decision_line(approve: bool, reviewer_name: str, at: datetime, tz: ZoneInfo)
     return f"{verdict} oleh {reviewer_name}, {waktu(at, tz)}"
 
 
-def decision_notice(decision: Decision, tz: ZoneInfo) -> str:
-    target = decision.target
-    state = target.state
-    head = (
-        f"Yth. Bapak/Ibu, kiriman {target.unit.name} untuk butir {state.item_code} "
-        f"{target.item_name} versi {state.version} telah "
+@dataclass(frozen=True, slots=True)
+class UnitDone:
+    """Where a unit stands after decisions: required evidence all approved; the signed card
+    still to be sent (a regency)."""
+
+    complete: bool
+    card_due: bool
+
+
+def _latest(entries: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """One line per item: its last decision (a later version's decides)."""
+    latest: dict[str, dict[str, object]] = {}
+    for entry in entries:
+        latest[str(entry["code"])] = entry
+    return list(latest.values())
+
+
+def _one_decision(unit: Unit, entry: dict[str, object], tz: ZoneInfo) -> str:
+    code = entry["code"]
+    what = f"butir {code} {entry['name']}" if code != UNIT_CARD_ITEM else UNIT_CARD_NAME.lower()
+    at = waktu(datetime.fromisoformat(str(entry["at"])), tz)
+    head = f"Yth. Bapak/Ibu, kiriman {unit.name} untuk {what} versi {entry['version']} telah "
+    if entry["approve"]:
+        return head + f"disetujui oleh {entry['reviewer']} ({at})."
+    return (
+        head + f"dikembalikan oleh {entry['reviewer']} ({at}) untuk diperbaiki.\n"
+        f"Alasan: {entry['reason']}"
     )
-    if decision.approve:
-        body = head + f"disetujui oleh {decision.reviewer.name} ({waktu(decision.at, tz)})."
+
+
+def _decision_line(entry: dict[str, object], tz: ZoneInfo) -> str:
+    code, name = entry["code"], entry["name"]
+    what = f"{code} {name}" if code != UNIT_CARD_ITEM else UNIT_CARD_NAME
+    at = waktu(datetime.fromisoformat(str(entry["at"])), tz)
+    if entry["approve"]:
+        return f"✅ {what} (versi {entry['version']}): disetujui oleh {entry['reviewer']}, {at}."
+    return (
+        f"↩️ {what} (versi {entry['version']}): dikembalikan oleh {entry['reviewer']}, {at}, "
+        f"untuk diperbaiki.\n   Alasan: {entry['reason']}"
+    )
+
+
+def decisions_notice(
+    unit: Unit,
+    period: Period,
+    entries: Sequence[dict[str, object]],
+    done: UnitDone,
+    tz: ZoneInfo,
+) -> str:
+    """The submitter's notice of decisions on their deliveries (one, or gathered: an
+    approve-all, or several within a few minutes), and the next step."""
+    lines = _latest(entries)
+    returned = [e for e in lines if not e["approve"]]
+    if len(lines) == 1:
+        text = [_one_decision(unit, lines[0], tz)]
     else:
-        body = (
-            head + f"dikembalikan oleh {decision.reviewer.name} ({waktu(decision.at, tz)}) "
-            f"untuk diperbaiki.\nAlasan: {decision.reason}\n\nSilakan kirim perbaikannya "
-            "melalui /kirim."
+        head = f"Yth. Bapak/Ibu, hasil pemeriksaan kiriman {unit.name} periode {bulan(period)}"
+        text = [f"{head} ({len(lines)} butir):", *(_decision_line(e, tz) for e in lines)]
+    if returned:
+        text.append(
+            "\nSilakan kirim perbaikannya: tekan tombol butirnya di bawah (atau ketik /kirim), "
+            "lalu kirim berkasnya."
         )
-    return body
+    elif done.card_due:
+        text.append(
+            "\nSeluruh data dukung wajib unit Anda telah disetujui (100%). Silakan kirim kartu "
+            "kendali bertanda tangan melalui tombol di bawah."
+        )
+    elif done.complete and not any(e["code"] == UNIT_CARD_ITEM for e in lines):
+        text.append("\nSeluruh data dukung wajib unit Anda telah disetujui (100%).")
+    return "\n".join(text)
+
+
+def _short_item(code: str) -> str:
+    return "kartu" if code == UNIT_CARD_ITEM else code
+
+
+def decision_buttons(
+    period: Period, entries: Sequence[dict[str, object]], done: UnitDone
+) -> tuple[tuple[Button, ...], ...]:
+    """A button to each item returned (the first three: WhatsApp shows no more), else the
+    signed card's when it is due."""
+    returned = [str(e["code"]) for e in _latest(entries) if not e["approve"]]
+    if returned:
+        return tuple(
+            ((f"📎 Perbaiki {_short_item(code)}", callbacks.kirim_item(code, period)),)
+            for code in returned[:3]
+        )
+    if done.card_due:
+        return ((("📤 Kartu kendali", callbacks.kirim_item(UNIT_CARD_ITEM, period)),),)
+    return ()
 
 
 ASK_RETURN_REASON = (

@@ -160,6 +160,10 @@ class OutboxRow(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     failed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     last_error: str | None = Field(default=None, sa_type=Text)
+    # a notice that gathers what happens within a few minutes (decisions to one submitter):
+    # while unsent, the next one of the same group joins it instead of being queued apart
+    group_key: str | None = Field(default=None, max_length=120, index=True)
+    grouped: str = Field(default="[]", sa_type=Text)  # JSON: the gathered entries
 
 
 class ItemStateRow(SQLModel, table=True):

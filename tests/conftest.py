@@ -76,6 +76,9 @@ def settings(tmp_path: Path) -> Settings:
         telegram_bot_token=TOKEN,
         telegram_bot_username="spip_jambi_bot",
         spip_data_dir=tmp_path / "data",
+        # the tests' clock stands still: a decision's notice is due at once, and decisions
+        # made before the outbox is drained still gather (test_review holds it for real)
+        spip_decision_gather_seconds=0,
         _env_file=None,  # type: ignore[call-arg]
     )
 

@@ -10,17 +10,25 @@ buttons within its limits, and the approved template outside the 24-hour window.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from chatbot import texts
 from chatbot.domain.calendar import Period, SopCalendar
 from chatbot.domain.checklist import Catalogue
 from chatbot.domain.people import Person
+from chatbot.domain.progress import unit_progress
 from chatbot.domain.reminders import Reminder
 from chatbot.domain.roles import SUBMITTING_ROLES, Role
-from chatbot.domain.units import Unit
-from chatbot.domain.workflow import CardState, ItemState, Stage
+from chatbot.domain.units import Unit, UnitKind
+from chatbot.domain.workflow import (
+    COMPLETE_STATUSES,
+    UNIT_CARD_ITEM,
+    CardState,
+    ItemState,
+    ItemStatus,
+    Stage,
+)
 from chatbot.services import acting
 from chatbot.services.ports import (
     Attachment,
@@ -126,19 +134,63 @@ def delivery_digest(
         )
 
 
-def decision(uow: UnitOfWork, now: datetime, decided: Decision, tz: ZoneInfo) -> None:
-    """Step 2's answer: the person who delivered."""
-    target = decided.target
-    if target.submission is None:
-        return
-    uow.outbox.put(
-        OutgoingMessage(
-            person_id=target.submission.submitted_by,
-            text=texts.decision_notice(decided, tz),
-            dedupe_key=f"keputusan:{target.state_id}:{target.state.version}",
-        ),
-        now,
-    )
+def _entry(decided: Decision) -> dict[str, object]:
+    state = decided.target.state
+    return {
+        "code": state.item_code,
+        "name": decided.target.item_name,
+        "version": state.version,
+        "approve": decided.approve,
+        "reason": decided.reason,
+        "reviewer": decided.reviewer.name,
+        "at": decided.at.isoformat(),
+    }
+
+
+def _unit_done(uow: UnitOfWork, period: Period, unit: Unit) -> texts.UnitDone:
+    """Where the unit stands after the decisions: its required evidence all approved, and
+    whether its signed card is still to be sent (regencies) or was approved."""
+    states = uow.items.for_unit(period, unit.code)
+    progress = unit_progress(uow.catalogue.load().items_for(unit), states)
+    card = states.get(UNIT_CARD_ITEM)
+    if unit.kind is not UnitKind.KABKOTA:
+        return texts.UnitDone(progress.complete, card_due=False)
+    sent = card is not None and card.status in (ItemStatus.DIKIRIM, *COMPLETE_STATUSES)
+    return texts.UnitDone(progress.complete, card_due=progress.complete and not sent)
+
+
+def decisions(
+    uow: UnitOfWork,
+    now: datetime,
+    decided: Sequence[Decision],
+    tz: ZoneInfo,
+    hold: timedelta = timedelta(0),
+) -> None:
+    """Step 2's answers to the people who delivered, gathered: one notice per submitter and
+    month for an approve-all, and the decisions of the next ``hold`` join a notice not sent
+    yet. It says once when the unit's evidence is all approved (with the button for the
+    signed card), and carries a button to each returned item."""
+    gathered: dict[tuple[int, Period], list[Decision]] = {}
+    for d in decided:
+        if d.target.submission is not None:
+            key = (d.target.submission.submitted_by, d.target.state.period)
+            gathered.setdefault(key, []).append(d)
+    for (person_id, period), items in gathered.items():
+        group = f"keputusan:{period.code}"
+        earlier = uow.outbox.gathering(person_id, group)
+        entries = [*(earlier.grouped if earlier else ()), *(_entry(d) for d in items)]
+        unit = items[0].target.unit
+        done = _unit_done(uow, period, unit)
+        message = OutgoingMessage(
+            person_id=person_id,
+            text=texts.decisions_notice(unit, period, entries, done, tz),
+            buttons=texts.decision_buttons(period, entries, done),
+            group=group,
+            grouped=tuple(entries),
+            not_before=now + hold,
+        )
+        if earlier is None or not uow.outbox.regather(earlier.id, message):
+            uow.outbox.put(message, now)
 
 
 # ------------------------------------------------------------------ the provincial card

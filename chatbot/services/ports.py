@@ -30,6 +30,17 @@ class OutgoingMessage:
     buttons: tuple[tuple[Button, ...], ...] = ()
     dedupe_key: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    group: str | None = None  # a gathering notice (``Outbox.gathering``)
+    grouped: tuple[dict[str, object], ...] = ()  # its entries, to compose it again
+    not_before: datetime | None = None  # held until then, so that more can join it
+
+
+@dataclass(frozen=True, slots=True)
+class Gathering:
+    """A gathering notice not sent yet: what it holds so far."""
+
+    id: int
+    grouped: tuple[dict[str, object], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +242,15 @@ class AuditRepository(Protocol):
 
 class Outbox(Protocol):
     def put(self, message: OutgoingMessage, now: datetime) -> bool: ...
+    def gathering(self, person_id: int, group: str) -> Gathering | None:
+        """The person's notice of ``group`` not yet taken by a sender, if any."""
+        ...
+
+    def regather(self, message_id: int, message: OutgoingMessage) -> bool:
+        """Replace a gathering notice's text, buttons and entries; False when a sender took
+        it meanwhile (then a new one is queued)."""
+        ...
+
     def due(self, now: datetime, limit: int, channel: str = "telegram") -> list[QueuedMessage]:
         """Due messages of the people this channel reaches: WhatsApp takes those with a
         WhatsApp id and no Telegram chat or who linked WhatsApp, Telegram everyone else."""

@@ -3,7 +3,7 @@ item, and each regency's signed card, with a reason for a return."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from chatbot.domain.errors import (
@@ -39,10 +39,17 @@ class UnknownItem(DomainError):
 
 
 class ReviewService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, timezone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        timezone: ZoneInfo,
+        gather: timedelta = timedelta(0),
+    ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.timezone = timezone
+        self.gather = gather  # how long a decision's notice waits for the next ones
 
     def today(self) -> date:
         return self.clock().astimezone(self.timezone).date()
@@ -86,18 +93,30 @@ class ReviewService:
         return target
 
     def decide_item(
-        self, person: Person, state_id: int, version: int, approve: bool, reason: str = ""
+        self,
+        person: Person,
+        state_id: int,
+        version: int,
+        approve: bool,
+        reason: str = "",
+        notice: bool = True,
     ) -> Decision:
         """Apply one decision; the state, the audit log and the notice to the submitter are
         written in one transaction, and a second decision on the same version is refused.
         A write that lost a race is read again once, so the loser hears what happened."""
         try:
-            return self._decide_item(person, state_id, version, approve, reason)
+            return self._decide_item(person, state_id, version, approve, reason, notice)
         except ConcurrentChange:
-            return self._decide_item(person, state_id, version, approve, reason)
+            return self._decide_item(person, state_id, version, approve, reason, notice)
 
     def _decide_item(
-        self, person: Person, state_id: int, version: int, approve: bool, reason: str
+        self,
+        person: Person,
+        state_id: int,
+        version: int,
+        approve: bool,
+        reason: str,
+        notice: bool,
     ) -> Decision:
         now = self.clock()
         with self.uow_factory() as uow:
@@ -131,7 +150,8 @@ class ReviewService:
                 target.submission,
             )
             decision = Decision(decided, approve, reason.strip(), person, now)
-            notify.decision(uow, now, decision, self.timezone)
+            if notice:  # else the caller tells them, gathered (approve-all)
+                notify.decisions(uow, now, [decision], self.timezone, self.gather)
             uow.commit()
         return decision
 
@@ -157,7 +177,11 @@ class ReviewService:
         skipped: list[ReviewTarget] = []
         for state_id, version in pairs:
             try:
-                done.append(self.decide_item(person, state_id, version, approve=True))
+                done.append(self.decide_item(person, state_id, version, True, notice=False))
             except (AlreadyDecided, StaleVersion, InvalidTransition, ConcurrentChange):
                 skipped.append(self.target(person, state_id))
+        if done:  # one notice per submitter, not one per item
+            with self.uow_factory() as uow:
+                notify.decisions(uow, self.clock(), done, self.timezone, self.gather)
+                uow.commit()
         return done, skipped

@@ -7,12 +7,14 @@ from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from chatbot.domain.channels import Channel, Reach, route
 from chatbot.services.ports import (
     Attachment,
+    Gathering,
     OutgoingMessage,
     QueuedMessage,
 )
@@ -41,7 +43,9 @@ class SqlOutbox:
             attachments=json.dumps([asdict(a) for a in message.attachments]),
             dedupe_key=message.dedupe_key,
             created_at=now,
-            next_attempt_at=now,
+            next_attempt_at=message.not_before or now,
+            group_key=message.group,
+            grouped=json.dumps(list(message.grouped)),
         )
         try:
             with self.session.begin_nested():
@@ -49,6 +53,42 @@ class SqlOutbox:
         except IntegrityError:  # the same key queued by a concurrent transaction
             return False
         return True
+
+    def _untaken(self, person_id: int, group: str) -> OutboxRow | None:
+        return self.session.exec(
+            select(OutboxRow).where(
+                OutboxRow.person_id == person_id,
+                OutboxRow.group_key == group,
+                col(OutboxRow.sent_at).is_(None),
+                col(OutboxRow.failed_at).is_(None),
+                col(OutboxRow.sending_since).is_(None),
+                OutboxRow.attempts == 0,
+                OutboxRow.parts_sent == 0,
+            )
+        ).first()
+
+    def gathering(self, person_id: int, group: str) -> Gathering | None:
+        row = self._untaken(person_id, group)
+        if row is None or row.id is None:
+            return None
+        return Gathering(row.id, tuple(json.loads(row.grouped)))
+
+    def regather(self, message_id: int, message: OutgoingMessage) -> bool:
+        result = self.session.execute(
+            update(OutboxRow)
+            .where(
+                col(OutboxRow.id) == message_id,
+                col(OutboxRow.sent_at).is_(None),
+                col(OutboxRow.sending_since).is_(None),
+                col(OutboxRow.attempts) == 0,
+            )
+            .values(
+                text=message.text,
+                buttons=json.dumps([[list(b) for b in r] for r in message.buttons]),
+                grouped=json.dumps(list(message.grouped)),
+            )
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def due(self, now: datetime, limit: int, channel: str = "telegram") -> list[QueuedMessage]:
         """The messages due that ``route`` sends through ``channel``. Those that no channel

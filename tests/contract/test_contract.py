@@ -5,6 +5,8 @@ channels here is a gap in parity."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from chatbot import callbacks, texts
 from chatbot.app import Core
 from chatbot.domain.calendar import Period
@@ -202,8 +204,8 @@ async def test_approve_all_of_a_unit(driver: Driver) -> None:
     done = last(await driver.press(satgas, confirm.action(callbacks.APPROVE_ALL_YES)))
     assert done.text == "2 butir telah disetujui."
     assert last(await driver.say(satgas, command(driver, "antrian"))).text == texts.QUEUE_EMPTY
-    told = "\n".join(s.text for s in (await driver.notices())[budi.address])
-    assert "KEU-01" in told and "KEU-02" in told and "disetujui" in told
+    [told] = (await driver.notices())[budi.address]  # one notice, not one per item
+    assert "(2 butir)" in told.text and "✅ KEU-01" in told.text and "✅ KEU-02" in told.text
 
 
 async def test_recap_package_and_picture(driver: Driver) -> None:
@@ -511,3 +513,36 @@ async def test_no_sentence_says_nothing_was_saved_after_a_delivery(driver: Drive
     item = last(await driver.press(budi, callbacks.kirim_item("KEU-02")))  # sent at last
     receipts = await driver.press(budi, item.action(callbacks.KIRIM_CONFIRM))
     assert any("KEU-02" in s.text and "versi 1 (1 berkas)" in s.text for s in receipts)
+
+
+async def test_decisions_within_minutes_reach_the_unit_as_one_notice(
+    driver: Driver, core: Core
+) -> None:
+    """An approval and a return a minute apart: one notice when the few minutes are up,
+    with the reason and a button to the returned item, which takes the file at once."""
+    core.services.review.gather = timedelta(minutes=2)
+    satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
+    budi = await regency(driver)
+    await deliver_file(driver, budi, "KEU-01", "LRA.pdf")
+    await deliver_file(driver, budi, "KEU-02", "Hibah.pdf")
+    told_satgas = (await driver.notices())[satgas.address]
+    asked = [s for s in told_satgas if any(d.startswith("rv:ok:") for _, d in s.actions)]
+    first, second = (next(s for s in asked if code in s.text) for code in ("KEU-01", "KEU-02"))
+    await driver.press(satgas, first.action("rv:ok:"))
+    assert budi.address not in await driver.notices()  # held for the next decisions
+    clock = core.clock
+    clock.advance(seconds=60)  # type: ignore[attr-defined]
+    await driver.press(satgas, second.action("rv:no:"))
+    question = last(await driver.say(satgas, "Berita acara belum ditandatangani"))
+    await driver.press(satgas, question.action("rt:y"))
+    assert budi.address not in await driver.notices()
+    clock.advance(seconds=120)  # type: ignore[attr-defined]
+    [told] = (await driver.notices())[budi.address]
+    assert "(2 butir)" in told.text and "✅ KEU-01" in told.text and "↩️ KEU-02" in told.text
+    assert "Alasan: Berita acara belum ditandatangani" in told.text
+    fix = told.action(callbacks.KIRIM_ITEM)
+    item = last(await driver.press(budi, fix))  # the return notice's button: the item
+    assert item.text.startswith("KEU-02") and "Status: ↩️ dikembalikan" in item.text
+    received = last(await driver.send_file(budi, "Hibah ttd.pdf", PDF + b"ttd", "application/pdf"))
+    receipts = await driver.press(budi, received.action(callbacks.KIRIM_CONFIRM))
+    assert any("KEU-02" in s.text and "versi 2 (1 berkas)" in s.text for s in receipts)

@@ -74,6 +74,7 @@ def environment(
         SPIP_OUTBOX_INTERVAL_SECONDS="0.2",
         SPIP_CLOCK_START=clock_start,
         SPIP_SCHEDULE_TICK_SECONDS="1",
+        SPIP_DECISION_GATHER_SECONDS="1",
     )
     if small:
         data.mkdir(parents=True, exist_ok=True)

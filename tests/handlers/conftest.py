@@ -112,6 +112,7 @@ def small_core(tmp_path: Path, engine: Engine, clock: Clock) -> Core:
     settings = Settings(
         telegram_bot_token=TOKEN,
         spip_data_dir=tmp_path / "data",
+        spip_decision_gather_seconds=0,  # the clock stands still (see tests/conftest.py)
         spip_org_file=org,
         spip_checklist_file=checklist,
         _env_file=None,  # type: ignore[call-arg]

@@ -101,8 +101,13 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     inbox = await m.inbox()
     [returned] = texts_of(inbox[KERINCI.id])[:1]
     assert "dikembalikan oleh Sari Satgas" in returned and "bendahara belum ada" in returned
-    assert len(texts_of(inbox[KERINCI.id])) == 2  # the return, and RPL-01 approved
-    assert len(texts_of(inbox[MERANGIN.id])) == 2 and len(texts_of(inbox[KUL.id])) == 1
+    # the return and RPL-01's approval, made before the notice left, reach Kerinci as one
+    # notice, with the button to fix the item returned (issue 15)
+    assert len(texts_of(inbox[KERINCI.id])) == 1 and "✅ RPL-01" in returned
+    assert [c.buttons for c in inbox[KERINCI.id]] == [
+        [("📎 Perbaiki KEU-01", "kr:i:2026-10:KEU-01")]
+    ]
+    assert len(texts_of(inbox[MERANGIN.id])) == 1 and len(texts_of(inbox[KUL.id])) == 1
     await m.deliver(KERINCI, "KEU-01", "Kerinci-KEU-01-perbaikan.pdf")
     inbox = await m.inbox()
     resubmitted = notice_in(inbox[SATGAS.id])
@@ -240,7 +245,8 @@ async def test_antrian_and_approve_all_of_a_unit(bot: TelegramHarness, small_cor
     _, done = await bot.press(SATGAS, "aq:yes")
     assert done.text == "2 butir telah disetujui."
     inbox = await m.inbox()
-    assert len(texts_of(inbox[KERINCI.id])) == 2
+    [told] = texts_of(inbox[KERINCI.id])  # approve-all: one notice, not one per item
+    assert "(2 butir)" in told and "Silakan kirim kartu kendali bertanda tangan" in told
     assert texts_of(await bot.send(SATGAS, "/antrian"))[0].startswith(
         "Menunggu pemeriksaan — Bagian Keuangan"
     )

@@ -67,6 +67,7 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(
         telegram_bot_token=TOKEN,
         spip_data_dir=tmp_path / "data",
+        spip_decision_gather_seconds=0,  # the clock stands still (see tests/conftest.py)
         spip_org_file=org,
         spip_checklist_file=checklist,
         _env_file=None,  # type: ignore[call-arg]
@@ -121,6 +122,11 @@ class Player:
             if str(payload["to"]) == who and all(p in body for p in parts):
                 return payload
         raise AssertionError(f"no message to {who} with {parts}: {self.graph.texts_to(who)}")
+
+    def body(self, who: str, *parts: str) -> str:
+        """The text of the latest message to ``who`` holding ``parts`` (plain or with buttons)."""
+        payload = self.message(who, *parts)
+        return str(payload.get("text", {}).get("body") or payload["interactive"]["body"]["text"])
 
     def buttons(self, who: str, *parts: str) -> list[str]:
         payload = self.message(who, *parts)
@@ -190,10 +196,7 @@ async def test_the_month_over_whatsapp(
         if key != (KERINCI, "KEU-01"):
             assert "Disetujui" in await play.presses(SARI, approve)
     await play.drain()
-    assert (
-        "Alasan: Tanda tangan bendahara belum ada"
-        in play.message(KERINCI, "Alasan")["text"]["body"]
-    )
+    assert "Alasan: Tanda tangan bendahara belum ada" in play.body(KERINCI, "Alasan")
     await play.deliver(KERINCI, "KEU-01", "kerinci-perbaikan.pdf")
     await play.drain()
     await play.presses(SARI, play.buttons(SARI, "kerinci-perbaikan.pdf")[0])
@@ -302,7 +305,7 @@ async def test_the_month_with_one_regency_on_whatsapp(
                 await month.approve(notice)
         await month.inbox()
         await play.drain()
-        assert "Notulen belum ditandatangani" in play.message(MERANGIN, "Alasan")["text"]["body"]
+        assert "Notulen belum ditandatangani" in play.body(MERANGIN, "Alasan")
         await play.deliver(MERANGIN, "RPL-01", "merangin-RPL-01-perbaikan.pdf")
         inbox = await month.inbox()
         [again] = [c for c in inbox[SATGAS_TG.id] if c.method == "sendMessage" and c.buttons]

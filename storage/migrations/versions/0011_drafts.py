@@ -1,4 +1,4 @@
-"""drafts: files received and not yet confirmed, kept per person and item
+"""drafts: files received and not yet confirmed, kept per person and item; grouped notices
 
 Revision ID: 0011
 Revises: 0010
@@ -30,8 +30,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("person_id", "period", "item_code", name="uq_draft_person_item"),
     )
     op.create_index("ix_draft_person_id", "draft", ["person_id"])
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("group_key", sa.String(length=120), nullable=True))
+        batch.add_column(sa.Column("grouped", sa.Text(), nullable=False, server_default="[]"))
+        batch.create_index("ix_outbox_group_key", ["group_key"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_index("ix_outbox_group_key")
+        batch.drop_column("grouped")
+        batch.drop_column("group_key")
     op.drop_index("ix_draft_person_id", table_name="draft")
     op.drop_table("draft")
