@@ -38,6 +38,64 @@ class CliError(Exception):
     pass
 
 
+# argparse's own words (its help, usage and errors), in the language the admins read; argparse
+# looks them up through gettext at the moment it writes them
+ARGPARSE_WORDS: dict[str, str] = {
+    "usage: ": "penggunaan: ",
+    "positional arguments": "argumen",
+    "options": "pilihan",
+    "show this help message and exit": "menampilkan bantuan ini lalu keluar",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: galat: %(message)s\n",
+    "the following arguments are required: %s": "argumen berikut wajib diisi: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "pilihan tidak dikenal: %(value)r (pilih salah satu: %(choices)s)"
+    ),
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "expected one argument": "membutuhkan satu nilai",
+    "invalid %(type)s value: %(value)r": "nilai %(type)s tidak valid: %(value)r",
+    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
+    "not allowed with argument %s": "tidak boleh bersama argumen %s",
+}
+
+
+def _indonesian(message: str) -> str:
+    return ARGPARSE_WORDS.get(message, message)
+
+
+setattr(argparse, "_", _indonesian)  # noqa: B010 (argparse's gettext hook, by its name)
+
+
+METAVAR = {  # what each value is, in the help's usage lines
+    "checklist": "BERKAS",
+    "covered": "ID",
+    "date": "TTTT-BB-HH",
+    "end": "TTTT-BB-HH",
+    "listen": "ALAMAT",
+    "name": "NAMA",
+    "org": "BERKAS",
+    "out": "BERKAS",
+    "path": "JALUR",
+    "period": "TTTT-BB",
+    "port": "PORT",
+    "role": "PERAN",
+    "secret_token": "TOKEN",
+    "start": "TTTT-BB-HH",
+    "to": "ID",
+    "unit": "KODE_UNIT",
+    "webhook_url": "URL",
+}
+
+
+def _name_values(parser: argparse.ArgumentParser) -> None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            action.metavar = "PERINTAH"
+            for sub in action.choices.values():
+                _name_values(sub)
+        elif action.metavar is None and action.dest in METAVAR and action.nargs != 0:
+            action.metavar = METAVAR[action.dest]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spip-bot", description="Bot Kartu Kendali SPIP KPU Provinsi Jambi"
@@ -109,6 +167,7 @@ def _parser() -> argparse.ArgumentParser:
     wa_p.add_argument("--listen", default="0.0.0.0", help="alamat dengar webhook")
     wa_p.add_argument("--port", type=int, default=8444, help="port dengar webhook")
     wa_p.add_argument("--path", default="/whatsapp", help="jalur webhook (sama dengan di Meta)")
+    _name_values(parser)
     return parser
 
 

@@ -72,8 +72,7 @@ class Decisions:
             except DomainError as exc:
                 return Screen(texts.review_error(exc)), None
             question = texts.ASK_RETURN_REASON.format(
-                code=target.state.item_code,
-                name=target.item_name,
+                item=texts.item_title(target.state.item_code, target.item_name),
                 unit=target.unit.name,
                 version=target.state.version,
             )

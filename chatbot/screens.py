@@ -421,7 +421,7 @@ def queue_list(unit: Unit, targets: Sequence[ReviewTarget], tz: ZoneInfo) -> Scr
         label = f"✅ Setujui semua ({len(targets)})"
         actions.append(Action(label, callbacks.approve_all(unit.code), label, unit.name))
     for t in targets:
-        title = f"{t.state.item_code} v{t.state.version}"
+        title = f"{texts.item_short(t.state.item_code)} versi {t.state.version}"
         data = callbacks.queue_target(t.state_id, t.state.version)
         actions.append(Action(title, data, title, _short(t.item_name, DETAIL)))
     return Screen(

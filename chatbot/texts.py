@@ -6,7 +6,7 @@ Plain text (no markup), so the same words serve Telegram and WhatsApp.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from chatbot import callbacks
 from chatbot.domain.calendar import Period, SopCalendar, Window
 from chatbot.domain.checklist import Catalogue, ChecklistItem
 from chatbot.domain.errors import DomainError, UnitsIncomplete
+from chatbot.domain.events import EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress
 from chatbot.domain.reminders import Notice, Reminder, Rule, UnitSnapshot
@@ -466,7 +467,7 @@ def new_delivery(
     lines = [
         "Kiriman baru untuk diperiksa" + (" (terlambat)" if late else ""),
         f"Unit: {sender.unit.name}",
-        f"Butir: {state.item_code} {item_name}",
+        f"Butir: {item_title(state.item_code, item_name)}",
         f"Versi: {state.version}",
         f"Pengirim: {sender.name}",
     ]
@@ -486,7 +487,8 @@ def delivery_digest(
         unit = units[p.unit_code].name if p.unit_code in units else p.unit_code
         late = " (terlambat)" if p.late else ""
         lines.append(
-            f"  • {unit}: {p.item_code} {names.get(p.item_code, '')} versi {p.version}{late}"
+            f"  • {unit}: {item_title(p.item_code, names.get(p.item_code, ''))} versi "
+            f"{p.version}{late}"
         )
     lines.append("Tekan tombol untuk menyetujui atau mengembalikan setiap butir.")
     return "\n".join(lines)
@@ -496,8 +498,8 @@ def digest_buttons(
     unit_code: str, item_code: str, state_id: int, version: int
 ) -> tuple[Button, Button]:
     return (
-        (f"✅ {unit_code} {item_code}", callbacks.review(True, state_id, version)),
-        (f"↩️ {unit_code} {item_code}", callbacks.review(False, state_id, version)),
+        (f"✅ {unit_code} {item_short(item_code)}", callbacks.review(True, state_id, version)),
+        (f"↩️ {unit_code} {item_short(item_code)}", callbacks.review(False, state_id, version)),
     )
 
 
@@ -544,7 +546,7 @@ def checklist_header(
 def item_detail(
     name: str, description: str, state: ItemState, submission: Submission | None, tz: ZoneInfo
 ) -> str:
-    lines = [f"{state.item_code} {name}"]
+    lines = [item_title(state.item_code, name)]
     if description:
         lines.append(description)
     lines.append(f"Periode: {bulan(state.period)}")
@@ -606,6 +608,85 @@ STEP_NOT_AVAILABLE = (
     "Langkah ini tidak berlaku untuk butir yang sedang dibuka (tombol dari pesan lama). "
     "Silakan pilih tombol pada pesan terakhir."
 )
+
+
+def item_title(code: str, name: str) -> str:
+    """An item as people read it: its number and name; a card by its name alone (never its
+    internal code)."""
+    if code == UNIT_CARD_ITEM:
+        return UNIT_CARD_NAME
+    if code == PROVINCIAL_CARD_ITEM:
+        return PROVINCIAL_CARD_NAME
+    return f"{code} {name}".strip()
+
+
+def _butir(code: str, name: str) -> str:
+    """ "butir KEU-01 Laporan ...", or a card by its name."""
+    title = item_title(code, name)
+    return title if code in (UNIT_CARD_ITEM, PROVINCIAL_CARD_ITEM) else f"butir {title}"
+
+
+EVENT_LABEL: dict[EventKind, str] = {
+    EventKind.UNDANGAN_DIBUAT: "undangan dibuat",
+    EventKind.ANGGOTA_BERGABUNG: "anggota bergabung",
+    EventKind.AKUN_DITAUTKAN: "akun WhatsApp ditautkan",
+    EventKind.DATA_DIMUAT: "data unit dan ceklis dimuat",
+    EventKind.PERIODE_DIBUKA: "periode dibuka",
+    EventKind.ITEM_DIKIRIM: "butir dikirim",
+    EventKind.ITEM_DITARIK: "kiriman ditarik",
+    EventKind.ITEM_DISETUJUI: "butir disetujui",
+    EventKind.ITEM_DIKEMBALIKAN: "butir dikembalikan",
+    EventKind.KARTU_DRAFT_DIUNGGAH: "draf kartu diunggah",
+    EventKind.KARTU_DISETUJUI_PEJABAT: "kartu diparaf/ditandatangani",
+    EventKind.KARTU_TAHAP_SELESAI: "tahap kartu selesai",
+    EventKind.KARTU_DIKEMBALIKAN: "kartu dikembalikan",
+    EventKind.KARTU_TTD_DIUNGGAH: "kartu bertanda tangan diunggah",
+    EventKind.KARTU_ESPIP_DIUNGGAH: "kartu diunggah ke e-SPIP",
+    EventKind.KARTU_DATA_DIKIRIM: "kirim data di e-SPIP",
+    EventKind.PERIODE_DISERAHKAN: "periode diserahkan ke Inspektorat",
+    EventKind.DELEGASI_DIBUAT: "wakil ditunjuk",
+}
+STAGE_WORD = {"paraf": "paraf", "tanda_tangan": "tanda tangan"}
+DELIVERY_WORD = {"berkas": "berkas", "nihil": "tidak ada kegiatan"}
+DETAIL_KEY = {"jenis": "bentuk", "atas_nama": "atas nama"}
+
+
+def event_subject(subject: str | None) -> str | None:
+    """The subject of an audit event as people read it: an item's number, a card's name,
+    a role's name; never an internal code."""
+    if subject is None:
+        return None
+    if subject == "kartu_provinsi":
+        return PROVINCIAL_CARD_NAME
+    if subject.startswith("peran:"):
+        role = subject.removeprefix("peran:")
+        return ROLE_LABEL[Role(role)] if role in Role._value2member_map_ else role
+    return item_short(subject) if subject == UNIT_CARD_ITEM else subject
+
+
+def event_detail(detail: Mapping[str, str], names: Mapping[int, str]) -> str:
+    """An audit event's detail in words: roles and stages by name, people by name."""
+    parts = []
+    for key, value in sorted(detail.items()):
+        if key == "peran" and value in Role._value2member_map_:
+            value = ROLE_LABEL[Role(value)]
+        elif key == "tahap":
+            value = STAGE_WORD.get(value, value)
+        elif key == "jenis":
+            value = DELIVERY_WORD.get(value, value)
+        elif key in ("wakil", "atas_nama") and value.isdigit():
+            value = names.get(int(value), value)
+        parts.append(f"{DETAIL_KEY.get(key, key)}: {value}")
+    return "; ".join(parts)
+
+
+def item_short(code: str) -> str:
+    """An item on a small button or a picture's column: its number; a card as "Kartu"."""
+    if code == UNIT_CARD_ITEM:
+        return "Kartu"
+    if code == PROVINCIAL_CARD_ITEM:
+        return "Kartu Provinsi"
+    return code
 
 
 def draft_target(item_code: str, period: Period | None = None) -> str:
@@ -736,7 +817,7 @@ REASON_REQUIRED = (
 
 def _send_hint(code: str, name: str, count: int, version: int) -> str:
     return (
-        f"Jumlah berkas dalam kiriman ini: {count} (butir {code} {name}). Kirim berkas lain "
+        f"Jumlah berkas dalam kiriman ini: {count} ({_butir(code, name)}). Kirim berkas lain "
         f"bila masih ada, lalu tekan \u201cKirim\u201d untuk menyampaikannya sebagai versi "
         f"{version + 1}."
     )
@@ -841,7 +922,7 @@ def short_name(name: str, limit: int = SHOWN_NAME) -> str:
 
 
 def confirm_files(item_name: str, code: str, files: Sequence[EvidenceFile], version: int) -> str:
-    lines = [f"Mohon periksa kiriman Anda untuk butir {code} {item_name}:"]
+    lines = [f"Mohon periksa kiriman Anda untuk {_butir(code, item_name)}:"]
     lines += [f"  • {short_name(f.file_name)} ({ukuran(f.size)})" for f in files[:SUMMARY_FILES]]
     if len(files) > SUMMARY_FILES:
         rest = files[SUMMARY_FILES:]
@@ -853,7 +934,7 @@ def confirm_files(item_name: str, code: str, files: Sequence[EvidenceFile], vers
 
 def confirm_nihil(item_name: str, code: str, note: str, version: int) -> str:
     return (
-        f"Mohon periksa kiriman Anda untuk butir {code} {item_name}:\n"
+        f"Mohon periksa kiriman Anda untuk {_butir(code, item_name)}:\n"
         f"Tidak ada kegiatan. Keterangan: {note}\n"
         f"Kiriman ini akan dicatat sebagai versi {version + 1}. Kirim sekarang?"
     )
@@ -867,7 +948,7 @@ def receipt(item_name: str, state: ItemState, late: bool, files: int) -> str:
         else ""
     )
     return (
-        f"Terima kasih. Kiriman untuk butir {state.item_code} {item_name} telah diterima "
+        f"Terima kasih. Kiriman untuk {_butir(state.item_code, item_name)} telah diterima "
         f"sebagai versi {state.version} ({what}) dan diteruskan kepada Satgas SPIP KPU "
         f"Provinsi untuk diperiksa.{late_note}"
     )
@@ -1037,16 +1118,20 @@ def decision_buttons(
 
 
 ASK_RETURN_REASON = (
-    "Silakan tuliskan alasan pengembalian untuk {code} {name} ({unit}, versi {version}), "
+    "Silakan tuliskan alasan pengembalian untuk {item} ({unit}, versi {version}), "
     "paling banyak " + angka(MAX_REASON_LENGTH) + " karakter. "
     "Alasan ini akan diteruskan kepada pengirim. Ketik /batal untuk membatalkan."
 )
 
 
+def _key(target: ReviewTarget) -> tuple[int, int]:
+    return target.state_id, target.state.version
+
+
 def confirm_return(target: ReviewTarget, reason: str) -> str:
     return (
-        f"Kembalikan {target.state.item_code} {target.item_name} ({target.unit.name}, versi "
-        f"{target.state.version}) dengan alasan:\n{reason}"
+        f"Kembalikan {item_title(target.state.item_code, target.item_name)} "
+        f"({target.unit.name}, versi {target.state.version}) dengan alasan:\n{reason}"
     )
 
 
@@ -1077,7 +1162,7 @@ STAGE_NAME: dict[StageKind, str] = {
     StageKind.TANDA_TANGAN: "tanda tangan",
 }
 CARD_STATUS_LABEL: dict[CardStatus, str] = {
-    CardStatus.KOSONG: "belum ada draft",
+    CardStatus.KOSONG: "belum ada draf",
     CardStatus.PROSES: "dalam proses",
     CardStatus.DIKEMBALIKAN: "dikembalikan untuk perbaikan",
     CardStatus.MENUNGGU_TTD: (
@@ -1135,7 +1220,7 @@ def card_returned(state: CardState, role: Role, person: Person, reason: str) -> 
     return (
         f"Kartu kendali provinsi bulan {bulan(state.period)} versi {state.version} "
         f"dikembalikan oleh {person.name} ({ROLE_LABEL[role]}).\nAlasan: {reason}\n\n"
-        "Silakan perbaiki lalu unggah draft baru melalui /kirim (Kartu kendali provinsi); "
+        "Silakan perbaiki lalu unggah draf baru melalui /kirim (Kartu kendali provinsi); "
         "paraf dimulai lagi dari awal."
     )
 
@@ -1181,7 +1266,7 @@ def card_detail(view: CardView, tz: ZoneInfo) -> str:
     if short and state.status in (CardStatus.KOSONG, CardStatus.DIKEMBALIKAN, CardStatus.PROSES):
         lines += [
             "",
-            "Perhatian: data dukung unit berikut belum lengkap. Draft tetap dapat diunggah.",
+            "Perhatian: data dukung unit berikut belum lengkap. Draf tetap dapat diunggah.",
             *[f"  • {s.unit.name}: {s.progress.percent}%" for s in short],
         ]
     return "\n".join(lines)
@@ -1217,7 +1302,7 @@ CARD_ERRORS: dict[str, str] = {
     "precondition_missing": "Langkah ini belum dapat dilakukan: langkah sebelumnya belum selesai.",
     "already_decided": "Kartu ini sudah diputuskan pada tahap ini; tidak ada yang diubah.",
     "stale_version": (
-        "Tombol ini untuk versi kartu yang lama; sudah ada draft yang lebih baru. "
+        "Tombol ini untuk versi kartu yang lama; sudah ada draf yang lebih baru. "
         "Tidak ada yang diubah."
     ),
     "not_your_role": "Mohon maaf, langkah ini bukan kewenangan peran Anda.",
@@ -1259,7 +1344,7 @@ def card_uploaded(state: CardState, chain: Sequence[Stage]) -> str:
     first = chain[0]
     names = ", ".join(ROLE_LABEL[r] for r in first.roles)
     return (
-        f"Draft kartu kendali provinsi tersimpan sebagai versi {state.version} dan diteruskan "
+        f"Draf kartu kendali provinsi tersimpan sebagai versi {state.version} dan diteruskan "
         f"kepada {names} untuk {STAGE_NAME[first.kind]}."
     )
 
@@ -1330,7 +1415,8 @@ def queue_unit(unit: Unit, targets: Sequence[ReviewTarget], tz: ZoneInfo) -> str
             else ""
         )
         lines.append(
-            f"  • {t.state.item_code} {t.item_name}, versi {t.state.version}{when}{late}; {what}"
+            f"  • {item_title(t.state.item_code, t.item_name)}, versi {t.state.version}{when}"
+            f"{late}; {what}"
         )
     return "\n".join(lines)
 
@@ -1338,8 +1424,14 @@ def queue_unit(unit: Unit, targets: Sequence[ReviewTarget], tz: ZoneInfo) -> str
 def queue_buttons(unit: Unit, targets: Sequence[ReviewTarget]) -> list[list[Button]]:
     rows: list[list[Button]] = [
         [
-            (f"✅ {t.state.item_code}", callbacks.review(True, t.state_id, t.state.version)),
-            (f"↩️ {t.state.item_code}", callbacks.review(False, t.state_id, t.state.version)),
+            (
+                f"✅ {item_short(t.state.item_code)}",
+                callbacks.review(True, t.state_id, t.state.version),
+            ),
+            (
+                f"↩️ {item_short(t.state.item_code)}",
+                callbacks.review(False, t.state_id, t.state.version),
+            ),
         ]
         for t in targets
     ]
@@ -1350,7 +1442,9 @@ def queue_buttons(unit: Unit, targets: Sequence[ReviewTarget]) -> list[list[Butt
 
 def confirm_approve_all(unit: Unit, targets: Sequence[ReviewTarget]) -> str:
     lines = [f"Setujui semua {len(targets)} butir {unit.name} berikut?"]
-    lines += [f"  • {t.state.item_code} {t.item_name} versi {t.state.version}" for t in targets]
+    lines += [
+        f"  • {item_title(t.state.item_code, t.item_name)} versi {t.state.version}" for t in targets
+    ]
     return "\n".join(lines)
 
 
@@ -1426,8 +1520,9 @@ def unit_status_detail(status: PeriodStatus, unit_code: str) -> str:
         "",
     ]
     for line in (*u.lines, *([u.card] if u.card else [])):
-        version = f" v{line.version}" if line.version else ""
-        lines.append(f"{STATUS_ICON[line.status]} {line.item.code} {line.item.name}{version}")
+        version = f" (versi {line.version})" if line.version else ""
+        title = item_title(line.item.code, line.item.name)
+        lines.append(f"{STATUS_ICON[line.status]} {title}{version}")
         if line.status is ItemStatus.DIKEMBALIKAN and line.reason:
             lines.append(f"     alasan: {line.reason}")
     if u.progress.missing:
@@ -1499,7 +1594,9 @@ def _missing_text(unit: UnitSnapshot) -> str:
     if unit.returned:
         parts.append(
             "dikembalikan: "
-            + "; ".join(f"{item.code} (alasan: {reason})" for item, reason in unit.returned)
+            + "; ".join(
+                f"{item_short(item.code)} (alasan: {reason})" for item, reason in unit.returned
+            )
         )
     return "; ".join(parts)
 
@@ -1611,7 +1708,7 @@ def label_loose(count: int) -> tuple[str, str]:
 LABEL_SKIP = ("⏭ Lewati", "Lewati")
 LABEL_HANDOVER_YES = ("🏁 Ya, serahkan", "Ya, serahkan")
 CARD_STEP_LABEL: dict[CardStep, tuple[str, str]] = {
-    CardStep.UPLOAD_DRAFT: ("📎 Unggah draft kartu", "Unggah draft"),
+    CardStep.UPLOAD_DRAFT: ("📎 Unggah draf kartu", "Unggah draf"),
     CardStep.UPLOAD_SIGNED: ("📎 Unggah kartu bertanda tangan", "Unggah kartu ttd"),
     CardStep.ESPIP: ("🌐 Catat: sudah diunggah ke e-SPIP", "Catat e-SPIP"),
     CardStep.KIRIM_DATA: ("📨 Catat: kirim data", "Catat kirim data"),

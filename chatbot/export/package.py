@@ -36,7 +36,7 @@ def write_package(
     out: Path,
     files: Iterable[tuple[ItemState, EvidenceFile]],
     units: Mapping[str, Unit],
-    folders: Mapping[str, tuple[str, str]],  # item code -> (card type name, item name)
+    folders: Mapping[str, tuple[str, str]],  # item code -> (card type name, item folder)
     open_file: Callable[[str], BinaryIO],
     workbook_name: str,
     workbook: bytes,
@@ -46,13 +46,13 @@ def write_package(
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
         for state, evidence in files:
             unit = units.get(state.unit_code)
-            card_type, item_name = folders.get(state.item_code, ("Lainnya", state.item_code))
+            card_type, item_folder = folders.get(state.item_code, ("Lainnya", state.item_code))
             folder = "/".join(
                 safe(part)
                 for part in (
                     f"{state.unit_code} {unit.name if unit else ''}",
                     card_type,
-                    f"{state.item_code} {item_name}",
+                    item_folder,
                 )
             )
             path = f"{folder}/{safe(evidence.file_name)}"

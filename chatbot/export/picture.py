@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from chatbot import texts
-from chatbot.domain.workflow import ItemStatus
+from chatbot.domain.workflow import UNIT_CARD_ITEM, ItemStatus
 from chatbot.services.status import PeriodStatus
 
 MAX_ROWS = 40  # beyond this the picture is no longer readable on a phone: see /rekap
@@ -35,12 +35,12 @@ def picture_size(units: int) -> tuple[int, int]:
 
 def heatmap_png(status: PeriodStatus, tz: ZoneInfo) -> bytes:
     units = list(status.units[:MAX_ROWS])
-    codes = [i.code for i in status.items] + ["KARTU"]
+    codes = [i.code for i in status.items] + [UNIT_CARD_ITEM]
     grid: list[list[int]] = []
     for unit_status in units:
         lines = {line.item.code: line.status for line in unit_status.lines}
         if unit_status.card is not None:
-            lines["KARTU"] = unit_status.card.status
+            lines[UNIT_CARD_ITEM] = unit_status.card.status
         grid.append([ORDER.index(lines.get(code)) for code in codes])
     width, height = picture_size(len(status.units))
     fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
@@ -55,7 +55,8 @@ def heatmap_png(status: PeriodStatus, tz: ZoneInfo) -> bytes:
         aspect="auto",
         interpolation="nearest",
     )
-    ax.set_xticks(range(len(codes)), codes, rotation=90, fontsize=9)
+    labels = [texts.item_short(code) for code in codes]  # the card by its name, not its code
+    ax.set_xticks(range(len(codes)), labels, rotation=90, fontsize=9)
     ax.xaxis.tick_top()
     names = [f"{u.unit.code} {u.unit.name}"[:34] for u in units]
     ax.set_yticks(range(len(units)), names, fontsize=10)

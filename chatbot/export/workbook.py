@@ -191,7 +191,7 @@ def _cards(wb: Workbook, status: PeriodStatus, names: Mapping[int, str], tz: Zon
     for event in status.card_decisions():
         behalf = event.detail.get("atas_nama")
         values: list[object] = [
-            event.detail.get("tahap", "").replace("_", " "),
+            texts.STAGE_WORD.get(event.detail.get("tahap", ""), ""),
             texts.ROLE_LABEL.get(Role(event.detail["peran"]), event.detail["peran"]),
             names.get(event.actor_id or 0, "-"),
             names.get(int(behalf), behalf) if behalf else None,
@@ -235,13 +235,13 @@ def _history(wb: Workbook, status: PeriodStatus, names: Mapping[int, str], tz: Z
         behalf = detail.pop("atas_nama", None)
         values: list[object] = [
             _local(event.at, tz),
-            event.kind.value.replace("_", " "),
+            texts.EVENT_LABEL.get(event.kind, event.kind.value),
             names.get(event.actor_id, "sistem") if event.actor_id else "sistem",
             names.get(int(behalf), behalf) if behalf else None,
             event.unit_code,
-            event.subject,
+            texts.event_subject(event.subject),
             event.version,
-            "; ".join(f"{k}: {v}" for k, v in sorted(detail.items())) or None,
+            texts.event_detail(detail, names) or None,
         ]
         for c, value in enumerate(values, start=1):
             _cell(ws, row=r, column=c, value=value)

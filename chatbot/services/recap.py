@@ -77,10 +77,10 @@ class RecapService:
             units = {u.code: u for u in uow.units.all()}
             catalogue = uow.catalogue.load()
             files = uow.items.approved_files(period)
-        folders = {
+        folders = {  # item code -> (card type, the item's folder: its number and name)
             i.code: (
                 card.name if (card := catalogue.card_type(i.card_type)) else i.card_type,
-                i.name,
+                f"{i.code} {i.name}",
             )
             for i in catalogue.items
         }

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,7 @@ from chatbot.services.ports import (
 )
 
 log = logging.getLogger(__name__)
+PHOTO = re.compile(r"foto(?: (\d+))?\.(\w+)")  # a photo's name until it is delivered
 
 DOWNLOAD_ATTEMPTS = 3
 DOWNLOAD_BACKOFF_SECONDS = 0.5
@@ -290,7 +292,7 @@ class SubmissionService:
         detected = filetype.guess_extension(data[:CONTENT_HEAD])
         check_content(extension, "jpg" if detected == "jpeg" else detected, data[:CONTENT_HEAD])
         stored = self.files.put_bytes(data)
-        name = file_name(incoming.file_name) or f"foto-{stored.sha256[:12]}.{extension}"
+        name = file_name(incoming.file_name) or f"foto.{extension}"  # numbered in the draft
         return EvidenceFile(
             sha256=stored.sha256,
             file_name=name,
@@ -307,8 +309,25 @@ class SubmissionService:
         in it already: then the file already there is returned and nothing is added."""
         earlier = next((f for f in files if f.sha256 == received.sha256), None)
         if earlier is None:
+            photo = PHOTO.fullmatch(received.file_name)
+            if photo is not None:  # a photo has no name of its own: it gets its number
+                n = 1 + sum(PHOTO.fullmatch(f.file_name) is not None for f in files)
+                received = replace(received, file_name=f"foto {n}.{photo.group(2)}")
             files.append(received)
         return earlier
+
+    @staticmethod
+    def _named(
+        files: Sequence[EvidenceFile], title: str, unit: Unit, day: date
+    ) -> list[EvidenceFile]:
+        """Photos delivered get a name that says what they are: the item, the unit, the day
+        and their number (``KEU-01 - KPU Kabupaten Kerinci - 2026-11-02 - foto 1.jpg``)."""
+        return [
+            replace(f, file_name=f"{title} - {unit.name} - {day.isoformat()} - {f.file_name}")
+            if PHOTO.fullmatch(f.file_name)
+            else f
+            for f in files
+        ]
 
     # ------------------------------------------------------------------ drafts
 
@@ -372,6 +391,9 @@ class SubmissionService:
             )
             new = transition.state
             state_id = uow.items.save(stored, new, now)
+            files = self._named(
+                files, item_code if item else UNIT_CARD_NAME, person.unit, self.today()
+            )
             uow.items.add_submission(
                 state_id,
                 new.version,

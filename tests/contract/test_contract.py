@@ -282,8 +282,7 @@ async def test_the_card_chain_to_the_handover_refusal(driver: Driver) -> None:
 
     uploaded = await upload("draft.pdf")
     assert any(
-        s.text.startswith("Draft kartu kendali provinsi tersimpan sebagai versi 1")
-        for s in uploaded
+        s.text.startswith("Draf kartu kendali provinsi tersimpan sebagai versi 1") for s in uploaded
     )
     for wave in (("subbag_hukum", "kabag_hsdm"), ("sekretaris", "divisi_hukum", "ketua")):
         inbox = await driver.notices()

@@ -199,7 +199,8 @@ class Player:
     ) -> Sent:
         """From /kirim to the confirmation; returns the bot's receipt."""
         checklist = await self.says(who, "/kirim", "Kelengkapan:")
-        detail_message = await self.presses(who, checklist, f"kr:i:{item}", detail or f"{item} ")
+        title = "Kartu kendali" if item.startswith("KARTU") else f"{item} "  # a card by name
+        detail_message = await self.presses(who, checklist, f"kr:i:{item}", detail or title)
         await self.presses(who, detail_message, "kr:f", "Silakan kirim berkas")
         received: Sent | None = None
         for name, data in files:
@@ -211,9 +212,7 @@ class Player:
         return await self.presses(who, summary, "kr:c", expect)
 
     async def deliver(self, who: User, item: str, name: str) -> Sent:
-        return await self.send_files(
-            who, [(name, pdf(name))], item, "Terima kasih. Kiriman untuk butir"
-        )
+        return await self.send_files(who, [(name, pdf(name))], item, "Terima kasih. Kiriman untuk ")
 
     async def give_back(self, who: User, notice: Sent, reason: str, expect: str) -> None:
         await self.presses(who, notice, notice.buttons[1][1], "Silakan tuliskan alasan")

@@ -142,7 +142,7 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
         return await bot.press(SATGAS, "kr:c")
 
     receipt = texts_of(await upload_card("draft-v1.pdf"))[0]
-    assert receipt.startswith("Draft kartu kendali provinsi tersimpan sebagai versi 1")
+    assert receipt.startswith("Draf kartu kendali provinsi tersimpan sebagai versi 1")
     inbox = await m.inbox()
     assert set(inbox) == {HUKUM.id, HSDM.id}
     assert [c.method for c in inbox[HUKUM.id]] == ["sendDocument", "sendMessage"]
@@ -339,7 +339,7 @@ async def test_card_steps_refused_while_their_precondition_is_missing(
     svc.submission.open_period(P)
     await bot.send(SATGAS, "/kirim")
     _, detail = await bot.press(SATGAS, f"kr:i:{PROVINCIAL_CARD_ITEM}")
-    assert "Perhatian: data dukung unit berikut belum lengkap. Draft tetap dapat diunggah." in (
+    assert "Perhatian: data dukung unit berikut belum lengkap. Draf tetap dapat diunggah." in (
         detail.text
     )
     assert [d for _, d in detail.buttons] == ["kr:f", "kr:b"]

@@ -178,13 +178,21 @@ async def test_a_photo_album_is_one_delivery(
     assert [c.method for c in calls if c.text] == ["sendMessage", *["editMessageText"] * 2]
     assert "Jumlah berkas dalam kiriman ini: 3" in calls[-1].text
     _, summary = await bot.press(KERINCI, "kr:d")  # an older message's "Selesai"
-    assert summary.text.count("foto-") == 3
+    assert [n for n in ("foto 1.jpg", "foto 2.jpg", "foto 3.jpg") if n in summary.text] == [
+        "foto 1.jpg",
+        "foto 2.jpg",
+        "foto 3.jpg",
+    ]  # numbered, not named by their hash (issue 15)
     await bot.press(KERINCI, "kr:c")
     [submission] = submissions(core)
     with Session(core.engine) as session:
         files = session.exec(select(SubmissionFileRow)).all()
     assert submission.version == 1 and len(files) == 3
     assert all(f.file_name.endswith(".jpg") and f.mime_type == "image/jpeg" for f in files)
+    # delivered, each says what it is: the item, the unit, the day and its number
+    assert sorted(f.file_name for f in files) == [
+        f"RPL-01 - KPU Kabupaten Kerinci - 2026-11-02 - foto {n}.jpg" for n in (1, 2, 3)
+    ]
 
 
 async def test_no_activity_with_a_note(

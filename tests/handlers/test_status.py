@@ -129,7 +129,7 @@ async def test_workbook_sheets_match_the_database(
         audit = session.exec(select(AuditRow).where(AuditRow.period == P.code)).all()
     assert len(history) == len(audit)
     assert any(
-        r[1] == "item dikembalikan" and "Tanda tangan bendahara kurang" in r[7] for r in history
+        r[1] == "butir dikembalikan" and "Tanda tangan bendahara kurang" in r[7] for r in history
     )
     assert wb["Riwayat"]["A2"].number_format == "dd/mm/yyyy hh:mm"
 
@@ -145,7 +145,7 @@ async def test_status_message_unit_detail_and_picture(
     assert "Kartu kendali provinsi: menunggu paraf: Kepala Bagian Hukum dan SDM" in overview.text
     assert ("1502", "st:u:1502:2026-10") in overview.buttons
     _, detail = await small_bot.press(SATGAS, "st:u:1502:2026-10")
-    assert "↩️ KEU-01 Laporan realisasi anggaran (LRA) v1" in detail.text
+    assert "↩️ KEU-01 Laporan realisasi anggaran (LRA) (versi 1)" in detail.text
     assert "alasan: Tanda tangan bendahara kurang" in detail.text
     calls = await small_bot.press(SATGAS, "st:img:2026-10")
     photo = next(c for c in calls if c.method == "sendPhoto")

@@ -138,7 +138,7 @@ class Player:
         await self.presses(who, "kr:f")
         assert "Berkas diterima" in await self.sends_file(who, name)
         await self.presses(who, "kr:d")
-        assert (await self.presses(who, "kr:c")).startswith("Terima kasih. Kiriman untuk butir")
+        assert (await self.presses(who, "kr:c")).startswith("Terima kasih. Kiriman untuk ")
 
     async def give_back(self, who: str, data: str, reason: str) -> None:
         assert "alasan" in await self.presses(who, data)

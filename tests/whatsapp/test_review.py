@@ -117,7 +117,7 @@ async def test_antrian_and_rekap_on_whatsapp(
     queue = [p for p in graph.sent if str(p["to"]) == SARI][-1]
     assert "Menunggu pemeriksaan — KPU Kabupaten Kerinci" in queue["interactive"]["body"]["text"]
     [row] = [r for s in queue["interactive"]["action"]["sections"] for r in s["rows"]]
-    assert row["title"] == "KEU-01 v1"
+    assert row["title"] == "KEU-01 versi 1"
     await post(webhook, choice_update(SARI, "Sari", row["id"], "list_reply"))
     approve, _ = buttons_to(graph, SARI)
     await post(webhook, choice_update(SARI, "Sari", approve))
