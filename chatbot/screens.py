@@ -228,8 +228,9 @@ def file_received(
 
 
 def which_item(sheet: UnitChecklist, files: Sequence[EvidenceFile], several: bool) -> Screen:
-    """Which item files sent before any was chosen are for: the items taking files now, the
-    returned ones first, then the empty ones, then the ones sent (a new version)."""
+    """Which item files sent before any was chosen are for: the items taking files now, those
+    the files' names point at first, then the returned ones, the empty ones, and the ones
+    sent (a new version)."""
     named = sheet.period if several else None
     order = {ItemStatus.DIKEMBALIKAN: 0, ItemStatus.KOSONG: 1, ItemStatus.DIKIRIM: 2}
     rows = [
@@ -238,7 +239,8 @@ def which_item(sheet: UnitChecklist, files: Sequence[EvidenceFile], several: boo
         if r.state.status in order
         and ItemStep.FILES in item_steps(r.state, sheet.progress.complete)
     ]
-    rows.sort(key=lambda r: order[r.state.status])
+    pointed = {r.item.code for r in rows if any(r.item.named_in(f.file_name) for f in files)}
+    rows.sort(key=lambda r: (r.item.code not in pointed, order[r.state.status]))
     actions = [
         Action(
             texts.item_label(r.item.code, r.item.name, r.state.status),

@@ -7,6 +7,7 @@ replaced by Kpts 855/2025), so nothing of the list is in code.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,15 @@ class ChecklistItem:
 
     def owed_by_unit(self, unit: Unit) -> bool:
         return unit.kind.value in self.owed_by or unit.code in self.owed_by
+
+    def named_in(self, file_name: str) -> bool:
+        """Whether a file's name points at this item: its number (``KEU-02``, ``keu02``) or
+        the abbreviation in its name (``LRA``, ``SPJ``, ``SKP``), as a word of the name."""
+        words = set(re.findall(r"[a-z0-9]+", file_name.lower()))
+        joined = re.sub(r"[^a-z0-9]", "", file_name.lower())
+        code = re.sub(r"[^a-z0-9]", "", self.code.lower())
+        abbreviations = {a.lower() for a in re.findall(r"\(([A-Za-z]{2,8})\)", self.name)}
+        return (len(code) >= 3 and code in joined) or bool(abbreviations & words)
 
 
 @dataclass(frozen=True, slots=True)

@@ -455,7 +455,9 @@ async def test_a_file_sent_straight_is_delivered_in_two_taps(driver: Driver) -> 
 
 async def test_files_sent_before_the_answer_go_together(driver: Driver) -> None:
     budi = await regency(driver)
-    await driver.send_file(budi, "SPJ 1.pdf", PDF + b"1", "application/pdf")
+    question = last(await driver.send_file(budi, "SPJ 1.pdf", PDF + b"1", "application/pdf"))
+    # the item the file's name points at comes first ("SPJ": KEU-02 ... (SPJ))
+    assert question.actions[0][1] == callbacks.kirim_assign("KEU-02")
     await driver.send_file(budi, "SPJ 2.pdf", PDF + b"2", "application/pdf")
     confirmation = last(await driver.press(budi, callbacks.kirim_assign("KEU-02")))
     assert "SPJ 1.pdf" in confirmation.text and "SPJ 2.pdf" in confirmation.text

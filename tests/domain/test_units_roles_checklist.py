@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from chatbot.config import DATA
-from chatbot.domain.checklist import load_catalogue, parse_catalogue
+from chatbot.domain.checklist import ChecklistItem, load_catalogue, parse_catalogue
 from chatbot.domain.errors import InvalidData, UnknownRole
 from chatbot.domain.roles import (
     PERMISSIONS,
@@ -113,3 +113,10 @@ def test_checklist_with_unknown_unit_or_duplicate_is_refused(tmp_path: Path) -> 
     bad.write_text("[[card_type]\n")
     with pytest.raises(InvalidData):
         load_catalogue(bad)
+
+
+def test_a_file_name_points_at_its_item() -> None:
+    lra = ChecklistItem("KEU-01", "Laporan realisasi anggaran (LRA)", "KEU", frozenset({"kabkota"}))
+    assert lra.named_in("LRA Oktober 2026.pdf") and lra.named_in("keu01_ttd.pdf")
+    assert lra.named_in("KEU-01 scan.jpg")
+    assert not lra.named_in("SPJ Oktober.pdf") and not lra.named_in("palrak.pdf")

@@ -173,10 +173,7 @@ async def test_the_month_over_whatsapp(
     assert core.services.submission.open_period(P).kickoffs == 4
     await play.drain()
     for who in (KERINCI, MERANGIN, KUL, SARI):
-        assert (
-            "mohon menyampaikan data dukung"
-            in play.message(who, "mohon menyampaikan")["text"]["body"]
-        )
+        assert "mohon menyampaikan data dukung" in play.body(who, "mohon menyampaikan")
 
     # deliveries and checks, a return and a resubmission
     deliveries = [
@@ -287,7 +284,7 @@ async def test_the_month_with_one_regency_on_whatsapp(
         inbox = await month.inbox()
         await play.drain()
         assert set(inbox) == {SATGAS_TG.id, KERINCI_TG.id, KUL_TG.id}  # Merangin: WhatsApp
-        assert "mohon menyampaikan" in play.message(MERANGIN, "mohon menyampaikan")["text"]["body"]
+        assert "mohon menyampaikan" in play.body(MERANGIN, "mohon menyampaikan")
 
         for item in ("KEU-01", "RPL-01"):
             await play.deliver(MERANGIN, item, f"merangin-{item}.pdf")

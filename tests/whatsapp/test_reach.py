@@ -66,7 +66,8 @@ async def test_blocked_on_telegram_reached_on_whatsapp(
     queue(core, person_id, "Pemberitahuan kedua.")
     assert (await outbox.drain(telegram_refuses, channel="telegram")).sent == 0
     assert (await outbox.drain(wa, channel="whatsapp")).sent == 2
-    kickoff, second = graph.texts_to(BUDI)
+    *parts, second = graph.texts_to(BUDI)  # a long kick-off with its button comes in parts
+    kickoff = "\n".join(parts)
     assert "Oktober 2026" in kickoff and second == "Pemberitahuan kedua."
     assert "ketik kirim" in kickoff and "/kirim" not in kickoff  # commands as typed here
 
