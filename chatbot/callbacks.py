@@ -127,6 +127,36 @@ def kirim_item(code: str, period: Period | None = None) -> str:
     return f"{KIRIM_ITEM}:{period.code}:{code}" if period else f"{KIRIM_ITEM}:{code}"
 
 
+LOOSE_CODE = "-"  # in a button: the files sent before an item was chosen
+
+
+def kirim_confirm(period: Period, code: str, version: int) -> str:
+    """ "Kirim" for what one item (or the provincial card) holds, at the version it was
+    shown: an older message's button sends its own item or is refused, never another's."""
+    return f"{KIRIM_CONFIRM}:{period.code}:{code}:{version}"
+
+
+def parse_kirim_confirm(data: str) -> KirimTarget | None:
+    """The item of a "Kirim"; None for the bare ``kr:c`` of before (the item open)."""
+    target = parse_kirim_withdraw(data.replace(KIRIM_CONFIRM, KIRIM_WITHDRAW, 1))
+    return target if data.startswith(f"{KIRIM_CONFIRM}:") and target and target.period else None
+
+
+def kirim_discard(period: Period, code: str) -> str:
+    """ "Buang" for one item's draft (``""``: the files without an item)."""
+    return f"{KIRIM_DISCARD}:{period.code}:{code or LOOSE_CODE}"
+
+
+def parse_kirim_discard(data: str) -> KirimTarget | None:
+    parts = data.split(":")
+    if data.startswith(f"{KIRIM_DISCARD}:") and len(parts) == 4 and (period := _period(parts[2])):
+        if parts[3] == LOOSE_CODE:
+            return KirimTarget("", period)
+        if ITEM_CODE.fullmatch(parts[3]):
+            return KirimTarget(parts[3], period)
+    return None
+
+
 def kirim_assign(code: str, period: Period | None = None) -> str:
     """The item chosen for files sent before an item was (its period named when several)."""
     return kirim_item(code, period).replace(KIRIM_ITEM, KIRIM_ASSIGN, 1)

@@ -62,9 +62,6 @@ def _indonesian(message: str) -> str:
     return ARGPARSE_WORDS.get(message, message)
 
 
-setattr(argparse, "_", _indonesian)  # noqa: B010 (argparse's gettext hook, by its name)
-
-
 METAVAR = {  # what each value is, in the help's usage lines
     "checklist": "BERKAS",
     "covered": "ID",
@@ -97,6 +94,7 @@ def _name_values(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    setattr(argparse, "_", _indonesian)  # noqa: B010 (argparse's gettext hook, by its name)
     parser = argparse.ArgumentParser(
         prog="spip-bot", description="Bot Kartu Kendali SPIP KPU Provinsi Jambi"
     )

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from chatbot import screens, texts
+from chatbot import callbacks, screens, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.files import ContentMismatch, FileTooLarge, FileTypeNotAllowed
@@ -76,6 +76,11 @@ class Draft:
         return bool(self.files or self.note)
 
 
+def _send(draft: Draft) -> str:
+    """The "Kirim" of the item open, at its version (``callbacks.kirim_confirm``)."""
+    return callbacks.kirim_confirm(draft.period, draft.item_code, draft.version)
+
+
 def _text(text: str) -> Screen:
     return Screen(text)
 
@@ -124,14 +129,15 @@ class Delivery:
     def session(self, person: Person, draft: Draft | None) -> tuple[Draft | None, Screen | None]:
         """The person's draft, begun on the latest open period when there is none (a file
         or an item's button from a notice, before /kirim); else why there can be none."""
-        if draft is not None:
-            return draft, None
         if not self.may_deliver(person):
             return None, _text(texts.NOT_ALLOWED)
         periods = self.services.submission.open_periods()
+        if draft is not None and draft.period in periods:
+            return draft, None
         if not periods:
             return None, _text(texts.NO_OPEN_PERIOD)
-        return Draft(period=periods[-1], person_id=person.id), None
+        delivered = list(draft.delivered) if draft is not None else []  # the month closed
+        return Draft(period=periods[-1], person_id=person.id, delivered=delivered), None
 
     def item(self, person: Person, draft: Draft, code: str, period: Period | None = None) -> Screen:
         """One item (or the provincial card, for its satgas) of ``period`` (the one its
@@ -207,8 +213,15 @@ class Delivery:
         draft.note = ""  # files, not "tidak ada kegiatan"
         if earlier is None:
             svc.keep_draft(person, draft.period, draft.item_code, draft.files)
+        shown = draft.files[-1] if earlier is None else received  # a photo: with its number
         return screens.file_received(
-            received, earlier, draft.files, draft.item_code, draft.item_name, draft.version
+            shown,
+            earlier,
+            draft.files,
+            draft.item_code,
+            draft.item_name,
+            draft.version,
+            _send(draft),
         ), earlier is None
 
     def take_file(self, person: Person, draft: Draft, received: EvidenceFile) -> Screen:
@@ -220,8 +233,17 @@ class Delivery:
         loose = svc.draft(person, draft.period, LOOSE)
         if svc.add_to_draft(loose, received) is None:
             svc.keep_draft(person, draft.period, LOOSE, loose)
-        draft.open_item("", "", 0)
+        if draft.item_code:  # an item that takes no files was open: it is left
+            draft.open_item("", "", 0)
         return self.which_item(person, draft, loose)
+
+    def loose_received(self, person: Person, draft: Draft) -> Screen:
+        """A further file before the person said which item the first ones are for (where
+        the question cannot be brought up to date in place)."""
+        loose = self.services.submission.draft(person, draft.period, LOOSE)
+        if not loose:
+            return _text(texts.NO_LOOSE_FILES)
+        return _text(texts.loose_file_received(loose[-1], len(loose)))
 
     def which_item(
         self, person: Person, draft: Draft, loose: list[EvidenceFile] | None = None
@@ -238,7 +260,12 @@ class Delivery:
         except DomainError as exc:
             return _refused(exc)
         several = len(svc.open_periods()) > 1
-        return screens.which_item(sheet, loose, several)
+        card = (
+            self.services.card.view(draft.period)
+            if person.may(Permission.DRAFT_PROVINCIAL_CARD)
+            else None
+        )
+        return screens.which_item(sheet, loose, several, provincial=card)
 
     def assign(self, person: Person, draft: Draft, code: str, period: Period | None) -> Screen:
         """The item chosen for the files sent before: they join its draft, and the
@@ -256,26 +283,32 @@ class Delivery:
         svc.keep_draft(person, period, draft.item_code, draft.files)
         svc.keep_draft(person, period, LOOSE, [])
         draft.note = ""
-        return screens.confirm_files(draft.item_name, draft.item_code, draft.files, draft.version)
+        return screens.confirm_files(
+            draft.item_name, draft.item_code, draft.files, draft.version, _send(draft)
+        )
 
-    def discard(self, person: Person, draft: Draft) -> list[Screen]:
-        """Drop the open item's files received and not sent (or the ones sent before any
-        item was chosen, when none is open)."""
+    def discard(
+        self, person: Person, draft: Draft, target: callbacks.KirimTarget | None = None
+    ) -> list[Screen]:
+        """Drop one draft: the button's (an item, or the files without one), else the open
+        item's (or the files without one, when none is open)."""
         svc = self.services.submission
-        code = draft.item_code  # LOOSE when none is open
-        files = svc.draft(person, draft.period, code)
-        svc.keep_draft(person, draft.period, code, [])
-        draft.files = []
-        log.info("draft discarded: person %s, %s %r", person.id, draft.period, code)
+        code = target.code if target is not None else draft.item_code
+        period = target.period if target is not None and target.period else draft.period
+        files = svc.draft(person, period, code)
+        svc.keep_draft(person, period, code, [])
+        if (period, code) == (draft.period, draft.item_code):
+            draft.files = []
+        log.info("draft discarded: person %s, %s %r", person.id, period, code)
         said = _text(texts.draft_discarded(len(files)))
-        if not draft.item_code:
+        if not code:
             return [said]
-        return [said, self.item(person, draft, draft.item_code)]
+        return [said, self.item(person, draft, code, period)]
 
     @staticmethod
     def not_a_file(kind: str) -> Screen:
         """A sticker, voice note, location... where files are awaited: said for what it is."""
-        return Screen(texts.not_a_file(kind), screens.text_instead_of_file().rows)
+        return Screen(texts.not_a_file(kind))
 
     @staticmethod
     def confirm_by_button() -> Screen:
@@ -286,7 +319,7 @@ class Delivery:
         """Text where files are awaited: once files came, "ya" means the button to send."""
         if draft.files:
             return Screen(texts.CONFIRM_BY_BUTTON)
-        return screens.text_instead_of_file()
+        return screens.text_instead_of_file(_send(draft))
 
     def ask_files(self, draft: Draft) -> Screen | None:
         """The prompt of "Kirim berkas" (or of the card's upload); None when no item is open
@@ -295,7 +328,7 @@ class Delivery:
         if not draft.takes_files:  # none open, or it takes no files now (approved meanwhile)
             return None
         draft.note = ""  # files, not "tidak ada kegiatan": what is confirmed is what is shown
-        return screens.ask_files()
+        return screens.ask_files(_send(draft))
 
     def ask_note(self, draft: Draft) -> Screen | None:
         """The prompt of "Tidak ada kegiatan", if the open item allows it now (never the
@@ -312,13 +345,17 @@ class Delivery:
         except DomainError as exc:
             return _text(texts.submission_error(exc))
         draft.note, draft.files = note, []
-        return screens.confirm_nihil(draft.item_name, draft.item_code, note, draft.version)
+        return screens.confirm_nihil(
+            draft.item_name, draft.item_code, note, draft.version, _send(draft)
+        )
 
     def files_done(self, draft: Draft) -> Screen | None:
         """The confirmation of the files received; None (with nothing shown) when none came."""
         if not draft.files:
             return None
-        return screens.confirm_files(draft.item_name, draft.item_code, draft.files, draft.version)
+        return screens.confirm_files(
+            draft.item_name, draft.item_code, draft.files, draft.version, _send(draft)
+        )
 
     # ------------------------------------------------------------------ the provincial card
 
@@ -359,19 +396,40 @@ class Delivery:
     # ------------------------------------------------------------------ confirm, close
 
     def confirm(
-        self, person: Person, draft: Draft, list_button: bool = False
+        self,
+        person: Person,
+        draft: Draft,
+        list_button: bool = False,
+        target: callbacks.KirimTarget | None = None,
     ) -> tuple[list[Screen], bool]:
-        """Deliver what the draft holds; (screens, whether it was recorded). A refusal ends the
-        draft (its item changed meanwhile: it is opened again from the list)."""
+        """Deliver what the draft holds; (screens, whether it was recorded). ``target`` is the
+        button's item and version: an older message's "Kirim" sends its own item's draft (it
+        is opened first) at the version it showed, or is refused; never another item's. A
+        refusal leaves the item (its files stay a draft; it is opened again from the list)."""
         svc = self.services
-        if not draft.item_code:  # an older message's "Kirim": nothing is open to send
+        if target is not None and target.period is not None:
+            if (target.period, target.code) != (draft.period, draft.item_code):
+                shown = self.item(person, draft, target.code, target.period)
+                if draft.item_code != target.code:  # not the person's, or the month closed
+                    return [shown], False
+            if target.version != draft.version:  # delivered since (by this button, or a colleague)
+                code, version = draft.item_code, draft.version
+                draft.open_item("", "", 0)
+                if target.version < version:
+                    return [_text(texts.already_sent(code, version))], False
+                return [_text(texts.SUBMISSION_ERRORS["stale_version"])], False
+        if not draft.item_code:  # an older message's bare "Kirim": nothing is open to send
             return [_text(texts.NO_ITEM_OPEN)], False
+        if not draft.files and not draft.note:
+            said = texts.NOTHING_TO_SEND if draft.steps else texts.ITEM_LOCKED  # approved
+            return [_text(said)], False
         if draft.on_card and not draft.files:
             return [_text(texts.NO_FILES_YET)], False
         if draft.on_card:
             try:
                 new = svc.card.upload(person, draft.period, draft.version, draft.files)
             except DomainError as exc:
+                draft.open_item("", "", 0)
                 return [_text(texts.card_error(exc))], False
             log.info("provincial card %s v%s uploaded by %s", draft.period, new.version, person.id)
             svc.submission.keep_draft(person, draft.period, PROVINCIAL_CARD_ITEM, [])
@@ -382,6 +440,7 @@ class Delivery:
                 person, draft.period, draft.item_code, draft.version, draft.files, draft.note
             )
         except DomainError as exc:
+            draft.open_item("", "", 0)  # the item changed meanwhile; its files stay a draft
             return [_refused(exc)], False
         log.info(
             "delivery: person %s, %s %s version %s",

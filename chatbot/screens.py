@@ -152,16 +152,21 @@ def item(detail: ItemDetail, tz: ZoneInfo, name_period: bool = False) -> Screen:
         text += "\n\n" + texts.ITEM_LOCKED
     steps = detail.steps
     actions = []
+    state = detail.state
+    discard = callbacks.kirim_discard(state.period, state.item_code)
     if detail.draft and ItemStep.FILES in steps:
         text += "\n\n" + texts.draft_lines(detail.draft)
-        actions.append(Action.of(texts.LABEL_SEND_DRAFT, callbacks.KIRIM_CONFIRM))
-        actions.append(Action.of(texts.LABEL_DISCARD, callbacks.KIRIM_DISCARD))
-    elif ItemStep.FILES in steps:
+        send = callbacks.kirim_confirm(state.period, state.item_code, state.version)
+        actions.append(Action.of(texts.LABEL_SEND_DRAFT, send))
+        actions.append(Action.of(texts.LABEL_DISCARD, discard))
+    elif detail.draft:  # approved meanwhile: what was received can only be dropped
+        text += "\n\n" + texts.draft_lines(detail.draft, sendable=False)
+        actions.append(Action.of(texts.LABEL_DISCARD, discard))
+    if ItemStep.FILES in steps and not detail.draft:
         actions.append(Action.of(texts.LABEL_FILES, callbacks.KIRIM_FILES))
     if ItemStep.NIHIL in steps:
         actions.append(Action.of(texts.LABEL_NIHIL, callbacks.KIRIM_NIHIL))
     if ItemStep.WITHDRAW in steps:
-        state = detail.state
         named = state.period if name_period else None
         data = callbacks.kirim_withdraw(state.item_code, state.version, named)
         actions.append(Action.of(texts.LABEL_WITHDRAW, data))
@@ -184,8 +189,11 @@ def provincial_card(view: CardView, tz: ZoneInfo, draft: Sequence[EvidenceFile] 
     uploads = (CardStep.UPLOAD_DRAFT, CardStep.UPLOAD_SIGNED)
     if draft and any(s in view.steps for s in uploads):
         text += "\n\n" + texts.draft_lines(draft)
-        actions.append(Action.of(texts.LABEL_SEND_DRAFT, callbacks.KIRIM_CONFIRM))
-        actions.append(Action.of(texts.LABEL_DISCARD, callbacks.KIRIM_DISCARD))
+        period, version = view.state.period, view.state.version
+        send = callbacks.kirim_confirm(period, PROVINCIAL_CARD_ITEM, version)
+        actions.append(Action.of(texts.LABEL_SEND_DRAFT, send))
+        discard = callbacks.kirim_discard(period, PROVINCIAL_CARD_ITEM)
+        actions.append(Action.of(texts.LABEL_DISCARD, discard))
     actions += [
         Action.of(texts.CARD_STEP_LABEL[s], data[s])
         for s in view.steps
@@ -195,19 +203,19 @@ def provincial_card(view: CardView, tz: ZoneInfo, draft: Sequence[EvidenceFile] 
     return Screen(text, _one_per_row(*actions))
 
 
-def _files_actions() -> tuple[tuple[Action, ...], ...]:
-    """Under the prompt for files and each file's answer: send what came, or close (what was
-    received stays a draft)."""
+def _files_actions(send: str) -> tuple[tuple[Action, ...], ...]:
+    """Under the prompt for files and each file's answer: send what came (``send``: the
+    item's "Kirim", ``callbacks.kirim_confirm``), or close (what was received stays a draft)."""
     return (
         (
-            Action.of(texts.LABEL_SEND, callbacks.KIRIM_CONFIRM),
+            Action.of(texts.LABEL_SEND, send),
             Action.of(texts.LABEL_CLOSE, callbacks.KIRIM_CLOSE),
         ),
     )
 
 
-def ask_files() -> Screen:
-    return Screen(texts.ASK_FILES, _files_actions())
+def ask_files(send: str) -> Screen:
+    return Screen(texts.ASK_FILES, _files_actions(send))
 
 
 def file_received(
@@ -217,6 +225,7 @@ def file_received(
     code: str,
     name: str,
     version: int,
+    send: str,
 ) -> Screen:
     """A file's answer: it is kept, how many the delivery holds, and the button to send."""
     text = (
@@ -224,10 +233,15 @@ def file_received(
         if earlier is None
         else texts.file_already_in_draft(file, earlier, len(files), code, name, version)
     )
-    return Screen(text, _files_actions())
+    return Screen(text, _files_actions(send))
 
 
-def which_item(sheet: UnitChecklist, files: Sequence[EvidenceFile], several: bool) -> Screen:
+def which_item(
+    sheet: UnitChecklist,
+    files: Sequence[EvidenceFile],
+    several: bool,
+    provincial: CardView | None = None,
+) -> Screen:
     """Which item files sent before any was chosen are for: the items taking files now, those
     the files' names point at first, then the returned ones, the empty ones, and the ones
     sent (a new version)."""
@@ -259,8 +273,14 @@ def which_item(sheet: UnitChecklist, files: Sequence[EvidenceFile], several: boo
             _short(texts.UNIT_CARD_NAME, DETAIL),
         )
         actions.insert(0, signed)  # all approved: the signed card is what is due
+    uploads = (CardStep.UPLOAD_DRAFT, CardStep.UPLOAD_SIGNED)
+    if provincial is not None and any(s in provincial.steps for s in uploads):  # its satgas
+        label = f"🗂 {texts.PROVINCIAL_CARD_NAME}"
+        data = callbacks.kirim_assign(PROVINCIAL_CARD_ITEM, named)
+        actions.insert(0, Action(label, data, _short(label, TITLE)))
     rows_out = [(a,) for a in actions]
-    rows_out.append((Action.of(texts.LABEL_DISCARD_LOOSE, callbacks.KIRIM_DISCARD),))
+    discard = callbacks.kirim_discard(sheet.period, "")
+    rows_out.append((Action.of(texts.LABEL_DISCARD_LOOSE, discard),))
     return Screen(
         texts.which_item(files, named),
         tuple(rows_out),
@@ -269,25 +289,27 @@ def which_item(sheet: UnitChecklist, files: Sequence[EvidenceFile], several: boo
     )
 
 
-def text_instead_of_file() -> Screen:
-    return Screen(texts.TEXT_INSTEAD_OF_FILE, _files_actions())
+def text_instead_of_file(send: str) -> Screen:
+    return Screen(texts.TEXT_INSTEAD_OF_FILE, _files_actions(send))
 
 
-def _confirm_actions() -> tuple[tuple[Action, ...], ...]:
+def _confirm_actions(send: str) -> tuple[tuple[Action, ...], ...]:
     return (
         (
-            Action.of(texts.LABEL_SEND, callbacks.KIRIM_CONFIRM),
+            Action.of(texts.LABEL_SEND, send),
             Action.of(texts.LABEL_CANCEL, callbacks.KIRIM_CLOSE),
         ),
     )
 
 
-def confirm_files(name: str, code: str, files: Sequence[EvidenceFile], version: int) -> Screen:
-    return Screen(texts.confirm_files(name, code, files, version), _confirm_actions())
+def confirm_files(
+    name: str, code: str, files: Sequence[EvidenceFile], version: int, send: str
+) -> Screen:
+    return Screen(texts.confirm_files(name, code, files, version), _confirm_actions(send))
 
 
-def confirm_nihil(name: str, code: str, note: str, version: int) -> Screen:
-    return Screen(texts.confirm_nihil(name, code, note, version), _confirm_actions())
+def confirm_nihil(name: str, code: str, note: str, version: int, send: str) -> Screen:
+    return Screen(texts.confirm_nihil(name, code, note, version), _confirm_actions(send))
 
 
 def receipt(result: Receipt, list_button: bool = False) -> Screen:

@@ -529,7 +529,8 @@ def checklist_header(
     if drafts:
         listed = "; ".join(f"{what}: {n} berkas" for what, n in drafts)
         sent += (
-            f"\n📝 Draf belum dikirim ({listed}). Buka butirnya lalu tekan \u201cKirim draf\u201d."
+            f"\n📝 Draf belum dikirim ({listed}). Buka butirnya (berkas tanpa butir: tombol 📎 di "
+            "bawah) lalu kirim."
         )
     return (
         f"Data dukung {unit.name}\n"
@@ -565,13 +566,18 @@ def item_detail(
     return "\n".join(lines)
 
 
-def draft_lines(files: Sequence[EvidenceFile]) -> str:
+def draft_lines(files: Sequence[EvidenceFile], sendable: bool = True) -> str:
     """The files an item holds as a draft (received, not sent)."""
     lines = [f"📝 Draf belum dikirim ({len(files)} berkas):"]
     lines += [f"  • {short_name(f.file_name)} ({ukuran(f.size)})" for f in files[:SUMMARY_FILES]]
     if len(files) > SUMMARY_FILES:
         lines.append(f"  • dan {len(files) - SUMMARY_FILES} berkas lainnya")
-    lines.append("Tekan \u201cKirim draf\u201d untuk menyampaikannya, atau kirim berkas lain.")
+    lines.append(
+        "Tekan \u201cKirim draf\u201d untuk menyampaikannya, atau kirim berkas lain."
+        if sendable
+        else "Butir ini tidak menerima berkas lagi (sudah disetujui), sehingga draf ini tidak "
+        "dapat dikirim; silakan buang draf, atau kirim berkasnya untuk butir lain."
+    )
     return "\n".join(lines)
 
 
@@ -624,6 +630,11 @@ def _butir(code: str, name: str) -> str:
     """ "butir KEU-01 Laporan ...", or a card by its name."""
     title = item_title(code, name)
     return title if code in (UNIT_CARD_ITEM, PROVINCIAL_CARD_ITEM) else f"butir {title}"
+
+
+def _butir_head(code: str) -> str:  # "Butir ..." at the head of a sentence
+    what = _butir(code, "").strip()
+    return what[0].upper() + what[1:]
 
 
 EVENT_LABEL: dict[EventKind, str] = {
@@ -705,9 +716,8 @@ def draft_target(item_code: str, period: Period | None = None) -> str:
 def _drafts_kept(drafts: Sequence[tuple[str, int]]) -> str:
     listed = "; ".join(f"{what}: {n} berkas" for what, n in drafts)
     return (
-        f"Berkas yang belum Anda kirim tetap tersimpan sebagai draf ({listed}); draf belum "
-        "diteruskan kepada Satgas SPIP KPU Provinsi. Ketik /kirim untuk mengirim atau "
-        "membuangnya."
+        f"Berkas yang belum Anda kirim tetap tersimpan sebagai draf ({listed}) dan belum "
+        "dikirim. Ketik /kirim untuk mengirim atau membuangnya."
     )
 
 
@@ -752,6 +762,18 @@ def session_ended(drafts: Sequence[tuple[str, int]]) -> str:
     return "Sesi pengiriman tersebut sudah berakhir. Ketik /kirim untuk membuka daftar butir."
 
 
+def already_sent(code: str, version: int) -> str:
+    """An older message's "Kirim" for an item delivered since."""
+    return (
+        f"{_butir_head(code)} sudah terkirim sebagai versi {version}; "
+        "tombol ini dari pesan sebelumnya. Ketik /kirim untuk melihat daftar butir."
+    )
+
+
+NOTHING_TO_SEND = (
+    "Belum ada yang dapat dikirim untuk butir ini: belum ada berkas atau keterangan. Silakan "
+    "kirim berkasnya, atau pilih \u201cTidak ada kegiatan\u201d."
+)
 NO_ITEM_OPEN = (
     "Belum ada butir yang dibuka untuk dikirim (tombol dari pesan lama). Ketik /kirim lalu "
     "pilih butirnya."
@@ -789,11 +811,12 @@ def which_item(files: Sequence[EvidenceFile], period: Period | None) -> str:
 PICK_ITEM_FOR_FILES = "Pilih butirnya"
 
 
-def loose_file_received(file: EvidenceFile) -> str:
+def loose_file_received(file: EvidenceFile, count: int) -> str:
     """A further file before the person said which item the first ones are for."""
     return (
-        f"Berkas diterima: {file.file_name} ({ukuran(file.size)}). Silakan pilih butirnya pada "
-        "daftar di atas; semua berkas yang belum dipilih butirnya akan ikut."
+        f"Berkas diterima: {file.file_name} ({ukuran(file.size)}); {count} berkas menunggu "
+        "dipilih butirnya. Silakan pilih butirnya pada daftar di atas; semua berkas ini akan "
+        "ikut."
     )
 
 

@@ -165,7 +165,7 @@ async def _kirim_choice(kirim: Kirim, sender: str, person: Person, data: str) ->
         callbacks.KIRIM_FILES: lambda: kirim.ask_files(sender),
         callbacks.KIRIM_NIHIL: lambda: kirim.ask_note(sender),
         callbacks.KIRIM_DONE: lambda: kirim.files_done(sender),
-        callbacks.KIRIM_CONFIRM: lambda: kirim.confirm(sender, person),
+        callbacks.KIRIM_CONFIRM: lambda: kirim.confirm(sender, person, None),
         callbacks.KIRIM_ESPIP: lambda: kirim.ask_espip(sender),
         callbacks.KIRIM_SKIP: lambda: kirim.record_espip(sender, person),
         callbacks.KIRIM_DATA: lambda: kirim.record_kirim_data(sender, person),
@@ -173,12 +173,15 @@ async def _kirim_choice(kirim: Kirim, sender: str, person: Person, data: str) ->
         callbacks.KIRIM_HANDOVER_YES: lambda: kirim.record_handover(sender, person),
         callbacks.KIRIM_CLOSE: lambda: kirim.cancel(sender),
         callbacks.KIRIM_WHICH: lambda: kirim.which_item(sender, person),
-        callbacks.KIRIM_DISCARD: lambda: kirim.discard(sender, person),
     }
     if data in fixed:
         await fixed[data]()
     elif (item := callbacks.parse_kirim_item(data)) is not None:
         await kirim.item(sender, person, item.code, item.period)
+    elif (to_send := callbacks.parse_kirim_confirm(data)) is not None:
+        await kirim.confirm(sender, person, to_send)
+    elif (to_drop := callbacks.parse_kirim_discard(data)) is not None:
+        await kirim.discard(sender, person, to_drop)
     elif (chosen_item := callbacks.parse_kirim_assign(data)) is not None:
         await kirim.assign(sender, person, chosen_item.code, chosen_item.period)
     elif (period := callbacks.parse_kirim_period(data)) is not None:

@@ -18,6 +18,7 @@ from pywa_async.client import WhatsApp
 from pywa_async.types.message import Message
 
 from chatbot import delivery, screens, texts
+from chatbot.callbacks import KirimTarget
 from chatbot.domain.calendar import Period
 from chatbot.domain.people import Person
 from chatbot.screens import Screen
@@ -141,12 +142,12 @@ class Kirim:
         draft.asked = True
         await self.show(to, self.flow.which_item(person, draft))
 
-    async def discard(self, to: str, person: Person) -> None:
+    async def discard(self, to: str, person: Person, target: KirimTarget | None) -> None:
         draft = self._session(to, person)
         if isinstance(draft, Screen):
             await self.show(to, draft)
             return
-        await self.show(to, *self.flow.discard(person, draft))
+        await self.show(to, *self.flow.discard(person, draft, target))
 
     async def withdraw(
         self, to: str, person: Person, code: str, version: int, period: Period | None = None
@@ -279,7 +280,7 @@ class Kirim:
                 draft.waiting = Waiting.FILES
                 await self.show(to, screen)
             elif asked:  # the list was sent a moment ago: not again for every image
-                await self.say(to, texts.loose_file_received(received))
+                await self.show(to, self.flow.loose_received(person, draft))
             else:
                 draft.asked = True
                 await self.show(to, screen)
@@ -298,15 +299,17 @@ class Kirim:
 
     # ------------------------------------------------------------------ confirm, cancel, time-out
 
-    async def confirm(self, to: str, person: Person) -> None:
-        draft = self._draft(to, item=True)
-        if draft is None or not draft.pending:
+    async def confirm(self, to: str, person: Person, target: KirimTarget | None) -> None:
+        draft = self._session(to, person) if target is not None else self._draft(to, item=True)
+        if draft is None:  # the bare "Kirim" of before, with no session
             await self.stale(to, person)
             return
+        if isinstance(draft, Screen):
+            await self.show(to, draft)
+            return
         # WhatsApp cannot update the list sent earlier: the receipt carries a button to it
-        shown, recorded = self.flow.confirm(person, draft, list_button=True)
-        if not recorded:
-            self.drafts.pop(to, None)
+        shown, _ = self.flow.confirm(person, draft, list_button=True, target=target)
+        draft.waiting = Waiting.CHOICE
         await self.show(to, *shown)
 
     async def cancel(self, to: str) -> None:

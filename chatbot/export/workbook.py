@@ -191,7 +191,7 @@ def _cards(wb: Workbook, status: PeriodStatus, names: Mapping[int, str], tz: Zon
     for event in status.card_decisions():
         behalf = event.detail.get("atas_nama")
         values: list[object] = [
-            texts.STAGE_WORD.get(event.detail.get("tahap", ""), ""),
+            texts.STAGE_WORD.get(stage := event.detail.get("tahap", ""), stage),
             texts.ROLE_LABEL.get(Role(event.detail["peran"]), event.detail["peran"]),
             names.get(event.actor_id or 0, "-"),
             names.get(int(behalf), behalf) if behalf else None,

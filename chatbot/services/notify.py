@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from chatbot import texts
@@ -177,20 +178,36 @@ def decisions(
             gathered.setdefault(key, []).append(d)
     for (person_id, period), items in gathered.items():
         group = f"keputusan:{period.code}"
-        earlier = uow.outbox.gathering(person_id, group)
-        entries = [*(earlier.grouped if earlier else ()), *(_entry(d) for d in items)]
         unit = items[0].target.unit
         done = _unit_done(uow, period, unit)
-        message = OutgoingMessage(
-            person_id=person_id,
-            text=texts.decisions_notice(unit, period, entries, done, tz),
-            buttons=texts.decision_buttons(period, entries, done),
-            group=group,
-            grouped=tuple(entries),
-            not_before=now + hold,
-        )
-        if earlier is None or not uow.outbox.regather(earlier.id, message):
-            uow.outbox.put(message, now)
+        new = [_entry(d) for d in items]
+        compose = partial(_decisions_message, person_id, group, unit, period, done, tz)
+        until = now + hold
+        held = uow.outbox.gathering(person_id, group, now)
+        if held is None or not uow.outbox.regather(
+            held.id, compose([*held.grouped, *new], until), now
+        ):
+            uow.outbox.put(compose(new, until), now)  # what was held goes as it is
+
+
+def _decisions_message(
+    person_id: int,
+    group: str,
+    unit: Unit,
+    period: Period,
+    done: texts.UnitDone,
+    tz: ZoneInfo,
+    entries: list[dict[str, object]],
+    until: datetime,
+) -> OutgoingMessage:
+    return OutgoingMessage(
+        person_id=person_id,
+        text=texts.decisions_notice(unit, period, entries, done, tz),
+        buttons=texts.decision_buttons(period, entries, done),
+        group=group,
+        grouped=tuple(entries),
+        not_before=until,
+    )
 
 
 # ------------------------------------------------------------------ the provincial card

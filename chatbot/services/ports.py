@@ -242,13 +242,14 @@ class AuditRepository(Protocol):
 
 class Outbox(Protocol):
     def put(self, message: OutgoingMessage, now: datetime) -> bool: ...
-    def gathering(self, person_id: int, group: str) -> Gathering | None:
-        """The person's notice of ``group`` not yet taken by a sender, if any."""
+    def gathering(self, person_id: int, group: str, now: datetime) -> Gathering | None:
+        """The person's notice of ``group`` still held back (not due at ``now``: no sender
+        has read it), locked for the transaction; None when there is none."""
         ...
 
-    def regather(self, message_id: int, message: OutgoingMessage) -> bool:
-        """Replace a gathering notice's text, buttons and entries; False when a sender took
-        it meanwhile (then a new one is queued)."""
+    def regather(self, message_id: int, message: OutgoingMessage, now: datetime) -> bool:
+        """Replace a held notice's text, buttons and entries; False when it became due or a
+        sender took it meanwhile (then the new entries are queued apart)."""
         ...
 
     def due(self, now: datetime, limit: int, channel: str = "telegram") -> list[QueuedMessage]:

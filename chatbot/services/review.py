@@ -175,13 +175,15 @@ class ReviewService:
         """Approve the listed (state id, version) pairs; those changed meanwhile are skipped."""
         done: list[Decision] = []
         skipped: list[ReviewTarget] = []
-        for state_id, version in pairs:
-            try:
-                done.append(self.decide_item(person, state_id, version, True, notice=False))
-            except (AlreadyDecided, StaleVersion, InvalidTransition, ConcurrentChange):
-                skipped.append(self.target(person, state_id))
-        if done:  # one notice per submitter, not one per item
-            with self.uow_factory() as uow:
-                notify.decisions(uow, self.clock(), done, self.timezone, self.gather)
-                uow.commit()
+        try:
+            for state_id, version in pairs:
+                try:
+                    done.append(self.decide_item(person, state_id, version, True, notice=False))
+                except (AlreadyDecided, StaleVersion, InvalidTransition, ConcurrentChange):
+                    skipped.append(self.target(person, state_id))
+        finally:  # one notice per submitter, not one per item; also when the loop broke off
+            if done:
+                with self.uow_factory() as uow:
+                    notify.decisions(uow, self.clock(), done, self.timezone, self.gather)
+                    uow.commit()
         return done, skipped

@@ -109,6 +109,8 @@ def _conversation(files: filters.BaseFilter, timeout: float) -> ConversationHand
             buttons(assign, callbacks.KIRIM_ASSIGN),
             buttons(withdraw, callbacks.KIRIM_WITHDRAW),
             button(which_item, callbacks.KIRIM_WHICH),
+            buttons(confirm, callbacks.KIRIM_CONFIRM),  # kr:c:<period>:<item>:<version>
+            buttons(discard, callbacks.KIRIM_DISCARD),
         ],
         states={
             PICK: [],

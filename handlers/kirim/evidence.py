@@ -149,18 +149,22 @@ async def receive_note(update: Update, context: Context) -> int:
 async def confirm(update: Update, context: Context) -> int:
     await _answer(update)
     person = await _submitter(update, context)
-    draft = _draft(context)
-    if person is None or draft is None:
+    target = callbacks.parse_kirim_confirm(_data(update))  # None: the bare "kr:c" of before
+    if person is None:
+        return END
+    if target is not None:  # its own item, whatever is open (even after a restart)
+        draft = await _session(update, context, person)
+        if draft is None:
+            return END
+    elif (draft := _draft(context)) is None:
         return await stale(update, context)
-    on_card = draft.on_card
     # the receipt takes the place of the message whose "Kirim" was pressed, with the button
     # to the list; the checklist shown earlier is brought up to date where it is
-    shown, recorded = _flow(context).confirm(person, draft, list_button=not on_card)
-    if not recorded:
+    shown, recorded = _flow(context).confirm(person, draft, list_button=True, target=target)
+    if not recorded:  # refused: said; the files stay a draft, the session goes on
         await _show_all(update, shown)
-        _set_draft(context, None)
-        return END
-    if on_card:  # the card's screen follows its receipt
+        return ITEM if draft.item_code else PICK
+    if draft.on_card:  # the card's screen follows its receipt
         await _show_all(update, shown)
         return ITEM
     await replace(update, shown[0])

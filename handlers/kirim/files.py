@@ -169,5 +169,6 @@ async def discard(update: Update, context: Context) -> int:
     draft = await _session(update, context, person) if person is not None else None
     if person is None or draft is None:
         return END
-    await _show_all(update, _flow(context).discard(person, draft))
+    target = callbacks.parse_kirim_discard(_data(update))
+    await _show_all(update, _flow(context).discard(person, draft, target))
     return ITEM if draft.item_code else PICK

@@ -54,32 +54,37 @@ class SqlOutbox:
             return False
         return True
 
-    def _untaken(self, person_id: int, group: str) -> OutboxRow | None:
+    def _held(self, person_id: int, group: str, now: datetime) -> OutboxRow | None:
+        """The group's row still held back (not due yet, so no sender has read it), locked
+        for this transaction (PostgreSQL; SQLite writes one at a time anyway)."""
         return self.session.exec(
-            select(OutboxRow).where(
+            select(OutboxRow)
+            .where(
                 OutboxRow.person_id == person_id,
                 OutboxRow.group_key == group,
                 col(OutboxRow.sent_at).is_(None),
-                col(OutboxRow.failed_at).is_(None),
                 col(OutboxRow.sending_since).is_(None),
+                col(OutboxRow.next_attempt_at) > now,
                 OutboxRow.attempts == 0,
-                OutboxRow.parts_sent == 0,
             )
+            .order_by(col(OutboxRow.id))
+            .with_for_update()
         ).first()
 
-    def gathering(self, person_id: int, group: str) -> Gathering | None:
-        row = self._untaken(person_id, group)
+    def gathering(self, person_id: int, group: str, now: datetime) -> Gathering | None:
+        row = self._held(person_id, group, now)
         if row is None or row.id is None:
             return None
         return Gathering(row.id, tuple(json.loads(row.grouped)))
 
-    def regather(self, message_id: int, message: OutgoingMessage) -> bool:
+    def regather(self, message_id: int, message: OutgoingMessage, now: datetime) -> bool:
         result = self.session.execute(
             update(OutboxRow)
             .where(
                 col(OutboxRow.id) == message_id,
                 col(OutboxRow.sent_at).is_(None),
                 col(OutboxRow.sending_since).is_(None),
+                col(OutboxRow.next_attempt_at) > now,
                 col(OutboxRow.attempts) == 0,
             )
             .values(

@@ -458,7 +458,8 @@ async def test_files_sent_before_the_answer_go_together(driver: Driver) -> None:
     question = last(await driver.send_file(budi, "SPJ 1.pdf", PDF + b"1", "application/pdf"))
     # the item the file's name points at comes first ("SPJ": KEU-02 ... (SPJ))
     assert question.actions[0][1] == callbacks.kirim_assign("KEU-02")
-    await driver.send_file(budi, "SPJ 2.pdf", PDF + b"2", "application/pdf")
+    second = last(await driver.send_file(budi, "SPJ 2.pdf", PDF + b"2", "application/pdf"))
+    assert "2 berkas" in second.text  # asked again (Telegram) or told it joins (WhatsApp)
     confirmation = last(await driver.press(budi, callbacks.kirim_assign("KEU-02")))
     assert "SPJ 1.pdf" in confirmation.text and "SPJ 2.pdf" in confirmation.text
     assert "Jumlah berkas: 2." in confirmation.text
@@ -547,3 +548,39 @@ async def test_decisions_within_minutes_reach_the_unit_as_one_notice(
     received = last(await driver.send_file(budi, "Hibah ttd.pdf", PDF + b"ttd", "application/pdf"))
     receipts = await driver.press(budi, received.action(callbacks.KIRIM_CONFIRM))
     assert any("KEU-02" in s.text and "versi 2 (1 berkas)" in s.text for s in receipts)
+
+
+async def test_an_older_kirim_sends_its_own_item_never_another(driver: Driver) -> None:
+    """Files for two items, the first one's "Kirim" pressed while the second is open: the
+    first item is sent; the second's draft stays, and its own "Buang" drops only it."""
+    budi = await regency(driver)
+    await open_item(driver, budi, "KEU-01")
+    first = last(await driver.send_file(budi, "LRA.pdf", PDF, "application/pdf"))
+    await driver.press(budi, callbacks.kirim_item("KEU-02"))
+    second = last(await driver.send_file(budi, "SPJ.pdf", PDF + b"spj", "application/pdf"))
+    receipts = await driver.press(budi, first.action(callbacks.KIRIM_CONFIRM))
+    assert any("KEU-01" in s.text and "versi 1 (1 berkas)" in s.text for s in receipts)
+    with driver.core.uow() as uow:
+        person = next(p for p in uow.people.all() if p.name == budi.name)
+        assert uow.items.get(OCTOBER, "1501", "KEU-02").state.version == 0  # not sent
+    kept = driver.core.services.submission.drafts(person.id)
+    assert [code for _, code in kept] == ["KEU-02"]
+    again = await driver.press(budi, first.action(callbacks.KIRIM_CONFIRM))  # pressed twice
+    assert any("sudah terkirim sebagai versi 1" in s.text for s in again)  # not "not saved"
+    assert "SPJ.pdf" in second.text
+    await driver.press(budi, callbacks.kirim_discard(OCTOBER, "KEU-02"))
+    assert driver.core.services.submission.drafts(person.id) == {}
+
+
+async def test_a_file_after_its_month_closed_goes_to_the_open_month(driver: Driver) -> None:
+    budi = await regency(driver)
+    driver.core.services.submission.open_period(NOVEMBER)
+    await checklist_of(driver, budi, OCTOBER)  # the session is on October
+    with driver.core.uow() as uow:
+        uow.periods.close(OCTOBER, driver.core.clock())
+        uow.commit()
+    question = last(await driver.send_file(budi, "LRA.pdf", PDF, "application/pdf"))
+    assert "Untuk butir mana berkas ini?" in question.text
+    with driver.core.uow() as uow:
+        person = next(p for p in uow.people.all() if p.name == budi.name)
+    assert list(driver.core.services.submission.drafts(person.id)) == [(NOVEMBER, "")]

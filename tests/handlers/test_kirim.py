@@ -125,7 +125,7 @@ async def test_deliver_a_document_end_to_end(
     assert calls[-1].text.startswith("Berkas diterima: LRA Oktober.pdf (")
     assert "Jumlah berkas dalam kiriman ini: 1 (butir KEU-01" in calls[-1].text
     assert "sebagai versi 1" in calls[-1].text  # the file's answer is the confirmation
-    assert calls[-1].buttons == [("✅ Kirim", "kr:c"), ("✖️ Tutup", "kr:x")]
+    assert calls[-1].buttons == [("✅ Kirim", "kr:c:2026-10:KEU-01:0"), ("✖️ Tutup", "kr:x")]
     assert states(core) == {}  # nothing delivered before the confirmation
 
     calls = await bot.press(KERINCI, "kr:c", on=calls[-1])
@@ -193,6 +193,23 @@ async def test_a_photo_album_is_one_delivery(
     assert sorted(f.file_name for f in files) == [
         f"RPL-01 - KPU Kabupaten Kerinci - 2026-11-02 - foto {n}.jpg" for n in (1, 2, 3)
     ]
+
+
+async def test_an_album_sent_straight_is_asked_about_once(
+    bot: TelegramHarness, core: Core, people: dict[str, Person]
+) -> None:
+    """Photos sent without /kirim: one question for the album, counting on in place; the
+    answer takes them all, numbered."""
+    calls = []
+    for n in range(3):
+        calls += await bot.send_photo(KERINCI, b"\xff\xd8\xff" + bytes([n + 7]) * 500, "album2")
+    assert [c.method for c in calls if c.text] == ["sendMessage", *["editMessageText"] * 2]
+    assert "Berkas diterima (3 berkas):" in calls[-1].text
+    assert "Untuk butir mana berkas ini?" in calls[-1].text
+    question = next(c for c in calls if c.method == "sendMessage")
+    confirmation = sent(await bot.press(KERINCI, "kr:a:RPL-01", on=question))[0]
+    assert "foto 1.jpg" in confirmation and "foto 3.jpg" in confirmation
+    assert "Jumlah berkas: 3." in confirmation
 
 
 async def test_no_activity_with_a_note(
@@ -361,7 +378,7 @@ async def test_cancel_keeps_the_files_as_a_draft_and_sends_nothing(
     await bot.send_document(KERINCI, "lra.pdf", PDF)
     [closed] = sent(await bot.send(KERINCI, "/batal"))
     assert "tetap tersimpan sebagai draf (butir KEU-01: 1 berkas)" in closed
-    assert "belum diteruskan" in closed
+    assert "belum dikirim" in closed
     [stale] = sent(await bot.press(KERINCI, "kr:c"))
     assert stale.startswith("Sesi pengiriman tersebut sudah berakhir.") and "KEU-01" in stale
     assert sent(await bot.send(KERINCI, "/batal")) == [texts.NOTHING_TO_CANCEL]
@@ -370,8 +387,13 @@ async def test_cancel_keeps_the_files_as_a_draft_and_sends_nothing(
     await bot.send(KERINCI, "/kirim")
     _, detail = await bot.press(KERINCI, "kr:i:KEU-01")
     assert "📝 Draf belum dikirim (1 berkas):" in detail.text and "lra.pdf" in detail.text
-    assert [d for _, d in detail.buttons] == ["kr:c", "kr:z", "kr:n", "kr:b"]
-    said = sent(await bot.press(KERINCI, "kr:z"))
+    assert [d for _, d in detail.buttons] == [
+        "kr:c:2026-10:KEU-01:0",
+        "kr:z:2026-10:KEU-01",
+        "kr:n",
+        "kr:b",
+    ]
+    said = sent(await bot.press(KERINCI, "kr:z:2026-10:KEU-01"))
     assert said[0] == texts.draft_discarded(1) and "Draf belum dikirim" not in said[1]
     assert core.services.submission.drafts(people["kerinci"].id) == {}
 
@@ -397,7 +419,8 @@ async def test_restart_keeps_everything_confirmed(
         _, detail = await restarted.press(KERINCI, "kr:i:KEU-01")
         assert "Kiriman terakhir: versi 1" in detail.text
         _, draft = await restarted.press(KERINCI, "kr:i:KEU-02")  # the draft survived
-        assert "spj.pdf" in draft.text and ("✅ Kirim draf", "kr:c") in draft.buttons
+        assert "spj.pdf" in draft.text
+        assert ("✅ Kirim draf", "kr:c:2026-10:KEU-02:0") in draft.buttons
         receipt = sent(await restarted.press(KERINCI, "kr:c"))[0]
         assert "KEU-02" in receipt and "versi 1 (1 berkas)" in receipt
     assert [(s.version, s.item_state_id) for s in submissions(core)] == [

@@ -149,3 +149,27 @@ async def test_a_part_cut_off_by_a_crash_is_sent_again_and_named(
     await core.services.outbox.drain(send)
     assert sent == ["Pengingat"] and core.services.outbox.due() == []
     assert f"outbox message {message.id} to person {pid} was being sent" in caplog.text
+
+
+def test_a_held_notice_gathers_only_until_it_is_due(core: Core, clock: Clock) -> None:
+    """A gathering notice is joined while it is held back; once due, a sender may have read
+    it, so a later decision is queued apart instead of changing what may be on its way."""
+    pid = _person(core)
+    now = clock()
+    held = OutgoingMessage(
+        pid, "satu", group="g", grouped=({"n": 1},), not_before=now + timedelta(minutes=2)
+    )
+    with core.uow() as uow:
+        assert uow.outbox.put(held, now)
+        gathering = uow.outbox.gathering(pid, "g", now)
+        assert gathering is not None and gathering.grouped == ({"n": 1},)
+        joined = OutgoingMessage(pid, "dua", group="g", grouped=({"n": 1}, {"n": 2}))
+        assert uow.outbox.regather(gathering.id, joined, now)
+        uow.commit()
+    assert core.services.outbox.due() == []  # still held
+    clock.advance(seconds=121)
+    later = clock()
+    with core.uow() as uow:
+        assert uow.outbox.gathering(pid, "g", later) is None  # due now: not joined any more
+        assert not uow.outbox.regather(gathering.id, joined, later)
+    assert [m.text for m in core.services.outbox.due()] == ["dua"]
