@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from chatbot import cli, texts
 from chatbot.app import Core
+from chatbot.domain.calendar import Period
 from tests.handlers import test_chain
 from tests.handlers.conftest import SATGAS, join
 from tests.support.telegram import Call, TelegramHarness, User
@@ -117,6 +118,12 @@ async def test_a_whole_month_says_no_code(
     await test_chain.test_the_whole_month(small_bot, small_core)
     admin = User(11, "Admin", "Provinsi")
     join(small_core, admin, "15", "admin")
+    # November: a file sent straight, the question, and dropping it
+    small_core.services.submission.open_period(Period(2026, 11))
+    asked = await small_bot.send_document(SATGAS, "catatan.pdf", b"%PDF-1.4 catatan")
+    assert any("Untuk butir mana berkas ini?" in c.text for c in asked)
+    seen.extend(asked)
+    seen.extend(await small_bot.press(SATGAS, "kr:z:2026-11:-"))
     for user, command in [
         (SATGAS, "/status 2026-10"),
         (SATGAS, "/rekap 2026-10"),
