@@ -20,6 +20,7 @@ from handlers.kirim.state import (
     PICK,
     Draft,
     _answer,
+    _begin,
     _data,
     _draft,
     _flow,
@@ -104,12 +105,10 @@ async def back(update: Update, context: Context) -> int:
 
 
 async def withdraw(update: Update, context: Context) -> int:
-    await _answer(update)
-    person = await _submitter(update, context)
     target = callbacks.parse_kirim_withdraw(_data(update))
-    draft = await _session(update, context, person) if person is not None else None
-    if person is None or draft is None or target is None:
+    if (begun := await _begin(update, context)) is None or target is None:
         return END
+    person, draft = begun
     shown = _flow(context).withdraw(person, draft, target.code, target.version, target.period)
     await _show_all(update, shown)
     return ITEM

@@ -18,6 +18,7 @@ from handlers.kirim.state import (
     ITEM,
     PICK,
     _answer,
+    _begin,
     _data,
     _draft,
     _flow,
@@ -142,33 +143,27 @@ async def files_done(update: Update, context: Context) -> int:
 
 async def which_item(update: Update, context: Context) -> int:
     """The question again for the files sent before an item was chosen (the checklist's row)."""
-    await _answer(update)
-    person = await _submitter(update, context)
-    draft = await _session(update, context, person) if person is not None else None
-    if person is None or draft is None:
+    if (begun := await _begin(update, context)) is None:
         return END
+    person, draft = begun
     await show(update, _flow(context).which_item(person, draft))
     return PICK
 
 
 async def assign(update: Update, context: Context) -> int:
     """The item chosen for those files: they join its draft; the confirmation follows."""
-    await _answer(update)
-    person = await _submitter(update, context)
     target = callbacks.parse_kirim_assign(_data(update))
-    draft = await _session(update, context, person) if person is not None else None
-    if person is None or draft is None or target is None:
+    if (begun := await _begin(update, context)) is None or target is None:
         return END
+    person, draft = begun
     await replace(update, _flow(context).assign(person, draft, target.code, target.period))
     return FILES if draft.takes_files else PICK
 
 
 async def discard(update: Update, context: Context) -> int:
-    await _answer(update)
-    person = await _submitter(update, context)
-    draft = await _session(update, context, person) if person is not None else None
-    if person is None or draft is None:
+    if (begun := await _begin(update, context)) is None:
         return END
+    person, draft = begun
     target = callbacks.parse_kirim_discard(_data(update))
     await _show_all(update, _flow(context).discard(person, draft, target))
     return ITEM if draft.item_code else PICK

@@ -69,6 +69,15 @@ async def _session(update: Update, context: Context, person: Person) -> Draft | 
     return draft
 
 
+async def _begin(update: Update, context: Context) -> tuple[Person, Draft] | None:
+    """A button's press: answered, the person who may deliver, and their session (begun
+    now when there is none); None after saying why not."""
+    await _answer(update)
+    person = await _submitter(update, context)
+    draft = await _session(update, context, person) if person is not None else None
+    return (person, draft) if person is not None and draft is not None else None
+
+
 async def _answer(update: Update) -> None:
     if update.callback_query:
         await update.callback_query.answer()
