@@ -111,6 +111,7 @@ KIRIM_PERIOD = "kr:p"
 KIRIM_WITHDRAW = "kr:w"
 KIRIM_ASSIGN = "kr:a"  # the item for the files sent before one was chosen
 KIRIM_WHICH = "kr:q"  # ask again which item those files are for
+KIRIM_WHICH_PAGE = "kr:qp"  # a page of that question's list (WhatsApp)
 KIRIM_DISCARD = "kr:z"  # drop the draft of the item open (or the files without an item)
 ITEM_CODE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 

@@ -124,9 +124,9 @@ def checklist(sheet: UnitChecklist, periods: Sequence[Period], card: CardView | 
     waiting = sum(r.state.status is ItemStatus.DIKIRIM for r in sheet.rows)
     if sheet.card is not None and sheet.card.status is ItemStatus.DIKIRIM:
         waiting += 1
-    kept = [(texts.draft_target(code), len(files)) for code, files in sheet.drafts.items() if files]
+    kept = [(texts.draft_target(c), len(files)) for c, files in sheet.drafts.items() if files and c]
     header = texts.checklist_header(
-        sheet.unit, sheet.period, sheet.progress, sheet.deadline, waiting, kept
+        sheet.unit, sheet.period, sheet.progress, sheet.deadline, waiting, kept, len(loose)
     )
     return Screen(
         header,
@@ -164,9 +164,9 @@ def item(detail: ItemDetail, tz: ZoneInfo, name_period: bool = False) -> Screen:
         actions.append(Action.of(texts.LABEL_DISCARD, discard))
     if ItemStep.FILES in steps and not detail.draft:
         actions.append(Action.of(texts.LABEL_FILES, callbacks.KIRIM_FILES))
-    if ItemStep.NIHIL in steps:
+    if ItemStep.NIHIL in steps and not detail.draft:  # a draft: send it or drop it first
         actions.append(Action.of(texts.LABEL_NIHIL, callbacks.KIRIM_NIHIL))
-    if ItemStep.WITHDRAW in steps:
+    if ItemStep.WITHDRAW in steps and not detail.draft:
         named = state.period if name_period else None
         data = callbacks.kirim_withdraw(state.item_code, state.version, named)
         actions.append(Action.of(texts.LABEL_WITHDRAW, data))
@@ -286,6 +286,7 @@ def which_item(
         tuple(rows_out),
         pick=texts.PICK_ITEM_FOR_FILES,
         section=_short(texts.bulan(sheet.period), TITLE),
+        pages=callbacks.KIRIM_WHICH_PAGE,
     )
 
 
@@ -294,10 +295,11 @@ def text_instead_of_file(send: str) -> Screen:
 
 
 def _confirm_actions(send: str) -> tuple[tuple[Action, ...], ...]:
+    """Send, or close: what was received stays a draft (so "Tutup", not "Batal")."""
     return (
         (
             Action.of(texts.LABEL_SEND, send),
-            Action.of(texts.LABEL_CANCEL, callbacks.KIRIM_CLOSE),
+            Action.of(texts.LABEL_CLOSE, callbacks.KIRIM_CLOSE),
         ),
     )
 

@@ -23,7 +23,7 @@ from chatbot.domain.progress import Progress
 from chatbot.domain.reminders import Notice, Reminder, Rule, UnitSnapshot
 from chatbot.domain.roles import Permission, Role
 from chatbot.domain.text import MAX_REASON_LENGTH
-from chatbot.domain.units import Unit
+from chatbot.domain.units import Unit, UnitKind
 from chatbot.domain.workflow import (
     PROVINCIAL_CARD_ITEM,
     UNIT_CARD_ITEM,
@@ -169,6 +169,12 @@ COMMANDS: tuple[Command, ...] = (
         "WhatsApp).",
     ),
 )
+COMMAND_WORDS = frozenset(c.name for c in COMMANDS)
+
+
+def use_slash(word: str) -> str:
+    """A command word typed without its slash on Telegram (as it is typed on WhatsApp)."""
+    return f"Perintah di Telegram diawali garis miring: ketik /{word}."
 
 
 def commands_for(person: Person) -> list[Command]:
@@ -443,9 +449,13 @@ def kickoff(
         "berkas (PDF, foto, Word, Excel atau ZIP). Bila pada bulan tersebut tidak ada "
         "kegiatan untuk suatu butir, pilih \u201cTidak ada kegiatan\u201d dan tuliskan "
         "keterangannya.",
-        "",
-        "Terima kasih.",
     ]
+    if person.unit.kind is UnitKind.KABKOTA:
+        lines.append(
+            f"Setelah seluruh butir disetujui, kirimkan juga {UNIT_CARD_NAME.lower()} melalui "
+            "/kirim."
+        )
+    lines += ["", "Terima kasih."]
     return "\n".join(lines)
 
 
@@ -518,6 +528,7 @@ def checklist_header(
     deadline: date,
     waiting: int = 0,
     drafts: Sequence[tuple[str, int]] = (),
+    loose: int = 0,
 ) -> str:
     """The checklist's head; the completeness counts approved items only, so the items sent
     and waiting for review are said apart (right after a delivery it is still 0%)."""
@@ -529,8 +540,12 @@ def checklist_header(
     if drafts:
         listed = "; ".join(f"{what}: {n} berkas" for what, n in drafts)
         sent += (
-            f"\n📝 Draf belum dikirim ({listed}). Buka butirnya (berkas tanpa butir: tombol 📎 di "
-            "bawah) lalu kirim."
+            f"\n📝 Draf belum dikirim ({listed}). Buka butirnya, lalu tekan \u201cKirim draf\u201d."
+        )
+    if loose:
+        sent += (
+            f"\n📝 Ada {loose} berkas yang belum dipilih butirnya. Tekan "
+            f"\u201c{label_loose(loose)[0]}\u201d di bawah."
         )
     return (
         f"Data dukung {unit.name}\n"
@@ -611,8 +626,8 @@ TEXT_INSTEAD_OF_FILE = (
 NO_FILES_YET = "Belum ada berkas yang diterima. Silakan kirim berkas terlebih dahulu."
 NOTHING_TO_CANCEL = "Tidak ada langkah yang sedang berjalan."
 STEP_NOT_AVAILABLE = (
-    "Langkah ini tidak berlaku untuk butir yang sedang dibuka (tombol dari pesan lama). "
-    "Silakan pilih tombol pada pesan terakhir."
+    "Tombol ini berasal dari pesan lama dan tidak berlaku untuk langkah saat ini. Silakan "
+    "buka butirnya kembali dari daftar: ketik /kirim."
 )
 
 
@@ -779,7 +794,7 @@ NO_ITEM_OPEN = (
     "pilih butirnya."
 )
 NO_LOOSE_FILES = (
-    "Berkas tersebut sudah tidak menunggu (sudah dipilih butirnya, dikirim, atau dibuang). "
+    "Berkas tersebut sudah diproses sebelumnya (dimasukkan ke butir, dikirim, atau dibuang). "
     "Ketik /kirim untuk membuka daftar butir."
 )
 ITEM_TAKES_NO_FILES = (
@@ -840,9 +855,9 @@ REASON_REQUIRED = (
 
 def _send_hint(code: str, name: str, count: int, version: int) -> str:
     return (
-        f"Jumlah berkas dalam kiriman ini: {count} ({_butir(code, name)}). Kirim berkas lain "
-        f"bila masih ada, lalu tekan \u201cKirim\u201d untuk menyampaikannya sebagai versi "
-        f"{version + 1}."
+        f"Butir: {item_title(code, name)}. Jumlah berkas dalam kiriman ini: {count}. Bila "
+        "masih ada berkas lain, kirimkan sekarang; bila sudah lengkap, tekan \u201cKirim\u201d "
+        f"(dicatat sebagai versi {version + 1})."
     )
 
 
@@ -912,8 +927,8 @@ def not_a_file(kind: str) -> str:
 
 
 CONFIRM_BY_BUTTON = (
-    "Untuk mengirim, tekan tombol \u201cKirim\u201d pada pesan di atas; untuk membatalkan, "
-    "tekan \u201cBatal\u201d."
+    "Untuk mengirim, tekan \u201cKirim\u201d pada pesan di atas. Bila belum ingin mengirim, "
+    "tekan \u201cTutup\u201d; berkas yang sudah diterima tetap tersimpan sebagai draf."
 )
 
 
@@ -973,7 +988,8 @@ def receipt(item_name: str, state: ItemState, late: bool, files: int) -> str:
     return (
         f"Terima kasih. Kiriman untuk {_butir(state.item_code, item_name)} telah diterima "
         f"sebagai versi {state.version} ({what}) dan diteruskan kepada Satgas SPIP KPU "
-        f"Provinsi untuk diperiksa.{late_note}"
+        f"Provinsi untuk diperiksa. Anda akan menerima pemberitahuan hasil pemeriksaannya."
+        f"{late_note}"
     )
 
 

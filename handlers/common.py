@@ -75,8 +75,14 @@ def register_gate(application: Application) -> None:  # type: ignore[type-arg]
 
 async def _fallback_message(update: Update, context: Context) -> None:
     person = await current_person(update, context)
-    if person is not None:
-        await reply(update, texts.NOT_UNDERSTOOD)
+    if person is None:
+        return
+    message = update.effective_message
+    word = (message.text or "").strip().lower() if message is not None else ""
+    if word in texts.COMMAND_WORDS:  # "kirim" typed as on WhatsApp
+        await reply(update, texts.use_slash(word))
+        return
+    await reply(update, texts.NOT_UNDERSTOOD)
 
 
 async def _fallback_button(update: Update, context: Context) -> None:

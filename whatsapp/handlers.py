@@ -193,6 +193,11 @@ async def _kirim_choice(kirim: Kirim, sender: str, person: Person, data: str) ->
         and (page := callbacks.parse_page(data)) is not None
     ):
         await kirim.start(sender, person, page)
+    elif (
+        data.startswith(callbacks.KIRIM_WHICH_PAGE + ":")
+        and (page := callbacks.parse_page(data)) is not None
+    ):
+        await kirim.which_item(sender, person, page)
     else:
         log.warning("unknown WhatsApp choice %r from person %s", data, person.id)
         await kirim.say(sender, texts.WA_SESSION_ENDED)

@@ -134,13 +134,13 @@ class Kirim:
         draft.waiting = Waiting.FILES if draft.takes_files else Waiting.CHOICE
         await self.show(to, screen)
 
-    async def which_item(self, to: str, person: Person) -> None:
+    async def which_item(self, to: str, person: Person, page: int = 0) -> None:
         draft = self._session(to, person)
         if isinstance(draft, Screen):
             await self.show(to, draft)
             return
         draft.asked = True
-        await self.show(to, self.flow.which_item(person, draft))
+        await self.show(to, self.flow.which_item(person, draft), page=page)
 
     async def discard(self, to: str, person: Person, target: KirimTarget | None) -> None:
         draft = self._session(to, person)
@@ -199,10 +199,16 @@ class Kirim:
 
     # ------------------------------------------------------------------ files and notes
 
+    async def _no_item(self, to: str) -> None:
+        """A step of an item pressed when none is open: an older message's button."""
+        await self.say(
+            to, texts.STEP_NOT_AVAILABLE if to in self.drafts else texts.WA_SESSION_ENDED
+        )
+
     async def ask_files(self, to: str) -> None:
         draft = self._draft(to, item=True)
         if draft is None:
-            await self.say(to, texts.WA_SESSION_ENDED)
+            await self._no_item(to)
             return
         prompt = self.flow.ask_files(draft)
         if prompt is None:  # a button of an item that no longer takes files
@@ -214,7 +220,7 @@ class Kirim:
     async def ask_note(self, to: str) -> None:
         draft = self._draft(to, item=True)
         if draft is None:
-            await self.say(to, texts.WA_SESSION_ENDED)
+            await self._no_item(to)
             return
         prompt = self.flow.ask_note(draft)
         if prompt is None:  # a button of an item that no longer allows it

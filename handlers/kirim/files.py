@@ -95,13 +95,22 @@ async def receive_file(update: Update, context: Context) -> int:
         shown, ended = flow.record_espip(person, draft, received)
         await _show_all(update, shown)
         return END if ended else ITEM
+    asked = draft.question
     screen = flow.take_file(person, draft, received)
     album = message.media_group_id
     earlier = draft.albums.get(album) if album else None
-    if earlier is None or not await edit(earlier, screen):
-        sent = await show(update, screen)
-        if album and sent is not None:
-            draft.albums[album] = sent
+    if earlier is not None and await edit(earlier, screen):  # an album: one answer, counting
+        return FILES if draft.takes_files else PICK
+    if not draft.takes_files and asked is not None and await edit(asked, screen):
+        # files sent one by one before the answer: the question is kept current where it
+        # is, and each file gets one line
+        await show(update, flow.loose_received(person, draft))
+        return PICK
+    sent = await show(update, screen)
+    if album and sent is not None:
+        draft.albums[album] = sent
+    if not draft.takes_files:
+        draft.question = sent
     return FILES if draft.takes_files else PICK
 
 
@@ -146,7 +155,7 @@ async def which_item(update: Update, context: Context) -> int:
     if (begun := await _begin(update, context)) is None:
         return END
     person, draft = begun
-    await show(update, _flow(context).which_item(person, draft))
+    draft.question = await show(update, _flow(context).which_item(person, draft))
     return PICK
 
 
@@ -165,5 +174,7 @@ async def discard(update: Update, context: Context) -> int:
         return END
     person, draft = begun
     target = callbacks.parse_kirim_discard(_data(update))
+    if target is not None and not target.code:
+        draft.question = None  # the files it asked about are gone
     await _show_all(update, _flow(context).discard(person, draft, target))
     return ITEM if draft.item_code else PICK

@@ -32,10 +32,11 @@ class Draft(delivery.Draft):
     albums: dict[str, Message] = field(default_factory=dict)  # an album's answer, kept current
     checklist: Message | None = None  # the checklist shown last, brought up to date in place
     espip: bool = False  # the next file is the e-SPIP screenshot
+    question: Message | None = None  # which item the files sent before one was are for
 
     def open_item(self, code: str, name: str, version: int, steps: delivery.Steps = ()) -> None:
         super().open_item(code, name, version, steps)
-        self.albums, self.espip = {}, False
+        self.albums, self.espip, self.question = {}, False, None
 
 
 def _flow(context: Context) -> delivery.Delivery:

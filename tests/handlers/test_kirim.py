@@ -123,8 +123,11 @@ async def test_deliver_a_document_end_to_end(
     calls = await bot.send_document(KERINCI, "LRA Oktober.pdf", PDF)
     assert [c.method for c in calls] == ["getFile", "download", "sendMessage"]
     assert calls[-1].text.startswith("Berkas diterima: LRA Oktober.pdf (")
-    assert "Jumlah berkas dalam kiriman ini: 1 (butir KEU-01" in calls[-1].text
-    assert "sebagai versi 1" in calls[-1].text  # the file's answer is the confirmation
+    assert (
+        "Butir: KEU-01 Laporan realisasi anggaran (LRA). Jumlah berkas dalam kiriman ini: 1."
+        in (calls[-1].text)
+    )
+    assert "(dicatat sebagai versi 1)" in calls[-1].text  # the file's answer is the confirmation
     assert calls[-1].buttons == [("✅ Kirim", "kr:c:2026-10:KEU-01:0"), ("✖️ Tutup", "kr:x")]
     assert states(core) == {}  # nothing delivered before the confirmation
 
@@ -390,7 +393,6 @@ async def test_cancel_keeps_the_files_as_a_draft_and_sends_nothing(
     assert [d for _, d in detail.buttons] == [
         "kr:c:2026-10:KEU-01:0",
         "kr:z:2026-10:KEU-01",
-        "kr:n",
         "kr:b",
     ]
     said = sent(await bot.press(KERINCI, "kr:z:2026-10:KEU-01"))
