@@ -118,6 +118,9 @@ async def test_unknown_text_from_a_member_gets_a_hint(bot: TelegramHarness, admi
     calls = await bot.press(ADMIN, "zz:unknown")
     assert calls[0].method == "answerCallbackQuery"
     assert calls[0].params.get("text") == texts.NOT_UNDERSTOOD
+    # a command typed as on WhatsApp, without its slash: the command is named
+    calls = await bot.send(ADMIN, "Kirim")
+    assert texts_to(calls, ADMIN.id) == ["Perintah di Telegram diawali garis miring: ketik /kirim."]
 
 
 async def test_inviter_is_told_through_the_outbox_once(
