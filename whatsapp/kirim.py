@@ -84,7 +84,7 @@ class Kirim:
         if draft is None:
             return refusal or Screen(texts.NO_OPEN_PERIOD)
         if not isinstance(draft, Draft):
-            draft = Draft(period=draft.period, person_id=draft.person_id)
+            draft = Draft(period=draft.period, person_id=draft.person_id, delivered=draft.delivered)
             self.drafts[to] = draft
         draft.touched = self._now()
         return draft

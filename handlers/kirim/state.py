@@ -65,7 +65,7 @@ async def _session(update: Update, context: Context, person: Person) -> Draft | 
         await show(update, refusal or Screen(texts.NO_OPEN_PERIOD))
         return None
     if not isinstance(draft, Draft):
-        draft = Draft(period=draft.period, person_id=draft.person_id)
+        draft = Draft(period=draft.period, person_id=draft.person_id, delivered=draft.delivered)
     _set_draft(context, draft)
     return draft
 
