@@ -1,0 +1,115 @@
+"""Taps and messages per task of a regency satgas' month, played through the running bot on
+both channels: the file sent straight then two taps per item, a "tidak ada kegiatan", the
+rest of the checklist, a resubmission from the return notice's button, and what approve-all
+sends the unit. ``pytest -s`` prints the table (issue 15's closing note quotes it)."""
+
+from __future__ import annotations
+
+from chatbot import callbacks
+from chatbot.app import Core
+from chatbot.domain.units import Unit
+from tests.contract.conftest import OCTOBER
+from tests.contract.drivers import Driver, Seen, Who, command
+
+PDF = b"%PDF-1.4 laporan realisasi anggaran oktober " * 20
+
+
+class Counter:
+    def __init__(self, driver: Driver, who: Who) -> None:
+        self.driver, self.who = driver, who
+        self.taps = self.messages = self.typed = self.files = 0
+        self.log: list[str] = []
+
+    def seen(self, seen: list[Seen], what: str) -> list[Seen]:
+        self.messages += len(seen)
+        self.log.append(f"> {what}")
+        self.log += [f"  < {s.text[:300]!r} {[a for a, _ in s.actions][:6]}" for s in seen]
+        return seen
+
+    async def press(self, data: str) -> Seen:
+        self.taps += 1
+        return self.seen(await self.driver.press(self.who, data), f"tap {data}")[-1]
+
+    async def say(self, text: str) -> Seen:
+        self.typed += 1
+        return self.seen(await self.driver.say(self.who, text), f"type {text}")[-1]
+
+    async def file(self, name: str, data: bytes) -> Seen:
+        self.files += 1
+        return self.seen(
+            await self.driver.send_file(self.who, name, data, "application/pdf"), f"file {name}"
+        )[-1]
+
+    def report(self, task: str) -> str:
+        line = (
+            f"{self.driver.channel:9} {task:28} taps={self.taps} typed={self.typed} "
+            f"files={self.files} messages={self.messages}"
+        )
+        self.taps = self.messages = self.typed = self.files = 0
+        return line
+
+
+async def deliver(c: Counter, code: str, name: str, data: bytes) -> None:
+    question = await c.file(name, data)  # the file first, then which item, then "Kirim"
+    while not any(d.endswith(f":{code}") for _, d in question.actions):
+        question = await c.press(question.action("kr:pg:"))
+    confirm = await c.press(callbacks.kirim_assign(code))
+    await c.press(confirm.action(callbacks.KIRIM_CONFIRM))
+
+
+async def test_taps_and_messages_of_the_month(driver: Driver, core: Core) -> None:
+    satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
+    budi = await driver.join("1501", "satgas_kabkota", "Budi Kerinci")
+    core.services.submission.open_period(OCTOBER)
+    c = Counter(driver, budi)
+    c.seen((await driver.notices()).get(budi.address, []), "kick-off")
+    report = [c.report("kick-off")]
+    await deliver(c, "KEU-01", "LRA.pdf", PDF)
+    assert (c.taps, c.typed, c.files) == (2, 0, 1)  # the file, then at most 2 taps
+    report.append(c.report("deliver one item"))
+    # nihil
+    checklist = await c.say(command(driver, "kirim"))
+    while not any(d.endswith(":HBH-03") for _, d in checklist.actions):  # the list's next page
+        checklist = await c.press(checklist.action("kr:pg:"))
+    item = await c.press(checklist.item("HBH-03"))
+    await c.press(item.action(callbacks.KIRIM_NIHIL))
+    summary = await c.say("Tidak ada hibah bulan ini")
+    await c.press(summary.action(callbacks.KIRIM_CONFIRM))
+    report.append(c.report("nihil (tidak ada kegiatan)"))
+    await c.say(command(driver, "batal"))
+    c.report("close")
+    # the rest of the checklist
+    with core.uow() as uow:
+        owed = [i for i in uow.catalogue.load().items if i.owed_by_unit(budi_unit(core, budi))]
+    rest = [i.code for i in owed if i.code not in ("KEU-01", "HBH-03")]
+    for code in rest:
+        await deliver(c, code, f"{code}.pdf", PDF + code.encode())
+    assert (c.taps, c.typed) == (2 * len(rest), 0)
+    report.append(c.report(f"the other {len(rest)} items"))
+    # a return and the resubmission
+    told = (await driver.notices())[satgas.address]
+    notice = next(s for s in told if "KEU-01" in s.text and s.actions)
+    ask = (await driver.press(satgas, notice.action("rv:no:")))[-1]
+    question = (await driver.say(satgas, "Tanda tangan belum ada"))[-1]
+    await driver.press(satgas, question.action("rt:y"))
+    returned = c.seen((await driver.notices()).get(budi.address, []), "return notice")[-1]
+    item = await c.press(returned.action(callbacks.KIRIM_ITEM))  # the notice's button
+    assert "dikembalikan" in item.text
+    received = await c.file("LRA ttd.pdf", PDF + b"ttd")
+    await c.press(received.action(callbacks.KIRIM_CONFIRM))
+    assert (c.taps, c.typed, c.files) == (2, 0, 1)
+    report.append(c.report("resubmit after a return"))
+    assert ask.text and question.text
+    # approve-all: what Budi hears
+    queue = await driver.say(satgas, command(driver, "antrian"))
+    unit = next(s for s in queue if any(d == "aq:all:1501" for _, d in s.actions))
+    confirm = (await driver.press(satgas, unit.action(callbacks.approve_all("1501"))))[-1]
+    await driver.press(satgas, confirm.action(callbacks.APPROVE_ALL_YES))
+    c.seen((await driver.notices()).get(budi.address, []), "after approve-all")
+    assert 1 <= c.messages <= 2  # one notice (on WhatsApp a long body comes in two parts)
+    report.append(c.report("approve-all heard"))
+    print("\n".join(report))
+
+
+def budi_unit(core: Core, who: Who) -> Unit:
+    return next(p for p in core.services.registration.people() if p.name == who.name).unit
