@@ -24,6 +24,7 @@ LABEL_RETURN_YES = ("↩️ Ya, kembalikan", "Ya, kembalikan")
 class PendingReturn:
     data: str  # the button pressed: rv:no:<state>:<version> or kc:no:<period>:<version>
     reason: str = ""
+    what: str = ""  # what is being returned, as people read it
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,20 +72,30 @@ class Decisions:
                 target = self.services.review.check_return(person, item.state_id, item.version)
             except DomainError as exc:
                 return Screen(texts.review_error(exc)), None
+            title = texts.item_title(target.state.item_code, target.item_name)
             question = texts.ASK_RETURN_REASON.format(
-                item=texts.item_title(target.state.item_code, target.item_name),
-                unit=target.unit.name,
-                version=target.state.version,
+                item=title, unit=target.unit.name, version=target.state.version
             )
-            return Screen(question), PendingReturn(data)
+            what = f"{title} ({target.unit.name}, versi {target.state.version})"
+            return Screen(question), PendingReturn(data, what=what)
         if card is not None and not card.approve:
             try:
                 self.services.card.check_return(person, Period.parse(card.period), card.version)
             except DomainError as exc:
                 return Screen(texts.card_error(exc)), None
             question = texts.ASK_CARD_RETURN_REASON.format(version=card.version)
-            return Screen(question), PendingReturn(data)
+            what = f"{texts.PROVINCIAL_CARD_NAME.lower()} versi {card.version}"
+            return Screen(question), PendingReturn(data, what=what)
         return Screen(texts.BUTTON_INVALID), None
+
+    @staticmethod
+    def interrupted(pending: PendingReturn, data: str) -> Screen | None:
+        """Another button pressed while a return waits for its reason or its confirmation:
+        the return is dropped, said so, so that no later message becomes its reason. None
+        for the return's own buttons."""
+        if data == pending.data or data in (callbacks.RETURN_YES, callbacks.RETURN_NO):
+            return None
+        return Screen(texts.return_interrupted(pending.what))
 
     def reason(self, person: Person, pending: PendingReturn, typed: str) -> Screen:
         """The reason typed: checked, then the confirmation with its two buttons."""

@@ -1167,6 +1167,22 @@ def _key(target: ReviewTarget) -> tuple[int, int]:
     return target.state_id, target.state.version
 
 
+def return_interrupted(what: str) -> str:
+    """A return left waiting for its reason when another button was pressed."""
+    subject = f" {what}" if what else ""
+    return (
+        f"Pengembalian{subject} dibatalkan karena Anda menekan tombol lain; pesan yang Anda "
+        "ketik berikutnya tidak menjadi alasannya. Tekan \u201c↩️ Kembalikan\u201d lagi bila "
+        "masih ingin mengembalikannya."
+    )
+
+
+RETURN_NOT_PENDING = (
+    "Tidak ada pengembalian yang sedang menunggu alasan, sehingga pesan ini tidak dicatat "
+    "sebagai alasan. Untuk mengembalikan, tekan \u201c↩️ Kembalikan\u201d pada kiriman."
+)
+
+
 def confirm_return(target: ReviewTarget, reason: str) -> str:
     return (
         f"Kembalikan {item_title(target.state.item_code, target.item_name)} "

@@ -26,6 +26,8 @@ from chatbot.services.bundle import Services
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
+GATE_GROUP = -2  # first: private chats with people only
+BEFORE_GROUP = -1  # then what every button does first (a return waiting is dropped)
 
 
 def services(context: Context) -> Services:
@@ -70,7 +72,7 @@ async def _gate(update: Update, context: Context) -> None:
 
 
 def register_gate(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(TypeHandler(Update, _gate), group=-1)
+    application.add_handler(TypeHandler(Update, _gate), group=GATE_GROUP)
 
 
 async def _fallback_message(update: Update, context: Context) -> None:

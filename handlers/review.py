@@ -24,7 +24,7 @@ from telegram.warnings import PTBUserWarning
 
 from chatbot import callbacks, decisions, texts
 from chatbot.services.bundle import Services
-from handlers.common import Context, current_person, exact, reply, services
+from handlers.common import BEFORE_GROUP, Context, current_person, exact, reply, services
 from handlers.render import show
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ async def start_return(update: Update, context: Context) -> int:
         return END
     assert context.user_data is not None
     origin = _origin(cast(Message, query.message))
-    context.user_data[PENDING] = PendingReturn(pending.data, origin=origin)
+    context.user_data[PENDING] = PendingReturn(pending.data, what=pending.what, origin=origin)
     return REASON
 
 
@@ -122,7 +122,10 @@ def _pending(context: Context) -> PendingReturn | None:
 async def receive_reason(update: Update, context: Context) -> int:
     message, pending = update.effective_message, _pending(context)
     person = await current_person(update, context)
-    if message is None or message.text is None or pending is None or person is None:
+    if message is None or message.text is None or person is None:
+        return END
+    if pending is None:  # dropped when another button was pressed: not a reason now
+        await reply(update, texts.RETURN_NOT_PENDING)
         return END
     await show(update, _flow(context).reason(person, pending, message.text))
     return CONFIRM if pending.reason else REASON
@@ -134,7 +137,10 @@ async def confirm_return(update: Update, context: Context) -> int:
     await query.answer()
     pending = _pending(context)
     person = await current_person(update, context)
-    if pending is None or person is None:
+    if person is None:
+        return END
+    if pending is None:
+        await reply(update, texts.RETURN_NOT_PENDING)
         return END
     assert context.user_data is not None
     context.user_data.pop(PENDING, None)
@@ -157,7 +163,21 @@ async def cancel_return(update: Update, context: Context) -> int:
     return END
 
 
+async def drop_pending_return(update: Update, context: Context) -> None:
+    """Any other button pressed while a return waits: the return is dropped and said so
+    (``Decisions.interrupted``); the button then does what it does (group 0)."""
+    pending, query = _pending(context), update.callback_query
+    if pending is None or query is None or context.user_data is None:
+        return
+    said = decisions.Decisions.interrupted(pending, query.data or "")
+    if said is not None:
+        context.user_data.pop(PENDING, None)
+        log.info("pending return %s dropped by another button", pending.data)
+        await show(update, said)
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CallbackQueryHandler(drop_pending_return), group=BEFORE_GROUP)
     application.add_handler(
         CallbackQueryHandler(approve, pattern=rf"^({callbacks.REVIEW}|{callbacks.CARD}):ok:")
     )

@@ -134,6 +134,7 @@ async def chosen(
         await kirim.say(sender, texts.WA_NOT_REGISTERED)
         return
     data = str(choice.data)
+    await review.drop_pending(sender, data)  # another button: a return waiting is dropped
     if (target := callbacks.parse_queue_target(data)) is not None:
         await review.show_target(sender, person, *target)
     elif data.startswith(("rv:", "kc:")):

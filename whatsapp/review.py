@@ -87,6 +87,15 @@ class Review:
         self.approving.pop(to, None)
         await self.say(to, texts.APPROVE_ALL_CANCELLED)
 
+    async def drop_pending(self, to: str, data: str) -> None:
+        """Another button pressed while a return waits: dropped, and said so."""
+        pending = self.pending.get(to)
+        said = self.flow.interrupted(pending, data) if pending is not None else None
+        if said is not None:
+            self.pending.pop(to, None)
+            log.info("pending return %s of %s dropped by another button", data, to)
+            await render.show(self.wa, to, said)
+
     def waiting_for_reason(self, to: str) -> bool:
         pending = self.pending.get(to)
         return pending is not None and not pending.reason

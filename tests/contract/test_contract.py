@@ -584,3 +584,26 @@ async def test_a_file_after_its_month_closed_goes_to_the_open_month(driver: Driv
     with driver.core.uow() as uow:
         person = next(p for p in uow.people.all() if p.name == budi.name)
     assert list(driver.core.services.submission.drafts(person.id)) == [(NOVEMBER, "")]
+
+
+async def test_another_button_drops_a_return_waiting_for_its_reason(driver: Driver) -> None:
+    """The satgas taps "Kembalikan" on one item, approves another, then writes a thank-you:
+    the return was dropped with a sentence saying so, and the thank-you is no reason."""
+    satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
+    budi = await regency(driver)
+    await deliver_file(driver, budi, "KEU-01", "LRA.pdf")
+    await deliver_file(driver, budi, "KEU-02", "Hibah.pdf")
+    told = (await driver.notices())[satgas.address]
+    asked = [s for s in told if any(d.startswith("rv:ok:") for _, d in s.actions)]
+    first, second = (next(s for s in asked if code in s.text) for code in ("KEU-01", "KEU-02"))
+    ask = last(await driver.press(satgas, first.action("rv:no:")))
+    assert "KEU-01" in ask.text and "alasan" in ask.text
+    seen = await driver.press(satgas, second.action("rv:ok:"))
+    dropped = next(s for s in seen if s.text.startswith("Pengembalian KEU-01"))
+    assert "dibatalkan karena Anda menekan tombol lain" in dropped.text
+    assert any("Disetujui oleh Sari" in s.text for s in seen)  # the button still did its work
+    after = last(await driver.say(satgas, "Terima kasih Bu Cici"))
+    assert "rt:y" not in [d for _, d in after.actions]  # not asked to confirm it as a reason
+    with driver.core.uow() as uow:
+        assert uow.items.get(OCTOBER, "1501", "KEU-01").state.status.value == "dikirim"
+        assert uow.items.get(OCTOBER, "1501", "KEU-02").state.status.value == "disetujui"
