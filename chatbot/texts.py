@@ -1271,6 +1271,25 @@ def card_buttons(state: CardState, stage: Stage) -> tuple[Button, Button]:
     )
 
 
+def card_approval_voided(
+    state: CardState,
+    version: int,
+    given: Mapping[str, str],
+    role: Role,
+    by: Person,
+    reason: str,
+) -> str:
+    """To someone whose paraf or signature a return made void."""
+    what = STAGE_WORD.get(given.get("tahap", ""), "paraf atau tanda tangan")
+    verb = "paraf" if what == "paraf" else "tandatangani"
+    return (
+        f"Pemberitahuan: kartu kendali provinsi bulan {bulan(state.period)} versi {version} "
+        f"yang telah Anda {verb} dikembalikan oleh {by.name} ({ROLE_LABEL[role]}) untuk "
+        f"diperbaiki.\nAlasan: {reason}\n\n{what.capitalize()} Anda pada versi ini tidak "
+        "berlaku lagi; Anda akan diminta kembali setelah Satgas SPIP mengunggah versi baru."
+    )
+
+
 def card_returned(state: CardState, role: Role, person: Person, reason: str) -> str:
     return (
         f"Kartu kendali provinsi bulan {bulan(state.period)} versi {state.version} "

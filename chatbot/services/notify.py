@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from chatbot import texts
 from chatbot.domain.calendar import Period, SopCalendar
 from chatbot.domain.checklist import Catalogue
+from chatbot.domain.events import EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.progress import unit_progress
 from chatbot.domain.reminders import Reminder
@@ -250,6 +251,20 @@ def card_returned(
 ) -> None:
     key = f"kartu-kembali:{state.period.code}:{version}"
     _to_satgas(uow, now, day, texts.card_returned(state, role, by, reason), key)
+    # whoever initialled or signed this version is told that it no longer stands
+    for event in uow.audit.for_period(state.period.code):
+        if event.kind is not EventKind.KARTU_DISETUJUI_PEJABAT or event.version != version:
+            continue
+        if event.actor_id is None or event.actor_id == by.id:
+            continue
+        uow.outbox.put(
+            OutgoingMessage(
+                event.actor_id,
+                texts.card_approval_voided(state, version, event.detail, role, by, reason),
+                dedupe_key=f"kartu-batal:{state.period.code}:{version}:{event.actor_id}",
+            ),
+            now,
+        )
 
 
 def card_signed_all(

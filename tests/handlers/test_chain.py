@@ -154,6 +154,14 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     await m.give_back(HSDM, paraf_hsdm, "Angka rekap KUL keliru")
     inbox = await m.inbox()
     assert "Angka rekap KUL keliru" in texts_of(inbox[SATGAS.id])[0]
+    # Hana's paraf on version 1 no longer stands: she is told, with the reason (issue 16)
+    [voided] = texts_of(inbox[HUKUM.id])
+    assert voided.startswith("Pemberitahuan: kartu kendali provinsi bulan Oktober 2026 versi 1")
+    assert "yang telah Anda paraf dikembalikan oleh Hadi HSDM" in voided
+    assert (
+        "Angka rekap KUL keliru" in voided and "Paraf Anda pada versi ini tidak berlaku" in voided
+    )
+    assert HSDM.id not in inbox  # not the one who returned it
     assert texts_of(await bot.press(HUKUM, paraf_hukum.buttons[0][1], on=paraf_hukum)) == [
         texts.CARD_ERRORS["already_decided"]
     ]
