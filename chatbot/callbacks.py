@@ -39,6 +39,8 @@ def parse_review(data: str) -> ReviewChoice | None:
 
 CARD_APPROVE = "kc:ok"
 CARD_RETURN = "kc:no"
+CARD_CONFIRM = "kc:ya"  # the paraf or signature, confirmed (one tap never gives it)
+CARD_KEEP = "kc:tidak"  # not now
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class CardChoice:
     approve: bool
     period: str
     version: int
+    confirmed: bool = False  # "kc:ya": the confirmation's button
 
 
 def card(approve: bool, period: str, version: int) -> str:
@@ -54,7 +57,7 @@ def card(approve: bool, period: str, version: int) -> str:
 
 def parse_card(data: str) -> CardChoice | None:
     parts = data.split(":")
-    if len(parts) != 4 or parts[0] != "kc" or parts[1] not in ("ok", "no"):
+    if len(parts) != 4 or parts[0] != "kc" or parts[1] not in ("ok", "no", "ya"):
         return None
     version = small_int(parts[3])
     if version is None or not PERIOD_CODE.fullmatch(parts[2]):
@@ -63,7 +66,11 @@ def parse_card(data: str) -> CardChoice | None:
         Period.parse(parts[2])
     except InvalidData:
         return None
-    return CardChoice(parts[1] == "ok", parts[2], version)
+    return CardChoice(parts[1] in ("ok", "ya"), parts[2], version, parts[1] == "ya")
+
+
+def card_confirm(period: str, version: int) -> str:
+    return f"{CARD_CONFIRM}:{period}:{version}"
 
 
 QUEUE_TARGET = "aq:t"  # a delivery picked from the queue list (WhatsApp)

@@ -35,6 +35,7 @@ class Outcome:
     line: str = ""
     subject: str = ""  # "1501 KEU-01 versi 2" for an item; "" for the card
     refused: str = ""
+    ask: Screen | None = None  # nothing decided yet: this confirmation first
 
     @property
     def text(self) -> str:
@@ -139,6 +140,14 @@ class Decisions:
             line = texts.decision_line(approve, person.name, decision.at, svc.timezone)
             subject = f"{decision.target.unit.code} {state.item_code} versi {state.version}"
             return Outcome(line, subject)
+        if card is not None and approve and not card.confirmed:  # never by one tap
+            period = Period.parse(card.period)
+            try:
+                view = svc.card.check_decide(person, period, card.version)
+            except DomainError as exc:
+                return Outcome(refused=texts.card_error(exc))
+            kind = svc.card.chain[view.state.stage].kind
+            return Outcome(ask=screens.confirm_card_step(kind, view.state, card.period))
         if card is not None:
             try:
                 decided = svc.card.decide(

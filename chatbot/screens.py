@@ -20,9 +20,11 @@ from chatbot.domain.units import Unit
 from chatbot.domain.workflow import (
     PROVINCIAL_CARD_ITEM,
     UNIT_CARD_ITEM,
+    CardState,
     CardStep,
     ItemStatus,
     ItemStep,
+    StageKind,
     item_steps,
 )
 from chatbot.services.card import CardView
@@ -428,6 +430,20 @@ def confirm_approve_all(unit: Unit, targets: Sequence[ReviewTarget]) -> Screen:
             (
                 Action.of(texts.LABEL_APPROVE_ALL_YES, callbacks.APPROVE_ALL_YES),
                 Action.of(texts.LABEL_CANCEL, callbacks.APPROVE_ALL_NO),
+            ),
+        ),
+    )
+
+
+def confirm_card_step(kind: StageKind, state: CardState, period: str) -> Screen:
+    """The paraf or the signature asked once more: a mis-tap is final otherwise."""
+    yes = texts.LABEL_PARAF_YES if kind is StageKind.PARAF else texts.LABEL_SIGN_YES
+    return Screen(
+        texts.confirm_card_step(kind, state),
+        (
+            (
+                Action.of(yes, callbacks.card_confirm(period, state.version)),
+                Action.of(texts.LABEL_CANCEL, callbacks.CARD_KEEP),
             ),
         ),
     )

@@ -1271,6 +1271,24 @@ def card_buttons(state: CardState, stage: Stage) -> tuple[Button, Button]:
     )
 
 
+LABEL_PARAF_YES = ("✅ Ya, paraf", "Ya, paraf")
+LABEL_SIGN_YES = ("✍️ Ya, tandatangani", "Ya, tandatangani")
+CARD_STEP_KEPT = (
+    "Baik, belum ada paraf atau tanda tangan yang diberikan. Tombolnya pada permintaan tetap "
+    "dapat ditekan kembali."
+)
+
+
+def confirm_card_step(kind: StageKind, state: CardState) -> str:
+    what = "paraf" if kind is StageKind.PARAF else "tanda tangan"
+    verb = "Berikan paraf" if kind is StageKind.PARAF else "Bubuhkan tanda tangan"
+    return (
+        f"{verb} pada kartu kendali provinsi bulan {bulan(state.period)} versi "
+        f"{state.version}? {what.capitalize()} yang sudah diberikan tercatat atas nama Anda dan "
+        "tidak dapat ditarik kembali."
+    )
+
+
 def card_approval_voided(
     state: CardState,
     version: int,

@@ -23,15 +23,17 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from chatbot import callbacks, decisions, texts
+from chatbot.screens import Screen
 from chatbot.services.bundle import Services
 from handlers.common import BEFORE_GROUP, Context, current_person, exact, reply, services
-from handlers.render import show
+from handlers.render import replace, show
 
 log = logging.getLogger(__name__)
 
 REASON, CONFIRM = range(2)
 END = ConversationHandler.END
 PENDING = "pengembalian"
+CARD_ASKED = "kartu_ditanya"  # the request whose paraf or signature awaits its confirmation
 Origin = tuple[int, int, str, InlineKeyboardMarkup | None]  # the notice: chat, id, text, keys
 
 
@@ -90,7 +92,30 @@ async def approve(update: Update, context: Context) -> None:
     if outcome.refused:
         await reply(update, outcome.refused)
         return
+    assert context.user_data is not None
+    if outcome.ask is not None:  # a paraf or signature: confirmed first
+        context.user_data[CARD_ASKED] = (query.data, _origin(cast(Message, query.message)))
+        await show(update, outcome.ask)
+        return
+    asked = context.user_data.pop(CARD_ASKED, None)
+    choice = callbacks.parse_card(query.data)
+    if choice is not None and choice.confirmed:
+        request = callbacks.card(True, choice.period, choice.version)
+        if asked is not None and asked[0] == request:  # the request it was asked from
+            await _edit_notice(context, asked[1], request, outcome)
+        await replace(update, Screen(outcome.line))
+        return
     await _edit_notice(context, _origin(cast(Message, query.message)), query.data, outcome)
+
+
+async def keep_card_step(update: Update, context: Context) -> None:
+    """ "Batal" at a paraf's or signature's confirmation: nothing given."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    if context.user_data is not None:
+        context.user_data.pop(CARD_ASKED, None)
+    await replace(update, Screen(texts.CARD_STEP_KEPT))
 
 
 async def start_return(update: Update, context: Context) -> int:
@@ -179,7 +204,12 @@ async def drop_pending_return(update: Update, context: Context) -> None:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(drop_pending_return), group=BEFORE_GROUP)
     application.add_handler(
-        CallbackQueryHandler(approve, pattern=rf"^({callbacks.REVIEW}|{callbacks.CARD}):ok:")
+        CallbackQueryHandler(
+            approve, pattern=rf"^({callbacks.REVIEW}:ok|{callbacks.CARD}:ok|{callbacks.CARD}:ya):"
+        )
+    )
+    application.add_handler(
+        CallbackQueryHandler(keep_card_step, pattern=exact(callbacks.CARD_KEEP))
     )
     timeout = cast(Services, application.bot_data["services"]).conversation_timeout.total_seconds()
     with warnings.catch_warnings():

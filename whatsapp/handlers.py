@@ -137,6 +137,8 @@ async def chosen(
     await review.drop_pending(sender, data)  # another button: a return waiting is dropped
     if (target := callbacks.parse_queue_target(data)) is not None:
         await review.show_target(sender, person, *target)
+    elif data == callbacks.CARD_KEEP:
+        await review.say(sender, texts.CARD_STEP_KEPT)
     elif data.startswith(("rv:", "kc:")):
         await review.pressed(sender, person, data)
     elif data == callbacks.RETURN_YES:

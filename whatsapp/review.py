@@ -106,7 +106,11 @@ class Review:
         if choice is None:
             await self.say(to, texts.WA_BUTTON_INVALID)
         elif choice.approve:
-            await self.say(to, self.flow.decide(person, data).text)
+            outcome = self.flow.decide(person, data)
+            if outcome.ask is not None:  # a paraf or signature: confirmed first
+                await render.show(self.wa, to, outcome.ask)
+            else:
+                await self.say(to, outcome.text)
         else:
             question, pending = self.flow.ask_reason(person, data)
             if pending is not None:

@@ -14,6 +14,7 @@ from chatbot.domain.errors import (
     ConcurrentChange,
     InvalidTransition,
     NotYourRole,
+    PeriodClosed,
     PreconditionMissing,
     StaleVersion,
     UnitsIncomplete,
@@ -236,6 +237,32 @@ class CardService:
             raise StaleVersion(f"{version} != {state.version}")
         if state.status is not CardStatus.PROSES or role not in self.chain[state.stage].roles:
             raise InvalidTransition(state.status.value)
+        if role in state.approvals:
+            raise AlreadyDecided(role.value)
+        return view
+
+    def check_decide(self, person: Person, period: Period, version: int) -> CardView:
+        """Before asking to confirm a paraf or signature: would it be accepted now? The same
+        refusals as the decision itself (``workflow._decide``), so nobody confirms in vain."""
+        with self.uow_factory() as uow:
+            info = uow.periods.get(period)
+            if info is None:
+                raise UnknownPeriod(period.code)
+            actor = acting.actor(uow, person, self.today())
+            view = self._view(uow, period)
+            role = self._due_role(view.state, {*actor.roles, *actor.covering})
+        if info.closed:
+            raise PeriodClosed(period.code)
+        state = view.state
+        if state.version != version:
+            raise StaleVersion(f"{version} != {state.version}")
+        if state.status is not CardStatus.PROSES:
+            raise AlreadyDecided(state.status.value)
+        stage = self.chain[state.stage]
+        if role not in stage.roles:
+            if any(role in s.roles for s in self.chain[state.stage + 1 :]):
+                raise PreconditionMissing(f"tahap {stage.kind.value} belum selesai")
+            raise AlreadyDecided(role.value)
         if role in state.approvals:
             raise AlreadyDecided(role.value)
         return view

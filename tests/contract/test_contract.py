@@ -289,7 +289,9 @@ async def test_the_card_chain_to_the_handover_refusal(driver: Driver) -> None:
         for role in wave:
             who = signers[role]
             notice = next(s for s in inbox[who.address] if s.actions)
-            decided = await driver.press(who, notice.action("kc:ok:"))
+            question = last(await driver.press(who, notice.action("kc:ok:")))
+            assert not any("oleh " + who.name in s.text for s in [question])  # not yet given
+            decided = await driver.press(who, question.action("kc:ya:"))
             assert any("oleh " + who.name in s.text for s in decided), decided
     await driver.notices()
     final = await upload("ttd.pdf")

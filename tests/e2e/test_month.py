@@ -103,7 +103,12 @@ class Month(Player):
         for who in signers:
             notice = await self.notice(who, "Yth.", after=after)
             assert notice.buttons and notice.buttons[0][1].startswith("kc:ok:")
-            await self.presses(who, notice, notice.buttons[0][1], "oleh")
+            # never by one tap: the request's button asks, the confirmation's gives it
+            asked = await self.presses(
+                who, notice, notice.buttons[0][1], ("Berikan paraf", "Bubuhkan tanda tangan")
+            )
+            assert asked.buttons[0][1].startswith("kc:ya:")
+            await self.presses(who, asked, asked.buttons[0][1], "oleh")
 
 
 async def play_month(month: Month, code: str) -> Period:
@@ -188,7 +193,8 @@ async def play_month(month: Month, code: str) -> Period:
     await month.upload_card("draft-v1.pdf", "Draf kartu kendali provinsi tersimpan sebagai versi 1")
     paraf_hukum = await month.notice(HUKUM, "Yth. Subbagian Hukum,", after=mark)
     paraf_hsdm = await month.notice(HSDM, "Yth.", after=mark)
-    await month.presses(HUKUM, paraf_hukum, paraf_hukum.buttons[0][1], "Diparaf oleh Hana Hukum")
+    asked = await month.presses(HUKUM, paraf_hukum, paraf_hukum.buttons[0][1], "Berikan paraf")
+    await month.presses(HUKUM, asked, asked.buttons[0][1], "Diparaf oleh Hana Hukum")
     await month.give_back(HSDM, paraf_hsdm, "Angka rekap KUL keliru", "Dikembalikan")
     await month.notice(SARI, "Angka rekap KUL keliru", after=mark)
 

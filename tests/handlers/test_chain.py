@@ -24,7 +24,7 @@ from tests.handlers.conftest import (
     SEKRETARIS,
     join,
 )
-from tests.support.telegram import Call, TelegramHarness, User
+from tests.support.telegram import Call, TelegramHarness, User, give_card_step
 
 P = Period(2026, 10)
 
@@ -149,8 +149,16 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     assert paraf_hukum.text.startswith("Yth. Subbagian Hukum,")
     assert "KPU Kabupaten Kerinci: 100%, kartu disetujui" in paraf_hukum.text
     assert paraf_hukum.buttons[0] == ("✅ Paraf", "kc:ok:2026-10:1")
-    edit = (await bot.press(HUKUM, paraf_hukum.buttons[0][1], on=paraf_hukum))[-1]
-    assert edit.method == "editMessageText" and "✅ Diparaf oleh Hana Hukum" in edit.text
+    asked = await bot.press(HUKUM, paraf_hukum.buttons[0][1], on=paraf_hukum)
+    [question] = [c for c in asked if c.method == "sendMessage"]  # never by one tap
+    assert question.text.startswith("Berikan paraf pada kartu kendali provinsi bulan Oktober")
+    assert question.buttons == [("✅ Ya, paraf", "kc:ya:2026-10:1"), ("✖️ Batal", "kc:tidak")]
+    edits = await bot.press(HUKUM, "kc:ya:2026-10:1", on=question)
+    request, answer = [c for c in edits if c.method == "editMessageText"]
+    assert request.params["message_id"] == paraf_hukum.result["message_id"]
+    assert "✅ Diparaf oleh Hana Hukum" in request.text  # the request, edited in place
+    assert ("✅ Paraf", "kc:ok:2026-10:1") not in request.buttons
+    assert answer.text.startswith("✅ Diparaf oleh Hana Hukum")
     await m.give_back(HSDM, paraf_hsdm, "Angka rekap KUL keliru")
     inbox = await m.inbox()
     assert "Angka rekap KUL keliru" in texts_of(inbox[SATGAS.id])[0]
@@ -169,13 +177,13 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     await upload_card("draft-v2.pdf")
     inbox = await m.inbox()
     for user in (HUKUM, HSDM):
-        await bot.press(user, notice_in(inbox[user.id]).buttons[0][1], on=notice_in(inbox[user.id]))
+        await give_card_step(bot, user, notice_in(inbox[user.id]))
     inbox = await m.inbox()
     assert set(inbox) == {SEKRETARIS.id, DIVISI.id, KETUA.id}
     sign = {u: notice_in(inbox[u.id]) for u in (SEKRETARIS, DIVISI, KETUA)}
     assert sign[KETUA].buttons[0] == ("✍️ Tandatangani", "kc:ok:2026-10:2")
-    await bot.press(SEKRETARIS, sign[SEKRETARIS].buttons[0][1], on=sign[SEKRETARIS])
-    await bot.press(DIVISI, sign[DIVISI].buttons[0][1], on=sign[DIVISI])
+    await give_card_step(bot, SEKRETARIS, sign[SEKRETARIS])
+    await give_card_step(bot, DIVISI, sign[DIVISI])
     await m.give_back(KETUA, sign[KETUA], "Lampiran bukti rapat pleno kurang")
     inbox = await m.inbox()
     assert "Lampiran bukti rapat pleno kurang" in texts_of(inbox[SATGAS.id])[0]
@@ -186,7 +194,7 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
         assert set(inbox) == {u.id for u in stage_users}
         for user in stage_users:
             notice = notice_in(inbox[user.id])
-            await bot.press(user, notice.buttons[0][1], on=notice)
+            await give_card_step(bot, user, notice)
     inbox = await m.inbox()
     assert texts_of(inbox[SATGAS.id]) == [
         "Kartu kendali provinsi bulan Oktober 2026 versi 3 telah diparaf dan ditandatangani "
@@ -295,8 +303,8 @@ async def test_a_delegate_initials_for_the_covered_person(
     inbox = await m.inbox()
     assert SEKRETARIS.id in inbox  # the delegate is asked too
     notice = notice_in(inbox[SEKRETARIS.id])
-    await bot.press(SEKRETARIS, notice.buttons[0][1], on=notice)
-    await bot.press(HUKUM, "kc:ok:2026-10:1")
+    await give_card_step(bot, SEKRETARIS, notice)
+    await bot.press(HUKUM, "kc:ya:2026-10:1")  # the confirmation's button
     line = next(x for x in svc.history.lines(P) if "kabag_hsdm" in x)
     assert "Sekar Sekretaris (atas nama Hadi HSDM)" in line
     assert "kartu_tahap_selesai" in svc.history.lines(P)[-1]

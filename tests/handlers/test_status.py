@@ -23,7 +23,7 @@ from chatbot.export.workbook import STATUS_TEXT
 from storage.models import AuditRow, ItemStateRow
 from tests.handlers.conftest import HUKUM, KERINCI, KUL, MERANGIN, SATGAS
 from tests.handlers.test_chain import Month
-from tests.support.telegram import Call, TelegramHarness
+from tests.support.telegram import Call, TelegramHarness, give_card_step
 
 P = Period(2026, 10)
 
@@ -60,7 +60,7 @@ async def month(small_bot: TelegramHarness, small_core: Core) -> Month:
     await bot.press(SATGAS, "kr:c")
     inbox = await m.inbox()
     notice = next(c for c in inbox[HUKUM.id] if c.buttons)
-    await bot.press(HUKUM, notice.buttons[0][1], on=notice)
+    await give_card_step(bot, HUKUM, notice)
     await m.inbox()
     return m
 

@@ -307,3 +307,14 @@ class TelegramHarness:
 
 def texts_to(calls: list[Call], chat_id: int) -> list[str]:
     return [c.text for c in calls if c.method == "sendMessage" and c.chat_id == chat_id]
+
+
+async def give_card_step(bot: TelegramHarness, user: User, request: Call) -> list[Call]:
+    """A paraf or signature as a person gives it: the request's button, then the
+    confirmation's "Ya" (one tap never gives it); the calls of the confirmation."""
+    asked = await bot.press(user, request.buttons[0][1], on=request)
+    question = next((c for c in asked if c.method == "sendMessage" and c.buttons), None)
+    if question is None:  # refused before the question: what was said
+        return asked
+    assert question.buttons[0][1].startswith("kc:ya:"), question.buttons
+    return await bot.press(user, question.buttons[0][1], on=question)

@@ -30,7 +30,7 @@ from tests.support.fake_graph_api import (
     text_update,
     update_with,
 )
-from tests.support.telegram import TelegramHarness, User
+from tests.support.telegram import TelegramHarness, User, give_card_step
 from tests.whatsapp.conftest import post
 from whatsapp.app import whatsapp_sender
 
@@ -95,6 +95,13 @@ class Player:
     async def presses(self, who: str, data: str, kind: str = "button_reply") -> str:
         assert await post(self.webhook, choice_update(who, who, data, kind)) == 200
         return self.last(who)
+
+    async def gives(self, who: str, data: str) -> str:
+        """A paraf or signature: the request's button, then the confirmation's "Ya"."""
+        asked = await self.presses(who, data)
+        assert asked.startswith(("Berikan paraf", "Bubuhkan tanda tangan")), asked
+        [yes] = [b for b in self.buttons(who, "tidak dapat ditarik") if b.startswith("kc:ya:")]
+        return await self.presses(who, yes)
 
     async def sends_file(self, who: str, name: str, image: bool = False) -> str:
         self.graph.media[name] = (b"%PDF-1.4 " + name.encode(), "application/pdf")
@@ -215,17 +222,17 @@ async def test_the_month_over_whatsapp(
     # the provincial card: returned at the paraf, then at the signatures
     await play.upload_card("draft-v1.pdf", "tersimpan sebagai versi 1")
     await play.drain()
-    assert "Hana Hukum" in await play.presses(HUKUM, play.buttons(HUKUM, "Yth. Subbagian Hukum")[0])
+    assert "Hana Hukum" in await play.gives(HUKUM, play.buttons(HUKUM, "Yth. Subbagian Hukum")[0])
     await play.give_back(HSDM, play.buttons(HSDM, "versi 1")[1], "Angka rekap KUL keliru")
     await play.drain()
     assert "Angka rekap KUL keliru" in play.last(SARI)
     await play.upload_card("draft-v2.pdf", "tersimpan sebagai versi 2")
     await play.drain()
     for who in (HUKUM, HSDM):
-        await play.presses(who, play.buttons(who, "versi 2")[0])
+        await play.gives(who, play.buttons(who, "versi 2")[0])
     await play.drain()
     for who in (SEKRETARIS, DIVISI):
-        await play.presses(who, play.buttons(who, "versi 2")[0])
+        await play.gives(who, play.buttons(who, "versi 2")[0])
     await play.give_back(
         KETUA, play.buttons(KETUA, "versi 2")[1], "Lampiran bukti rapat pleno kurang"
     )
@@ -233,10 +240,10 @@ async def test_the_month_over_whatsapp(
     await play.upload_card("draft-v3.pdf", "tersimpan sebagai versi 3")
     await play.drain()
     for who in (HUKUM, HSDM):
-        await play.presses(who, play.buttons(who, "versi 3")[0])
+        await play.gives(who, play.buttons(who, "versi 3")[0])
     await play.drain()
     for who in (SEKRETARIS, DIVISI, KETUA):
-        await play.presses(who, play.buttons(who, "versi 3")[0])
+        await play.gives(who, play.buttons(who, "versi 3")[0])
     await play.drain()
     assert "telah diparaf dan ditandatangani lengkap" in play.last(SARI)
 
@@ -330,7 +337,7 @@ async def test_the_month_with_one_regency_on_whatsapp(
             inbox = await month.inbox()
             for user in stage:
                 [notice] = [c for c in inbox[user.id] if c.method == "sendMessage" and c.buttons]
-                await bot.press(user, notice.buttons[0][1], on=notice)
+                await give_card_step(bot, user, notice)
         await month.inbox()
         await bot.send(SATGAS_TG, "/kirim")
         await bot.press(SATGAS_TG, f"kr:i:{PROVINCIAL_CARD_ITEM}")
