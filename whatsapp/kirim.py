@@ -205,29 +205,26 @@ class Kirim:
             to, texts.STEP_NOT_AVAILABLE if to in self.drafts else texts.WA_SESSION_ENDED
         )
 
-    async def ask_files(self, to: str) -> None:
+    async def _prompt(
+        self, to: str, ask: Callable[[delivery.Delivery, Draft], Screen | None], waiting: Waiting
+    ) -> None:
+        """A step of the open item: its prompt, then what the next message is taken as."""
         draft = self._draft(to, item=True)
         if draft is None:
             await self._no_item(to)
             return
-        prompt = self.flow.ask_files(draft)
-        if prompt is None:  # a button of an item that no longer takes files
-            await self.say(to, texts.STEP_NOT_AVAILABLE)
-            return
-        draft.waiting = Waiting.FILES
-        await self.show(to, prompt)
-
-    async def ask_note(self, to: str) -> None:
-        draft = self._draft(to, item=True)
-        if draft is None:
-            await self._no_item(to)
-            return
-        prompt = self.flow.ask_note(draft)
+        prompt = ask(self.flow, draft)
         if prompt is None:  # a button of an item that no longer allows it
             await self.say(to, texts.STEP_NOT_AVAILABLE)
             return
-        draft.waiting = Waiting.NOTE
+        draft.waiting = waiting
         await self.show(to, prompt)
+
+    async def ask_files(self, to: str) -> None:
+        await self._prompt(to, delivery.Delivery.ask_files, Waiting.FILES)
+
+    async def ask_note(self, to: str) -> None:
+        await self._prompt(to, delivery.Delivery.ask_note, Waiting.NOTE)
 
     async def note(self, to: str, text: str) -> None:
         draft = self._draft(to, item=True)

@@ -226,12 +226,7 @@ class CardService:
         """Before asking for a reason: may this person return this version now? The typed
         refusal otherwise (not a role of the chain, a stale button, nothing to return, already
         decided by them), so nobody is asked for a reason they cannot give."""
-        with self.uow_factory() as uow:
-            if uow.periods.get(period) is None:
-                raise UnknownPeriod(period.code)
-            actor = acting.actor(uow, person, self.today())
-            view = self._view(uow, period)
-            role = self._due_role(view.state, {*actor.roles, *actor.covering})
+        view, role, _ = self._standing(person, period)
         state = view.state
         if state.version != version:
             raise StaleVersion(f"{version} != {state.version}")
@@ -244,14 +239,8 @@ class CardService:
     def check_decide(self, person: Person, period: Period, version: int) -> CardView:
         """Before asking to confirm a paraf or signature: would it be accepted now? The same
         refusals as the decision itself (``workflow._decide``), so nobody confirms in vain."""
-        with self.uow_factory() as uow:
-            info = uow.periods.get(period)
-            if info is None:
-                raise UnknownPeriod(period.code)
-            actor = acting.actor(uow, person, self.today())
-            view = self._view(uow, period)
-            role = self._due_role(view.state, {*actor.roles, *actor.covering})
-        if info.closed:
+        view, role, closed = self._standing(person, period)
+        if closed:
             raise PeriodClosed(period.code)
         state = view.state
         if state.version != version:
@@ -266,6 +255,17 @@ class CardService:
         if role in state.approvals:
             raise AlreadyDecided(role.value)
         return view
+
+    def _standing(self, person: Person, period: Period) -> tuple[CardView, Role, bool]:
+        """The card, the person's role due on it now, and whether the period is closed."""
+        with self.uow_factory() as uow:
+            info = uow.periods.get(period)
+            if info is None:
+                raise UnknownPeriod(period.code)
+            actor = acting.actor(uow, person, self.today())
+            view = self._view(uow, period)
+            role = self._due_role(view.state, {*actor.roles, *actor.covering})
+        return view, role, info.closed
 
     def _due_role(self, state: CardState, roles: Collection[Role]) -> Role:
         if state.status is CardStatus.PROSES:

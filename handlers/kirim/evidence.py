@@ -24,6 +24,7 @@ from handlers.kirim.state import (
     _data,
     _draft,
     _flow,
+    _prompt,
     _session,
     _set_draft,
     _show_all,
@@ -121,16 +122,7 @@ async def confirm_by_button(update: Update, context: Context) -> int:
 
 
 async def ask_note(update: Update, context: Context) -> int:
-    await _answer(update)
-    draft = _draft(context)
-    if draft is None:
-        return await stale(update, context)
-    prompt = _flow(context).ask_note(draft)
-    if prompt is None:  # a button of an item that no longer allows it
-        await reply(update, texts.STEP_NOT_AVAILABLE)
-        return ITEM
-    await show(update, prompt)
-    return NOTE
+    return await _prompt(update, context, delivery.Delivery.ask_note, NOTE)
 
 
 async def receive_note(update: Update, context: Context) -> int:

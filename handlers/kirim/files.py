@@ -22,6 +22,7 @@ from handlers.kirim.state import (
     _data,
     _draft,
     _flow,
+    _prompt,
     _session,
     _show_all,
     _submitter,
@@ -36,16 +37,7 @@ log = logging.getLogger(__name__)
 
 
 async def ask_files(update: Update, context: Context) -> int:
-    await _answer(update)
-    draft = _draft(context)
-    if draft is None:
-        return await stale(update, context)
-    prompt = _flow(context).ask_files(draft)
-    if prompt is None:  # a button of an item that no longer takes files
-        await reply(update, texts.STEP_NOT_AVAILABLE)
-        return ITEM
-    await show(update, prompt)
-    return FILES
+    return await _prompt(update, context, delivery.Delivery.ask_files, FILES)
 
 
 def _fetcher(context: Context, file_id: str) -> Callable[[], Awaitable[bytes]]:

@@ -4,7 +4,7 @@ ConversationHandler, the person's draft in the conversation, small helpers."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -95,6 +95,26 @@ async def _submitter(update: Update, context: Context) -> Person | None:
         await reply(update, texts.NOT_ALLOWED)
         return None
     return person
+
+
+async def _prompt(
+    update: Update,
+    context: Context,
+    ask: Callable[[delivery.Delivery, Draft], Screen | None],
+    state: int,
+) -> int:
+    """A step of the open item ("Kirim berkas", "Tidak ada kegiatan"): its prompt, then
+    ``state``; an older message's button when the item allows it no longer."""
+    await _answer(update)
+    draft = _draft(context)
+    if draft is None:
+        return await stale(update, context)
+    prompt = ask(_flow(context), draft)
+    if prompt is None:
+        await reply(update, texts.STEP_NOT_AVAILABLE)
+        return ITEM
+    await show(update, prompt)
+    return state
 
 
 async def stale(update: Update, context: Context) -> int:
