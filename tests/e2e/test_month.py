@@ -68,8 +68,10 @@ class Month(Player):
     async def notice(self, who: dict[str, object], *parts: str, after: int) -> Sent:
         """The first message to ``who`` since ``after`` holding every one of ``parts``. Under
         the injected faults a notice may meet two read time-outs, each retried after the
-        outbox's back-off (5 s, then 10 s) on top of the slow answers: up to about 25 s."""
-        deadline = asyncio.get_running_loop().time() + 45
+        outbox's back-off (5 s, then 10 s) on top of the slow answers: up to about 25 s; and
+        a person's notices go in order, so one queued before it (a voided paraf's notice,
+        then the new request) may take as long first."""
+        deadline = asyncio.get_running_loop().time() + 90
         while asyncio.get_running_loop().time() < deadline:
             for sent in self.fake.sent[after:]:
                 if sent.chat_id == who["id"] and all(p in sent.text for p in parts):
