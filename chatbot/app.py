@@ -13,6 +13,7 @@ from chatbot.clock import SimulatedClock, utc_now
 from chatbot.config import ConfigError, Settings
 from chatbot.domain.checklist import load_catalogue
 from chatbot.domain.units import load_org
+from chatbot.export.preview import Previews
 from chatbot.services.bundle import Services
 from chatbot.services.calendar import CalendarSource
 from chatbot.services.card import CardService
@@ -134,6 +135,7 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
         calendar=calendar,
         timezone=settings.timezone,
         files=evidence,
+        previews=Previews(settings.evidence_dir / "previews"),
         conversation_timeout=timedelta(minutes=settings.spip_conversation_timeout_minutes),
         is_outage=is_outage,
         whatsapp=settings.whatsapp_phone_id is not None,

@@ -16,25 +16,50 @@ REVIEW_APPROVE = "rv:ok"
 REVIEW_RETURN = "rv:no"
 
 
+DESK = "rp"  # the reviewer's desk: one delivery at a time, with its evidence
+DESK_START = "rp:go"  # the oldest waiting
+DESK_OPEN = "rp:op"  # this delivery (a notice's "Periksa")
+DESK_SKIP = "rp:sk"  # the one after this
+DESK_ORIGINALS = "rp:asli"  # this delivery's files as they were sent
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewChoice:
     approve: bool
     state_id: int
     version: int
+    desk: bool = False  # pressed at the desk: the next delivery follows
 
 
-def review(approve: bool, state_id: int, version: int) -> str:
-    return f"{REVIEW_APPROVE if approve else REVIEW_RETURN}:{state_id}:{version}"
+def review(approve: bool, state_id: int, version: int, desk: bool = False) -> str:
+    data = f"{REVIEW_APPROVE if approve else REVIEW_RETURN}:{state_id}:{version}"
+    return f"{DESK}{data[2:]}" if desk else data
 
 
 def parse_review(data: str) -> ReviewChoice | None:
     parts = data.split(":")
-    if len(parts) != 4 or parts[0] != "rv" or parts[1] not in ("ok", "no"):
+    if len(parts) != 4 or parts[0] not in ("rv", DESK) or parts[1] not in ("ok", "no"):
         return None
     state_id, version = small_int(parts[2]), small_int(parts[3])
     if state_id is None or version is None:
         return None
-    return ReviewChoice(parts[1] == "ok", state_id, version)
+    return ReviewChoice(parts[1] == "ok", state_id, version, parts[0] == DESK)
+
+
+def desk(kind: str, state_id: int) -> str:
+    """``DESK_OPEN``, ``DESK_SKIP`` or ``DESK_ORIGINALS`` of one delivery."""
+    return f"{kind}:{state_id}"
+
+
+def parse_desk(data: str) -> tuple[str, int] | None:
+    """(kind, state id) of a desk button; ``DESK_START`` is (``DESK_START``, 0)."""
+    if data == DESK_START:
+        return DESK_START, 0
+    kind, _, rest = data.rpartition(":")
+    state_id = small_int(rest)
+    if kind not in (DESK_OPEN, DESK_SKIP, DESK_ORIGINALS) or state_id is None:
+        return None
+    return kind, state_id
 
 
 CARD_APPROVE = "kc:ok"
@@ -336,18 +361,8 @@ MENU_PAGES = "mn:pg"  # the WhatsApp menu's pages
 INVITE_PAGES = "ud:pg"  # the WhatsApp list of units to invite to
 REVIEW = "rv"
 CARD = "kc"
-QUEUE_PAGES = "aq:pg"  # a unit's deliveries waiting, paged (WhatsApp)
+QUEUE_PAGES = "aq:pg"  # the list of what waits for review, paged (WhatsApp)
 
 
-def queue_pages(unit_code: str) -> str:
-    return f"{QUEUE_PAGES}:{unit_code}"
-
-
-def parse_queue_page(data: str) -> tuple[str, int] | None:
-    parts = data.split(":")
-    if len(parts) != 4 or f"{parts[0]}:{parts[1]}" != QUEUE_PAGES:
-        return None
-    page = small_int(parts[3])
-    if page is None or page > MAX_PAGE or not UNIT_CODE.fullmatch(parts[2]):
-        return None
-    return parts[2], page
+def parse_queue_page(data: str) -> int | None:
+    return parse_page(data) if data.startswith(QUEUE_PAGES + ":") else None

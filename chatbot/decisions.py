@@ -33,7 +33,7 @@ class Outcome:
     sentence that refused it (nothing was decided)."""
 
     line: str = ""
-    subject: str = ""  # "1501 KEU-01 versi 2" for an item; "" for the card
+    subject: str = ""  # "KEU-01 (KPU Kabupaten Kerinci, versi 2)" for an item; "" for the card
     refused: str = ""
     ask: Screen | None = None  # nothing decided yet: this confirmation first
 
@@ -58,7 +58,8 @@ class Decisions:
             return Screen(texts.QUEUE_EMPTY), None
         unit, targets = queue[unit_code]
         pairs = [(t.state_id, t.state.version) for t in targets]
-        return screens.confirm_approve_all(unit, targets), pairs
+        unopened = self.services.review.not_opened(person, pairs)
+        return screens.confirm_approve_all(unit, targets, unopened), pairs
 
     def approve_all(self, person: Person, pairs: list[tuple[int, int]]) -> Screen:
         done, skipped = self.services.review.approve_all(person, pairs)
@@ -136,9 +137,8 @@ class Decisions:
                 log.info("review refused: %s %s", exc.code, exc.detail)
                 return Outcome(refused=texts.review_error(exc))
             log.info("item state %s v%s decided by %s", item.state_id, item.version, person.id)
-            state = decision.target.state
             line = texts.decision_line(approve, person.name, decision.at, svc.timezone)
-            subject = f"{decision.target.unit.code} {state.item_code} versi {state.version}"
+            subject = texts.decision_subject(decision.target)
             return Outcome(line, subject)
         if card is not None and approve and not card.confirmed:  # never by one tap
             period = Period.parse(card.period)

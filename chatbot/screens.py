@@ -423,9 +423,9 @@ def invite_roles(unit: Unit) -> Screen:
     )
 
 
-def confirm_approve_all(unit: Unit, targets: Sequence[ReviewTarget]) -> Screen:
+def confirm_approve_all(unit: Unit, targets: Sequence[ReviewTarget], unopened: int) -> Screen:
     return Screen(
-        texts.confirm_approve_all(unit, targets),
+        texts.confirm_approve_all(unit, targets, unopened),
         (
             (
                 Action.of(texts.LABEL_APPROVE_ALL_YES, callbacks.APPROVE_ALL_YES),
@@ -455,21 +455,20 @@ def menu(person: Person, text: str, commands: Sequence[texts.Command]) -> Screen
     return Screen(text, tuple(_grid(actions, 2)), pick=texts.WA_MENU)
 
 
-def queue_list(unit: Unit, targets: Sequence[ReviewTarget], tz: ZoneInfo) -> Screen:
-    """A unit's deliveries waiting, as a list to pick one from (WhatsApp; Telegram shows the
-    two buttons of each under the same text), "approve all" first when there are several."""
-    actions: list[Action] = []
-    if len(targets) > 1:
-        label = f"✅ Setujui semua ({len(targets)})"
-        actions.append(Action(label, callbacks.approve_all(unit.code), label, unit.name))
-    for t in targets:
-        title = f"{texts.item_short(t.state.item_code)} versi {t.state.version}"
-        data = callbacks.queue_target(t.state_id, t.state.version)
-        actions.append(Action(title, data, title, _short(t.item_name, DETAIL)))
+def queue(groups: Sequence[tuple[Unit, Sequence[ReviewTarget]]]) -> Screen:
+    """What waits for review: per unit how many, "Periksa" into the desk (oldest first), and
+    each unit's "Setujui semua" (its confirmation says how many were not opened)."""
+    total = sum(len(t) for _, t in groups)
+    actions = [Action.of(texts.desk_label(total), callbacks.DESK_START)]
+    for unit, targets in groups:
+        if len(targets) > 1:
+            label = f"✅ Setujui semua {unit.name} ({len(targets)})"
+            short = f"Setujui semua ({len(targets)})"
+            actions.append(Action(label, callbacks.approve_all(unit.code), short, unit.name))
     return Screen(
-        texts.queue_unit(unit, targets, tz),
+        texts.queue_summary(groups),
         _one_per_row(*actions),
-        pick=texts.WA_PICK_DELIVERY,
-        section=_short(unit.code, TITLE),
-        pages=callbacks.queue_pages(unit.code),
+        pick=texts.WA_PICK_ACTION_QUEUE if len(actions) > 3 else "",
+        section=texts.QUEUE_SECTION,
+        pages=callbacks.QUEUE_PAGES,
     )

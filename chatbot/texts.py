@@ -39,7 +39,7 @@ from chatbot.domain.workflow import PROVINCIAL_CARD_NAME as PROVINCIAL_CARD_NAME
 from chatbot.domain.workflow import UNIT_CARD_NAME as UNIT_CARD_NAME
 from chatbot.services.ports import Button, EvidenceFile, PendingAnnouncement, Submission
 from chatbot.services.status import PeriodStatus
-from chatbot.services.views import CardView, Delegated, ReviewTarget, UnitStanding
+from chatbot.services.views import CardView, Decision, Delegated, ReviewTarget, UnitStanding
 
 ROLE_LABEL: dict[Role, str] = {
     Role.SATGAS_KABKOTA: "Satgas SPIP KPU Kabupaten/Kota",
@@ -121,6 +121,13 @@ COMMANDS: tuple[Command, ...] = (
         "🗜 Paket e-SPIP",
         "mengirim paket ZIP data dukung yang disetujui beserta rekap, siap diunggah ke e-SPIP.",
         Permission.EXPORT_RECAP,
+    ),
+    Command(
+        "periksa",
+        "🔎 Periksa kiriman",
+        "memeriksa kiriman satu per satu bersama berkasnya (halaman pertama setiap PDF "
+        "sebagai gambar), lalu menyetujui, mengembalikan atau melewatinya.",
+        Permission.REVIEW_ITEMS,
     ),
     Command(
         "antrian",
@@ -466,6 +473,15 @@ def review_buttons(state_id: int, version: int) -> tuple[Button, Button]:
     )
 
 
+def desk_button(state_id: int) -> Button:
+    """A delivery's notice: into the desk at that delivery."""
+    return LABEL_DESK[0], callbacks.desk(callbacks.DESK_OPEN, state_id)
+
+
+def desk_start_button(count: int) -> Button:
+    return desk_label(count)[0], callbacks.DESK_START
+
+
 def new_delivery(
     sender: Person,
     item_name: str,
@@ -486,6 +502,7 @@ def new_delivery(
         lines += [f"  • {f.file_name} ({ukuran(f.size)})" for f in files]
     else:
         lines.append(f"Tidak ada kegiatan. Keterangan: {note}")
+    lines.append("Tekan \u201cPeriksa\u201d untuk melihat berkasnya dan memutuskan.")
     return "\n".join(lines)
 
 
@@ -500,17 +517,11 @@ def delivery_digest(
             f"  • {unit}: {item_title(p.item_code, names.get(p.item_code, ''))} versi "
             f"{p.version}{late}"
         )
-    lines.append("Tekan tombol untuk menyetujui atau mengembalikan setiap butir.")
-    return "\n".join(lines)
-
-
-def digest_buttons(
-    unit_code: str, item_code: str, state_id: int, version: int
-) -> tuple[Button, Button]:
-    return (
-        (f"✅ {unit_code} {item_short(item_code)}", callbacks.review(True, state_id, version)),
-        (f"↩️ {unit_code} {item_short(item_code)}", callbacks.review(False, state_id, version)),
+    lines.append(
+        "Tekan \u201cPeriksa\u201d untuk melihat berkasnya satu per satu, lalu menyetujui "
+        "atau mengembalikan."
     )
+    return "\n".join(lines)
 
 
 def item_label(
@@ -1063,6 +1074,12 @@ def decision_line(approve: bool, reviewer_name: str, at: datetime, tz: ZoneInfo)
     return f"{verdict} oleh {reviewer_name}, {waktu(at, tz)}"
 
 
+def decided_line(decision: Decision, tz: ZoneInfo) -> str:
+    """Added to every message that held a delivery's buttons once it is decided."""
+    line = decision_line(decision.approve, decision.reviewer.name, decision.at, tz)
+    return line if decision.approve else f"{line}. Alasan: {decision.reason}"
+
+
 @dataclass(frozen=True, slots=True)
 class UnitDone:
     """Where a unit stands after decisions: required evidence all approved; the signed card
@@ -1488,55 +1505,146 @@ def delegation_usage(people: Sequence[Person]) -> str:
 DELEGATION_ERROR = "Mohon maaf, penunjukan wakil tidak dapat dicatat: {detail}."
 
 
+# ------------------------------------------------------------------ the reviewer's desk
+
+LABEL_DESK = ("🔎 Periksa", "Periksa")
+LABEL_DESK_APPROVE = ("✅ Setujui", "Setujui")
+LABEL_DESK_RETURN = ("↩️ Kembalikan", "Kembalikan")
+LABEL_DESK_SKIP = ("⏭ Lewati", "Lewati")
+LABEL_DESK_ORIGINALS = ("📄 Berkas asli", "Berkas asli")
+DESK_EMPTY = "Tidak ada kiriman yang menunggu pemeriksaan."
+DESK_GONE = (
+    "Kiriman yang Anda pilih sudah diputuskan atau telah diganti dengan versi baru; berikut "
+    "kiriman yang menunggu."
+)
+DESK_ONLY_ONE = "Tidak ada kiriman lain yang menunggu; ini satu-satunya."
+DESK_PREPARING = "Sedang menyiapkan gambar halaman pertama…"
+DESK_SKIPPED = "⏭ Dilewati; kiriman ini tetap menunggu pemeriksaan."
+DESK_NO_FILES = "Kiriman ini tidak berisi berkas (tidak ada kegiatan)."
+
+
+def decision_subject(target: ReviewTarget) -> str:
+    """Which delivery a decision was about, as people read it."""
+    state = target.state
+    return f"{item_short(state.item_code)} ({target.unit.name}, versi {state.version})"
+
+
+def desk_label(count: int) -> tuple[str, str]:
+    """The button into the desk, with how many deliveries wait when more than one."""
+    if count <= 1:
+        return LABEL_DESK
+    return f"{LABEL_DESK[0]} ({angka(count)})", f"{LABEL_DESK[1]} ({angka(count)})"
+
+
+@dataclass(frozen=True, slots=True)
+class FileFact:
+    """One file of a delivery at the desk: its page count (a PDF) and how it is shown."""
+
+    file: EvidenceFile
+    pages: int = 0  # a PDF's pages; 0 for other files or an unreadable PDF
+    pictured: bool = False  # its picture is above (a PDF's first page, or the photo)
+    unreadable: bool = False  # a PDF that cannot be opened
+
+
+def _file_line(fact: FileFact) -> str:
+    f = fact.file
+    if fact.unreadable:
+        return (
+            f"  • {f.file_name} ({ukuran(f.size)}): PDF ini tidak dapat dibuka; periksa "
+            "berkas aslinya"
+        )
+    if fact.pages:
+        shown = ", halaman pertama pada gambar di atas" if fact.pictured else ""
+        return f"  • {f.file_name} (PDF {angka(fact.pages)} halaman, {ukuran(f.size)}){shown}"
+    if fact.pictured:
+        return f"  • {f.file_name} (foto, {ukuran(f.size)}), pada gambar di atas"
+    return f"  • {f.file_name} ({ukuran(f.size)}), berkas di atas"
+
+
+def desk_page(
+    target: ReviewTarget,
+    position: int,
+    total: int,
+    facts: Sequence[FileFact],
+    sender: str,
+    tz: ZoneInfo,
+    said: str = "",
+) -> str:
+    """One delivery at the desk: where one is, what it is, who sent it, its evidence."""
+    sub, state = target.submission, target.state
+    lines = [said, ""] if said else []
+    lines += [
+        f"🔎 Pemeriksaan {angka(position)} dari {angka(total)}",
+        f"{target.unit.name}, bulan {bulan(state.period)}",
+        f"{item_title(state.item_code, target.item_name)}, versi {state.version}",
+    ]
+    if sub is not None:
+        late = " (terlambat)" if sub.late else ""
+        lines.append(f"Dikirim oleh {sender}, {waktu(sub.submitted_at, tz)}{late}")
+        if sub.files:
+            lines.append(f"Berkas ({angka(len(sub.files))}):")
+            lines += [_file_line(fact) for fact in facts]
+        else:
+            lines.append(f"Tidak ada kegiatan. Keterangan: {sub.note}")
+    lines.append(
+        "Setujui bila data dukung sudah sesuai; Kembalikan untuk meminta perbaikan dengan "
+        "alasan; Lewati untuk memeriksanya nanti."
+    )
+    return "\n".join(lines)
+
+
+def evidence_caption(target: ReviewTarget, fact: FileFact) -> str:
+    state = target.state
+    where = f"halaman 1 dari {angka(fact.pages)}" if fact.pages else "foto"
+    return (
+        f"{item_short(state.item_code)} · {target.unit.name} · versi {state.version}\n"
+        f"{fact.file.file_name}, {where}"
+    )
+
+
+def desk_decided(target: ReviewTarget, line: str) -> str:
+    """The outcome of a decision at the desk, said above the next delivery."""
+    state = target.state
+    return f"{item_title(state.item_code, target.item_name)} ({target.unit.name}): {line}"
+
+
 # ------------------------------------------------------------------ /antrian
 
 QUEUE_EMPTY = "Tidak ada yang sedang menunggu tindakan Anda."
 
 
-def queue_unit(unit: Unit, targets: Sequence[ReviewTarget], tz: ZoneInfo) -> str:
-    lines = [f"Menunggu pemeriksaan — {unit.name} ({len(targets)} butir, terlama di atas):"]
-    for t in targets:
-        sub = t.submission
-        when = f", {waktu(sub.submitted_at, tz)}" if sub else ""
-        late = " (terlambat)" if sub and sub.late else ""
-        what = (
-            f"{len(sub.files)} berkas"
-            if sub and sub.files
-            else f"tidak ada kegiatan: {sub.note}"
-            if sub
-            else ""
-        )
-        lines.append(
-            f"  • {item_title(t.state.item_code, t.item_name)}, versi {t.state.version}{when}"
-            f"{late}; {what}"
-        )
+QUEUE_SECTION = "Pemeriksaan"
+WA_PICK_ACTION_QUEUE = "Pilih tindakan"
+
+
+def queue_summary(groups: Sequence[tuple[Unit, Sequence[ReviewTarget]]]) -> str:
+    total = sum(len(t) for _, t in groups)
+    lines = [
+        f"Menunggu pemeriksaan: {angka(total)} kiriman dari {angka(len(groups))} unit "
+        "(unit dengan kiriman terlama di atas):"
+    ]
+    lines += [f"  • {unit.name}: {angka(len(targets))} kiriman" for unit, targets in groups]
+    lines.append(
+        "Tekan \u201cPeriksa\u201d untuk memeriksa satu per satu bersama berkasnya, mulai "
+        "dari yang terlama. \u201cSetujui semua\u201d menyetujui seluruh kiriman suatu unit "
+        "sekaligus."
+    )
     return "\n".join(lines)
 
 
-def queue_buttons(unit: Unit, targets: Sequence[ReviewTarget]) -> list[list[Button]]:
-    rows: list[list[Button]] = [
-        [
-            (
-                f"✅ {item_short(t.state.item_code)}",
-                callbacks.review(True, t.state_id, t.state.version),
-            ),
-            (
-                f"↩️ {item_short(t.state.item_code)}",
-                callbacks.review(False, t.state_id, t.state.version),
-            ),
-        ]
-        for t in targets
-    ]
-    if len(targets) > 1:
-        rows.append([(f"✅ Setujui semua ({len(targets)})", callbacks.approve_all(unit.code))])
-    return rows
-
-
-def confirm_approve_all(unit: Unit, targets: Sequence[ReviewTarget]) -> str:
+def confirm_approve_all(unit: Unit, targets: Sequence[ReviewTarget], unopened: int) -> str:
     lines = [f"Setujui semua {len(targets)} butir {unit.name} berikut?"]
     lines += [
         f"  • {item_title(t.state.item_code, t.item_name)} versi {t.state.version}" for t in targets
     ]
+    if unopened:
+        lines.append(
+            f"Perhatian: {angka(unopened)} dari {angka(len(targets))} kiriman ini belum Anda buka "
+            "berkasnya. Persetujuan ini tercatat sebagai \u201csetujui semua\u201d beserta "
+            "jumlah yang belum dibuka."
+        )
+    else:
+        lines.append("Semua kiriman ini sudah Anda buka berkasnya.")
     return "\n".join(lines)
 
 

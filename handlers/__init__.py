@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import admin, antrian, common, kirim, periode, review, start, status
+from handlers import admin, antrian, common, desk, kirim, periode, review, start, status
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Every handler, in order: the gate first, the fallbacks last."""
     common.register_gate(application)
     review.register(application)
+    desk.register(application)
     antrian.register(application)
     status.register(application)
     kirim.register(application)

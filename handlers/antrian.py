@@ -1,5 +1,5 @@
-"""/antrian: what waits for me, oldest first, each with its buttons; "Setujui semua" per unit
-with one confirmation."""
+"""/antrian: what waits for me: the deliveries (per unit how many, "Periksa" into the desk,
+"Setujui semua" per unit with one confirmation) and the provincial card."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import cast
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from chatbot import callbacks, decisions, texts
+from chatbot import callbacks, decisions, screens, texts
 from handlers import keyboards
 from handlers.common import Context, current_person, exact, reply, services, under
 from handlers.render import show
@@ -26,12 +26,9 @@ async def antrian(update: Update, context: Context) -> None:
         return
     svc = services(context)
     shown = 0
-    for unit, targets in svc.review.queue(person):
-        await reply(
-            update,
-            texts.queue_unit(unit, targets, svc.timezone),
-            keyboards.markup(texts.queue_buttons(unit, targets)),
-        )
+    groups = svc.review.queue(person)
+    if groups:  # one message: how many per unit, "Periksa", each unit's "Setujui semua"
+        await show(update, screens.queue(groups))
         shown += 1
     for state, stage in svc.card.waiting_for(person):
         buttons = keyboards.markup([texts.card_buttons(state, stage)])

@@ -55,25 +55,46 @@ async def drain(context: Context) -> None:
             await context.bot.send_document(chat_id, handle, filename=attachment.file_name)
         return None
 
-    async def send_text(chat_id: int, message: QueuedMessage) -> None:
+    async def send_text(chat_id: int, message: QueuedMessage) -> int:
+        """The text (in pieces when long, the buttons under the last); the last one's id."""
         parts = pieces(message.text, MESSAGE_LIMIT)
+        sent_id = 0
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            await context.bot.send_message(
+            sent = await context.bot.send_message(
                 chat_id=chat_id,
                 text=part,
                 reply_markup=keyboards.markup(message.buttons) if last else None,
             )
+            sent_id = sent.message_id
+        return sent_id
+
+    async def edit(message: QueuedMessage) -> None:
+        """A message whose subject was decided: its new text, its buttons gone."""
+        assert message.edit is not None
+        chat_id, message_id = message.edit
+        try:
+            await context.bot.edit_message_text(
+                chat_id=chat_id,
+                message_id=message_id,
+                text=pieces(message.text, MESSAGE_LIMIT)[0],
+                reply_markup=keyboards.markup(message.buttons),
+            )
+        except BadRequest as exc:  # edited already, deleted, or too old: nothing to change
+            log.info("outbox edit %s of message %s: %s", message.id, message_id, exc.message)
 
     async def send(message: QueuedMessage, part: Attachment | None) -> SendResult:
         assert message.chat_id is not None
+        sent_id: int | None = None
         try:
-            if part is not None:
+            if message.edit is not None:
+                await edit(message)
+            elif part is not None:
                 gone = await send_attachment(message.chat_id, part)
                 if gone is not None:
                     return gone
             else:
-                await send_text(message.chat_id, message)
+                sent_id = await send_text(message.chat_id, message)
         except TimedOut as exc:
             if isinstance(exc.__cause__, httpx.ReadTimeout | httpx.WriteTimeout):
                 # Telegram may have taken it and not answered in time: sent again it may arrive
@@ -98,7 +119,7 @@ async def drain(context: Context) -> None:
             return SendResult(Outcome.RETRY, f"network: {exc.message}")
         except TelegramError as exc:
             return SendResult(Outcome.RETRY, f"telegram: {exc.message}")
-        return SendResult(Outcome.SENT)
+        return SendResult(Outcome.SENT, message_id=sent_id)
 
     application = context.application
     was_running = application.running  # a shutdown began since: stop before the next message

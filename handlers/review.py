@@ -25,6 +25,7 @@ from telegram.warnings import PTBUserWarning
 from chatbot import callbacks, decisions, texts
 from chatbot.screens import Screen
 from chatbot.services.bundle import Services
+from handlers import desk as desk_handlers
 from handlers.common import BEFORE_GROUP, Context, current_person, exact, reply, services
 from handlers.render import replace, show
 
@@ -169,6 +170,10 @@ async def confirm_return(update: Update, context: Context) -> int:
         return END
     assert context.user_data is not None
     context.user_data.pop(PENDING, None)
+    choice = callbacks.parse_review(pending.data)
+    if choice is not None and choice.desk:  # at the desk: the next delivery follows
+        await desk_handlers.return_confirmed(update, context, person, pending)
+        return END
     outcome = _flow(context).decide(person, pending.data, pending.reason)
     if outcome.refused:
         await reply(update, outcome.refused)
@@ -218,7 +223,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             name="kembalikan",
             entry_points=[
                 CallbackQueryHandler(
-                    start_return, pattern=rf"^({callbacks.REVIEW}|{callbacks.CARD}):no:"
+                    start_return,
+                    pattern=rf"^({callbacks.REVIEW}|{callbacks.CARD}|{callbacks.DESK}):no:",
                 ),
             ],
             states={

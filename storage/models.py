@@ -164,6 +164,12 @@ class OutboxRow(SQLModel, table=True):
     # while unsent, the next one of the same group joins it instead of being queued apart
     group_key: str | None = Field(default=None, max_length=120, index=True)
     grouped: str = Field(default="[]", sa_type=Text)  # JSON: the gathered entries
+    # what the notice's buttons act on ("item:<state id>:<version>"): once it is decided, the
+    # message sent is edited (its buttons removed, the outcome shown) through ``placed``
+    subject: str | None = Field(default=None, max_length=80, index=True)
+    # an edit, not a message: the Telegram message to rewrite with this text and buttons
+    edit_chat_id: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    edit_message_id: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
 
 
 class ItemStateRow(SQLModel, table=True):
@@ -282,3 +288,34 @@ class DraftRow(SQLModel, table=True):
     item_code: str = Field(default="", max_length=32)
     files: str = Field(default="[]", sa_type=Text)  # JSON: the EvidenceFile fields
     updated_at: datetime = Field(sa_column=_utc())
+
+
+class PlacedRow(SQLModel, table=True):
+    """Where the bot put buttons for a subject (a delivery's version): the Telegram message,
+    so that once the subject is decided the message is edited. A row without a message marks
+    the subject as settled (a notice sent after it is edited at once)."""
+
+    __tablename__ = "placed"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    subject: str = Field(max_length=80, index=True)
+    chat_id: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    message_id: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    text: str = Field(default="", sa_type=Text)  # the message's text as sent
+    placed_at: datetime = Field(sa_column=_utc())
+    settled_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    outcome: str = Field(default="", sa_type=Text)  # the line added when settled
+
+
+class ReviewOpenedRow(SQLModel, table=True):
+    """A reviewer saw a delivery's evidence at the desk (its pictures and files shown)."""
+
+    __tablename__ = "review_opened"
+    __table_args__ = (
+        UniqueConstraint("person_id", "item_state_id", "version", name="uq_review_opened"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    item_state_id: int = Field(foreign_key="item_state.id", index=True)
+    version: int
+    opened_at: datetime = Field(sa_column=_utc())

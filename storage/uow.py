@@ -22,7 +22,9 @@ from storage.repositories import (
     SqlOutbox,
     SqlPeople,
     SqlPeriods,
+    SqlPlaced,
     SqlReminderLog,
+    SqlReviewLog,
     SqlUnits,
 )
 
@@ -50,6 +52,8 @@ class SqlUnitOfWork:
         self.inbound = SqlInbound(self.session)
         self.link_codes = SqlLinkCodes(self.session)
         self.drafts = SqlDrafts(self.session)
+        self.placed = SqlPlaced(self.session)
+        self.reviews = SqlReviewLog(self.session)
         return self
 
     def __exit__(

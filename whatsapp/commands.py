@@ -49,6 +49,7 @@ class Commands:
             "rekap": self.rekap,
             "paket": self.paket,
             "antrian": self.antrian,
+            "periksa": self.periksa,
             "notifikasi": self.notifikasi,
             "periode": self.periode,
             "jadwal": self.jadwal,
@@ -85,6 +86,9 @@ class Commands:
 
     async def antrian(self, to: str, person: Person, args: list[str]) -> None:
         await self.review.queue(to, person)
+
+    async def periksa(self, to: str, person: Person, args: list[str]) -> None:
+        await self.review.desk_open(to, person)
 
     async def notifikasi(self, to: str, person: Person, args: list[str]) -> None:
         self.services.registration.notify_via(person, CHANNEL)

@@ -135,11 +135,19 @@ async def chosen(
         return
     data = str(choice.data)
     await review.drop_pending(sender, data)  # another button: a return waiting is dropped
-    if (target := callbacks.parse_queue_target(data)) is not None:
-        await review.show_target(sender, person, *target)
+    if (target := callbacks.parse_queue_target(data)) is not None:  # an older queue list
+        await review.desk_open(sender, person, target[0])
+    elif (at_desk := callbacks.parse_desk(data)) is not None:
+        kind, state_id = at_desk
+        if kind == callbacks.DESK_SKIP:
+            await review.desk_skip(sender, person, state_id)
+        elif kind == callbacks.DESK_ORIGINALS:
+            await review.desk_originals(sender, person, state_id)
+        else:
+            await review.desk_open(sender, person, state_id)
     elif data == callbacks.CARD_KEEP:
         await review.say(sender, texts.CARD_STEP_KEPT)
-    elif data.startswith(("rv:", "kc:")):
+    elif data.startswith(("rv:", "kc:", "rp:")):
         await review.pressed(sender, person, data)
     elif data == callbacks.RETURN_YES:
         await review.confirm(sender, person)
@@ -147,7 +155,7 @@ async def chosen(
         if not await review.cancel(sender):
             await kirim.say(sender, texts.NOTHING_TO_CANCEL)
     elif (queue_page := callbacks.parse_queue_page(data)) is not None:
-        await review.queue_page(sender, person, *queue_page)
+        await review.queue(sender, person, queue_page)
     elif (unit_code := callbacks.parse_approve_all(data)) is not None:
         await review.ask_approve_all(sender, person, unit_code)
     elif data == callbacks.APPROVE_ALL_YES:

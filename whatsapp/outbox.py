@@ -40,7 +40,7 @@ from whatsapp.render import BUTTON_TITLE, BUTTONS
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(hours=24) - timedelta(minutes=10)  # a margin for clocks and queues
-HANDLED = ("kr:", "rv:", "kc:", "mn:")  # buttons this channel answers; others are left out
+HANDLED = ("kr:", "rv:", "kc:", "mn:", "rp:")  # buttons this channel answers; others are left out
 TEMPLATE_TEXT_LIMIT = 1000
 TEXT_LIMIT = 4096  # a text message's body
 INTERACTIVE_BODY_LIMIT = 1024  # the body of a message with reply buttons

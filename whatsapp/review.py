@@ -10,11 +10,11 @@ from datetime import datetime
 
 from pywa_async.client import WhatsApp
 
-from chatbot import callbacks, decisions, screens, texts
-from chatbot.domain.errors import DomainError
+from chatbot import callbacks, decisions, desk, screens, texts
 from chatbot.domain.people import Person
 from chatbot.screens import Action, Screen
 from chatbot.services.bundle import Services
+from chatbot.services.ports import EvidenceFile
 from whatsapp import render
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ class Review:
         self.wa = wa
         self.services = services
         self.flow = decisions.Decisions(services)
+        self.desk = desk.Desk(services, originals_with_pictures=True)
         self.pending: dict[str, decisions.PendingReturn] = {}
         self.touched: dict[str, datetime] = {}  # when each pending return was last used
         self.approving: dict[str, list[tuple[int, int]]] = {}  # the items shown
@@ -33,13 +34,14 @@ class Review:
         row = tuple(Action(label, data, label) for label, data in pairs)
         await render.show(self.wa, to, Screen(text, (row,) if row else ()))
 
-    async def queue(self, to: str, person: Person) -> None:
-        """What waits for this person: per unit a list of its deliveries (paged, "approve
-        all" first), and the provincial card with its two buttons."""
+    async def queue(self, to: str, person: Person, page: int = 0) -> None:
+        """What waits for this person: the deliveries (how many per unit, "Periksa", each
+        unit's "Setujui semua"), and the provincial card with its two buttons."""
         svc = self.services
         shown = 0
-        for unit, targets in svc.review.queue(person):
-            await render.show(self.wa, to, screens.queue_list(unit, targets, svc.timezone))
+        groups = svc.review.queue(person)
+        if groups:
+            await render.show(self.wa, to, screens.queue(groups), page)
             shown += 1
         for state, stage in svc.card.waiting_for(person):
             await self.say(to, texts.queue_card(state, stage), *texts.card_buttons(state, stage))
@@ -47,28 +49,47 @@ class Review:
         if not shown:
             await self.say(to, texts.QUEUE_EMPTY)
 
-    async def queue_page(self, to: str, person: Person, unit_code: str, page: int) -> None:
-        svc = self.services
-        for unit, targets in svc.review.queue(person):
-            if unit.code == unit_code:
-                screen = screens.queue_list(unit, targets, svc.timezone)
-                await render.show(self.wa, to, screen, page)
-                return
-        await self.say(to, texts.QUEUE_EMPTY)
+    # ------------------------------------------------------------------ the desk
 
-    async def show_target(self, to: str, person: Person, state_id: int, version: int) -> None:
-        try:
-            target = self.services.review.target(person, state_id)
-        except DomainError as exc:
-            await self.say(to, texts.review_error(exc))
+    async def show_page(self, to: str, page: desk.Page) -> None:
+        """The pictures (each with its caption), the files as they are, then the desk."""
+        for picture in page.pictures:
+            await self.wa.send_image(
+                to=to,
+                image=picture.path.read_bytes(),
+                caption=picture.caption,
+                mime_type="image/jpeg" if picture.path.suffix == ".jpg" else None,
+            )
+        for f in page.documents:
+            await self._document(to, f)
+        await render.show(self.wa, to, page.screen)
+
+    async def _document(self, to: str, f: EvidenceFile) -> None:
+        path = self.services.files.path(f.sha256)
+        if not path.is_file():
+            log.warning("evidence %s (%s) missing from the store", f.sha256, f.file_name)
+            await self.say(to, texts.files_missing([f.file_name]).strip())
             return
-        text = texts.queue_unit(target.unit, [target], self.services.timezone)
-        await self.say(
-            to,
-            text,
-            ("✅ Setujui", callbacks.review(True, state_id, version)),
-            ("↩️ Kembalikan", callbacks.review(False, state_id, version)),
+        await self.wa.send_document(
+            to=to, document=path.read_bytes(), filename=f.file_name, mime_type=f.mime_type
         )
+
+    async def desk_open(self, to: str, person: Person, state_id: int = 0) -> None:
+        await self.show_page(to, await self.desk.open(person, state_id))
+
+    async def desk_skip(self, to: str, person: Person, state_id: int) -> None:
+        await self.show_page(to, await self.desk.skip(person, state_id))
+
+    async def desk_originals(self, to: str, person: Person, state_id: int) -> None:
+        files, refused = self.desk.originals(person, state_id)
+        if refused:
+            await self.say(to, refused)
+        for f in files:
+            await self._document(to, f)
+
+    async def desk_decide(self, to: str, person: Person, data: str, reason: str = "") -> None:
+        _, page = await self.desk.decide(person, data, reason)
+        await self.show_page(to, page)
 
     async def ask_approve_all(self, to: str, person: Person, unit_code: str) -> None:
         question, pairs = self.flow.approve_all_question(person, unit_code)
@@ -105,6 +126,8 @@ class Review:
         choice = callbacks.parse_review(data) or callbacks.parse_card(data)
         if choice is None:
             await self.say(to, texts.WA_BUTTON_INVALID)
+        elif choice.approve and isinstance(choice, callbacks.ReviewChoice) and choice.desk:
+            await self.desk_decide(to, person, data)
         elif choice.approve:
             outcome = self.flow.decide(person, data)
             if outcome.ask is not None:  # a paraf or signature: confirmed first
@@ -137,6 +160,10 @@ class Review:
         pending = self.pending.pop(to, None)
         if pending is None or not pending.reason:
             await self.say(to, texts.CHOICE_EXPIRED)
+            return
+        choice = callbacks.parse_review(pending.data)
+        if choice is not None and choice.desk:  # at the desk: the next delivery follows
+            await self.desk_decide(to, person, pending.data, pending.reason)
             return
         await self.say(to, self.flow.decide(person, pending.data, pending.reason).text)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from chatbot.export.preview import Previews
 from chatbot.services.calendar import CalendarSource
 from chatbot.services.card import CardService
 from chatbot.services.delegation import DelegationService
@@ -36,6 +37,7 @@ class Services:
     calendar: CalendarSource
     timezone: ZoneInfo
     files: FileStore
+    previews: Previews  # first pages of PDFs, for the reviewer's desk
     conversation_timeout: timedelta = timedelta(minutes=30)
     # whether an exception is the database failing for a while (storage knows which)
     is_outage: Callable[[BaseException | None], bool] = lambda _: False

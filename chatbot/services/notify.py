@@ -37,6 +37,7 @@ from chatbot.services.ports import (
     EvidenceFile,
     OutgoingMessage,
     PendingAnnouncement,
+    Placed,
     UnitOfWork,
 )
 from chatbot.services.views import CardView, Decision, Delegated
@@ -44,7 +45,7 @@ from chatbot.services.views import CardView, Decision, Delegated
 HANDED_OVER_TO = (Role.SATGAS_PROV, Role.KABAG_HSDM, Role.SEKRETARIS, Role.KETUA)
 
 
-def _attachments(files: Sequence[EvidenceFile]) -> tuple[Attachment, ...]:
+def attachments(files: Sequence[EvidenceFile]) -> tuple[Attachment, ...]:
     return tuple(Attachment(f.sha256, f.file_name, f.telegram_file_id) for f in files)
 
 
@@ -103,15 +104,17 @@ def new_delivery(
     files: Sequence[EvidenceFile],
     note: str,
 ) -> None:
-    """Step 2: the provincial satgas, with the files and the two review buttons."""
+    """Step 2: the provincial satgas, one message per delivery: what came, and "Periksa",
+    which opens it at the desk with its evidence. Once it is decided the message says so and
+    loses its button (``settled``)."""
     for reviewer in uow.people.with_role(Role.SATGAS_PROV):
         uow.outbox.put(
             OutgoingMessage(
                 person_id=reviewer.id,
                 text=texts.new_delivery(person, item_name, state, late, files, note),
-                buttons=(texts.review_buttons(state_id, state.version),),
+                buttons=((texts.desk_button(state_id),),),
                 dedupe_key=f"kiriman:{state_id}:{state.version}:{reviewer.id}",
-                attachments=_attachments(files),
+                subject=item_subject(state_id, state.version),
             ),
             now,
         )
@@ -126,9 +129,7 @@ def delivery_digest(
 ) -> None:
     """Digest mode: the deliveries gathered meanwhile, in one message per reviewer."""
     text = texts.delivery_digest(pending, units, names)
-    buttons = tuple(
-        texts.digest_buttons(p.unit_code, p.item_code, p.state_id, p.version) for p in pending
-    )
+    buttons = ((texts.desk_start_button(len(pending)),),)
     key = f"{pending[0].submission_id}-{pending[-1].submission_id}"
     for reviewer in uow.people.with_role(Role.SATGAS_PROV):
         uow.outbox.put(
@@ -211,6 +212,34 @@ def _decisions_message(
     )
 
 
+def decided_line(decision: Decision, tz: ZoneInfo) -> str:
+    return texts.decided_line(decision, tz)
+
+
+def item_subject(state_id: int, version: int) -> str:
+    """What a delivery's buttons act on: its item and version."""
+    return f"item:{state_id}:{version}"
+
+
+def settled(uow: UnitOfWork, now: datetime, subject: str, outcome: str, by: int) -> None:
+    """A subject decided: every message still holding buttons for it says the outcome and
+    loses them (those not sent yet are changed before they go)."""
+    uow.outbox.settle_queued(subject, outcome)
+    for placed in uow.placed.settle(subject, outcome, by, now):
+        edit_placed(uow, now, placed, outcome)
+
+
+def edit_placed(uow: UnitOfWork, now: datetime, placed: Placed, outcome: str) -> None:
+    uow.outbox.put(
+        OutgoingMessage(
+            placed.person_id,
+            f"{placed.text}\n\n{outcome}",
+            edit=(placed.chat_id, placed.message_id),
+        ),
+        now,
+    )
+
+
 # ------------------------------------------------------------------ the provincial card
 
 
@@ -233,7 +262,7 @@ def card_stage(
                     buttons=(texts.card_buttons(state, stage),),
                     dedupe_key=f"kartu:{state.period.code}:{state.version}:{state.stage}:"
                     f"{role.value}:{person.id}",
-                    attachments=_attachments(files),
+                    attachments=attachments(files),
                 ),
                 now,
             )

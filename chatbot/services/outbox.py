@@ -23,6 +23,7 @@ from chatbot.services import notify
 from chatbot.services.ports import (
     Attachment,
     Clock,
+    Placed,
     QueuedMessage,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -54,6 +55,7 @@ class SendResult:
     error: str = ""
     retry_after: float | None = None
     blocked: bool = False  # the person blocked the bot (or deleted the account)
+    message_id: int | None = None  # the text's message on Telegram (to edit it later)
 
 
 Sender = Callable[[QueuedMessage, Attachment | None], Awaitable[SendResult]]
@@ -114,6 +116,18 @@ class OutboxService:
         self.clock = clock
         self.timezone = timezone
 
+    def placed(
+        self, person_id: int, subject: str, chat_id: int, message_id: int, text: str
+    ) -> None:
+        """A message with buttons for ``subject`` sent in a reply (the desk): edited once the
+        subject is decided, like the notices; decided already, edited at once."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            outcome = uow.placed.place(person_id, subject, chat_id, message_id, text, now)
+            if outcome is not None:
+                notify.edit_placed(uow, now, Placed(person_id, chat_id, message_id, text), outcome)
+            uow.commit()
+
     def due(self, limit: int = 100, channel: str = "telegram") -> list[QueuedMessage]:
         with self.uow_factory() as uow:
             return uow.outbox.due(self.clock(), limit, channel)
@@ -127,6 +141,7 @@ class OutboxService:
         with self.uow_factory() as uow:
             if result.outcome is Outcome.SENT:
                 uow.outbox.mark_sent(message.id, now)
+                self._place(uow, message, result, now)
             elif result.outcome is Outcome.RETRY and age < RETRY_FOR:
                 delay = (
                     timedelta(seconds=result.retry_after)
@@ -159,6 +174,28 @@ class OutboxService:
                 self._failed(uow, message, result.error, now)
             uow.commit()
         return rerouted
+
+    @staticmethod
+    def _place(uow: UnitOfWork, message: QueuedMessage, result: SendResult, now: datetime) -> None:
+        """A notice with buttons for a subject: remembered where it is, to be edited once the
+        subject is decided; decided meanwhile (while it was on its way), edited at once."""
+        if message.subject is None or message.chat_id is None or result.message_id is None:
+            return
+        outcome = uow.placed.place(
+            message.person_id,
+            message.subject,
+            message.chat_id,
+            result.message_id,
+            message.text,
+            now,
+        )
+        if outcome is not None:
+            notify.edit_placed(
+                uow,
+                now,
+                Placed(message.person_id, message.chat_id, result.message_id, message.text),
+                outcome,
+            )
 
     @staticmethod
     def _failed(uow: UnitOfWork, message: QueuedMessage, error: str, now: datetime) -> None:
@@ -240,6 +277,8 @@ class OutboxService:
                 return result
             if index < len(parts) - 1:
                 self._mark_part_sent(message.id, index + 1)
+            else:
+                return result
         return SendResult(Outcome.SENT)
 
     async def drain(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Protocol
 
@@ -33,6 +34,18 @@ class OutgoingMessage:
     group: str | None = None  # a gathering notice (``Outbox.gathering``)
     grouped: tuple[dict[str, object], ...] = ()  # its entries, to compose it again
     not_before: datetime | None = None  # held until then, so that more can join it
+    subject: str | None = None  # what its buttons act on: edited once that is decided
+    edit: tuple[int, int] | None = None  # an edit of this Telegram (chat, message) instead
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A Telegram message holding buttons for a subject, as it was sent."""
+
+    person_id: int
+    chat_id: int
+    message_id: int
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +70,8 @@ class QueuedMessage:
     whatsapp_id: str | None = None  # for the WhatsApp channel
     whatsapp_seen_at: datetime | None = None  # the person's last WhatsApp message
     created_at: datetime | None = None  # when it was queued
+    subject: str | None = None  # what its buttons act on (``OutgoingMessage.subject``)
+    edit: tuple[int, int] | None = None  # an edit of this Telegram (chat, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +277,29 @@ class Outbox(Protocol):
     def mark_sent(self, message_id: int, now: datetime) -> None: ...
     def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None: ...
     def mark_failed(self, message_id: int, error: str, now: datetime) -> None: ...
+    def settle_queued(self, subject: str, outcome: str) -> int:
+        """Notices about ``subject`` not sent yet: the outcome added, their buttons dropped."""
+        ...
+
+
+class PlacedRepository(Protocol):
+    def place(
+        self, person_id: int, subject: str, chat_id: int, message_id: int, text: str, now: datetime
+    ) -> str | None:
+        """Remember a message with buttons for ``subject``; when the subject was settled
+        meanwhile, its outcome (the caller edits the message at once)."""
+        ...
+
+    def settle(self, subject: str, outcome: str, by: int, now: datetime) -> list[Placed]:
+        """The messages still holding buttons for ``subject``, marked settled."""
+        ...
+
+
+class ReviewLog(Protocol):
+    def opened(self, person_id: int, state_id: int, version: int, now: datetime) -> None: ...
+    def opened_of(self, person_id: int, pairs: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Which of the (state id, version) pairs this person opened at the desk."""
+        ...
 
 
 class DayOffRepository(Protocol):
@@ -390,6 +428,10 @@ class UnitOfWork(Protocol):
     def link_codes(self) -> LinkCodeRepository: ...
     @property
     def drafts(self) -> DraftRepository: ...
+    @property
+    def placed(self) -> PlacedRepository: ...
+    @property
+    def reviews(self) -> ReviewLog: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
@@ -404,6 +446,7 @@ class UnitOfWork(Protocol):
 class FileStore(Protocol):
     def put_bytes(self, data: bytes) -> StoredContent: ...
     def open(self, sha256: str) -> BinaryIO: ...
+    def path(self, sha256: str) -> Path: ...
 
 
 class StoredContent(Protocol):

@@ -3,6 +3,7 @@ item, and each regency's signed card, with a reason for a return."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -100,14 +101,15 @@ class ReviewService:
         approve: bool,
         reason: str = "",
         notice: bool = True,
+        bulk: bool = False,
     ) -> Decision:
         """Apply one decision; the state, the audit log and the notice to the submitter are
         written in one transaction, and a second decision on the same version is refused.
         A write that lost a race is read again once, so the loser hears what happened."""
         try:
-            return self._decide_item(person, state_id, version, approve, reason, notice)
+            return self._decide_item(person, state_id, version, approve, reason, notice, bulk)
         except ConcurrentChange:
-            return self._decide_item(person, state_id, version, approve, reason, notice)
+            return self._decide_item(person, state_id, version, approve, reason, notice, bulk)
 
     def _decide_item(
         self,
@@ -117,6 +119,7 @@ class ReviewService:
         approve: bool,
         reason: str,
         notice: bool,
+        bulk: bool = False,
     ) -> Decision:
         now = self.clock()
         with self.uow_factory() as uow:
@@ -140,8 +143,14 @@ class ReviewService:
                 ),
             )
             uow.items.save(stored, transition.state, now)
+            # the record says whether the reviewer had the evidence in front of them, and
+            # an approve-all as such
+            opened = bool(uow.reviews.opened_of(person.id, [(state_id, version)]))
+            seen = {"pemeriksaan": "berkas dibuka" if opened else "berkas tidak dibuka"}
+            if bulk:
+                seen["cara"] = "setujui semua"
             for event in transition.events:
-                uow.audit.append(event)
+                uow.audit.append(replace(event, detail={**event.detail, **seen}))
             decided = ReviewTarget(
                 target.state_id,
                 transition.state,
@@ -150,24 +159,70 @@ class ReviewService:
                 target.submission,
             )
             decision = Decision(decided, approve, reason.strip(), person, now)
+            notify.settled(
+                uow,
+                now,
+                notify.item_subject(state_id, version),
+                notify.decided_line(decision, self.timezone),
+                person.id,
+            )
             if notice:  # else the caller tells them, gathered (approve-all)
                 notify.decisions(uow, now, [decision], self.timezone, self.gather)
             uow.commit()
         return decision
 
-    def queue(self, person: Person) -> list[tuple[Unit, list[ReviewTarget]]]:
-        """Deliveries waiting for a decision, grouped by unit, oldest first."""
+    def waiting(self, person: Person, refuse: bool = False) -> list[ReviewTarget]:
+        """Deliveries waiting for a decision in the open periods, oldest first (without their
+        submissions: ``target`` reads one). Few queries whatever their number. Someone who
+        does not review sees none, or (``refuse``) is refused."""
         with self.uow_factory() as uow:
-            today = self.today()
-            if not acting.actor(uow, person, today).may(Permission.REVIEW_ITEMS):
+            if not acting.actor(uow, person, self.today()).may(Permission.REVIEW_ITEMS):
+                if refuse:
+                    raise NotYourRole(Permission.REVIEW_ITEMS.value)
                 return []
             open_periods = {p.period for p in uow.periods.open_periods()}
-            groups: dict[str, list[ReviewTarget]] = {}
-            for state_id, state in uow.items.pending_review():
-                if state.period in open_periods:
-                    groups.setdefault(state.unit_code, []).append(self._target(uow, state_id))
             units = {u.code: u for u in uow.units.all()}
-        return [(units[code], targets) for code, targets in groups.items() if code in units]
+            catalogue = uow.catalogue.load()
+            found: list[ReviewTarget] = []
+            for state_id, state in uow.items.pending_review():
+                unit = units.get(state.unit_code)
+                if state.period not in open_periods or unit is None:
+                    continue
+                item = catalogue.item(state.item_code)
+                name = (
+                    UNIT_CARD_NAME
+                    if state.item_code == UNIT_CARD_ITEM
+                    else (item.name if item else state.item_code)
+                )
+                found.append(ReviewTarget(state_id, state, unit, name, None))
+        return found
+
+    def queue(self, person: Person) -> list[tuple[Unit, list[ReviewTarget]]]:
+        """Deliveries waiting for a decision, grouped by unit (the unit of the oldest first),
+        oldest first."""
+        groups: dict[str, tuple[Unit, list[ReviewTarget]]] = {}
+        for target in self.waiting(person):
+            groups.setdefault(target.unit.code, (target.unit, []))[1].append(target)
+        return list(groups.values())
+
+    def sender_name(self, target: ReviewTarget) -> str:
+        """Who delivered the version under review."""
+        if target.submission is None:
+            return ""
+        with self.uow_factory() as uow:
+            sender = uow.people.get(target.submission.submitted_by)
+        return sender.name if sender is not None else ""
+
+    def opened(self, person: Person, target: ReviewTarget) -> None:
+        """The reviewer has the delivery's evidence in front of them (the desk showed it)."""
+        with self.uow_factory() as uow:
+            uow.reviews.opened(person.id, target.state_id, target.state.version, self.clock())
+            uow.commit()
+
+    def not_opened(self, person: Person, pairs: list[tuple[int, int]]) -> int:
+        """How many of these deliveries the person has not opened at the desk."""
+        with self.uow_factory() as uow:
+            return len(pairs) - len(uow.reviews.opened_of(person.id, pairs))
 
     def approve_all(
         self, person: Person, pairs: list[tuple[int, int]]
@@ -178,7 +233,9 @@ class ReviewService:
         try:
             for state_id, version in pairs:
                 try:
-                    done.append(self.decide_item(person, state_id, version, True, notice=False))
+                    done.append(
+                        self.decide_item(person, state_id, version, True, notice=False, bulk=True)
+                    )
                 except (AlreadyDecided, StaleVersion, InvalidTransition, ConcurrentChange):
                     skipped.append(self.target(person, state_id))
         finally:  # one notice per submitter, not one per item; also when the loop broke off

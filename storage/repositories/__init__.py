@@ -12,6 +12,7 @@ from storage.repositories.links import SqlInbound, SqlLinkCodes
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.people import SqlPeople
 from storage.repositories.periods import SqlPeriods
+from storage.repositories.placed import SqlPlaced, SqlReviewLog
 from storage.repositories.reference import NO_CACHE, ReferenceCache, SqlCatalogue, SqlUnits
 from storage.repositories.reminders import SqlReminderLog
 
@@ -30,6 +31,8 @@ __all__ = [
     "SqlOutbox",
     "SqlPeople",
     "SqlPeriods",
+    "SqlPlaced",
     "SqlReminderLog",
+    "SqlReviewLog",
     "SqlUnits",
 ]

@@ -46,6 +46,9 @@ class SqlOutbox:
             next_attempt_at=message.not_before or now,
             group_key=message.group,
             grouped=json.dumps(list(message.grouped)),
+            subject=message.subject,
+            edit_chat_id=message.edit[0] if message.edit else None,
+            edit_message_id=message.edit[1] if message.edit else None,
         )
         try:
             with self.session.begin_nested():
@@ -137,7 +140,16 @@ class SqlOutbox:
                     preferred=Channel(via) if via in set(Channel) else None,
                 )
                 goes = route(reach)
-                if goes is not wanted and not (goes is None and wanted is Channel.TELEGRAM):
+                edit = (
+                    (int(row.edit_chat_id), int(row.edit_message_id))
+                    if row.edit_chat_id is not None and row.edit_message_id is not None
+                    else None
+                )
+                if edit is not None:  # an edit goes where its message is, whatever the route
+                    if wanted is not Channel.TELEGRAM:
+                        continue
+                    goes, chat_id = Channel.TELEGRAM, edit[0]
+                elif goes is not wanted and not (goes is None and wanted is Channel.TELEGRAM):
                     continue
                 result.append(
                     QueuedMessage(
@@ -155,6 +167,8 @@ class SqlOutbox:
                         whatsapp_id=whatsapp_id if goes is Channel.WHATSAPP else None,
                         whatsapp_seen_at=seen_at,
                         created_at=row.created_at,
+                        subject=row.subject,
+                        edit=edit,
                     )
                 )
                 if len(result) == limit:
@@ -195,3 +209,19 @@ class SqlOutbox:
         row.attempts, row.last_error, row.failed_at = row.attempts + 1, error, now
         row.sending_since = None
         self.session.add(row)
+
+    def settle_queued(self, subject: str, outcome: str) -> int:
+        rows = list(
+            self.session.exec(
+                select(OutboxRow).where(
+                    OutboxRow.subject == subject,
+                    col(OutboxRow.sent_at).is_(None),
+                    col(OutboxRow.failed_at).is_(None),
+                    col(OutboxRow.sending_since).is_(None),
+                )
+            )
+        )
+        for row in rows:
+            row.text, row.buttons, row.subject = f"{row.text}\n\n{outcome}", "[]", None
+            self.session.add(row)
+        return len(rows)

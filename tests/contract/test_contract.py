@@ -13,14 +13,30 @@ from chatbot.domain.calendar import Period
 from chatbot.domain.roles import Role
 from tests.contract.conftest import OCTOBER
 from tests.contract.drivers import Driver, Seen, Who, command
+from tests.support.pdf import real_pdf
 
 NOVEMBER = Period(2026, 11)
-PDF = b"%PDF-1.4 laporan realisasi anggaran oktober " * 20
+PDF = real_pdf(2, "laporan realisasi anggaran oktober")
 
 
 def last(seen: list[Seen]) -> Seen:
     assert seen, "the bot said nothing"
     return seen[-1]
+
+
+async def at_desk(driver: Driver, who: Who, message: Seen) -> Seen:
+    """A notice's or the queue's "Periksa" pressed: the desk's message with its buttons."""
+    opener = next(d for _, d in message.actions if d.startswith(("rp:op:", "rp:go")))
+    return desk_in(await driver.press(who, opener))
+
+
+def desk_in(seen: list[Seen]) -> Seen:
+    return next(s for s in reversed(seen) if any(d.startswith("rp:ok:") for _, d in s.actions))
+
+
+async def notice_about(driver: Driver, satgas: Who, code: str) -> Seen:
+    told = (await driver.notices())[satgas.address]
+    return next(s for s in told if s.actions and code in s.text)
 
 
 async def regency(driver: Driver) -> Who:
@@ -57,9 +73,21 @@ async def test_deliver_one_item_with_a_file(driver: Driver, core: Core) -> None:
     assert "menunggu pemeriksaan Satgas SPIP KPU Provinsi: 1 butir" in checklist.text
 
     told = (await driver.notices())[satgas.address]
-    assert [s.document for s in told if s.document] == ["LRA Oktober.pdf"]
-    notice = next(s for s in told if "KEU-01" in s.text and not s.document)
-    assert notice.action("rv:ok:") and notice.action("rv:no:")
+    assert len(told) == 1 and not told[0].document  # one message per delivery, no files
+    [notice] = told
+    assert [label for label, _ in notice.actions] == [
+        ("🔎 Periksa" if driver.channel == "telegram" else "Periksa")
+    ]
+    seen = await driver.press(satgas, notice.action("rp:op:"))
+    [picture] = [s for s in seen if s.document == "gambar"]  # the first page, as a picture
+    assert "KEU-01 · KPU Kabupaten Kerinci · versi 1" in picture.text
+    assert "LRA Oktober.pdf, halaman 1 dari 2" in picture.text
+    desk = desk_in(seen)
+    assert desk.text.startswith("🔎 Pemeriksaan 1 dari 1")
+    assert "LRA Oktober.pdf (PDF 2 halaman" in desk.text and "Budi Kerinci" in desk.text
+    decided = await driver.press(satgas, desk.action("rp:ok:"))
+    assert any("Disetujui oleh Sari Satgas" in s.text for s in decided)
+    assert texts.DESK_EMPTY in last(decided).text
 
 
 async def test_no_activity_with_a_note(driver: Driver) -> None:
@@ -108,10 +136,8 @@ async def test_return_with_a_reason_and_resubmit(driver: Driver) -> None:
     satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
     budi = await regency(driver)
     await deliver_file(driver, budi, "KEU-01", "LRA.pdf")
-    notice = next(
-        s for s in (await driver.notices())[satgas.address] if s.actions and "KEU-01" in s.text
-    )
-    ask = last(await driver.press(satgas, notice.action("rv:no:")))
+    desk = await at_desk(driver, satgas, await notice_about(driver, satgas, "KEU-01"))
+    ask = last(await driver.press(satgas, desk.action("rp:no:")))
     assert "alasan" in ask.text.lower()
     question = last(await driver.say(satgas, "Tanda tangan kepala belum ada"))
     assert "Tanda tangan kepala belum ada" in question.text
@@ -143,11 +169,18 @@ async def test_a_regency_cannot_approve(driver: Driver) -> None:
     satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
     budi = await regency(driver)
     await deliver_file(driver, budi, "KEU-01", "LRA.pdf")
-    notice = next(
-        s for s in (await driver.notices())[satgas.address] if s.actions and "KEU-01" in s.text
-    )
-    refused = await driver.press(budi, notice.action("rv:ok:"))
+    notice = await notice_about(driver, satgas, "KEU-01")
+    refused = await driver.press(budi, notice.action("rp:op:"))  # the satgas' notice's button
     assert any(texts.REVIEW_ERRORS["not_your_role"] in s.text for s in refused)
+    with driver.core.uow() as uow:
+        state_id = uow.items.get(OCTOBER, "1501", "KEU-01").id
+    assert state_id is not None
+    for data in (
+        callbacks.review(True, state_id, 1, desk=True),
+        callbacks.review(True, state_id, 1),
+    ):
+        refused = await driver.press(budi, data)
+        assert any(texts.REVIEW_ERRORS["not_your_role"] in s.text for s in refused)
     item = await open_item_again(driver, budi, "KEU-01")
     assert "dikirim, menunggu pemeriksaan" in item.text  # nothing was approved
 
@@ -367,11 +400,9 @@ async def test_a_command_while_a_reason_is_awaited(driver: Driver) -> None:
     """A command typed while a return's reason is awaited runs the command (it does not become
     the reason); the reason typed after it still works."""
     satgas, _ = await deliver_two(driver)
-    notice = last(await driver.say(satgas, command(driver, "antrian")))
-    target = notice
-    if driver.channel == "whatsapp":  # the list's row first, then the item's two buttons
-        target = last(await driver.press(satgas, notice.action("aq:t:")))
-    ask = last(await driver.press(satgas, target.action("rv:no:")))
+    queue = last(await driver.say(satgas, command(driver, "antrian")))
+    desk = await at_desk(driver, satgas, queue)
+    ask = last(await driver.press(satgas, desk.action("rp:no:")))
     assert "alasan" in ask.text.lower()
     status = "\n".join(s.text for s in await driver.say(satgas, command(driver, "status")))
     assert "KPU Kabupaten Kerinci" in status and "Kembalikan" not in status
@@ -385,11 +416,9 @@ async def test_a_return_left_half_way_expires(driver: Driver) -> None:
     """A return whose reason never came ends after the conversation's time-out: a message
     much later is not taken as the reason, and nothing is decided."""
     satgas, _ = await deliver_two(driver)
-    notice = last(await driver.say(satgas, command(driver, "antrian")))
-    target = notice
-    if driver.channel == "whatsapp":
-        target = last(await driver.press(satgas, notice.action("aq:t:")))
-    await driver.press(satgas, target.action("rv:no:"))
+    queue = last(await driver.say(satgas, command(driver, "antrian")))
+    desk = await at_desk(driver, satgas, queue)
+    await driver.press(satgas, desk.action("rp:no:"))
     await driver.idle(satgas)
     later = await driver.say(satgas, "Terima kasih Bu Cici")
     assert not any(a for s in later for a in s.actions)  # no confirmation to tap
@@ -459,8 +488,8 @@ async def test_a_file_sent_straight_is_delivered_in_two_taps(driver: Driver) -> 
     receipts = await driver.press(budi, confirmation.action(callbacks.KIRIM_CONFIRM))  # tap 2
     receipt = next(s for s in receipts if s.text.startswith("Terima kasih"))
     assert "KEU-01" in receipt.text and "versi 1 (1 berkas)" in receipt.text
-    told = (await driver.notices())[satgas.address]
-    assert [s.document for s in told if s.document] == ["LRA Oktober.pdf"]
+    [told] = (await driver.notices())[satgas.address]
+    assert "LRA Oktober.pdf" in told.text and told.action("rp:op:")
 
 
 async def test_files_sent_before_the_answer_go_together(driver: Driver) -> None:
@@ -537,14 +566,13 @@ async def test_decisions_within_minutes_reach_the_unit_as_one_notice(
     budi = await regency(driver)
     await deliver_file(driver, budi, "KEU-01", "LRA.pdf")
     await deliver_file(driver, budi, "KEU-02", "Hibah.pdf")
-    told_satgas = (await driver.notices())[satgas.address]
-    asked = [s for s in told_satgas if any(d.startswith("rv:ok:") for _, d in s.actions)]
-    first, second = (next(s for s in asked if code in s.text) for code in ("KEU-01", "KEU-02"))
-    await driver.press(satgas, first.action("rv:ok:"))
+    first = await at_desk(driver, satgas, await notice_about(driver, satgas, "KEU-01"))
+    second = desk_in(await driver.press(satgas, first.action("rp:ok:")))  # the next one
+    assert "KEU-02" in second.text and "Pemeriksaan 1 dari 1" in second.text
     assert budi.address not in await driver.notices()  # held for the next decisions
     clock = core.clock
     clock.advance(seconds=60)  # type: ignore[attr-defined]
-    await driver.press(satgas, second.action("rv:no:"))
+    await driver.press(satgas, second.action("rp:no:"))
     question = last(await driver.say(satgas, "Berita acara belum ditandatangani"))
     await driver.press(satgas, question.action("rt:y"))
     assert budi.address not in await driver.notices()
@@ -604,14 +632,17 @@ async def test_another_button_drops_a_return_waiting_for_its_reason(driver: Driv
     await deliver_file(driver, budi, "KEU-01", "LRA.pdf")
     await deliver_file(driver, budi, "KEU-02", "Hibah.pdf")
     told = (await driver.notices())[satgas.address]
-    asked = [s for s in told if any(d.startswith("rv:ok:") for _, d in s.actions)]
-    first, second = (next(s for s in asked if code in s.text) for code in ("KEU-01", "KEU-02"))
-    ask = last(await driver.press(satgas, first.action("rv:no:")))
+    notice = next(s for s in told if s.actions and "KEU-02" in s.text)
+    first = await at_desk(driver, satgas, next(s for s in told if "KEU-01" in s.text))
+    ask = last(await driver.press(satgas, first.action("rp:no:")))
     assert "KEU-01" in ask.text and "alasan" in ask.text
-    seen = await driver.press(satgas, second.action("rv:ok:"))
+    seen = await driver.press(satgas, notice.action("rp:op:"))  # the other delivery opened
     dropped = next(s for s in seen if s.text.startswith("Pengembalian KEU-01"))
     assert "dibatalkan karena Anda menekan tombol lain" in dropped.text
-    assert any("Disetujui oleh Sari" in s.text for s in seen)  # the button still did its work
+    second = desk_in(seen)  # the button still did its work
+    assert "KEU-02" in second.text
+    seen = await driver.press(satgas, second.action("rp:ok:"))
+    assert any("Disetujui oleh Sari" in s.text for s in seen)
     after = last(await driver.say(satgas, "Terima kasih Bu Cici"))
     assert "rt:y" not in [d for _, d in after.actions]  # not asked to confirm it as a reason
     with driver.core.uow() as uow:

@@ -41,6 +41,7 @@ KNOWN = {
     "answerCallbackQuery",
     "sendDocument",
     "sendPhoto",
+    "sendMediaGroup",
     "getFile",
     "sendChatAction",
     "setMyCommands",
@@ -242,6 +243,20 @@ class FakeBotApi:
                 "file_size": len(self.files[file_id]),
                 "file_path": f"documents/{file_id}",
             }
+        if method == "sendMediaGroup":  # an album: one photo message each, as Telegram does
+            album = []
+            for media in params["media"]:
+                ref = str(media.get("media", ""))
+                photo = (
+                    params.get(ref.removeprefix("attach://"))
+                    if ref.startswith("attach://")
+                    else ref
+                )
+                one = {"chat_id": params["chat_id"], "photo": photo}
+                if media.get("caption"):
+                    one["caption"] = media["caption"]
+                album.append(self._record("sendPhoto", one))
+            return album
         if method in (
             "sendMessage",
             "editMessageText",
@@ -262,6 +277,8 @@ class FakeBotApi:
         }
         if "text" in params:
             message["text"] = params["text"]
+        if "caption" in params:
+            message["caption"] = params["caption"]
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
         for kind in ("document", "photo"):
