@@ -75,9 +75,7 @@ async def test_deliver_one_item_with_a_file(driver: Driver, core: Core) -> None:
     told = (await driver.notices())[satgas.address]
     assert len(told) == 1 and not told[0].document  # one message per delivery, no files
     [notice] = told
-    assert [label for label, _ in notice.actions] == [
-        ("🔎 Periksa" if driver.channel == "telegram" else "Periksa")
-    ]
+    assert [label for label, _ in notice.actions] == ["🔎 Periksa"]
     seen = await driver.press(satgas, notice.action("rp:op:"))
     [picture] = [s for s in seen if s.document == "gambar"]  # the first page, as a picture
     assert "KEU-01 · KPU Kabupaten Kerinci · versi 1" in picture.text
