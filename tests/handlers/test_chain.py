@@ -44,7 +44,7 @@ class Month:
         await outbox.drain(self.bot.context())
         received: dict[int, list[Call]] = {}
         for call in self.bot.take():
-            if call.method in ("sendMessage", "sendDocument"):
+            if call.method in ("sendMessage", "sendDocument", "editMessageText"):
                 received.setdefault(int(call.chat_id or 0), []).append(call)
         return received
 
@@ -56,11 +56,21 @@ class Month:
         await self.bot.press(user, "kr:d")
         return await self.bot.press(user, "kr:c")
 
+    async def desk(self, user: User, notice: Call) -> Call:
+        """A delivery's notice: "Periksa", then the desk's message (a card's request is its
+        own)."""
+        if not notice.buttons[0][1].startswith("rp:op:"):
+            return notice
+        calls = await self.bot.press(user, notice.buttons[0][1], on=notice)
+        return next(c for c in reversed(calls) if c.method == "sendMessage")
+
     async def approve(self, notice: Call) -> list[Call]:
-        return await self.bot.press(SATGAS, notice.buttons[0][1], on=notice)
+        desk = await self.desk(SATGAS, notice)
+        return await self.bot.press(SATGAS, desk.buttons[0][1], on=desk)
 
     async def give_back(self, user: User, notice: Call, reason: str) -> list[Call]:
-        await self.bot.press(user, notice.buttons[1][1], on=notice)
+        desk = await self.desk(user, notice)
+        await self.bot.press(user, desk.buttons[1][1], on=desk)
         [confirm] = await self.bot.send(user, reason)
         return await self.bot.press(user, "rt:y", on=confirm)
 
@@ -92,13 +102,24 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
             await m.deliver(user, item, f"{user.first_name}-{item}.pdf")
     inbox = await m.inbox()
     notices = [c for c in inbox[SATGAS.id] if c.method == "sendMessage"]
-    assert len(notices) == 6 and [c.method for c in inbox[SATGAS.id]].count("sendDocument") == 6
+    # one message per delivery, no files with it (they come at the desk)
+    assert len(notices) == 6 and [c.method for c in inbox[SATGAS.id]].count("sendDocument") == 0
     first = notices[0]
     assert "KPU Kabupaten Kerinci" in first.text and "KEU-01" in first.text
     await m.give_back(SATGAS, first, "Tanda tangan bendahara belum ada")
     for notice in notices[1:]:
         await m.approve(notice)
     inbox = await m.inbox()
+    # every notice decided lost its button and says the outcome (edited where it is)
+    edited = {
+        c.params["message_id"]: c
+        for c in inbox[SATGAS.id]
+        if c.method == "editMessageText"
+        and c.params["message_id"] in {n.result["message_id"] for n in notices}
+    }
+    assert len(edited) == 6 and all(c.buttons == [] for c in edited.values())
+    assert "↩️ Dikembalikan oleh Sari Satgas" in edited[first.result["message_id"]].text
+    assert "Alasan: Tanda tangan bendahara belum ada" in edited[first.result["message_id"]].text
     [returned] = texts_of(inbox[KERINCI.id])[:1]
     assert "dikembalikan oleh Sari Satgas" in returned and "bendahara belum ada" in returned
     # the return, and RPL-01 approved: apart here, the decisions being told at once
@@ -111,9 +132,8 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     inbox = await m.inbox()
     resubmitted = notice_in(inbox[SATGAS.id])
     assert "Versi: 2" in resubmitted.text
-    assert texts_of(await bot.press(SATGAS, first.buttons[0][1], on=first)) == [
-        texts.REVIEW_ERRORS["stale_version"]
-    ]
+    # the old notice's "Periksa" (had it kept its button) opens the item's new version
+    assert "versi 2" in texts_of(await bot.press(SATGAS, first.buttons[0][1], on=first))[-1]
     await m.approve(resubmitted)
 
     # --- step 7-8: regency signed cards, one returned once
@@ -247,24 +267,31 @@ async def test_antrian_and_approve_all_of_a_unit(bot: TelegramHarness, small_cor
     await m.deliver(KUL, "KEU-01", "c.pdf")
     await m.inbox()
     calls = await bot.send(SATGAS, "/antrian")
-    kerinci, kul = texts_of(calls)
-    assert kul.startswith("Menunggu pemeriksaan — Bagian Keuangan, Umum dan Logistik (1 butir")
-    assert kerinci.startswith("Menunggu pemeriksaan — KPU Kabupaten Kerinci (2 butir")
-    assert "KEU-01 Laporan realisasi anggaran (LRA), versi 1" in kerinci
-    assert calls[0].buttons[-1] == ("✅ Setujui semua (2)", "aq:all:1501")
-    assert ("✅ KEU-01", calls[1].buttons[0][1]) == calls[1].buttons[0] and len(
-        calls[1].buttons
-    ) == 2
+    [queue] = texts_of(calls)  # one message for every unit
+    assert queue.startswith("Menunggu pemeriksaan: 3 kiriman dari 2 unit")
+    assert (
+        "  • KPU Kabupaten Kerinci: 2 kiriman\n  • Bagian Keuangan, Umum dan Logistik: 1" in queue
+    )
+    assert calls[-1].buttons == [
+        ("🔎 Periksa (3)", "rp:go"),
+        ("✅ Setujui semua KPU Kabupaten Kerinci (2)", "aq:all:1501"),
+    ]
     _, confirm = await bot.press(SATGAS, "aq:all:1501")
     assert confirm.text.startswith("Setujui semua 2 butir KPU Kabupaten Kerinci berikut?")
+    assert "Perhatian: 2 dari 2 kiriman ini belum Anda buka berkasnya." in confirm.text
     _, done = await bot.press(SATGAS, "aq:yes")
     assert done.text == "2 butir telah disetujui."
     inbox = await m.inbox()
     [told] = texts_of(inbox[KERINCI.id])  # approve-all: one notice, not one per item
     assert "(2 butir)" in told and "Silakan kirim kartu kendali bertanda tangan" in told
     assert texts_of(await bot.send(SATGAS, "/antrian"))[0].startswith(
-        "Menunggu pemeriksaan — Bagian Keuangan"
+        "Menunggu pemeriksaan: 1 kiriman dari 1 unit"
     )
+    with small_core.uow() as uow:
+        approvals = [e for e in uow.audit.for_period(P.code) if e.kind.value == "item_disetujui"]
+    assert [dict(e.detail) for e in approvals] == [
+        {"pemeriksaan": "berkas tidak dibuka", "cara": "setujui semua"}
+    ] * 2
     assert texts_of(await bot.send(KERINCI, "/antrian")) == [texts.QUEUE_EMPTY]
 
 

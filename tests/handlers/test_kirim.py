@@ -157,14 +157,20 @@ async def test_deliver_a_document_end_to_end(
 
     await outbox.drain(bot.context())
     to_satgas = [c for c in bot.take() if c.chat_id == SATGAS.id]
-    assert [c.method for c in to_satgas] == ["sendDocument", "sendMessage"]  # the file first
-    assert to_satgas[0].params["document"] == file_row.telegram_file_id
-    notice = to_satgas[1]
+    assert [c.method for c in to_satgas] == ["sendMessage"]  # one message, files at the desk
+    notice = to_satgas[0]
     assert notice.text.startswith("Kiriman baru untuk diperiksa\nUnit: KPU Kabupaten Kerinci")
     assert "Butir: KEU-01 Laporan realisasi anggaran (LRA)\nVersi: 1" in notice.text
-    assert notice.buttons == [
-        ("✅ Setujui", f"rv:ok:{row.id}:1"),
-        ("↩️ Kembalikan", f"rv:no:{row.id}:1"),
+    assert notice.buttons == [("🔎 Periksa", f"rp:op:{row.id}")]
+    calls = await bot.press(SATGAS, f"rp:op:{row.id}", on=notice)
+    [document] = [c for c in calls if c.method == "sendDocument"]  # not a PDF it can picture
+    assert document.params["document"] == file_row.telegram_file_id
+    desk = calls[-1]
+    assert "LRA Oktober.pdf (1 KB): PDF ini tidak dapat dibuka" in desk.text
+    assert desk.buttons[:3] == [
+        ("✅ Setujui", f"rp:ok:{row.id}:1"),
+        ("↩️ Kembalikan", f"rp:no:{row.id}:1"),
+        ("⏭ Lewati", f"rp:sk:{row.id}"),
     ]
 
 
@@ -514,9 +520,7 @@ async def test_digest_mode_tells_the_satgas_once_about_many_deliveries(
         digest.text
     )
     assert "Bagian Keuangan, Umum dan Logistik: KEU-01" in digest.text
-    ids = {(r.unit_code, r.item_code): r.id for r in states(core).values()}
-    assert ("✅ 1501 KEU-02", f"rv:ok:{ids[('1501', 'KEU-02')]}:1") in digest.buttons
-    assert len(digest.buttons) == 6
+    assert digest.buttons == [("🔎 Periksa (3)", "rp:go")]  # into the desk, oldest first
 
 
 async def test_closing_after_a_confirmed_delivery_says_it_was_kept(

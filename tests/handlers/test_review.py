@@ -26,32 +26,57 @@ async def notice_for_satgas(bot: TelegramHarness) -> Call:
     return notice
 
 
+async def at_desk(bot: TelegramHarness, notice: Call) -> Call:
+    """The notice's "Periksa": the desk's message (after the evidence)."""
+    [(label, data)] = notice.buttons
+    assert label == "🔎 Periksa" and data.startswith("rp:op:")
+    calls = await bot.press(SATGAS, data, on=notice)
+    return next(c for c in reversed(calls) if c.method == "sendMessage")
+
+
 async def test_approve_edits_the_notice_and_tells_the_submitter(
     bot: TelegramHarness, core: Core, people: dict[str, Person]
 ) -> None:
     await deliver_pdf(bot, KERINCI, "KEU-01")
     notice = await notice_for_satgas(bot)
-    ok = notice.buttons[0][1]
-    calls = await bot.press(SATGAS, ok, on=notice)
-    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
-    edit = calls[1]
-    assert edit.text == notice.text + f"\n\n✅ Disetujui oleh Sari Satgas, {WHEN}"
-    assert edit.buttons == [] and edit.params["message_id"] == notice.result["message_id"]
+    desk = await at_desk(bot, notice)
+    assert desk.text.startswith("🔎 Pemeriksaan 1 dari 1\nKPU Kabupaten Kerinci")
+    ok = desk.buttons[0][1]
+    assert desk.buttons[:3] == [
+        ("✅ Setujui", ok),
+        ("↩️ Kembalikan", ok.replace(":ok:", ":no:")),
+        ("⏭ Lewati", ok.replace("rp:ok:", "rp:sk:").rsplit(":", 1)[0]),
+    ]
+    calls = await bot.press(SATGAS, ok, on=desk)
+    edit = next(c for c in calls if c.method == "editMessageText")
+    assert edit.text == desk.text + f"\n\n✅ Disetujui oleh Sari Satgas, {WHEN}"
+    assert edit.buttons == [] and edit.params["message_id"] == desk.result["message_id"]
+    assert sent(calls)[-1].endswith(texts.DESK_EMPTY)  # nothing else waits
     assert states(core)[("1501", "KEU-01")].status == "disetujui"
     await outbox.drain(bot.context())
-    [told] = [c.text for c in bot.take() if c.chat_id == KERINCI.id]
+    calls = bot.take()
+    # the notice, sent before, is edited: the outcome, no button left
+    [notice_edit] = [
+        c
+        for c in calls
+        if c.method == "editMessageText" and c.params["message_id"] == notice.result["message_id"]
+    ]
+    assert notice_edit.text == notice.text + f"\n\n✅ Disetujui oleh Sari Satgas, {WHEN}"
+    assert notice_edit.buttons == []
+    [told] = [c.text for c in calls if c.chat_id == KERINCI.id]
     assert told == (
         "Yth. Bapak/Ibu, kiriman KPU Kabupaten Kerinci untuk butir KEU-01 Laporan realisasi "
         f"anggaran (LRA) versi 1 telah disetujui oleh Sari Satgas ({WHEN})."
     )
     # a second tap changes nothing and says so
-    again = await bot.press(SATGAS, ok, on=notice)
-    assert sent(again) == [texts.REVIEW_ERRORS["already_decided"]]
+    again = await bot.press(SATGAS, ok, on=desk)
+    assert texts.REVIEW_ERRORS["already_decided"] in sent(again)[-1]
     await outbox.drain(bot.context())
-    assert bot.take() == []
+    assert [c for c in bot.take() if c.method == "sendMessage"] == []
     with Session(core.engine) as session:
-        kinds = [r.kind for r in session.exec(select(AuditRow).order_by(AuditRow.id))]
-    assert kinds.count("item_disetujui") == 1
+        rows = list(session.exec(select(AuditRow).order_by(AuditRow.id)))
+    [approved] = [r for r in rows if r.kind == "item_disetujui"]
+    assert '"pemeriksaan": "berkas dibuka"' in approved.detail  # the record says it was seen
 
 
 async def test_return_asks_the_reason_confirms_and_the_reason_reaches_the_submitter(
@@ -59,8 +84,9 @@ async def test_return_asks_the_reason_confirms_and_the_reason_reaches_the_submit
 ) -> None:
     await deliver_pdf(bot, KERINCI, "KEU-01")
     notice = await notice_for_satgas(bot)
-    back = notice.buttons[1][1]
-    [ask] = sent(await bot.press(SATGAS, back, on=notice))
+    desk = await at_desk(bot, notice)
+    back = desk.buttons[1][1]
+    [ask] = sent(await bot.press(SATGAS, back, on=desk))
     assert ask.startswith("Silakan tuliskan alasan pengembalian untuk KEU-01 Laporan")
     [short] = sent(await bot.send(SATGAS, "no"))
     assert short == texts.REVIEW_ERRORS["reason_required"]
@@ -70,7 +96,7 @@ async def test_return_asks_the_reason_confirms_and_the_reason_reaches_the_submit
     assert states(core)[("1501", "KEU-01")].status == "dikirim"
     calls = await bot.press(SATGAS, "rt:y", on=confirm)
     edit = next(c for c in calls if c.method == "editMessageText")
-    assert edit.params["message_id"] == notice.result["message_id"]
+    assert edit.params["message_id"] == desk.result["message_id"]
     assert edit.text.endswith(f"↩️ Dikembalikan oleh Sari Satgas, {WHEN}") and edit.buttons == []
     row = states(core)[("1501", "KEU-01")]
     assert (row.status, row.reason) == ("dikembalikan", "Tanda tangan kepala belum ada")
@@ -89,21 +115,43 @@ async def test_cancelled_return_changes_nothing(
 ) -> None:
     await deliver_pdf(bot, KERINCI, "KEU-01")
     notice = await notice_for_satgas(bot)
-    await bot.press(SATGAS, notice.buttons[1][1], on=notice)
+    desk = await at_desk(bot, notice)
+    await bot.press(SATGAS, desk.buttons[1][1], on=desk)
     assert sent(await bot.send(SATGAS, "/batal")) == [texts.RETURN_CANCELLED]
     assert states(core)[("1501", "KEU-01")].status == "dikirim"
 
 
+def review_buttons(notice: Call) -> Call:
+    """A notice as the bot sent them before the desk (✅ / ↩️ on it): such messages still
+    exist in people's chats, and their buttons are refused the same way."""
+    state_id = int(notice.buttons[0][1].rsplit(":", 1)[1])
+    version = int(notice.text.split("Versi: ")[1].split("\n")[0])
+    markup = {
+        "inline_keyboard": [
+            [
+                {"text": label, "callback_data": data}
+                for label, data in texts.review_buttons(state_id, version)
+            ]
+        ]
+    }
+    return Call(
+        notice.method,
+        {**notice.params, "reply_markup": markup},
+        {**notice.result, "reply_markup": markup},
+        notice.uploads,
+    )
+
+
 async def test_refusals(bot: TelegramHarness, core: Core, people: dict[str, Person]) -> None:
     await deliver_pdf(bot, KERINCI, "KEU-01", "v1.pdf")
-    first = await notice_for_satgas(bot)
+    first = review_buttons(await notice_for_satgas(bot))
     # someone without the role (a forged button)
     assert sent(await bot.press(KERINCI, first.buttons[0][1])) == [
         texts.REVIEW_ERRORS["not_your_role"]
     ]
     # an old notice after a resubmission
     await deliver_pdf(bot, KERINCI, "KEU-01", "v2.pdf")
-    second = await notice_for_satgas(bot)
+    second = review_buttons(await notice_for_satgas(bot))
     assert sent(await bot.press(SATGAS, first.buttons[0][1], on=first)) == [
         texts.REVIEW_ERRORS["stale_version"]
     ]
@@ -119,7 +167,7 @@ async def test_refusals(bot: TelegramHarness, core: Core, people: dict[str, Pers
     ]
     # a closed period
     await deliver_pdf(bot, KERINCI, "KEU-02")
-    third = await notice_for_satgas(bot)
+    third = review_buttons(await notice_for_satgas(bot))
     with Session(core.engine) as session:
         period = session.get(PeriodRow, P.code)
         assert period is not None

@@ -129,6 +129,10 @@ class RecordingRequest(BaseRequest):
                 "file_size": len(self.files[file_id]),
                 "file_path": f"documents/{file_id}",
             }
+        if name == "sendMediaGroup":  # an album: one photo message each
+            media = params.get("media")
+            items = json.loads(media) if isinstance(media, str) else media or []
+            return [self._answer("sendPhoto", {"chat_id": params.get("chat_id", 0)}) for _ in items]
         if name in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
             chat_id = int(params.get("chat_id", 0))
             message: dict[str, Any] = {
