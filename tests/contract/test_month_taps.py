@@ -10,8 +10,9 @@ from chatbot.app import Core
 from chatbot.domain.units import Unit
 from tests.contract.conftest import OCTOBER
 from tests.contract.drivers import Driver, Seen, Who, command
+from tests.support.pdf import real_pdf
 
-PDF = b"%PDF-1.4 laporan realisasi anggaran oktober " * 20
+PDF = real_pdf(3, "laporan realisasi anggaran oktober")
 
 
 class Counter:
@@ -86,13 +87,35 @@ async def test_taps_and_messages_of_the_month(driver: Driver, core: Core) -> Non
         await deliver(c, code, f"{code}.pdf", PDF + code.encode())
     assert (c.taps, c.typed) == (2 * len(rest), 0)
     report.append(c.report(f"the other {len(rest)} items"))
-    # a return and the resubmission
+    # what the satgas received: one message per delivery, none with files
     told = (await driver.notices())[satgas.address]
-    notice = next(s for s in told if "KEU-01" in s.text and s.actions)
-    ask = (await driver.press(satgas, notice.action("rv:no:")))[-1]
-    question = (await driver.say(satgas, "Tanda tangan belum ada"))[-1]
-    await driver.press(satgas, question.action("rt:y"))
-    returned = c.seen((await driver.notices()).get(budi.address, []), "return notice")[-1]
+    deliveries = 1 + 1 + len(rest)
+    assert len(told) == deliveries and not [s for s in told if s.document]
+    s = Counter(driver, satgas)
+    s.messages = len(told)
+    report.append(s.report(f"satgas: {deliveries} deliveries told"))
+    # the satgas at the desk: the first delivery returned, the next two approved
+    notice = next(m for m in told if "KEU-01" in m.text and m.actions)
+    shown = s.seen(await driver.press(satgas, notice.action("rp:op:")), "Periksa")
+    s.taps += 1
+    assert [m.document for m in shown].count("gambar") == 1  # the PDF's first page
+    desk = shown[-1]
+    ask = await s.press(desk.action("rp:no:"))
+    question = await s.say("Tanda tangan belum ada")
+    shown = s.seen(await driver.press(satgas, question.action("rt:y")), "tap rt:y")
+    s.taps += 1
+    report.append(s.report("satgas: return one at the desk"))
+    for _ in range(2):
+        desk = shown[-1]
+        assert desk.text.startswith("🔎 Pemeriksaan 1 dari") or "🔎 Pemeriksaan 1 dari" in desk.text
+        shown = s.seen(await driver.press(satgas, desk.action("rp:ok:")), "tap Setujui")
+        s.taps += 1
+        pictures = [m for m in shown if m.document == "gambar"]
+        assert len(pictures) == 1 and "halaman 1 dari 3" in pictures[0].text
+    assert s.taps == 2  # one tap per delivery once it is shown, the next one follows
+    report.append(s.report("satgas: approve two at the desk"))
+    heard = c.seen((await driver.notices()).get(budi.address, []), "decision notices")
+    returned = next(m for m in heard if "dikembalikan" in m.text)
     item = await c.press(returned.action(callbacks.KIRIM_ITEM))  # the notice's button
     assert "dikembalikan" in item.text
     received = await c.file("LRA ttd.pdf", PDF + b"ttd")
@@ -104,6 +127,9 @@ async def test_taps_and_messages_of_the_month(driver: Driver, core: Core) -> Non
     queue = await driver.say(satgas, command(driver, "antrian"))
     unit = next(s for s in queue if any(d == "aq:all:1501" for _, d in s.actions))
     confirm = (await driver.press(satgas, unit.action(callbacks.approve_all("1501"))))[-1]
+    assert f"Perhatian: {deliveries - 3} dari {deliveries - 2} kiriman ini belum Anda buka" in (
+        confirm.text
+    )  # the resubmitted KEU-01 was not opened either; the two approved are gone
     await driver.press(satgas, confirm.action(callbacks.APPROVE_ALL_YES))
     c.seen((await driver.notices()).get(budi.address, []), "after approve-all")
     assert 1 <= c.messages <= 2  # one notice (on WhatsApp a long body comes in two parts)
