@@ -75,7 +75,7 @@ async def test_a_delivery_over_whatsapp(
         notices = [r for r in session.exec(select(OutboxRow)) if "diperiksa" in r.text]
     assert stored.file_name == "LRA Oktober.pdf" and stored.telegram_file_id is None
     [notice] = notices
-    assert "KEU-01" in notice.text and stored.sha256 in notice.attachments
+    assert "KEU-01" in notice.text and notice.attachments == "[]"  # the files at the desk
     assert core.evidence.path(stored.sha256).read_bytes() == b"%PDF-1.4 laporan realisasi anggaran"
 
     await post(webhook, choice_update(BUDI, "Budi", "kr:c"))  # pressed again: nothing twice

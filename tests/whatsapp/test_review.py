@@ -71,9 +71,14 @@ async def test_return_with_a_reason_then_approve(
     await drain()
     notice = graph.texts_to(SARI)[-1]
     assert "Kiriman baru untuk diperiksa" in notice and "KEU-01" in notice
+    assert not any(p["type"] == "document" and str(p["to"]) == SARI for p in graph.sent)
+    [periksa] = buttons_to(graph, SARI)  # one message, into the desk
+    await post(webhook, choice_update(SARI, "Sari", periksa))
     assert any(p["type"] == "document" and str(p["to"]) == SARI for p in graph.sent)
-    approve, give_back = buttons_to(graph, SARI)
-    assert approve.startswith("rv:ok:") and give_back.startswith("rv:no:")
+    assert "🔎 Pemeriksaan 1 dari 1" in graph.texts_to(SARI)[-1]
+    approve, give_back, skip = buttons_to(graph, SARI)
+    assert approve.startswith("rp:ok:") and give_back.startswith("rp:no:")
+    assert skip.startswith("rp:sk:")
 
     await post(webhook, choice_update(SARI, "Sari", give_back))
     assert "Silakan tuliskan alasan" in graph.texts_to(SARI)[-1]
@@ -83,16 +88,19 @@ async def test_return_with_a_reason_then_approve(
     assert buttons_to(graph, SARI) == ["rt:y", "rt:n"]
     await post(webhook, choice_update(SARI, "Sari", "rt:y"))
     assert "↩️ Dikembalikan oleh" in graph.texts_to(SARI)[-1]
+    assert texts.DESK_EMPTY in graph.texts_to(SARI)[-1]  # and nothing else waits
     await drain()
     assert "Alasan: Tanda tangan bendahara belum ada" in graph.texts_to(BUDI)[-1]
 
     await post(webhook, choice_update(SARI, "Sari", approve))  # the old version's button
-    assert graph.texts_to(SARI)[-1] == texts.REVIEW_ERRORS["already_decided"]
+    assert graph.texts_to(SARI)[-1].startswith(texts.REVIEW_ERRORS["already_decided"])
 
     await deliver(webhook, graph, "LRA perbaikan.pdf")
     await drain()
     assert "Versi: 2" in graph.texts_to(SARI)[-1]
-    approve, _ = buttons_to(graph, SARI)
+    [periksa] = buttons_to(graph, SARI)
+    await post(webhook, choice_update(SARI, "Sari", periksa))
+    approve, _, _ = buttons_to(graph, SARI)
     await post(webhook, choice_update(SARI, "Sari", approve))
     assert "✅ Disetujui oleh" in graph.texts_to(SARI)[-1]
     await drain()
@@ -115,11 +123,12 @@ async def test_antrian_and_rekap_on_whatsapp(
 
     await post(webhook, text_update(SARI, "Sari", "antrian"))
     queue = [p for p in graph.sent if str(p["to"]) == SARI][-1]
-    assert "Menunggu pemeriksaan — KPU Kabupaten Kerinci" in queue["interactive"]["body"]["text"]
-    [row] = [r for s in queue["interactive"]["action"]["sections"] for r in s["rows"]]
-    assert row["title"] == "KEU-01 versi 1"
-    await post(webhook, choice_update(SARI, "Sari", row["id"], "list_reply"))
-    approve, _ = buttons_to(graph, SARI)
+    body = queue["interactive"]["body"]["text"]
+    assert "Menunggu pemeriksaan: 1 kiriman dari 1 unit" in body
+    assert "  • KPU Kabupaten Kerinci: 1 kiriman" in body
+    [periksa] = buttons_to(graph, SARI)
+    await post(webhook, choice_update(SARI, "Sari", periksa))
+    approve, _, _ = buttons_to(graph, SARI)
     await post(webhook, choice_update(SARI, "Sari", approve))
     assert "✅ Disetujui oleh" in graph.texts_to(SARI)[-1]
 
