@@ -117,7 +117,12 @@ async def test_the_running_whatsapp_channel(
                 lambda: any("LRA.pdf" in t for t in graph.texts_to(SARI)), "the satgas' notice"
             )
             notice = [p for p in graph.sent if str(p["to"]) == SARI and "interactive" in p][-1]
-            approve = notice["interactive"]["action"]["buttons"][0]["reply"]["id"]
+            periksa = notice["interactive"]["action"]["buttons"][0]["reply"]["id"]
+            assert periksa.startswith("rp:op:")
+            assert await post(choice_update(SARI, "Sari", periksa)) == 200  # the desk
+            desk = [p for p in graph.sent if str(p["to"]) == SARI and "interactive" in p][-1]
+            assert "Pemeriksaan 1 dari 1" in desk["interactive"]["body"]["text"]
+            approve = desk["interactive"]["action"]["buttons"][0]["reply"]["id"]
             assert await post(choice_update(SARI, "Sari", approve)) == 200
             await wait_until(
                 lambda: any("telah disetujui" in t for t in graph.texts_to(BUDI)), "the decision"

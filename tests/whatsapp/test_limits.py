@@ -14,7 +14,7 @@ from chatbot.domain.calendar import Period
 from chatbot.services.ports import EvidenceFile
 from tests.support.fake_graph_api import FakeGraphApi, choice_update, text_update
 from tests.whatsapp.conftest import BUDI, post
-from tests.whatsapp.test_kirim import check_limits, list_rows
+from tests.whatsapp.test_kirim import check_limits
 
 SARI = "6281100000031"
 
