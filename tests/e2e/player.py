@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -218,23 +219,44 @@ class Player:
         """A delivery's notice: "Periksa", then the desk's message (after the evidence)."""
         [(_, data)] = notice.buttons
         assert data.startswith("rp:op:"), notice.buttons
+        decide = f"rp:ok:{data.removeprefix('rp:op:')}:"
         mark = self.mark()
         await self.fake.press(who, notice, data)
-        deadline = asyncio.get_running_loop().time() + 90  # under the injected faults
-        while asyncio.get_running_loop().time() < deadline:  # the desk's own message, with its
-            for sent in self.fake.sent[mark:]:  # buttons (not an earlier one being edited)
-                if (
-                    sent.chat_id == who["id"]
-                    and sent.method == "sendMessage"
-                    and any(d.startswith("rp:ok:") for _, d in sent.buttons)
-                ):
-                    return sent
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"no desk for {who['first_name']} after {notice.text[:60]!r}")
+        # the desk's message for this delivery: not the next one an earlier decision showed,
+        # which may arrive late under the injected faults
+        return await self._first(
+            who,
+            mark,
+            lambda sent: (
+                sent.method == "sendMessage" and any(d.startswith(decide) for _, d in sent.buttons)
+            ),
+        )
 
     async def approve(self, who: User, notice: Sent, expect: str) -> Sent:
+        """At the desk, "Setujui"; done when that desk message is edited to say so (an older
+        notice's edit says the same words)."""
         desk = await self.at_desk(who, notice)
-        return await self.presses(who, desk, desk.buttons[0][1], expect)
+        mark = self.mark()
+        await self.fake.press(who, desk, desk.buttons[0][1])
+        return await self._first(
+            who,
+            mark,
+            lambda sent: (
+                sent.method == "editMessageText"
+                and str(sent.params.get("message_id")) == str(desk.message["message_id"])
+                and expect in sent.text
+            ),
+        )
+
+    async def _first(self, who: User, after: int, wanted: Callable[[Sent], bool]) -> Sent:
+        deadline = asyncio.get_running_loop().time() + 90  # under the injected faults
+        while asyncio.get_running_loop().time() < deadline:
+            for sent in self.fake.sent[after:]:
+                if sent.chat_id == who["id"] and wanted(sent):
+                    return sent
+            await asyncio.sleep(0.05)
+        seen = [s.text[:80] for s in self.fake.sent[after:] if s.chat_id == who["id"]]
+        raise AssertionError(f"not seen by {who['first_name']}; saw {seen}")
 
     async def give_back(self, who: User, notice: Sent, reason: str, expect: str) -> None:
         """At the desk for a delivery; on the request itself for the provincial card."""
