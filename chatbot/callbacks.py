@@ -98,11 +98,7 @@ def card_confirm(period: str, version: int) -> str:
     return f"{CARD_CONFIRM}:{period}:{version}"
 
 
-QUEUE_TARGET = "aq:t"  # a delivery picked from the queue list (WhatsApp)
-
-
-def queue_target(state_id: int, version: int) -> str:
-    return f"{QUEUE_TARGET}:{state_id}:{version}"
+QUEUE_TARGET = "aq:t"  # a delivery picked from an older queue list (WhatsApp): the desk
 
 
 def parse_queue_target(data: str) -> tuple[int, int] | None:

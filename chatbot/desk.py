@@ -7,7 +7,7 @@ is what the record calls "berkas dibuka"; an approve-all says how many were not.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from chatbot import callbacks, decisions, texts
@@ -37,7 +37,7 @@ class Page:
     screen: Screen
     target: ReviewTarget | None = None
     pictures: tuple[Picture, ...] = ()
-    documents: tuple[EvidenceFile, ...] = field(default=())
+    documents: tuple[EvidenceFile, ...] = ()
 
 
 class Desk:

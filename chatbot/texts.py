@@ -466,13 +466,6 @@ def kickoff(
     return "\n".join(lines)
 
 
-def review_buttons(state_id: int, version: int) -> tuple[Button, Button]:
-    return (
-        ("✅ Setujui", callbacks.review(True, state_id, version)),
-        ("↩️ Kembalikan", callbacks.review(False, state_id, version)),
-    )
-
-
 def desk_button(state_id: int) -> Button:
     """A delivery's notice: into the desk at that delivery."""
     return LABEL_DESK[0], callbacks.desk(callbacks.DESK_OPEN, state_id)
@@ -1518,7 +1511,6 @@ DESK_GONE = (
     "kiriman yang menunggu."
 )
 DESK_ONLY_ONE = "Tidak ada kiriman lain yang menunggu; ini satu-satunya."
-DESK_PREPARING = "Sedang menyiapkan gambar halaman pertama…"
 DESK_SKIPPED = "⏭ Dilewati; kiriman ini tetap menunggu pemeriksaan."
 DESK_NO_FILES = "Kiriman ini tidak berisi berkas (tidak ada kegiatan)."
 
@@ -1989,7 +1981,6 @@ WA_TEMPLATE_EXAMPLE = (
     "Kiriman KPU Kabupaten Kerinci untuk butir KEU-01 versi 2 telah disetujui oleh Sari Satgas."
 )
 WA_MENU = "Menu"
-WA_PICK_DELIVERY = "Pilih kiriman"
 WA_NEXT_PAGE = "▶ Halaman berikutnya"
 WA_SESSION_ENDED = (
     "Sesi pengiriman ini sudah berakhir. Ketik kirim untuk memulai lagi dari daftar butir."

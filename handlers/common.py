@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections.abc import Callable
 from typing import Any, cast
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -52,6 +53,21 @@ async def current_person(update: Update, context: Context) -> Person | None:
     if person is None:
         await reply(update, texts.NOT_REGISTERED)
     return person
+
+
+async def pressed_by(
+    update: Update, context: Context, valid: Callable[[str], object]
+) -> tuple[str, Person] | None:
+    """A button: its data when ``valid`` reads it (else an alert), answered, and who pressed
+    it (None after telling a stranger how to join)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not valid(query.data):
+        await query.answer(texts.BUTTON_INVALID, show_alert=True)
+        return None
+    await query.answer()
+    person = await current_person(update, context)
+    return (query.data, person) if person is not None else None
 
 
 async def _gate(update: Update, context: Context) -> None:

@@ -20,7 +20,8 @@ from chatbot.domain.people import Person
 from chatbot.screens import Screen
 from chatbot.services import notify
 from chatbot.services.ports import EvidenceFile
-from handlers.common import Context, current_person, exact, services
+from handlers import outbox
+from handlers.common import Context, current_person, exact, pressed_by, services
 from handlers.render import edit, show
 
 log = logging.getLogger(__name__)
@@ -43,20 +44,10 @@ async def _preparing(update: Update, context: Context) -> None:
 async def _send_document(update: Update, context: Context, f: EvidenceFile) -> None:
     chat = update.effective_chat
     assert chat is not None
-    if f.telegram_file_id:
-        try:
-            await context.bot.send_document(chat.id, f.telegram_file_id)
-            return
-        except BadRequest as exc:  # an unknown file id: our own copy instead
-            log.info("file id refused (%s); uploading %s", exc.message, f.sha256)
-    try:
-        handle = services(context).files.open(f.sha256)
-    except FileNotFoundError:
+    sent = await outbox.send_file(context.bot, services(context).files, chat.id, f.attachment)
+    if not sent:
         log.warning("evidence %s (%s) missing from the store", f.sha256, f.file_name)
         await context.bot.send_message(chat.id, texts.files_missing([f.file_name]).strip())
-        return
-    with handle:
-        await context.bot.send_document(chat.id, handle, filename=f.file_name)
 
 
 async def _send_pictures(
@@ -113,16 +104,12 @@ async def periksa(update: Update, context: Context) -> None:
 
 async def pressed(update: Update, context: Context) -> None:
     """A notice's "Periksa", "Lewati", "Berkas asli"."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    choice = callbacks.parse_desk(query.data)
-    if choice is None:
-        await query.answer(texts.BUTTON_INVALID, show_alert=True)
+    pressed = await pressed_by(update, context, callbacks.parse_desk)
+    if pressed is None:
         return
-    await query.answer()
-    person = await current_person(update, context)
-    if person is None:
-        return
+    data, person = pressed
+    choice = callbacks.parse_desk(data)
+    assert choice is not None
     kind, state_id = choice
     flow = _desk(context)
     if kind == callbacks.DESK_ORIGINALS:
@@ -143,29 +130,27 @@ async def pressed(update: Update, context: Context) -> None:
 
 async def decide(update: Update, context: Context) -> None:
     """ "Setujui" at the desk: decided, the message says so, the next one follows."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    if callbacks.parse_review(query.data) is None:
-        await query.answer(texts.BUTTON_INVALID, show_alert=True)
+    pressed = await pressed_by(update, context, callbacks.parse_review)
+    if pressed is None:
         return
-    await query.answer()
-    person = await current_person(update, context)
-    if person is None:
-        return
+    data, person = pressed
     await _preparing(update, context)
-    outcome, page = await _desk(context).decide(person, query.data)
+    outcome, page = await _desk(context).decide(person, data)
     await _settle_pressed(update, outcome.refused or outcome.line)
     await show_page(update, context, person, page)
 
 
 async def return_confirmed(
-    update: Update, context: Context, person: Person, pending: decisions.PendingReturn
+    update: Update,
+    context: Context,
+    person: Person,
+    pending: decisions.PendingReturn,
+    origin: tuple[int, int, str, object] | None,
 ) -> None:
     """A return confirmed at the desk: decided, the desk's message says so, then the next
     delivery."""
     await _preparing(update, context)
     outcome, page = await _desk(context).decide(person, pending.data, pending.reason)
-    origin = getattr(pending, "origin", None)
     if origin is not None and not outcome.refused:
         chat_id, message_id, text, _ = origin
         try:

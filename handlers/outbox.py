@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 import httpx
+from telegram import Bot
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from chatbot.domain.text import pieces
 from chatbot.services.outbox import DrainBackoff, Outcome, SendResult
-from chatbot.services.ports import Attachment, QueuedMessage
+from chatbot.services.ports import Attachment, FileStore, QueuedMessage
 from handlers import keyboards
 from handlers.common import Context, services
 
@@ -35,25 +36,33 @@ async def drain_and_reschedule(context: Context) -> None:
         context.job_queue.run_once(drain_and_reschedule, pace.next_wait(), data=pace, name="outbox")
 
 
+async def send_file(bot: Bot, files: FileStore, chat_id: int, attachment: Attachment) -> bool:
+    """An evidence file as a document: by Telegram's file id, else our own copy; False when
+    it is not in the evidence store."""
+    if attachment.telegram_file_id:
+        try:
+            await bot.send_document(chat_id, attachment.telegram_file_id)
+            return True
+        except BadRequest as exc:  # an unknown file id: upload our own copy instead
+            log.info("file id refused (%s); uploading %s", exc.message, attachment.sha256)
+    try:
+        handle = files.open(attachment.sha256)
+    except FileNotFoundError:
+        return False
+    with handle:
+        await bot.send_document(chat_id, handle, filename=attachment.file_name)
+    return True
+
+
 async def drain(context: Context) -> None:
     """JobQueue callback: send what is due."""
 
     files = services(context).files
 
     async def send_attachment(chat_id: int, attachment: Attachment) -> SendResult | None:
-        if attachment.telegram_file_id:
-            try:
-                await context.bot.send_document(chat_id, attachment.telegram_file_id)
-                return None
-            except BadRequest as exc:  # an unknown file id: upload our own copy instead
-                log.info("file id refused (%s); uploading %s", exc.message, attachment.sha256)
-        try:
-            handle = files.open(attachment.sha256)
-        except FileNotFoundError:
-            return SendResult(Outcome.GONE, "not in the evidence store")
-        with handle:
-            await context.bot.send_document(chat_id, handle, filename=attachment.file_name)
-        return None
+        if await send_file(context.bot, files, chat_id, attachment):
+            return None
+        return SendResult(Outcome.GONE, "not in the evidence store")
 
     async def send_text(chat_id: int, message: QueuedMessage) -> int:
         """The text (in pieces when long, the buttons under the last); the last one's id."""

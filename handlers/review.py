@@ -26,7 +26,15 @@ from chatbot import callbacks, decisions, texts
 from chatbot.screens import Screen
 from chatbot.services.bundle import Services
 from handlers import desk as desk_handlers
-from handlers.common import BEFORE_GROUP, Context, current_person, exact, reply, services
+from handlers.common import (
+    BEFORE_GROUP,
+    Context,
+    current_person,
+    exact,
+    pressed_by,
+    reply,
+    services,
+)
 from handlers.render import replace, show
 
 log = logging.getLogger(__name__)
@@ -45,6 +53,10 @@ class PendingReturn(decisions.PendingReturn):
 
 def _flow(context: Context) -> decisions.Decisions:
     return decisions.Decisions(services(context))
+
+
+def _review_or_card(data: str) -> bool:
+    return callbacks.parse_review(data) is not None or callbacks.parse_card(data) is not None
 
 
 def _without(markup: InlineKeyboardMarkup | None, data: str) -> InlineKeyboardMarkup | None:
@@ -81,32 +93,29 @@ async def _edit_notice(
 async def approve(update: Update, context: Context) -> None:
     """✅ on an item's notice or a card's request."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    if callbacks.parse_review(query.data) is None and callbacks.parse_card(query.data) is None:
-        await query.answer(texts.BUTTON_INVALID, show_alert=True)
+    assert query is not None
+    pressed = await pressed_by(update, context, _review_or_card)
+    if pressed is None:
         return
-    await query.answer()
-    person = await current_person(update, context)
-    if person is None:
-        return
-    outcome = _flow(context).decide(person, query.data)
+    data, person = pressed
+    outcome = _flow(context).decide(person, data)
     if outcome.refused:
         await reply(update, outcome.refused)
         return
     assert context.user_data is not None
     if outcome.ask is not None:  # a paraf or signature: confirmed first
-        context.user_data[CARD_ASKED] = (query.data, _origin(cast(Message, query.message)))
+        context.user_data[CARD_ASKED] = (data, _origin(cast(Message, query.message)))
         await show(update, outcome.ask)
         return
     asked = context.user_data.pop(CARD_ASKED, None)
-    choice = callbacks.parse_card(query.data)
+    choice = callbacks.parse_card(data)
     if choice is not None and choice.confirmed:
         request = callbacks.card(True, choice.period, choice.version)
         if asked is not None and asked[0] == request:  # the request it was asked from
             await _edit_notice(context, asked[1], request, outcome)
         await replace(update, Screen(outcome.line))
         return
-    await _edit_notice(context, _origin(cast(Message, query.message)), query.data, outcome)
+    await _edit_notice(context, _origin(cast(Message, query.message)), data, outcome)
 
 
 async def keep_card_step(update: Update, context: Context) -> None:
@@ -122,15 +131,12 @@ async def keep_card_step(update: Update, context: Context) -> None:
 async def start_return(update: Update, context: Context) -> int:
     """↩️ on an item's notice or a card's request: the reason is asked, if it still applies."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    if callbacks.parse_review(query.data) is None and callbacks.parse_card(query.data) is None:
-        await query.answer(texts.BUTTON_INVALID, show_alert=True)
+    assert query is not None
+    pressed = await pressed_by(update, context, _review_or_card)
+    if pressed is None:
         return END
-    await query.answer()
-    person = await current_person(update, context)
-    if person is None:
-        return END
-    question, pending = _flow(context).ask_reason(person, query.data)
+    data, person = pressed
+    question, pending = _flow(context).ask_reason(person, data)
     await show(update, question)
     if pending is None:
         return END
@@ -172,7 +178,7 @@ async def confirm_return(update: Update, context: Context) -> int:
     context.user_data.pop(PENDING, None)
     choice = callbacks.parse_review(pending.data)
     if choice is not None and choice.desk:  # at the desk: the next delivery follows
-        await desk_handlers.return_confirmed(update, context, person, pending)
+        await desk_handlers.return_confirmed(update, context, person, pending, pending.origin)
         return END
     outcome = _flow(context).decide(person, pending.data, pending.reason)
     if outcome.refused:

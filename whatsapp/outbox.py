@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -44,6 +45,7 @@ HANDLED = ("kr:", "rv:", "kc:", "mn:", "rp:")  # buttons this channel answers; o
 TEMPLATE_TEXT_LIMIT = 1000
 TEXT_LIMIT = 4096  # a text message's body
 INTERACTIVE_BODY_LIMIT = 1024  # the body of a message with reply buttons
+MAX_MEDIA_BYTES = 100 * 1024 * 1024  # Meta's limit for a document
 
 
 def template_parameter(text: str) -> str:
@@ -56,6 +58,23 @@ def reply_buttons(rows: tuple[tuple[tuple[str, str], ...], ...]) -> list[Button]
     pairs = [(label, data) for row in rows for label, data in row if data.startswith(HANDLED)]
     pairs = [(label[:BUTTON_TITLE], data) for label, data in pairs][:BUTTONS]
     return [Button(title=label, callback_data=data) for label, data in pairs] or None
+
+
+async def send_document(
+    wa: WhatsApp, to: str, path: Path, file_name: str, max_bytes: int = MAX_MEDIA_BYTES
+) -> None:
+    """An evidence file as a document, within WhatsApp's size limit and its 24-hour window."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        log.info("file %s (%s bytes) over WhatsApp's limit; not attached", file_name, size)
+        return
+    mime = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+    try:
+        await wa.send_document(
+            to=to, document=path.read_bytes(), filename=file_name, mime_type=mime
+        )
+    except ReEngagementMessage:
+        log.info("WhatsApp window closed for %s; file %s not sent", to, file_name)
 
 
 class WhatsAppSender:
@@ -126,19 +145,9 @@ class WhatsAppSender:
             await self._template(to, message.text)
 
     async def _document(self, to: str, part: Attachment) -> None:
-        size = self.files.path(part.sha256).stat().st_size
-        if size > self.max_media_bytes:
-            log.info("file %s (%s bytes) over WhatsApp's limit; not attached", part.file_name, size)
-            return
-        with self.files.open(part.sha256) as handle:
-            data = handle.read()
-        mime = mimetypes.guess_type(part.file_name)[0] or "application/octet-stream"
-        try:
-            await self.wa.send_document(
-                to=to, document=data, filename=part.file_name, mime_type=mime
-            )
-        except ReEngagementMessage:
-            log.info("WhatsApp window closed for %s; file %s not sent", to, part.file_name)
+        await send_document(
+            self.wa, to, self.files.path(part.sha256), part.file_name, self.max_media_bytes
+        )
 
     async def _template(self, to: str, text: str) -> None:
         body: dict[str, Any] = {

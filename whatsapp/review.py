@@ -15,7 +15,7 @@ from chatbot.domain.people import Person
 from chatbot.screens import Action, Screen
 from chatbot.services.bundle import Services
 from chatbot.services.ports import EvidenceFile
-from whatsapp import render
+from whatsapp import outbox, render
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +70,7 @@ class Review:
             log.warning("evidence %s (%s) missing from the store", f.sha256, f.file_name)
             await self.say(to, texts.files_missing([f.file_name]).strip())
             return
-        await self.wa.send_document(
-            to=to, document=path.read_bytes(), filename=f.file_name, mime_type=f.mime_type
-        )
+        await outbox.send_document(self.wa, to, path, f.file_name)
 
     async def desk_open(self, to: str, person: Person, state_id: int = 0) -> None:
         await self.show_page(to, await self.desk.open(person, state_id))

@@ -46,7 +46,7 @@ HANDED_OVER_TO = (Role.SATGAS_PROV, Role.KABAG_HSDM, Role.SEKRETARIS, Role.KETUA
 
 
 def attachments(files: Sequence[EvidenceFile]) -> tuple[Attachment, ...]:
-    return tuple(Attachment(f.sha256, f.file_name, f.telegram_file_id) for f in files)
+    return tuple(f.attachment for f in files)
 
 
 def submitters(uow: UnitOfWork) -> list[Person]:

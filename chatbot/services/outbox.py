@@ -105,6 +105,16 @@ class DrainReport:
     failed: int = 0
 
 
+def _remember(uow: UnitOfWork, subject: str, placed: Placed, now: datetime) -> None:
+    """A message with buttons for ``subject``: edited once the subject is decided; decided
+    already (while the message was on its way), edited at once."""
+    outcome = uow.placed.place(
+        placed.person_id, subject, placed.chat_id, placed.message_id, placed.text, now
+    )
+    if outcome is not None:
+        notify.edit_placed(uow, now, placed, outcome)
+
+
 class OutboxService:
     def __init__(
         self,
@@ -121,11 +131,8 @@ class OutboxService:
     ) -> None:
         """A message with buttons for ``subject`` sent in a reply (the desk): edited once the
         subject is decided, like the notices; decided already, edited at once."""
-        now = self.clock()
         with self.uow_factory() as uow:
-            outcome = uow.placed.place(person_id, subject, chat_id, message_id, text, now)
-            if outcome is not None:
-                notify.edit_placed(uow, now, Placed(person_id, chat_id, message_id, text), outcome)
+            _remember(uow, subject, Placed(person_id, chat_id, message_id, text), self.clock())
             uow.commit()
 
     def due(self, limit: int = 100, channel: str = "telegram") -> list[QueuedMessage]:
@@ -177,25 +184,11 @@ class OutboxService:
 
     @staticmethod
     def _place(uow: UnitOfWork, message: QueuedMessage, result: SendResult, now: datetime) -> None:
-        """A notice with buttons for a subject: remembered where it is, to be edited once the
-        subject is decided; decided meanwhile (while it was on its way), edited at once."""
+        """A notice with buttons for a subject, accepted by Telegram: remembered where it is."""
         if message.subject is None or message.chat_id is None or result.message_id is None:
             return
-        outcome = uow.placed.place(
-            message.person_id,
-            message.subject,
-            message.chat_id,
-            result.message_id,
-            message.text,
-            now,
-        )
-        if outcome is not None:
-            notify.edit_placed(
-                uow,
-                now,
-                Placed(message.person_id, message.chat_id, result.message_id, message.text),
-                outcome,
-            )
+        placed = Placed(message.person_id, message.chat_id, result.message_id, message.text)
+        _remember(uow, message.subject, placed, now)
 
     @staticmethod
     def _failed(uow: UnitOfWork, message: QueuedMessage, error: str, now: datetime) -> None:

@@ -134,6 +134,10 @@ class EvidenceFile:
     telegram_file_unique_id: str | None = None
     already_known: bool = False  # the same content was stored before
 
+    @property
+    def attachment(self) -> Attachment:
+        return Attachment(self.sha256, self.file_name, self.telegram_file_id)
+
 
 @dataclass(frozen=True, slots=True)
 class Submission:

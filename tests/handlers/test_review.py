@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from chatbot import texts
+from chatbot import callbacks, texts
 from chatbot.app import Core
 from chatbot.domain.errors import AlreadyDecided, ConcurrentChange
 from chatbot.domain.people import Person
@@ -130,7 +130,10 @@ def review_buttons(notice: Call) -> Call:
         "inline_keyboard": [
             [
                 {"text": label, "callback_data": data}
-                for label, data in texts.review_buttons(state_id, version)
+                for label, data in (
+                    ("✅ Setujui", callbacks.review(True, state_id, version)),
+                    ("↩️ Kembalikan", callbacks.review(False, state_id, version)),
+                )
             ]
         ]
     }
