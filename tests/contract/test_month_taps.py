@@ -135,6 +135,7 @@ async def test_taps_and_messages_of_the_month(driver: Driver, core: Core) -> Non
     assert 1 <= c.messages <= 2  # one notice (on WhatsApp a long body comes in two parts)
     report.append(c.report("approve-all heard"))
     print("\n".join(report))
+    print("\n".join(s.log))  # what the satgas saw at the desk (pytest -s)
 
 
 def budi_unit(core: Core, who: Who) -> Unit:
