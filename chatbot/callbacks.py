@@ -98,6 +98,27 @@ def card_confirm(period: str, version: int) -> str:
     return f"{CARD_CONFIRM}:{period}:{version}"
 
 
+CARD_RECAP = "kc:rk"  # a request's "Rekap": the chain and every unit's standing
+
+
+def card_recap(period: str, version: int) -> str:
+    return f"{CARD_RECAP}:{period}:{version}"
+
+
+def parse_card_recap(data: str) -> tuple[str, int] | None:
+    parts = data.split(":")
+    if len(parts) != 4 or f"{parts[0]}:{parts[1]}" != CARD_RECAP:
+        return None
+    version = small_int(parts[3])
+    if version is None or not PERIOD_CODE.fullmatch(parts[2]):
+        return None
+    try:
+        Period.parse(parts[2])
+    except InvalidData:
+        return None
+    return parts[2], version
+
+
 QUEUE_TARGET = "aq:t"  # a delivery picked from an older queue list (WhatsApp): the desk
 
 
@@ -362,3 +383,58 @@ QUEUE_PAGES = "aq:pg"  # the list of what waits for review, paged (WhatsApp)
 
 def parse_queue_page(data: str) -> int | None:
     return parse_page(data) if data.startswith(QUEUE_PAGES + ":") else None
+
+
+DELEGATE = "wk"  # /wakil by buttons: each step's data carries the choices made so far
+DELEGATE_CANCEL = "wk:n"
+
+
+@dataclass(frozen=True, slots=True)
+class DelegateStep:
+    """How far a /wakil by buttons has come: ``step`` is "c" (whom to cover, picked), "r"
+    (the role), "d" (the delegate), "t" (the dates, asked to confirm), "y" (confirmed), or
+    "cp"/"dp" (a page of the list of people, on WhatsApp)."""
+
+    step: str
+    covered: int = 0
+    role: str = ""
+    delegate: int = 0
+    start: str = ""  # yyyymmdd
+    end: str = ""
+    page: int = 0
+
+
+_DELEGATE_FIELDS: dict[str, tuple[str, ...]] = {
+    "c": ("covered",),
+    "r": ("covered", "role"),
+    "d": ("covered", "role", "delegate"),
+    "t": ("covered", "role", "delegate", "start", "end"),
+    "y": ("covered", "role", "delegate", "start", "end"),
+    "cp": ("page",),
+    "dp": ("covered", "role", "page"),
+}
+_DELEGATE_FORM = {"role": re.compile(r"[a-z_]{1,20}"), "start": re.compile(r"\d{8}")}
+
+
+def delegate_step(step: DelegateStep) -> str:
+    values = (str(getattr(step, name)) for name in _DELEGATE_FIELDS[step.step])
+    return ":".join((DELEGATE, step.step, *values))
+
+
+def parse_delegate_step(data: str) -> DelegateStep | None:
+    parts = data.split(":")
+    names = _DELEGATE_FIELDS.get(parts[1]) if len(parts) > 1 and parts[0] == DELEGATE else None
+    if names is None or len(names) != len(parts) - 2:
+        return None
+    values: dict[str, int | str] = {}
+    for name, raw in zip(names, parts[2:], strict=True):
+        if name in ("covered", "delegate", "page"):
+            number = small_int(raw)
+            if number is None:
+                return None
+            values[name] = number
+        elif _DELEGATE_FORM["role" if name == "role" else "start"].fullmatch(raw):
+            values[name] = raw
+        else:
+            return None
+    return DelegateStep(parts[1], **values)  # type: ignore[arg-type]

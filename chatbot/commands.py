@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from chatbot import screens, texts
@@ -185,23 +184,3 @@ def invite(
             issued.unit, issued.role, issued.display, link, expires, issued.name, svc.whatsapp
         )
     )
-
-
-def delegate(svc: Services, person: Person, args: list[str]) -> Screen:
-    """``wakil ID_WAKIL PERAN ID_YANG_DIWAKILI TGL_MULAI TGL_SELESAI``."""
-    if not person.may(Permission.DELEGATE):
-        return _say(texts.NOT_ALLOWED)
-    usage = _say(texts.delegation_usage(svc.registration.people()))
-    if len(args) != 5:
-        return usage
-    try:
-        delegate_id, covered_id = int(args[0]), int(args[2])
-        start, end = date.fromisoformat(args[3]), date.fromisoformat(args[4])
-    except ValueError:
-        return usage
-    try:
-        done = svc.delegation.delegate(args[1], covered_id, delegate_id, start, end, by=person)
-    except DomainError as exc:
-        detail = exc.detail if exc.code == "invalid_delegation" else exc.code
-        return _say(texts.DELEGATION_ERROR.format(detail=detail))
-    return _say(texts.delegation_done(done))

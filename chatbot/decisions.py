@@ -13,8 +13,10 @@ from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
 from chatbot.domain.text import reason_text
+from chatbot.domain.workflow import CardState
 from chatbot.screens import Action, Screen
 from chatbot.services.bundle import Services
+from chatbot.services.ports import EvidenceFile
 
 log = logging.getLogger(__name__)
 LABEL_RETURN_YES = ("↩️ Ya, kembalikan", "Ya, kembalikan")
@@ -25,6 +27,7 @@ class PendingReturn:
     data: str  # the button pressed: rv:no:<state>:<version> or kc:no:<period>:<version>
     reason: str = ""
     what: str = ""  # what is being returned, as people read it
+    prompt: str = ""  # the channel's id of the message asking for the reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,8 @@ class Outcome:
     subject: str = ""  # "KEU-01 (KPU Kabupaten Kerinci, versi 2)" for an item; "" for the card
     refused: str = ""
     ask: Screen | None = None  # nothing decided yet: this confirmation first
+    card: CardState | None = None  # the card asked about, its files shown with the question
+    card_files: tuple[EvidenceFile, ...] = ()
 
     @property
     def text(self) -> str:
@@ -79,7 +84,8 @@ class Decisions:
                 item=title, unit=target.unit.name, version=target.state.version
             )
             what = f"{title} ({target.unit.name}, versi {target.state.version})"
-            return Screen(question), PendingReturn(data, what=what)
+            hint = texts.reason_hint(texts.item_short(target.state.item_code))
+            return Screen(question, reply_hint=hint), PendingReturn(data, what=what)
         if card is not None and not card.approve:
             try:
                 self.services.card.check_return(person, Period.parse(card.period), card.version)
@@ -87,8 +93,30 @@ class Decisions:
                 return Screen(texts.card_error(exc)), None
             question = texts.ASK_CARD_RETURN_REASON.format(version=card.version)
             what = f"{texts.PROVINCIAL_CARD_NAME.lower()} versi {card.version}"
-            return Screen(question), PendingReturn(data, what=what)
+            hint = texts.reason_hint(f"kartu versi {card.version}")
+            return Screen(question, reply_hint=hint), PendingReturn(data, what=what)
         return Screen(texts.BUTTON_INVALID), None
+
+    def card_recap(self, person: Person, data: str) -> Screen:
+        """A request's "Rekap": the chain and every unit's standing, with the request's own
+        buttons while the person's paraf or signature is still due."""
+        asked = callbacks.parse_card_recap(data)
+        if asked is None:
+            return Screen(texts.BUTTON_INVALID)
+        period, version = Period.parse(asked[0]), asked[1]
+        svc = self.services
+        try:
+            view = svc.card.view(period)
+        except DomainError as exc:
+            return Screen(texts.card_error(exc))
+        text = texts.card_recap(view, svc.timezone)
+        try:
+            svc.card.check_decide(person, period, version)
+        except DomainError:
+            return Screen(text)  # decided, returned or replaced: the recap alone
+        stage = view.chain[view.state.stage]
+        row = tuple(Action(label, d) for label, d in texts.card_buttons(view.state, stage))
+        return Screen(text, (row,))
 
     @staticmethod
     def interrupted(pending: PendingReturn, data: str) -> Screen | None:
@@ -99,8 +127,13 @@ class Decisions:
             return None
         return Screen(texts.return_interrupted(pending.what))
 
-    def reason(self, person: Person, pending: PendingReturn, typed: str) -> Screen:
-        """The reason typed: checked, then the confirmation with its two buttons."""
+    def reason(
+        self, person: Person, pending: PendingReturn, typed: str, replying_to: str = ""
+    ) -> Screen:
+        """The reason typed: checked, then the confirmation with its two buttons. A message
+        answering another message (``replying_to``, not the question) is not taken for it."""
+        if replying_to and pending.prompt and replying_to != pending.prompt:
+            return Screen(texts.reason_elsewhere(pending.what))
         try:
             pending.reason = reason_text(typed)
         except DomainError as exc:
@@ -147,7 +180,12 @@ class Decisions:
             except DomainError as exc:
                 return Outcome(refused=texts.card_error(exc))
             kind = svc.card.chain[view.state.stage].kind
-            return Outcome(ask=screens.confirm_card_step(kind, view.state, card.period))
+            files = view.submission.files if view.submission is not None else ()
+            return Outcome(
+                ask=screens.confirm_card_step(kind, view.state, card.period),
+                card=view.state,
+                card_files=files,
+            )
         if card is not None:
             try:
                 decided = svc.card.decide(
@@ -155,9 +193,7 @@ class Decisions:
                 )
             except DomainError as exc:
                 return Outcome(refused=texts.card_error(exc))
-            line = texts.card_decided(
-                approve, decided.stage, person.name, svc.card.clock(), svc.timezone
-            )
+            line = texts.card_decided(approve, decided.stage, person.name, decided.at, svc.timezone)
             log.info("provincial card %s v%s: %s by %s", card.period, card.version, line, person.id)
             return Outcome(line)
         return Outcome(refused=texts.BUTTON_INVALID)

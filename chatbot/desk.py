@@ -7,12 +7,14 @@ is what the record calls "berkas dibuka"; an approve-all says how many were not.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from chatbot import callbacks, decisions, texts
 from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
+from chatbot.domain.workflow import CardState
 from chatbot.screens import Action, Screen
 from chatbot.services.bundle import Services
 from chatbot.services.ports import EvidenceFile
@@ -167,3 +169,30 @@ class Desk:
                 documents.append(f)
             facts.append(fact)
         return facts, pictures, documents
+
+
+async def card_pictures(
+    services: Services, state: CardState, files: Sequence[EvidenceFile]
+) -> tuple[Picture, ...]:
+    """The card's first page (each PDF's, or the photo itself), shown with the paraf's or
+    signature's confirmation: what is initialled or signed is in view."""
+    pictures = []
+    for f in files:
+        path = services.files.path(f.sha256)
+        if f.mime_type == PDF:
+            preview = await services.previews.get(f.sha256, path)
+            if preview.picture is not None:
+                caption = texts.card_caption(state, f.file_name, preview.pages)
+                pictures.append(Picture(preview.picture, caption))
+        elif f.mime_type in PICTURES and path.is_file():
+            pictures.append(Picture(path, texts.card_caption(state, f.file_name, 0)))
+    return tuple(pictures)
+
+
+async def card_confirmation(services: Services, outcome: decisions.Outcome) -> Page:
+    """A paraf's or signature's question (``Outcome.ask``) with the card's first page."""
+    assert outcome.ask is not None
+    pictures: tuple[Picture, ...] = ()
+    if outcome.card is not None:
+        pictures = await card_pictures(services, outcome.card, outcome.card_files)
+    return Page(outcome.ask, pictures=pictures)

@@ -60,6 +60,7 @@ class Screen:
     pick: str = ""  # a choice among many: on WhatsApp a list opened by this button
     section: str = ""  # the list's section title
     pages: str = ""  # the callback namespace of the list's pages (``kr:pg``)
+    reply_hint: str = ""  # the answer is a reply to this message: the input field's hint
 
     @property
     def actions(self) -> list[Action]:

@@ -39,7 +39,14 @@ from chatbot.domain.workflow import PROVINCIAL_CARD_NAME as PROVINCIAL_CARD_NAME
 from chatbot.domain.workflow import UNIT_CARD_NAME as UNIT_CARD_NAME
 from chatbot.services.ports import Button, EvidenceFile, PendingAnnouncement, Submission
 from chatbot.services.status import PeriodStatus
-from chatbot.services.views import CardView, Decision, Delegated, ReviewTarget, UnitStanding
+from chatbot.services.views import (
+    CardView,
+    Decision,
+    Delegated,
+    Given,
+    ReviewTarget,
+    UnitStanding,
+)
 
 ROLE_LABEL: dict[Role, str] = {
     Role.SATGAS_KABKOTA: "Satgas SPIP KPU Kabupaten/Kota",
@@ -1166,6 +1173,17 @@ def decision_buttons(
     return ()
 
 
+def reason_hint(what: str) -> str:
+    return f"Alasan pengembalian {what}"
+
+
+def reason_elsewhere(what: str) -> str:
+    return (
+        f"Pesan ini membalas pesan lain, sehingga tidak dicatat sebagai alasan pengembalian "
+        f"{what}. Balas pertanyaan alasannya, atau ketik /batal untuk membatalkan."
+    )
+
+
 ASK_RETURN_REASON = (
     "Silakan tuliskan alasan pengembalian untuk {item} ({unit}, versi {version}), "
     "paling banyak " + angka(MAX_REASON_LENGTH) + " karakter. "
@@ -1258,19 +1276,70 @@ def recap_lines(view: CardView) -> list[str]:
     return lines
 
 
-def card_for_stage(state: CardState, stage: Stage, role: Role, view: CardView) -> str:
-    verb = "diparaf" if stage.kind is StageKind.PARAF else "ditandatangani"
+def jam_singkat(moment: datetime, tz: ZoneInfo) -> str:
+    """12 Nov 10.02"""
+    return str(format_datetime(moment.astimezone(tz), "d MMM HH.mm", locale="id"))
+
+
+def given_name(g: Given) -> str:
+    return f"{g.name} atas nama {g.on_behalf_of}" if g.on_behalf_of else g.name
+
+
+def chain_lines(view: CardView, tz: ZoneInfo) -> list[str]:
+    """Who has initialled and signed the card's version, and who is awaited."""
+    lines = []
+    state = view.state
+    for index, stage in enumerate(view.chain):
+        lines.append(f"{STAGE_NAME[stage.kind].capitalize()}:")
+        for role in stage.roles:
+            g = view.given_by(role)
+            if g is not None:
+                lines.append(f"  ✅ {ROLE_LABEL[role]}: {given_name(g)}, {jam_singkat(g.at, tz)}")
+            elif state.status is CardStatus.PROSES and index == state.stage:
+                lines.append(f"  ⏳ {ROLE_LABEL[role]}: menunggu")
+            else:
+                lines.append(f"  ▫️ {ROLE_LABEL[role]}: belum")
+    return lines
+
+
+def completeness_line(view: CardView) -> str:
+    total, short = len(view.standings), len(view.short)
+    if not short:
+        return f"Data dukung: {angka(total)} dari {angka(total)} unit lengkap (100%)."
+    return (
+        f"Perhatian: data dukung {angka(short)} dari {angka(total)} unit belum lengkap (100%); "
+        "rinciannya pada Rekap."
+    )
+
+
+def card_for_stage(
+    state: CardState,
+    stage: Stage,
+    role: Role,
+    view: CardView,
+    tz: ZoneInfo,
+    holder: Person,
+    on_behalf_of: Person | None = None,
+) -> str:
+    """The short request to initial or sign (the recap of the units is a tap away)."""
+    what = STAGE_NAME[stage.kind]
+    if on_behalf_of is not None:
+        head = f"Yth. Bapak/Ibu {holder.name}, atas nama {on_behalf_of.name} ({ROLE_LABEL[role]}),"
+    else:
+        head = f"Yth. {ROLE_LABEL[role]},"
     lines = [
-        f"Yth. {ROLE_LABEL[role]},",
-        f"mohon pencermatan kartu kendali SPIP KPU Provinsi Jambi bulan {bulan(state.period)} "
-        f"(versi {state.version}) untuk {verb}. Berkas kartu terlampir di atas.",
+        head,
+        f"mohon {what} kartu kendali SPIP KPU Provinsi Jambi bulan {bulan(state.period)} "
+        f"(versi {state.version}); berkas kartunya terlampir di atas.",
         "",
-        "Rekapitulasi kelengkapan data dukung:",
-        *recap_lines(view),
+        *chain_lines(view, tz),
         "",
-        "Tekan tombol di bawah untuk menyetujui atau mengembalikan dengan alasan.",
+        completeness_line(view),
     ]
     return "\n".join(lines)
+
+
+LABEL_CARD_RECAP = ("📊 Rekap", "Rekap")
 
 
 def card_buttons(state: CardState, stage: Stage) -> tuple[Button, Button]:
@@ -1279,6 +1348,55 @@ def card_buttons(state: CardState, stage: Stage) -> tuple[Button, Button]:
         (label, callbacks.card(True, state.period.code, state.version)),
         ("↩️ Kembalikan", callbacks.card(False, state.period.code, state.version)),
     )
+
+
+def card_keyboard(state: CardState, stage: Stage) -> tuple[tuple[Button, ...], ...]:
+    """A request's buttons: the decision, then the recap a tap away."""
+    recap = (LABEL_CARD_RECAP[0], callbacks.card_recap(state.period.code, state.version))
+    return (card_buttons(state, stage), (recap,))
+
+
+def card_recap(view: CardView, tz: ZoneInfo) -> str:
+    """The recap behind a request's "Rekap": the chain, then every unit's standing."""
+    state = view.state
+    return "\n".join(
+        [
+            f"{PROVINCIAL_CARD_NAME} bulan {bulan(view.period)} (versi {state.version}): "
+            f"{card_status_text(state, view.chain)}",
+            *chain_lines(view, tz),
+            "",
+            "Rekapitulasi kelengkapan data dukung:",
+            *recap_lines(view),
+        ]
+    )
+
+
+def card_step_given(view: CardView, g: Given) -> str:
+    """A paraf or signature just given, to the satgas and to those still awaited."""
+    state = view.state
+    verb = "memaraf" if g.kind is StageKind.PARAF else "menandatangani"
+    said = (
+        f"{ROLE_LABEL[g.role]} ({given_name(g)}) telah {verb} kartu kendali provinsi bulan "
+        f"{bulan(state.period)} versi {state.version}"
+    )
+    if state.status is CardStatus.MENUNGGU_TTD:
+        return f"{said}; paraf dan tanda tangan lengkap."
+    stage = view.chain[state.stage]
+    waiting = ", ".join(ROLE_LABEL[r] for r in stage.roles if r not in state.approvals)
+    if g.role not in stage.roles:  # g's stage just completed: the next one is due
+        return f"{said}; {STAGE_NAME[g.kind]} lengkap. Menunggu {STAGE_NAME[stage.kind]} {waiting}."
+    return f"{said}; menunggu {STAGE_NAME[stage.kind]} {waiting}."
+
+
+def card_voided_line(by: Person, role: Role, at: datetime, tz: ZoneInfo) -> str:
+    return (
+        f"↩️ Dikembalikan oleh {by.name} ({ROLE_LABEL[role]}), {waktu(at, tz)}; versi ini "
+        "tidak berlaku lagi."
+    )
+
+
+def card_replaced_line(version: int) -> str:
+    return f"🔁 Digantikan oleh draf versi {version}; permintaan baru menyusul."
 
 
 LABEL_PARAF_YES = ("✅ Ya, paraf", "Ya, paraf")
@@ -1327,11 +1445,11 @@ def card_returned(state: CardState, role: Role, person: Person, reason: str) -> 
     )
 
 
-def card_signed_all(state: CardState) -> str:
+def card_signed_all(given: str) -> str:
+    """To the satgas at the last signature (``given`` says whose, ``card_step_given``)."""
     return (
-        f"Kartu kendali provinsi bulan {bulan(state.period)} versi {state.version} telah "
-        "diparaf dan ditandatangani lengkap. Silakan unggah berkas kartu bertanda tangan "
-        "melalui /kirim (Kartu kendali provinsi), lalu unggah ke e-SPIP."
+        f"{given} Silakan unggah berkas kartu bertanda tangan melalui /kirim (Kartu kendali "
+        "provinsi), lalu unggah ke e-SPIP."
     )
 
 
@@ -1473,6 +1591,15 @@ def delegation_notice(d: Delegated) -> str:
     )
 
 
+def delegation_covered(d: Delegated) -> str:
+    return (
+        f"Yth. Bapak/Ibu {d.covered.name}, {d.delegate.name} mewakili Anda sebagai "
+        f"{ROLE_LABEL[d.role]} dari {tanggal(d.start)} sampai {tanggal(d.end)}. Selama itu "
+        f"permintaan untuk peran ini diteruskan kepada {d.delegate.name} atas nama Anda, dan "
+        "Anda tidak dimintai lagi. Anda tetap dapat bertindak sendiri bila perlu."
+    )
+
+
 def delegation_done(d: Delegated) -> str:
     return (
         f"Tercatat: {d.delegate.name} mewakili {d.covered.name} sebagai {ROLE_LABEL[d.role]} "
@@ -1480,19 +1607,87 @@ def delegation_done(d: Delegated) -> str:
     )
 
 
-def delegation_usage(people: Sequence[Person]) -> str:
-    lines = [
-        "Untuk menunjuk wakil (cuti/berhalangan), ketik:",
-        "/wakil ID_WAKIL PERAN ID_YANG_DIWAKILI TGL_MULAI TGL_SELESAI",
-        "contoh: /wakil 7 kabag_hsdm 5 2026-11-10 2026-11-14",
-        "",
-        "Daftar pengguna (ID, unit, peran, nama):",
-    ]
-    lines += [
-        f"  {p.id}  {p.unit.code}  {','.join(sorted(r.value for r in p.roles))}  {p.name}"
-        for p in people
-    ]
-    return "\n".join(lines)
+ROLE_WORD: dict[Role, str] = {  # the short word typed for a role in /wakil
+    Role.SATGAS_PROV: "satgas",
+    Role.SUBBAG_HUKUM: "subbag",
+    Role.KABAG_HSDM: "kabag",
+    Role.SEKRETARIS: "sekretaris",
+    Role.DIVISI_HUKUM: "divisi",
+    Role.KETUA: "ketua",
+}
+LEAVE_TYPED = (
+    "Atau ketik lengkap: /wakil NAMA_WAKIL PERAN NAMA_YANG_DIWAKILI TGL_MULAI TGL_SELESAI, "
+    "contoh: /wakil Hendra sekretaris Sekar 12-11-2026 14-11-2026 (peran: "
+    + ", ".join(ROLE_WORD.values())
+    + ")."
+)
+LEAVE_WHO = "Penunjukan wakil (cuti atau berhalangan). Siapa yang berhalangan?"
+LEAVE_NOBODY = "Belum ada pejabat atau satgas provinsi yang terdaftar untuk diwakili."
+LEAVE_CANCELLED = "Dibatalkan; tidak ada wakil yang ditunjuk."
+LABEL_LEAVE_YES = ("✅ Ya, tunjuk", "Ya, tunjuk")
+LABEL_PICK_PERSON = "Pilih orang"
+LABEL_PICK_DATES = "Pilih tanggal"
+LEAVE_PRESET: dict[str, str] = {
+    "hari_ini": "Hari ini",
+    "sd_jumat": "Hari ini s.d. Jumat",
+    "besok": "Besok",
+    "besok_sd_jumat": "Besok s.d. Jumat",
+    "minggu_depan": "Minggu depan",
+    "tujuh_hari": "7 hari mulai hari ini",
+}
+
+
+def tanggal_singkat(day: date) -> str:
+    """12 Nov"""
+    return str(format_date(day, "d MMM", locale="id"))
+
+
+def span(start: date, end: date) -> str:
+    """12 Nov s.d. 14 Nov 2026, or 12 Nov 2026 for one day."""
+    if start == end:
+        return tanggal(start)
+    return f"{tanggal_singkat(start)} s.d. {tanggal(end)}"
+
+
+def leave_role(covered: Person) -> str:
+    return f"Peran mana dari {covered.name} yang diwakilkan?"
+
+
+def leave_delegate(covered: Person, role: Role) -> str:
+    return f"Siapa yang mewakili {covered.name} sebagai {ROLE_LABEL[role]}?"
+
+
+def leave_dates(covered: Person, role: Role, delegate: Person) -> str:
+    return (
+        f"{delegate.name} mewakili {covered.name} sebagai {ROLE_LABEL[role]}. Untuk tanggal "
+        f"berapa?\n\nUntuk tanggal lain, ketik: /wakil {delegate.name} {ROLE_WORD[role]} "
+        f"{covered.name} TGL_MULAI TGL_SELESAI (contoh tanggal: 12-11-2026)."
+    )
+
+
+def leave_confirm(covered: Person, role: Role, delegate: Person, start: date, end: date) -> str:
+    return (
+        f"Tunjuk {delegate.name} mewakili {covered.name} sebagai {ROLE_LABEL[role]} dari "
+        f"{hari_tanggal(start)} sampai {hari_tanggal(end)}?\n\nSelama itu permintaan untuk "
+        f"peran ini dikirim kepada {delegate.name} atas nama {covered.name}, dan "
+        f"{covered.name} tidak dimintai. Keduanya diberi tahu."
+    )
+
+
+def leave_typed_problem(problem: str, said: str, ambiguous: Sequence[Person]) -> str:
+    """A typed /wakil that could not be read: which part, and how to write it."""
+    if problem == "tanggal":
+        first = f"Tanggal \u201c{said}\u201d tidak dikenali; tuliskan seperti 12-11-2026."
+    elif problem == "peran":
+        first = "Peran yang diwakilkan tidak ditemukan dalam perintah itu."
+    elif ambiguous:
+        names = ", ".join(p.name for p in ambiguous)
+        first = f"\u201c{said}\u201d dapat berarti {names}; tuliskan nama lengkapnya."
+    elif problem in ("wakil", "diwakili"):
+        first = f"Tidak ada pengguna aktif bernama \u201c{said}\u201d."
+    else:
+        first = "Ketik /wakil saja untuk memilih dengan tombol."
+    return f"{first}\n\n{LEAVE_TYPED}"
 
 
 DELEGATION_ERROR = "Mohon maaf, penunjukan wakil tidak dapat dicatat: {detail}."
@@ -1591,6 +1786,14 @@ def evidence_caption(target: ReviewTarget, fact: FileFact) -> str:
     return (
         f"{item_short(state.item_code)} · {target.unit.name} · versi {state.version}\n"
         f"{fact.file.file_name}, {where}"
+    )
+
+
+def card_caption(state: CardState, file_name: str, pages: int) -> str:
+    where = f"halaman 1 dari {angka(pages)}" if pages else "foto"
+    return (
+        f"{PROVINCIAL_CARD_NAME} · {bulan(state.period)} · versi {state.version}\n"
+        f"{file_name}, {where}"
     )
 
 

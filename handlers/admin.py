@@ -7,9 +7,10 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from chatbot import callbacks, commands, texts
+from chatbot import wakil as wakil_flow
 from chatbot.domain.people import Person
-from handlers.common import Context, current_person, reply, services
-from handlers.render import show
+from handlers.common import Context, current_person, pressed_by, reply, services
+from handlers.render import replace, show
 
 
 async def undang(update: Update, context: Context) -> None:
@@ -51,15 +52,25 @@ async def invite_button(update: Update, context: Context) -> None:
 
 
 async def wakil(update: Update, context: Context) -> None:
-    """/wakil ID_WAKIL PERAN ID_YANG_DIWAKILI TGL_MULAI TGL_SELESAI"""
+    """/wakil alone (buttons), or /wakil NAMA_WAKIL PERAN NAMA_YANG_DIWAKILI MULAI SELESAI."""
     person = await current_person(update, context)
     if person is not None:
         args = list(context.args or [])
-        await show(update, commands.delegate(services(context), person, args))
+        await show(update, wakil_flow.typed(services(context), person, args))
+
+
+async def wakil_button(update: Update, context: Context) -> None:
+    """A step of /wakil by buttons: the same message shows the next one."""
+    pressed = await pressed_by(update, context, lambda _: True)
+    if pressed is not None:
+        data, person = pressed
+        screen, _ = wakil_flow.pressed(services(context), person, data)
+        await replace(update, screen)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("wakil", wakil))
+    application.add_handler(CallbackQueryHandler(wakil_button, pattern=rf"^{callbacks.DELEGATE}:"))
     application.add_handler(CommandHandler("undang", undang))
     application.add_handler(
         CallbackQueryHandler(

@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from chatbot import callbacks, decisions, screens, texts
+from chatbot.services import notify
 from handlers import keyboards
 from handlers.common import Context, current_person, exact, reply, services, under
 from handlers.render import show
@@ -30,9 +31,12 @@ async def antrian(update: Update, context: Context) -> None:
     if groups:  # one message: how many per unit, "Periksa", each unit's "Setujui semua"
         await show(update, screens.queue(groups))
         shown += 1
-    for state, stage in svc.card.waiting_for(person):
-        buttons = keyboards.markup([texts.card_buttons(state, stage)])
-        await reply(update, texts.queue_card(state, stage), buttons)
+    for state, stage, role in svc.card.waiting_for(person):
+        text = texts.queue_card(state, stage)
+        sent = await reply(update, text, keyboards.markup(texts.card_keyboard(state, stage)))
+        if sent is not None:  # decided elsewhere later: this one says so too
+            subject = notify.card_subject(state.period, state.version, role)
+            svc.outbox.placed(person.id, subject, sent.chat.id, sent.message_id, text)
         shown += 1
     if not shown:
         await reply(update, texts.QUEUE_EMPTY)

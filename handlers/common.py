@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any, cast
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -36,7 +36,7 @@ def services(context: Context) -> Services:
 
 
 async def reply(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+    update: Update, text: str, markup: InlineKeyboardMarkup | ForceReply | None = None
 ) -> Message | None:
     """Answer in the chat the update came from (a message or a button's message)."""
     chat = update.effective_chat

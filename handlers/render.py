@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from chatbot.screens import Screen
@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 
 async def show(update: Update, screen: Screen) -> Message | None:
+    if screen.reply_hint and not screen.rows:  # the phone opens a reply to this message
+        hint = screen.reply_hint[:64]
+        return await reply(update, screen.text, ForceReply(input_field_placeholder=hint))
     return await reply(update, screen.text, markup(screen))
 
 

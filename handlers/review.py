@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from chatbot import callbacks, decisions, texts
+from chatbot import callbacks, decisions, desk, texts
 from chatbot.screens import Screen
 from chatbot.services.bundle import Services
 from handlers import desk as desk_handlers
@@ -76,6 +76,8 @@ async def _edit_notice(
     context: Context, origin: Origin, data: str, outcome: decisions.Outcome
 ) -> None:
     chat_id, message_id, text, markup = origin
+    if callbacks.parse_card(data) is not None:
+        markup = None  # a card's request: decided, nothing left to press (its recap neither)
     line = outcome.line
     if outcome.subject and markup is not None and len(markup.inline_keyboard) > 1:
         line = outcome.text  # a digest or a queue: name the item
@@ -103,9 +105,10 @@ async def approve(update: Update, context: Context) -> None:
         await reply(update, outcome.refused)
         return
     assert context.user_data is not None
-    if outcome.ask is not None:  # a paraf or signature: confirmed first
+    if outcome.ask is not None:  # a paraf or signature: confirmed first, the card in view
         context.user_data[CARD_ASKED] = (data, _origin(cast(Message, query.message)))
-        await show(update, outcome.ask)
+        page = await desk.card_confirmation(services(context), outcome)
+        await desk_handlers.show_page(update, context, person, page)
         return
     asked = context.user_data.pop(CARD_ASKED, None)
     choice = callbacks.parse_card(data)
@@ -116,6 +119,27 @@ async def approve(update: Update, context: Context) -> None:
         await replace(update, Screen(outcome.line))
         return
     await _edit_notice(context, _origin(cast(Message, query.message)), data, outcome)
+
+
+async def card_recap(update: Update, context: Context) -> None:
+    """A request's "Rekap": the request itself shows the chain and every unit's standing
+    (its "Rekap" button gone, its decision buttons kept while they apply)."""
+    query = update.callback_query
+    assert query is not None
+    pressed = await pressed_by(update, context, callbacks.parse_card_recap)
+    if pressed is None:
+        return
+    data, person = pressed
+    screen = _flow(context).card_recap(person, data)
+    message = query.message
+    if not isinstance(message, Message) or message.text is None:
+        await show(update, screen)
+        return
+    markup = _without(message.reply_markup, data) if screen.rows else None
+    try:
+        await message.edit_text(f"{message.text}\n\n{screen.text}", reply_markup=markup)
+    except BadRequest as exc:  # pressed twice: the recap is there already
+        log.info("could not show the recap on %s: %s", message.message_id, exc.message)
 
 
 async def keep_card_step(update: Update, context: Context) -> None:
@@ -137,12 +161,15 @@ async def start_return(update: Update, context: Context) -> int:
         return END
     data, person = pressed
     question, pending = _flow(context).ask_reason(person, data)
-    await show(update, question)
+    asked = await show(update, question)
     if pending is None:
         return END
     assert context.user_data is not None
     origin = _origin(cast(Message, query.message))
-    context.user_data[PENDING] = PendingReturn(pending.data, what=pending.what, origin=origin)
+    prompt = str(asked.message_id) if asked is not None else ""
+    context.user_data[PENDING] = PendingReturn(
+        pending.data, what=pending.what, prompt=prompt, origin=origin
+    )
     return REASON
 
 
@@ -159,7 +186,9 @@ async def receive_reason(update: Update, context: Context) -> int:
     if pending is None:  # dropped when another button was pressed: not a reason now
         await reply(update, texts.RETURN_NOT_PENDING)
         return END
-    await show(update, _flow(context).reason(person, pending, message.text))
+    answered = message.reply_to_message
+    replying_to = str(answered.message_id) if answered is not None else ""
+    await show(update, _flow(context).reason(person, pending, message.text, replying_to))
     return CONFIRM if pending.reason else REASON
 
 
@@ -222,6 +251,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(
         CallbackQueryHandler(keep_card_step, pattern=exact(callbacks.CARD_KEEP))
     )
+    application.add_handler(CallbackQueryHandler(card_recap, pattern=rf"^{callbacks.CARD_RECAP}:"))
     timeout = cast(Services, application.bot_data["services"]).conversation_timeout.total_seconds()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", r"If 'per_message=False'", PTBUserWarning)

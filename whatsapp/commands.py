@@ -13,6 +13,7 @@ from pathlib import Path
 from pywa_async.client import WhatsApp
 
 from chatbot import callbacks, commands, screens, texts
+from chatbot import wakil as wakil_flow
 from chatbot.domain.calendar import Period
 from chatbot.domain.people import Person
 from chatbot.screens import Screen
@@ -113,7 +114,7 @@ class Commands:
         await self.show(to, commands.invite(svc, person, args[0], args[1], name, self.telegram_bot))
 
     async def wakil(self, to: str, person: Person, args: list[str]) -> None:
-        await self.show(to, commands.delegate(self.services, person, args))
+        await self.show(to, wakil_flow.typed(self.services, person, args))
 
     async def _export_period(
         self, to: str, person: Person, args: list[str], preparing: str
@@ -181,6 +182,9 @@ class Commands:
         elif data.startswith(callbacks.OPEN_PERIOD + ":"):
             code = callbacks.parse_open_period(data) or ""
             await self.show(to, commands.open_period(svc, person, code))
+        elif data.startswith(callbacks.DELEGATE + ":"):
+            screen, page = wakil_flow.pressed(svc, person, data)
+            await self.show(to, screen, page)
         elif (invite := callbacks.parse_invite(data)) is not None:
             unit_code, role = invite
             if role is None:

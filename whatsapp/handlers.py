@@ -103,7 +103,8 @@ async def incoming(wa: WhatsApp, services: Services, words: Commands, message: M
         if not await review.cancel(sender):
             await kirim.cancel(sender)
     elif review.waiting_for_reason(sender) and text and not command:
-        await review.reason(sender, person, text)
+        answered = message.reply_to_message
+        await review.reason(sender, person, text, answered.id if answered else "")
     elif (waiting := kirim.waiting(sender)) is Waiting.NOTE and text and not command:
         await kirim.note(sender, text)
     elif (
@@ -145,6 +146,8 @@ async def chosen(
             await review.desk_originals(sender, person, state_id)
         else:
             await review.desk_open(sender, person, state_id)
+    elif callbacks.parse_card_recap(data) is not None:
+        await review.card_recap(sender, person, data)
     elif data == callbacks.CARD_KEEP:
         await review.say(sender, texts.CARD_STEP_KEPT)
     elif data.startswith(("rv:", "kc:", "rp:")):

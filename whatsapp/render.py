@@ -61,13 +61,15 @@ def _rows(screen: Screen, page: int) -> tuple[list[SectionRow], int, int]:
     return shown, page, pages
 
 
-async def show(wa: WhatsApp, to: str, screen: Screen, page: int = 0) -> None:
+async def show(wa: WhatsApp, to: str, screen: Screen, page: int = 0) -> str:
+    """Send ``screen``; the id of the last message sent (a question's, for its replies)."""
     text = texts.for_whatsapp(screen.text)
     actions = screen.actions
     if not actions:
+        sent = ""
         for part in pieces(text, TEXT_LIMIT):
-            await wa.send_message(to=to, text=part)
-        return
+            sent = (await wa.send_message(to=to, text=part)).id
+        return sent
     buttons: list[Button] | SectionList
     if not screen.pick and fits_buttons(actions):
         buttons = reply_buttons(actions)  # else a list: its rows hold 24 characters
@@ -84,4 +86,4 @@ async def show(wa: WhatsApp, to: str, screen: Screen, page: int = 0) -> None:
         for part in pieces(text, TEXT_LIMIT):
             await wa.send_message(to=to, text=part)
         text = texts.WA_CHOOSE_ACTION
-    await wa.send_message(to=to, text=text, buttons=buttons)
+    return (await wa.send_message(to=to, text=text, buttons=buttons)).id

@@ -43,8 +43,9 @@ class Review:
         if groups:
             await render.show(self.wa, to, screens.queue(groups), page)
             shown += 1
-        for state, stage in svc.card.waiting_for(person):
-            await self.say(to, texts.queue_card(state, stage), *texts.card_buttons(state, stage))
+        for state, stage, _ in svc.card.waiting_for(person):
+            buttons = [b for row in texts.card_keyboard(state, stage) for b in row]
+            await self.say(to, texts.queue_card(state, stage), *buttons)
             shown += 1
         if not shown:
             await self.say(to, texts.QUEUE_EMPTY)
@@ -128,20 +129,29 @@ class Review:
             await self.desk_decide(to, person, data)
         elif choice.approve:
             outcome = self.flow.decide(person, data)
-            if outcome.ask is not None:  # a paraf or signature: confirmed first
-                await render.show(self.wa, to, outcome.ask)
+            if outcome.ask is not None:  # a paraf or signature: confirmed, the card in view
+                await self.show_page(to, await desk.card_confirmation(self.services, outcome))
             else:
                 await self.say(to, outcome.text)
         else:
             question, pending = self.flow.ask_reason(person, data)
+            asked = await render.show(self.wa, to, question)
             if pending is not None:
+                pending.prompt = asked
                 self.pending[to] = pending
                 self.touched[to] = self.services.review.clock()
-            await render.show(self.wa, to, question)
 
-    async def reason(self, to: str, person: Person, text: str) -> None:
+    async def card_recap(self, to: str, person: Person, data: str) -> None:
+        """A request's "Rekap": WhatsApp cannot edit the request, so the recap comes as a
+        message of its own, with the request's buttons while they apply."""
+        await render.show(self.wa, to, self.flow.card_recap(person, data))
+
+    async def reason(self, to: str, person: Person, text: str, replying_to: str = "") -> None:
+        """The next text while a reason is awaited (``replying_to``: the message it answers,
+        when it is a reply)."""
         self.touched[to] = self.services.review.clock()
-        await render.show(self.wa, to, self.flow.reason(person, self.pending[to], text))
+        screen = self.flow.reason(person, self.pending[to], text, replying_to)
+        await render.show(self.wa, to, screen)
 
     def expire_idle(self) -> int:
         """Returns left half-way end after the conversation time-out, as on Telegram (where

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from chatbot.domain.people import Person
@@ -15,11 +15,33 @@ def actor(uow: UnitOfWork, person: Person, day: date) -> Actor:
     return replace(person.actor(), covering=uow.delegations.covering(person.id, day))
 
 
-def holders(uow: UnitOfWork, role: Role, day: date) -> list[Person]:
-    """Everyone who may act in ``role`` today: its holders and their delegates."""
-    people = {p.id: p for p in uow.people.with_role(role)}
-    for delegate_id in uow.delegations.delegates(role, day):
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Someone asked to act in a role today: its holder, or the delegate of a holder on leave
+    (``on_behalf_of``)."""
+
+    person: Person
+    on_behalf_of: Person | None = None
+
+
+def asked(uow: UnitOfWork, role: Role, day: date) -> list[Holder]:
+    """Who is asked to act in ``role`` today: its holders, except those on leave whose
+    delegate is active (the delegate is asked instead, on their behalf)."""
+    own = {p.id: p for p in uow.people.with_role(role)}
+    result: dict[int, Holder] = {}
+    covered: set[int] = set()
+    for covered_id, delegate_id in uow.delegations.covers(role, day):
         delegate = uow.people.get(delegate_id)
-        if delegate is not None and delegate.active:
-            people.setdefault(delegate.id, delegate)
-    return list(people.values())
+        if delegate is None or not delegate.active:
+            continue
+        covered.add(covered_id)
+        result.setdefault(delegate.id, Holder(delegate, own.get(covered_id)))
+    for p in own.values():
+        if p.id not in covered:
+            result[p.id] = Holder(p)  # one's own role before a cover of it
+    return list(result.values())
+
+
+def holders(uow: UnitOfWork, role: Role, day: date) -> list[Person]:
+    """Everyone asked to act in ``role`` today (``asked``), as people."""
+    return [h.person for h in asked(uow, role, day)]

@@ -20,7 +20,7 @@ from chatbot.domain.errors import (
     UnitsIncomplete,
     UnknownPeriod,
 )
-from chatbot.domain.events import Event
+from chatbot.domain.events import Event, EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.progress import unit_progress
 from chatbot.domain.roles import Role
@@ -39,6 +39,7 @@ from chatbot.domain.workflow import (
     ItemState,
     ItemStatus,
     Stage,
+    StageKind,
     UploadDraft,
     UploadSigned,
     apply_card,
@@ -52,7 +53,7 @@ from chatbot.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from chatbot.services.views import CardDecision, CardView, UnitStanding
+from chatbot.services.views import CardDecision, CardView, Given, UnitStanding
 
 __all__ = ["CardDecision", "CardService", "CardView", "UnitStanding"]
 CONFLICT_RETRIES = 3
@@ -115,8 +116,46 @@ class CardService:
             else None
         )
         return CardView(
-            period, stored.state, stored.id, submission, self.standings(uow, period), self.chain
+            period,
+            stored.state,
+            stored.id,
+            submission,
+            self.standings(uow, period),
+            self.chain,
+            self._given(uow, stored.state),
         )
+
+    @staticmethod
+    def _given(uow: UnitOfWork, state: CardState) -> tuple[Given, ...]:
+        """The paraf and signatures of the current version while it is in the chain (a
+        return voids them; a new version starts afresh)."""
+        if state.status is not CardStatus.PROSES and state.status is not CardStatus.MENUNGGU_TTD:
+            return ()
+        given = []
+        names: dict[int, str] = {}
+
+        def name(person_id: int | None) -> str:
+            if person_id is None:
+                return ""
+            if person_id not in names:
+                person = uow.people.get(person_id)
+                names[person_id] = person.name if person else ""
+            return names[person_id]
+
+        for e in uow.audit.for_period(state.period.code, (EventKind.KARTU_DISETUJUI_PEJABAT,)):
+            if e.version != state.version:
+                continue
+            behalf = e.detail.get("atas_nama", "")
+            given.append(
+                Given(
+                    Role(e.detail["peran"]),
+                    StageKind(e.detail["tahap"]),
+                    name(e.actor_id),
+                    name(int(behalf)) if behalf.isdigit() else "",
+                    e.at,
+                )
+            )
+        return tuple(given)
 
     # ------------------------------------------------------------------ writing
 
@@ -175,16 +214,19 @@ class CardService:
                 files,
                 announced=True,
             )
+            if current.status is CardStatus.PROSES:  # the version in the chain is replaced
+                notify.card_replaced(uow, now, current, new.version, self._roles, person)
             if not signed:
-                self._ask_stage(uow, new, applied.view, files)
+                self._ask_stage(uow, self._view(uow, period), files)
             uow.commit()
         return new
 
-    def _ask_stage(
-        self, uow: UnitOfWork, state: CardState, view: CardView, files: Sequence[EvidenceFile]
-    ) -> None:
-        stage = self.chain[state.stage]
-        notify.card_stage(uow, self.clock(), self.today(), state, stage, view, files)
+    @property
+    def _roles(self) -> tuple[Role, ...]:
+        return tuple(r for s in self.chain for r in s.roles)
+
+    def _ask_stage(self, uow: UnitOfWork, view: CardView, files: Sequence[EvidenceFile]) -> None:
+        notify.card_stage(uow, self.clock(), self.today(), view, files, self.timezone)
 
     def decide(
         self, person: Person, period: Period, version: int, approve: bool, reason: str = ""
@@ -211,16 +253,24 @@ class CardService:
             applied = self._apply(uow, person, period, Decide(version, role, approve, reason))
             stored, new = applied.stored, applied.state
             now, today = self.clock(), self.today()
+            stage = next(s for s in self.chain if role in s.roles)
             if not approve:
                 notify.card_returned(uow, now, today, new, version, role, person, reason.strip())
-            elif new.status is CardStatus.MENUNGGU_TTD:
-                notify.card_signed_all(uow, now, today, new, version)
-            elif new.stage != stored.state.stage:
-                submission = uow.items.submission(stored.id or 0, version)
-                self._ask_stage(uow, new, applied.view, submission.files if submission else ())
+                notify.card_voided(uow, now, new, version, self._roles, role, person, self.timezone)
+            else:
+                notify.card_given(uow, now, period, version, role, stage, person, self.timezone)
+                after = self._view(uow, period)
+                given = after.given_by(role)
+                assert given is not None
+                if new.status is CardStatus.MENUNGGU_TTD:
+                    notify.card_signed_all(uow, now, today, after, given)
+                else:
+                    notify.card_step(uow, now, today, after, given)
+                if new.status is CardStatus.PROSES and new.stage != stored.state.stage:
+                    submission = uow.items.submission(stored.id or 0, version)
+                    self._ask_stage(uow, after, submission.files if submission else ())
             uow.commit()
-        stage = next(s for s in self.chain if role in s.roles)
-        return CardDecision(new, role, stage)
+        return CardDecision(new, role, stage, now)
 
     def check_return(self, person: Person, period: Period, version: int) -> CardView:
         """Before asking for a reason: may this person return this version now? The typed
@@ -310,8 +360,9 @@ class CardService:
             uow.commit()
         return new
 
-    def waiting_for(self, person: Person) -> list[tuple[CardState, Stage]]:
-        """Provincial cards (of open periods) waiting for this person's paraf or signature."""
+    def waiting_for(self, person: Person) -> list[tuple[CardState, Stage, Role]]:
+        """Provincial cards (of open periods) waiting for this person's paraf or signature,
+        with the role it is due in."""
         result = []
         with self.uow_factory() as uow:
             actor = acting.actor(uow, person, self.today())
@@ -322,8 +373,9 @@ class CardService:
                 if state.status is not CardStatus.PROSES:
                     continue
                 stage = self.chain[state.stage]
-                if any(r in roles and r not in state.approvals for r in stage.roles):
-                    result.append((state, stage))
+                due = [r for r in stage.roles if r in roles and r not in state.approvals]
+                if due:
+                    result.append((state, stage, due[0]))
         return result
 
     def check_handover(self, period: Period) -> CardView:

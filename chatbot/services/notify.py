@@ -27,6 +27,7 @@ from chatbot.domain.workflow import (
     COMPLETE_STATUSES,
     UNIT_CARD_ITEM,
     CardState,
+    CardStatus,
     ItemState,
     ItemStatus,
     Stage,
@@ -40,7 +41,7 @@ from chatbot.services.ports import (
     Placed,
     UnitOfWork,
 )
-from chatbot.services.views import CardView, Decision, Delegated
+from chatbot.services.views import CardView, Decision, Delegated, Given
 
 HANDED_OVER_TO = (Role.SATGAS_PROV, Role.KABAG_HSDM, Role.SEKRETARIS, Role.KETUA)
 
@@ -243,29 +244,125 @@ def edit_placed(uow: UnitOfWork, now: datetime, placed: Placed, outcome: str) ->
 # ------------------------------------------------------------------ the provincial card
 
 
+def card_subject(period: Period, version: int, role: Role) -> str:
+    """What a request's buttons are about: one role's paraf or signature on one version."""
+    return f"kartu:{period.code}:{version}:{role.value}"
+
+
 def card_stage(
     uow: UnitOfWork,
     now: datetime,
     day: date,
-    state: CardState,
-    stage: Stage,
     view: CardView,
     files: Sequence[EvidenceFile],
+    tz: ZoneInfo,
 ) -> None:
-    """Steps 4-5: whoever holds (or covers) a role of the stage now, with the card."""
+    """Steps 4-5: whoever is asked in a role of the stage now (a holder on leave: their
+    delegate, on their behalf), with the card and the short request."""
+    state = view.state
+    stage = view.chain[state.stage]
     for role in stage.roles:
-        for person in acting.holders(uow, role, day):
+        for holder in acting.asked(uow, role, day):
+            person = holder.person
             uow.outbox.put(
                 OutgoingMessage(
                     person_id=person.id,
-                    text=texts.card_for_stage(state, stage, role, view),
-                    buttons=(texts.card_buttons(state, stage),),
+                    text=texts.card_for_stage(
+                        state, stage, role, view, tz, person, holder.on_behalf_of
+                    ),
+                    buttons=texts.card_keyboard(state, stage),
                     dedupe_key=f"kartu:{state.period.code}:{state.version}:{state.stage}:"
                     f"{role.value}:{person.id}",
                     attachments=attachments(files),
+                    subject=card_subject(state.period, state.version, role),
                 ),
                 now,
             )
+
+
+def card_step(uow: UnitOfWork, now: datetime, day: date, view: CardView, given: Given) -> None:
+    """A paraf or signature given: the satgas is told, and so is everyone still awaited in
+    the same stage (with the buttons: their newest message is the one they act on)."""
+    state = view.state
+    text = texts.card_step_given(view, given)
+    key = f"kartu-langkah:{state.period.code}:{state.version}:{given.role.value}"
+    _to_satgas(uow, now, day, text, key)
+    stage = view.chain[state.stage]
+    if state.status is not CardStatus.PROSES or given.role not in stage.roles:
+        return  # the stage is complete: the next one gets its request (``card_stage``)
+    satgas = {p.id for p in acting.holders(uow, Role.SATGAS_PROV, day)}
+    for role in stage.roles:
+        if role in state.approvals:
+            continue
+        for holder in acting.asked(uow, role, day):
+            if holder.person.id in satgas:
+                continue
+            uow.outbox.put(
+                OutgoingMessage(
+                    holder.person.id,
+                    text,
+                    buttons=texts.card_keyboard(state, stage),
+                    dedupe_key=f"{key}:{holder.person.id}",
+                    subject=card_subject(state.period, state.version, role),
+                ),
+                now,
+            )
+
+
+def _card_settled(
+    uow: UnitOfWork,
+    now: datetime,
+    period: Period,
+    version: int,
+    roles: Sequence[Role],
+    outcome: str,
+    by: Person,
+) -> None:
+    for role in roles:
+        settled(uow, now, card_subject(period, version, role), outcome, by.id)
+
+
+def card_given(
+    uow: UnitOfWork,
+    now: datetime,
+    period: Period,
+    version: int,
+    role: Role,
+    stage: Stage,
+    by: Person,
+    tz: ZoneInfo,
+) -> None:
+    """A paraf or signature given: the requests for it in that role say so, no buttons."""
+    line = texts.card_decided(True, stage, by.name, now, tz)
+    _card_settled(uow, now, period, version, (role,), line, by)
+
+
+def card_voided(
+    uow: UnitOfWork,
+    now: datetime,
+    state: CardState,
+    version: int,
+    roles: Sequence[Role],
+    role: Role,
+    by: Person,
+    tz: ZoneInfo,
+) -> None:
+    """A version returned: every request for it still holding buttons says so."""
+    line = texts.card_voided_line(by, role, now, tz)
+    _card_settled(uow, now, state.period, version, roles, line, by)
+
+
+def card_replaced(
+    uow: UnitOfWork,
+    now: datetime,
+    old: CardState,
+    version: int,
+    roles: Sequence[Role],
+    by: Person,
+) -> None:
+    """A new draft while the old one was in the chain: the old requests say so."""
+    line = texts.card_replaced_line(version)
+    _card_settled(uow, now, old.period, old.version, roles, line, by)
 
 
 def card_returned(
@@ -297,10 +394,12 @@ def card_returned(
 
 
 def card_signed_all(
-    uow: UnitOfWork, now: datetime, day: date, state: CardState, version: int
+    uow: UnitOfWork, now: datetime, day: date, view: CardView, given: Given
 ) -> None:
-    key = f"kartu-ttd:{state.period.code}:{version}"
-    _to_satgas(uow, now, day, texts.card_signed_all(state), key)
+    state = view.state
+    key = f"kartu-ttd:{state.period.code}:{state.version}"
+    said = texts.card_step_given(view, given)
+    _to_satgas(uow, now, day, texts.card_signed_all(said), key)
 
 
 def _to_satgas(uow: UnitOfWork, now: datetime, day: date, text: str, key: str) -> None:
@@ -342,7 +441,9 @@ def joined(
 
 
 def delegation(uow: UnitOfWork, now: datetime, result: Delegated) -> None:
+    """The delegate is told what they now do, and the person on leave who acts for them."""
     uow.outbox.put(OutgoingMessage(result.delegate.id, texts.delegation_notice(result)), now)
+    uow.outbox.put(OutgoingMessage(result.covered.id, texts.delegation_covered(result)), now)
 
 
 def person_unreachable(uow: UnitOfWork, now: datetime, person: Person) -> None:

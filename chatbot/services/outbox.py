@@ -224,19 +224,24 @@ class OutboxService:
             error,
         )
 
-    def _mark_sending(self, message_id: int) -> None:
+    def _mark_sending(self, message: QueuedMessage) -> QueuedMessage:
+        """Claimed; as it stands now (settled since the drain read it: the outcome)."""
         with self.uow_factory() as uow:
-            uow.outbox.mark_sending(message_id, self.clock())
+            text, buttons, subject = uow.outbox.mark_sending(message.id, self.clock())
             uow.commit()
+        if (text, buttons, subject) == (message.text, message.buttons, message.subject):
+            return message
+        return replace(message, text=text, buttons=buttons, subject=subject)
 
     def _mark_part_sent(self, message_id: int, parts_sent: int) -> None:
         with self.uow_factory() as uow:
             uow.outbox.mark_part_sent(message_id, parts_sent)
             uow.commit()
 
-    async def _send(self, message: QueuedMessage, send: Sender) -> SendResult:
+    async def _send(self, message: QueuedMessage, send: Sender) -> tuple[SendResult, QueuedMessage]:
+        """The result, and the message as it was sent (settled meanwhile: its outcome)."""
         if message.chat_id is None and message.whatsapp_id is None:
-            return SendResult(Outcome.FAILED, "no channel reaches the person")
+            return SendResult(Outcome.FAILED, "no channel reaches the person"), message
         if message.interrupted:
             log.warning(
                 "outbox message %s to person %s was being sent when the bot stopped; "
@@ -248,7 +253,7 @@ class OutboxService:
         missing: list[str] = []
         for index in range(message.parts_sent, len(parts)):
             part = parts[index]
-            self._mark_sending(message.id)
+            message = self._mark_sending(message)
             outgoing = message
             if part is None and missing:  # the text says which files could not come with it
                 outgoing = replace(message, text=message.text + notify.files_missing(missing))
@@ -256,7 +261,7 @@ class OutboxService:
                 result = await send(outgoing, part)
             except Exception as exc:  # a fault of the channel's own code: set this one aside
                 log.exception("outbox message %s could not be sent", message.id)
-                return SendResult(Outcome.FAILED, f"error: {exc!r}"[:500])
+                return SendResult(Outcome.FAILED, f"error: {exc!r}"[:500]), message
             if result.outcome is Outcome.GONE and part is not None:
                 log.warning(
                     "outbox message %s: file %s (%s) cannot be sent: %s; the text says so",
@@ -267,12 +272,12 @@ class OutboxService:
                 )
                 missing.append(part.file_name)
             elif result.outcome is not Outcome.SENT:
-                return result
+                return result, message
             if index < len(parts) - 1:
                 self._mark_part_sent(message.id, index + 1)
             else:
-                return result
-        return SendResult(Outcome.SENT)
+                return result, message
+        return SendResult(Outcome.SENT), message
 
     async def drain(
         self,
@@ -290,7 +295,7 @@ class OutboxService:
                 break
             if message.person_id in rerouted:  # the other channel's drain takes these
                 continue
-            result = await self._send(message, send)
+            result, message = await self._send(message, send)
             if self.record(message, result, channel):
                 rerouted.add(message.person_id)
                 retried += 1

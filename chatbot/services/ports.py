@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -12,7 +12,7 @@ from typing import BinaryIO, Protocol
 from chatbot.domain.calendar import Period
 from chatbot.domain.channels import Channel
 from chatbot.domain.checklist import Catalogue
-from chatbot.domain.events import Event
+from chatbot.domain.events import Event, EventKind
 from chatbot.domain.invites import Invite
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Role
@@ -256,7 +256,9 @@ class InviteRepository(Protocol):
 
 class AuditRepository(Protocol):
     def append(self, event: Event) -> None: ...
-    def for_period(self, period: str) -> list[Event]: ...
+    def for_period(self, period: str, kinds: Collection[EventKind] = ()) -> list[Event]:
+        """The period's events in order (only those of ``kinds`` when given)."""
+        ...
 
 
 class Outbox(Protocol):
@@ -276,7 +278,13 @@ class Outbox(Protocol):
         WhatsApp id and no Telegram chat or who linked WhatsApp, Telegram everyone else."""
         ...
 
-    def mark_sending(self, message_id: int, now: datetime) -> None: ...
+    def mark_sending(
+        self, message_id: int, now: datetime
+    ) -> tuple[str, tuple[tuple[Button, ...], ...], str | None]:
+        """Claimed for sending: its text, buttons and subject as they are now (a decision
+        since the drain read it may have settled it: then it goes as the outcome)."""
+        ...
+
     def mark_part_sent(self, message_id: int, parts_sent: int) -> None: ...
     def mark_sent(self, message_id: int, now: datetime) -> None: ...
     def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None: ...
@@ -392,7 +400,9 @@ class DelegationRepository(Protocol):
         """Roles the person covers on ``day``: role -> the person covered."""
         ...
 
-    def delegates(self, role: Role, day: date) -> list[int]: ...
+    def covers(self, role: Role, day: date) -> list[tuple[int, int]]:
+        """(person covered, delegate) pairs of ``role`` on ``day``."""
+        ...
 
 
 class ReminderLog(Protocol):

@@ -17,6 +17,7 @@ from chatbot.domain.workflow import (
     ItemState,
     ItemStatus,
     Stage,
+    StageKind,
     card_steps,
 )
 from chatbot.services.ports import Submission
@@ -61,6 +62,17 @@ class UnitStanding:
 
 
 @dataclass(frozen=True, slots=True)
+class Given:
+    """A paraf or signature given on the card's current version."""
+
+    role: Role
+    kind: StageKind
+    name: str  # who gave it
+    on_behalf_of: str  # the holder covered, "" for one's own role
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CardView:
     period: Period
     state: CardState
@@ -68,6 +80,10 @@ class CardView:
     submission: Submission | None
     standings: tuple[UnitStanding, ...]
     chain: tuple[Stage, ...]
+    given: tuple[Given, ...] = ()
+
+    def given_by(self, role: Role) -> Given | None:
+        return next((g for g in self.given if g.role is role), None)
 
     @property
     def short(self) -> list[UnitStanding]:
@@ -84,3 +100,4 @@ class CardDecision:
     state: CardState
     role: Role  # the role the person decided in
     stage: Stage  # the stage it belongs to
+    at: datetime  # when it was recorded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
@@ -31,9 +32,9 @@ class SqlAudit:
             )
         )
 
-    def for_period(self, period: str) -> list[Event]:
+    def for_period(self, period: str, kinds: Collection[EventKind] = ()) -> list[Event]:
         a = AuditRow  # column tuples: a national period logs tens of thousands of events
-        rows = self.session.execute(
+        query = (
             sa_select(
                 col(a.kind),
                 col(a.at),
@@ -46,10 +47,13 @@ class SqlAudit:
             .where(col(a.period) == period)
             .order_by(col(a.id))
         )
-        kinds = {k.value: k for k in EventKind}
+        if kinds:
+            query = query.where(col(a.kind).in_([k.value for k in kinds]))
+        rows = self.session.execute(query)
+        by_value = {k.value: k for k in EventKind}
         return [
             Event(
-                kind=kinds[kind],
+                kind=by_value[kind],
                 at=at,
                 actor_id=actor_id,
                 period=period,

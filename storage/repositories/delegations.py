@@ -49,6 +49,6 @@ class SqlDelegations:
         rows = self.session.exec(self._active(day).where(DelegationRow.delegate_id == delegate_id))
         return {Role(r.role): r.covered_id for r in rows}
 
-    def delegates(self, role: Role, day: date) -> list[int]:
+    def covers(self, role: Role, day: date) -> list[tuple[int, int]]:
         rows = self.session.exec(self._active(day).where(DelegationRow.role == role.value))
-        return sorted({r.delegate_id for r in rows})
+        return sorted({(r.covered_id, r.delegate_id) for r in rows})

@@ -183,10 +183,15 @@ class SqlOutbox:
         assert row is not None
         return row
 
-    def mark_sending(self, message_id: int, now: datetime) -> None:
-        row = self._row(message_id)
+    def mark_sending(
+        self, message_id: int, now: datetime
+    ) -> tuple[str, tuple[tuple[tuple[str, str], ...], ...], str | None]:
+        row = self.session.get(OutboxRow, message_id, with_for_update=True)
+        assert row is not None
         row.sending_since = now
         self.session.add(row)
+        buttons = tuple(tuple((b[0], b[1]) for b in r) for r in json.loads(row.buttons))
+        return row.text, buttons, row.subject
 
     def mark_part_sent(self, message_id: int, parts_sent: int) -> None:
         row = self._row(message_id)
@@ -213,12 +218,14 @@ class SqlOutbox:
     def settle_queued(self, subject: str, outcome: str) -> int:
         rows = list(
             self.session.exec(
-                select(OutboxRow).where(
+                select(OutboxRow)
+                .where(
                     OutboxRow.subject == subject,
                     col(OutboxRow.sent_at).is_(None),
                     col(OutboxRow.failed_at).is_(None),
                     col(OutboxRow.sending_since).is_(None),
                 )
+                .with_for_update()
             )
         )
         for row in rows:

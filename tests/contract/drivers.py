@@ -6,7 +6,7 @@ tap, a file) and returns what the person then sees: each message's text and its 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from aiohttp.test_utils import TestClient
@@ -36,6 +36,7 @@ class Seen:
     text: str
     actions: tuple[tuple[str, str], ...] = ()  # (label, callback data)
     document: str = ""  # the file name, for a document
+    ref: str = ""  # the message's id on its channel (a reply names it)
 
     def item(self, code: str) -> str:
         """The data of the checklist's button for an item (its period named or not)."""
@@ -78,7 +79,10 @@ class Driver(Protocol):
         """Join with an invite code as a person would; who, and the welcome they see."""
         ...
 
-    async def say(self, who: Who, text: str) -> list[Seen]: ...
+    async def say(self, who: Who, text: str, replying_to: Seen | None = None) -> list[Seen]:
+        """A text typed; ``replying_to``: the bot's message it answers (a reply)."""
+        ...
+
     async def press(self, who: Who, data: str) -> list[Seen]: ...
     async def send_file(self, who: Who, name: str, data: bytes, mime: str) -> list[Seen]: ...
     async def send_sticker(self, who: Who) -> list[Seen]: ...
@@ -106,7 +110,8 @@ def command(driver: Driver, name: str) -> str:
 
 def _seen_telegram(call: Call, names: dict[str, str]) -> Seen | None:
     if call.method in ("sendMessage", "editMessageText"):
-        return Seen(call.text, tuple(call.buttons))
+        ref = str(call.result.get("message_id", "")) if isinstance(call.result, dict) else ""
+        return Seen(call.text, tuple(call.buttons), ref=ref)
     if call.method == "sendPhoto":
         return Seen(str(call.params.get("caption", "")), (), "gambar")
     if call.method == "sendDocument":
@@ -147,8 +152,10 @@ class TelegramDriver:
                 self.last[who.address] = c
         return [s for c in mine if (s := _seen_telegram(c, self.names)) is not None]
 
-    async def say(self, who: Who, text: str) -> list[Seen]:
-        return self._seen(who, await self.bot.send(self.users[who.address], text))
+    async def say(self, who: Who, text: str, replying_to: Seen | None = None) -> list[Seen]:
+        answered = int(replying_to.ref) if replying_to is not None else None
+        user = self.users[who.address]
+        return self._seen(who, await self.bot.send(user, text, replying_to=answered))
 
     async def press(self, who: Who, data: str) -> list[Seen]:
         on = self.last.get(who.address)
@@ -239,8 +246,17 @@ class WhatsAppDriver:
         self.read = len(self.graph.sent)
         return new
 
+    def _new_with_ids(self) -> list[tuple[dict[str, Any], str]]:
+        new = list(zip(self.graph.sent[self.read :], self.graph.sent_ids[self.read :], strict=True))
+        self.read = len(self.graph.sent)
+        return new
+
     def _seen(self, who: Who) -> list[Seen]:
-        return [_seen_whatsapp(p) for p in self._new() if str(p["to"]) == who.address]
+        return [
+            replace(_seen_whatsapp(p), ref=ref)
+            for p, ref in self._new_with_ids()
+            if str(p["to"]) == who.address
+        ]
 
     async def join(self, unit: str, role: str, name: str) -> Who:
         reg = self.core.services.registration
@@ -253,8 +269,9 @@ class WhatsAppDriver:
         who = Who(name, f"62812{next(_ids):07d}")
         return who, (await self.say(who, code))[-1]
 
-    async def say(self, who: Who, text: str) -> list[Seen]:
-        await self._post(text_update(who.address, who.name, text))
+    async def say(self, who: Who, text: str, replying_to: Seen | None = None) -> list[Seen]:
+        answered = replying_to.ref if replying_to is not None else ""
+        await self._post(text_update(who.address, who.name, text, replying_to=answered))
         return self._seen(who)
 
     async def press(self, who: Who, data: str) -> list[Seen]:

@@ -646,3 +646,53 @@ async def test_another_button_drops_a_return_waiting_for_its_reason(driver: Driv
     with driver.core.uow() as uow:
         assert uow.items.get(OCTOBER, "1501", "KEU-01").state.status.value == "dikirim"
         assert uow.items.get(OCTOBER, "1501", "KEU-02").state.status.value == "disetujui"
+
+
+async def test_a_reason_is_the_answer_to_its_question(driver: Driver) -> None:
+    """The reason is asked as a question to reply to: a message answering another message
+    (the desk, a notice) is not taken for it, and the question's own reply is."""
+    satgas, _ = await deliver_two(driver)
+    queue = last(await driver.say(satgas, command(driver, "antrian")))
+    desk = await at_desk(driver, satgas, queue)
+    ask = last(await driver.press(satgas, desk.action("rp:no:")))
+    assert "KEU-01" in ask.text and "alasan" in ask.text
+    thanks = last(await driver.say(satgas, "Terima kasih Bu Cici", replying_to=desk))
+    assert thanks.text.startswith("Pesan ini membalas pesan lain")
+    assert "alasan pengembalian KEU-01" in thanks.text
+    assert not thanks.actions  # nothing to confirm
+    question = last(await driver.say(satgas, "Lampiran belum ditandatangani", replying_to=ask))
+    assert "Lampiran belum ditandatangani" in question.text
+    decided = await driver.press(satgas, question.action(callbacks.RETURN_YES))
+    assert any("Dikembalikan oleh Sari" in s.text for s in decided)
+
+
+async def test_leave_cover_by_buttons_and_by_names(driver: Driver) -> None:
+    """/wakil alone: who is away, who covers, which days, "Ya"; the delegate is asked "atas
+    nama" the person on leave, who is told and not asked meanwhile. Typed with names too."""
+    admin = await driver.join("15", "admin", "Admin Provinsi")
+    away = await driver.join("15", "sekretaris", "Sekar Ayu")
+    cover = await driver.join("15", "kabag_hsdm", "Hendra Saputra")
+
+    def choice(seen: Seen, label: str) -> str:
+        return next(d for shown, d in seen.actions if shown.startswith(label))
+
+    step = last(await driver.say(admin, command(driver, "wakil")))
+    assert "Siapa yang berhalangan?" in step.text
+    step = last(await driver.press(admin, choice(step, "Sekar Ayu")))
+    assert step.text == "Siapa yang mewakili Sekar Ayu sebagai Sekretaris?"
+    step = last(await driver.press(admin, choice(step, "Hendra Saputra")))
+    assert "Untuk tanggal berapa?" in step.text
+    step = last(await driver.press(admin, choice(step, "Hari ini")))
+    assert step.text.startswith("Tunjuk Hendra Saputra mewakili Sekar Ayu sebagai Sekretaris dari")
+    done = last(await driver.press(admin, step.action("wk:y:")))
+    assert done.text.startswith("Tercatat: Hendra Saputra mewakili Sekar Ayu sebagai Sekretaris")
+    told = await driver.notices()
+    assert any("mewakili Anda sebagai Sekretaris" in s.text for s in told[away.address])
+    assert any("Anda ditunjuk mewakili Sekar Ayu" in s.text for s in told[cover.address])
+    typed = last(
+        await driver.say(
+            admin, f"{command(driver, 'wakil')} Hendra sekretaris Sekar 12-11-2026 14-11-2026"
+        )
+    )
+    assert typed.text.startswith("Tercatat: Hendra Saputra mewakili Sekar Ayu sebagai Sekretaris")
+    assert "12 November 2026 sampai 14 November 2026" in typed.text

@@ -89,6 +89,22 @@ class Month(Player):
             await asyncio.sleep(0.05)
         raise AssertionError(f"no button {data} for {who['first_name']}")
 
+    async def request(self, who: dict[str, object], after: int) -> Sent:
+        """The first request to initial or sign sent to ``who`` since ``after`` (not an older
+        request's edit: a returned version's requests are edited to say so)."""
+        for _ in range(400):
+            for sent in self.fake.sent[after:]:
+                buttons = [d for _, d in sent.buttons]
+                if (
+                    sent.chat_id == who["id"]
+                    and sent.method == "sendMessage"
+                    and buttons
+                    and buttons[0].startswith("kc:ok:")
+                ):
+                    return sent
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no request to initial or sign for {who['first_name']}")
+
     async def remind(self, day: str, *receivers: dict[str, object]) -> None:
         mark = self.mark()
         out = await acli(self.env, "remind", "--date", day, "--send")
@@ -103,8 +119,7 @@ class Month(Player):
 
     async def sign_all(self, signers: list[dict[str, object]], after: int) -> None:
         for who in signers:
-            notice = await self.notice(who, "Yth.", after=after)
-            assert notice.buttons and notice.buttons[0][1].startswith("kc:ok:")
+            notice = await self.request(who, after)
             # never by one tap: the request's button asks, the confirmation's gives it
             asked = await self.presses(
                 who, notice, notice.buttons[0][1], ("Berikan paraf", "Bubuhkan tanda tangan")
@@ -210,9 +225,9 @@ async def play_month(month: Month, code: str) -> Period:
     await month.upload_card("draft-v2.pdf", "tersimpan sebagai versi 2")
     await month.remind(period.shifted(1).first_day().replace(day=12).isoformat(), HUKUM, HSDM)
     await month.sign_all([HUKUM, HSDM], after=mark)
-    sekretaris = await month.notice(SEKRETARIS, "Yth.", after=mark)
+    sekretaris = await month.request(SEKRETARIS, after=mark)
     await month.sign_all([SEKRETARIS, DIVISI], after=mark)
-    ketua = await month.notice(KETUA, "Yth.", after=mark)
+    ketua = await month.request(KETUA, after=mark)
     await month.give_back(KETUA, ketua, "Lampiran bukti rapat pleno kurang", "Dikembalikan")
     await month.notice(SARI, "Lampiran bukti rapat pleno kurang", after=mark)
 
@@ -220,7 +235,7 @@ async def play_month(month: Month, code: str) -> Period:
     await month.upload_card("draft-v3.pdf", "tersimpan sebagai versi 3")
     await month.sign_all([HUKUM, HSDM], after=mark)
     await month.sign_all([SEKRETARIS, DIVISI, KETUA], after=mark)
-    await month.notice(SARI, "telah diparaf dan ditandatangani lengkap", after=mark)
+    await month.notice(SARI, "paraf dan tanda tangan lengkap", after=mark)
 
     # --- step 6: the signed card, e-SPIP with a screenshot, kirim data; step 9: hand-over
     mark = month.mark()

@@ -24,7 +24,8 @@ from tests.handlers.conftest import (
     SEKRETARIS,
     join,
 )
-from tests.support.telegram import Call, TelegramHarness, User, give_card_step
+from tests.support.pdf import real_pdf
+from tests.support.telegram import Call, TelegramHarness, User, as_they_stand, give_card_step
 
 P = Period(2026, 10)
 
@@ -70,8 +71,13 @@ class Month:
 
     async def give_back(self, user: User, notice: Call, reason: str) -> list[Call]:
         desk = await self.desk(user, notice)
-        await self.bot.press(user, desk.buttons[1][1], on=desk)
-        [confirm] = await self.bot.send(user, reason)
+        asked = await self.bot.press(user, desk.buttons[1][1], on=desk)
+        [question] = [c for c in asked if c.method == "sendMessage"]
+        # the phone opens a reply to the question, its field saying what the reason is for
+        markup = question.params["reply_markup"]
+        assert markup["force_reply"] is True
+        assert markup["input_field_placeholder"].startswith("Alasan pengembalian ")
+        [confirm] = await self.bot.send(user, reason, replying_to=question.result["message_id"])
         return await self.bot.press(user, "rt:y", on=confirm)
 
 
@@ -156,7 +162,7 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
         await bot.send(SATGAS, "/kirim")
         await bot.press(SATGAS, f"kr:i:{PROVINCIAL_CARD_ITEM}")
         await bot.press(SATGAS, "kr:f")
-        await bot.send_document(SATGAS, name, b"%PDF-1.4 kartu " + name.encode())
+        await bot.send_document(SATGAS, name, real_pdf(2, name))
         await bot.press(SATGAS, "kr:d")
         return await bot.press(SATGAS, "kr:c")
 
@@ -166,11 +172,34 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     assert set(inbox) == {HUKUM.id, HSDM.id}
     assert [c.method for c in inbox[HUKUM.id]] == ["sendDocument", "sendMessage"]
     paraf_hukum, paraf_hsdm = notice_in(inbox[HUKUM.id]), notice_in(inbox[HSDM.id])
-    assert paraf_hukum.text.startswith("Yth. Subbagian Hukum,")
-    assert "KPU Kabupaten Kerinci: 100%, kartu disetujui" in paraf_hukum.text
-    assert paraf_hukum.buttons[0] == ("✅ Paraf", "kc:ok:2026-10:1")
+    # the request is short: what is asked, who has given what, the units in one line
+    assert paraf_hukum.text == (
+        "Yth. Subbagian Hukum,\n"
+        "mohon paraf kartu kendali SPIP KPU Provinsi Jambi bulan Oktober 2026 (versi 1); "
+        "berkas kartunya terlampir di atas.\n\n"
+        "Paraf:\n  ⏳ Subbagian Hukum: menunggu\n  ⏳ Kepala Bagian Hukum dan SDM: menunggu\n"
+        "Tanda tangan:\n  ▫️ Sekretaris: belum\n  ▫️ Divisi Hukum dan Pengawasan: belum\n"
+        "  ▫️ Ketua: belum\n\n"
+        "Data dukung: 4 dari 4 unit lengkap (100%)."
+    )
+    assert paraf_hukum.buttons == [
+        ("✅ Paraf", "kc:ok:2026-10:1"),
+        ("↩️ Kembalikan", "kc:no:2026-10:1"),
+        ("📊 Rekap", "kc:rk:2026-10:1"),
+    ]
+    # the recap a tap away: the request itself shows every unit, its decision buttons kept
+    calls = await bot.press(HUKUM, "kc:rk:2026-10:1", on=paraf_hukum)
+    [recap] = [c for c in calls if c.method != "answerCallbackQuery"]
+    assert recap.method == "editMessageText"
+    assert "KPU Kabupaten Kerinci: 100%, kartu disetujui" in recap.text
+    assert recap.buttons == paraf_hukum.buttons[:2]
     asked = await bot.press(HUKUM, paraf_hukum.buttons[0][1], on=paraf_hukum)
-    [question] = [c for c in asked if c.method == "sendMessage"]  # never by one tap
+    # never by one tap; the card's first page in view with the question
+    [page] = [c for c in asked if c.method == "sendPhoto"]
+    assert page.params["caption"] == (
+        "Kartu kendali provinsi · Oktober 2026 · versi 1\ndraft-v1.pdf, halaman 1 dari 2"
+    )
+    [question] = [c for c in asked if c.method == "sendMessage"]
     assert question.text.startswith("Berikan paraf pada kartu kendali provinsi bulan Oktober")
     assert question.buttons == [("✅ Ya, paraf", "kc:ya:2026-10:1"), ("✖️ Batal", "kc:tidak")]
     edits = await bot.press(HUKUM, "kc:ya:2026-10:1", on=question)
@@ -179,7 +208,17 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     assert "✅ Diparaf oleh Hana Hukum" in request.text  # the request, edited in place
     assert ("✅ Paraf", "kc:ok:2026-10:1") not in request.buttons
     assert answer.text.startswith("✅ Diparaf oleh Hana Hukum")
-    await m.give_back(HSDM, paraf_hsdm, "Angka rekap KUL keliru")
+    # the step is told: to the satgas, and to Kabag HSDM still awaited (with the buttons)
+    inbox = await m.inbox()
+    told = (
+        "Subbagian Hukum (Hana Hukum) telah memaraf kartu kendali provinsi bulan Oktober 2026 "
+        "versi 1; menunggu paraf Kepala Bagian Hukum dan SDM."
+    )
+    assert texts_of(inbox[SATGAS.id]) == [told]
+    hsdm_told = notice_in(inbox[HSDM.id])
+    assert hsdm_told.text == told and hsdm_told.buttons == paraf_hsdm.buttons
+    assert [c.method for c in inbox[HUKUM.id]] == ["editMessageText"]  # her request, once more
+    await m.give_back(HSDM, hsdm_told, "Angka rekap KUL keliru")
     inbox = await m.inbox()
     assert "Angka rekap KUL keliru" in texts_of(inbox[SATGAS.id])[0]
     # Hana's paraf on version 1 no longer stands: she is told, with the reason (issue 16)
@@ -189,7 +228,14 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     assert (
         "Angka rekap KUL keliru" in voided and "Paraf Anda pada versi ini tidak berlaku" in voided
     )
-    assert HSDM.id not in inbox  # not the one who returned it
+    # Hadi's two messages with buttons for version 1 lose them and say why
+    settled = [c for c in inbox[HSDM.id] if c.method == "editMessageText"]
+    assert {c.params["message_id"] for c in settled} == {
+        paraf_hsdm.result["message_id"],
+        hsdm_told.result["message_id"],
+    }
+    assert all(c.buttons == [] and "versi ini tidak berlaku lagi" in c.text for c in settled)
+    assert texts_of(inbox.get(HSDM.id, [])) == []  # not told what he did himself
     assert texts_of(await bot.press(HUKUM, paraf_hukum.buttons[0][1], on=paraf_hukum)) == [
         texts.CARD_ERRORS["already_decided"]
     ]
@@ -199,28 +245,40 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     for user in (HUKUM, HSDM):
         await give_card_step(bot, user, notice_in(inbox[user.id]))
     inbox = await m.inbox()
-    assert set(inbox) == {SEKRETARIS.id, DIVISI.id, KETUA.id}
+    assert texts_of(inbox[SATGAS.id])[-1] == (
+        "Kepala Bagian Hukum dan SDM (Hadi HSDM) telah memaraf kartu kendali provinsi bulan "
+        "Oktober 2026 versi 2; paraf lengkap. Menunggu tanda tangan Sekretaris, Divisi Hukum dan "
+        "Pengawasan, Ketua."
+    )
+    assert {SEKRETARIS.id, DIVISI.id, KETUA.id} <= set(inbox)
     sign = {u: notice_in(inbox[u.id]) for u in (SEKRETARIS, DIVISI, KETUA)}
     assert sign[KETUA].buttons[0] == ("✍️ Tandatangani", "kc:ok:2026-10:2")
+    assert "  ✅ Subbagian Hukum: Hana Hukum, " in sign[KETUA].text  # who has initialled
     await give_card_step(bot, SEKRETARIS, sign[SEKRETARIS])
+    inbox = await m.inbox()
+    # the signers still awaited see who has signed
+    for user in (DIVISI, KETUA):
+        assert notice_in(inbox[user.id]).text.startswith(
+            "Sekretaris (Sekar Sekretaris) telah menandatangani kartu kendali provinsi bulan "
+            "Oktober 2026 versi 2; menunggu tanda tangan Divisi Hukum dan Pengawasan, Ketua."
+        )
     await give_card_step(bot, DIVISI, sign[DIVISI])
     await m.give_back(KETUA, sign[KETUA], "Lampiran bukti rapat pleno kurang")
     inbox = await m.inbox()
-    assert "Lampiran bukti rapat pleno kurang" in texts_of(inbox[SATGAS.id])[0]
+    assert "Lampiran bukti rapat pleno kurang" in texts_of(inbox[SATGAS.id])[-1]
 
     await upload_card("draft-v3.pdf")  # the chain starts again from the paraf
     for stage_users in ((HUKUM, HSDM), (SEKRETARIS, DIVISI, KETUA)):
         inbox = await m.inbox()
-        assert set(inbox) == {u.id for u in stage_users}
+        requests = {u: notice_in(inbox[u.id]) for u in stage_users}
         for user in stage_users:
-            notice = notice_in(inbox[user.id])
-            await give_card_step(bot, user, notice)
+            await give_card_step(bot, user, requests[user])
     inbox = await m.inbox()
-    assert texts_of(inbox[SATGAS.id]) == [
-        "Kartu kendali provinsi bulan Oktober 2026 versi 3 telah diparaf dan ditandatangani "
-        "lengkap. Silakan unggah berkas kartu bertanda tangan melalui /kirim (Kartu kendali "
-        "provinsi), lalu unggah ke e-SPIP."
-    ]
+    assert texts_of(inbox[SATGAS.id])[-1] == (
+        "Ketua (Ketua KPU) telah menandatangani kartu kendali provinsi bulan Oktober 2026 "
+        "versi 3; paraf dan tanda tangan lengkap. Silakan unggah berkas kartu bertanda tangan "
+        "melalui /kirim (Kartu kendali provinsi), lalu unggah ke e-SPIP."
+    )
 
     # --- step 6: the signed card, e-SPIP (with a screenshot), kirim data; step 9: hand-over
     receipt = texts_of(await upload_card("kartu-provinsi-ttd.pdf"))[0]
@@ -249,6 +307,26 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     assert texts_of(await bot.press(KERINCI, "kc:ok:2026-10:4")) == [
         texts.CARD_ERRORS["not_your_role"]
     ]
+
+    # every message the satgas received in the month, as it stands now: no button left on it
+    # is a dead one (a decided item, a returned or replaced card version, the closed period)
+    dead = {
+        texts.REVIEW_ERRORS["already_decided"],
+        *texts.CARD_ERRORS.values(),
+        texts.STEP_NOT_AVAILABLE,
+        texts.CHOICE_EXPIRED,
+        texts.BUTTON_INVALID,
+        texts.DESK_GONE,
+    }
+    received = as_they_stand(bot.request.history, SATGAS.id)
+    pressed: list[tuple[str, str, str]] = []
+    for message in received:
+        for label, data in message.buttons:
+            for answer in texts_of(await bot.press(SATGAS, data, on=message)):
+                pressed.append((message.text[:50], label, answer[:80]))
+    print(f"\nthe satgas received {len(received)} messages; {len(pressed)} answers to buttons left")
+    print("\n".join(" | ".join(p) for p in pressed))
+    assert [p for p in pressed if any(p[2].startswith(d[:60]) for d in dead)] == []
 
     history = svc.history.lines(P)
     kinds = [line.split(" | ")[1] for line in history]
@@ -304,22 +382,59 @@ async def test_a_delegate_initials_for_the_covered_person(
     svc.submission.open_period(P)
     people = {p.name: p for p in svc.registration.people()}
     hsdm, sekretaris = people["Hadi HSDM"], people["Sekar Sekretaris"]
-    [usage] = texts_of(await bot.send(User(11, "Admin"), "/wakil"))
-    assert "/wakil ID_WAKIL PERAN ID_YANG_DIWAKILI TGL_MULAI TGL_SELESAI" in usage
-    [done] = texts_of(
-        await bot.send(
-            User(11, "Admin"), f"/wakil {sekretaris.id} kabag_hsdm {hsdm.id} 2026-11-01 2026-11-05"
-        )
+    admin = User(11, "Admin")
+    # by buttons, in one message: who is away, who covers, which days, then "Ya"
+    [who] = [c for c in await bot.send(admin, "/wakil") if c.method == "sendMessage"]
+    assert who.text.startswith("Penunjukan wakil (cuti atau berhalangan). Siapa yang berhalangan?")
+    assert ("Hadi HSDM (Kepala Bagian Hukum dan SDM)", f"wk:c:{hsdm.id}") in who.buttons
+    taps = 0
+
+    async def tap(data: str, on: Call) -> Call:
+        nonlocal taps
+        taps += 1
+        [shown] = [
+            c for c in await bot.press(admin, data, on=on) if c.method != "answerCallbackQuery"
+        ]
+        assert shown.method == "editMessageText"  # the same message, step by step
+        return shown
+
+    covers = await tap(f"wk:c:{hsdm.id}", who)  # one role only: not asked which
+    assert covers.text == "Siapa yang mewakili Hadi HSDM sebagai Kepala Bagian Hukum dan SDM?"
+    assert (
+        f"{sekretaris.name} (KPU Provinsi Jambi)",
+        f"wk:d:{hsdm.id}:kabag_hsdm:{sekretaris.id}",
+    ) in covers.buttons
+    when = await tap(f"wk:d:{hsdm.id}:kabag_hsdm:{sekretaris.id}", covers)
+    assert when.text.startswith(
+        "Sekar Sekretaris mewakili Hadi HSDM sebagai Kepala Bagian Hukum dan SDM. Untuk tanggal"
     )
-    assert done.startswith("Tercatat: Sekar Sekretaris mewakili Hadi HSDM sebagai Kepala Bagian")
-    [bad] = texts_of(
-        await bot.send(
-            User(11, "Admin"), f"/wakil {sekretaris.id} ketua {hsdm.id} 2026-11-01 2026-11-05"
-        )
+    labels = [label for label, _ in when.buttons]
+    assert labels[:2] == [
+        "Hari ini (2 November 2026)",
+        "Hari ini s.d. Jumat (2 Nov s.d. 6 November 2026)",
+    ]
+    confirm = await tap(when.buttons[1][1], when)
+    assert confirm.text.startswith(
+        "Tunjuk Sekar Sekretaris mewakili Hadi HSDM sebagai Kepala Bagian Hukum dan SDM dari "
+        "Senin, 2 November 2026 sampai Jumat, 6 November 2026?"
     )
+    done = await tap(confirm.buttons[0][1], confirm)
+    assert done.text.startswith(
+        "Tercatat: Sekar Sekretaris mewakili Hadi HSDM sebagai Kepala Bagian"
+    )
+    assert taps == 4
+    # typed with names and dd-mm-yyyy dates; what does not read is said in one sentence
+    [bad] = texts_of(await bot.send(admin, "/wakil Sekar ketua Hadi 02-11-2026 05-11-2026"))
     assert "tidak memegang peran ketua" in bad
+    [unclear] = texts_of(await bot.send(admin, "/wakil Sekar kabag Hadi 2-11-2026 besok"))
+    assert unclear.startswith(
+        "Tanggal \u201cbesok\u201d tidak dikenali; tuliskan seperti 12-11-2026."
+    )
     inbox = await m.inbox()
     assert "Anda ditunjuk mewakili Hadi HSDM" in texts_of(inbox[SEKRETARIS.id])[0]
+    [told] = texts_of(inbox[HSDM.id])  # the person on leave is told who acts
+    assert told.startswith("Yth. Bapak/Ibu Hadi HSDM, Sekar Sekretaris mewakili Anda sebagai")
+    assert "Anda tidak dimintai lagi" in told
 
     await bot.send(SATGAS, "/kirim")
     await bot.press(SATGAS, f"kr:i:{PROVINCIAL_CARD_ITEM}")
@@ -328,8 +443,11 @@ async def test_a_delegate_initials_for_the_covered_person(
     await bot.press(SATGAS, "kr:d")
     await bot.press(SATGAS, "kr:c")
     inbox = await m.inbox()
-    assert SEKRETARIS.id in inbox  # the delegate is asked too
-    notice = notice_in(inbox[SEKRETARIS.id])
+    assert HSDM.id not in inbox  # on leave: not asked while covered
+    notice = notice_in(inbox[SEKRETARIS.id])  # the delegate is, on his behalf
+    assert notice.text.startswith(
+        "Yth. Bapak/Ibu Sekar Sekretaris, atas nama Hadi HSDM (Kepala Bagian Hukum dan SDM),"
+    )
     await give_card_step(bot, SEKRETARIS, notice)
     await bot.press(HUKUM, "kc:ya:2026-10:1")  # the confirmation's button
     line = next(x for x in svc.history.lines(P) if "kabag_hsdm" in x)

@@ -57,8 +57,7 @@ def _strings(value: object) -> Iterator[str]:
 
 
 # not read as prose: the typed forms of the admins' commands, which take a role's code as
-# their word (/undang KODE_UNIT PERAN, /wakil); the buttons of /undang need none, and /wakil
-# gets its buttons with issue 16
+# their word (/undang KODE_UNIT PERAN, /wakil NAMA PERAN NAMA); the buttons of both need none
 NOT_READ = {"INVITE_USAGE", "UNIT_CARD_ITEM", "PROVINCIAL_CARD_ITEM"}  # and codes to compare
 TYPED_FORMS = re.compile(r"(/undang|/wakil|undang|wakil) [^\n]*|peran: [a-z_, ]+$", re.MULTILINE)
 

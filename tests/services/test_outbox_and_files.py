@@ -173,3 +173,44 @@ def test_a_held_notice_gathers_only_until_it_is_due(core: Core, clock: Clock) ->
         assert uow.outbox.gathering(pid, "g", later) is None  # due now: not joined any more
         assert not uow.outbox.regather(gathering.id, joined, later)
     assert [m.text for m in core.services.outbox.due()] == ["dua"]
+
+
+async def test_a_notice_settled_after_the_drain_read_it_goes_as_its_outcome(core: Core) -> None:
+    """A decision between the drain's reading and its sending: the notice goes with the
+    outcome and no buttons, is not edited afterwards, and the record says what was sent."""
+    from chatbot.services import notify
+
+    pid = _person(core)
+    with core.uow() as uow:
+        uow.outbox.put(
+            OutgoingMessage(pid, "KEU-01 dikirim", ((("Periksa", "rp:op:1"),),), subject="x"),
+            core.clock(),
+        )
+        uow.commit()
+    sent: list[QueuedMessage] = []
+
+    async def send(message: QueuedMessage, part: Attachment | None) -> SendResult:
+        sent.append(message)
+        return SendResult(Outcome.SENT, message_id=77)
+
+    outbox = core.services.outbox
+    read = outbox.due
+
+    def read_then_decided(*args: object, **kwargs: object) -> list[QueuedMessage]:
+        due = read(*args, **kwargs)  # type: ignore[arg-type]
+        with core.uow() as uow:
+            notify.settled(uow, core.clock(), "x", "✅ Disetujui", pid)
+            uow.commit()
+        return due
+
+    outbox.due = read_then_decided  # type: ignore[method-assign]
+    try:
+        await outbox.drain(send)
+    finally:
+        del outbox.due
+    [message] = sent
+    assert message.text == "KEU-01 dikirim\n\n✅ Disetujui" and message.buttons == ()
+    assert outbox.due() == []  # no edit follows
+    with Session(core.engine) as session:
+        [row] = session.exec(select(OutboxRow)).all()
+    assert row.text == message.text and row.sent_at is not None

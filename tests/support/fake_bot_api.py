@@ -279,8 +279,11 @@ class FakeBotApi:
             message["text"] = params["text"]
         if "caption" in params:
             message["caption"] = params["caption"]
-        if "reply_markup" in params:
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        if isinstance(markup, dict) and "inline_keyboard" in markup:  # not a ForceReply
+            message["reply_markup"] = markup
         for kind in ("document", "photo"):
             upload = params.get(kind)
             if isinstance(upload, dict):

@@ -26,6 +26,7 @@ APP_SECRET = "rahasia-aplikasi-meta"
 @dataclass
 class FakeGraphApi:
     sent: list[dict[str, Any]] = field(default_factory=list)
+    sent_ids: list[str] = field(default_factory=list)  # the id given to each message sent
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     window_closed: set[str] = field(default_factory=set)  # wa ids whose 24 hours have passed
     uploads: list[tuple[str, str]] = field(default_factory=list)  # (media id, file name)
@@ -93,11 +94,12 @@ class FakeGraphApi:
                 "last replied to the sender number.",
             )
         self.sent.append(payload)
+        self.sent_ids.append(f"wamid.out{next(self._ids)}")
         return web.json_response(
             {
                 "messaging_product": "whatsapp",
                 "contacts": [{"input": to, "wa_id": to}],
-                "messages": [{"id": f"wamid.out{next(self._ids)}"}],
+                "messages": [{"id": self.sent_ids[-1]}],
             }
         )
 
@@ -216,10 +218,15 @@ def update_with(
     }
 
 
-def text_update(wa_id: str, name: str, body: str, message_id: str | None = None) -> dict[str, Any]:
+def text_update(
+    wa_id: str, name: str, body: str, message_id: str | None = None, replying_to: str = ""
+) -> dict[str, Any]:
+    """A text; ``replying_to``: the id of the bot's message it answers (a swiped reply)."""
     message: dict[str, Any] = {"type": "text", "text": {"body": body}}
     if message_id is not None:
         message["id"] = message_id
+    if replying_to:
+        message["context"] = {"from": "15550001234", "id": replying_to}
     return update_with(wa_id, name, message)
 
 

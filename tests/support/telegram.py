@@ -54,6 +54,7 @@ class Call:
 @dataclass
 class RecordingRequest(BaseRequest):
     calls: list[Call] = field(default_factory=list)
+    history: list[Call] = field(default_factory=list)  # every call, never taken
     fail_with: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content
     failing_downloads: int = 0  # the next N downloads fail with a network error
@@ -97,6 +98,7 @@ class RecordingRequest(BaseRequest):
                 data = content if isinstance(content, bytes) else content.read()
                 call.uploads[key] = (file_name, data)
         self.calls.append(call)
+        self.history.append(call)
         pending = self.faults.get(name)
         if pending:
             fault = pending.pop(0)
@@ -144,7 +146,9 @@ class RecordingRequest(BaseRequest):
             }
             if "reply_markup" in params:
                 markup = params["reply_markup"]
-                message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+                markup = json.loads(markup) if isinstance(markup, str) else markup
+                if "inline_keyboard" in markup:  # a ForceReply is not part of the message
+                    message["reply_markup"] = markup
             return message
         return True
 
@@ -199,8 +203,14 @@ class TelegramHarness:
         return self.take()
 
     async def send(
-        self, user: User, text: str, chat_type: str = "private", chat_id: int | None = None
+        self,
+        user: User,
+        text: str,
+        chat_type: str = "private",
+        chat_id: int | None = None,
+        replying_to: int | None = None,
     ) -> list[Call]:
+        """A text typed; ``replying_to``: the id of the bot's message it answers."""
         chat: dict[str, Any] = {"id": chat_id or user.id, "type": chat_type}
         if chat_type == "private":
             chat["first_name"] = user.first_name
@@ -213,6 +223,14 @@ class TelegramHarness:
             "from": user.as_dict(),
             "text": text,
         }
+        if replying_to is not None:
+            message["reply_to_message"] = {
+                "message_id": replying_to,
+                "date": 1_700_000_000,
+                "chat": chat,
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "SPIP Jambi"},
+                "text": "…",
+            }
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
@@ -307,6 +325,18 @@ class TelegramHarness:
 
     def context(self) -> Any:
         return ContextTypes.DEFAULT_TYPE(application=self.app)
+
+
+def as_they_stand(history: list[Call], chat_id: int) -> list[Call]:
+    """Every message the bot put in ``chat_id``, as it stands now (its last edit), in the
+    order they were first sent."""
+    latest: dict[int, Call] = {}
+    for call in history:
+        if call.chat_id != chat_id or not isinstance(call.result, dict):
+            continue
+        if call.method in ("sendMessage", "sendDocument", "sendPhoto", "editMessageText"):
+            latest[int(call.result["message_id"])] = call
+    return list(latest.values())
 
 
 def texts_to(calls: list[Call], chat_id: int) -> list[str]:

@@ -239,8 +239,18 @@ async def test_the_month_over_whatsapp(
     # the provincial card: returned at the paraf, then at the signatures
     await play.upload_card("draft-v1.pdf", "tersimpan sebagai versi 1")
     await play.drain()
-    assert "Hana Hukum" in await play.gives(HUKUM, play.buttons(HUKUM, "Yth. Subbagian Hukum")[0])
-    await play.give_back(HSDM, play.buttons(HSDM, "versi 1")[1], "Angka rekap KUL keliru")
+    request = play.buttons(HUKUM, "Yth. Subbagian Hukum")
+    assert request == ["kc:ok:2026-10:1", "kc:no:2026-10:1", "kc:rk:2026-10:1"]
+    # "Rekap": WhatsApp cannot edit the request, so the recap comes with its buttons
+    recap = await play.presses(HUKUM, request[2])
+    assert "Rekapitulasi kelengkapan data dukung:" in recap and "Kerinci: 100%" in recap
+    assert play.buttons(HUKUM, "Rekapitulasi kelengkapan") == request[:2]
+    assert "Hana Hukum" in await play.gives(HUKUM, request[0])
+    await play.drain()
+    told = "Subbagian Hukum (Hana Hukum) telah memaraf kartu kendali provinsi"
+    assert play.last(SARI).startswith(told)
+    assert play.buttons(HSDM, told) == ["kc:ok:2026-10:1", "kc:no:2026-10:1", "kc:rk:2026-10:1"]
+    await play.give_back(HSDM, play.buttons(HSDM, told)[1], "Angka rekap KUL keliru")
     await play.drain()
     assert "Angka rekap KUL keliru" in play.last(SARI)
     await play.upload_card("draft-v2.pdf", "tersimpan sebagai versi 2")
@@ -262,7 +272,8 @@ async def test_the_month_over_whatsapp(
     for who in (SEKRETARIS, DIVISI, KETUA):
         await play.gives(who, play.buttons(who, "versi 3")[0])
     await play.drain()
-    assert "telah diparaf dan ditandatangani lengkap" in play.last(SARI)
+    assert "telah menandatangani" in play.last(SARI)
+    assert "paraf dan tanda tangan lengkap" in play.last(SARI)
 
     # the signed card, e-SPIP with a screenshot, kirim data, hand-over
     await play.upload_card("kartu-provinsi-ttd.pdf", "bertanda tangan tersimpan sebagai versi 4")
