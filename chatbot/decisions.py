@@ -156,15 +156,27 @@ class Decisions:
             ),
         )
 
-    def decide(self, person: Person, data: str, reason: str = "") -> Outcome:
-        """Apply a ✅ button (``reason`` empty) or a confirmed return."""
+    def decide(
+        self,
+        person: Person,
+        data: str,
+        reason: str = "",
+        shown_on: tuple[int, int] | None = None,
+    ) -> Outcome:
+        """Apply a ✅ button (``reason`` empty) or a confirmed return; ``shown_on``: the
+        message (chat, id) it was taken on, which the channel edits itself."""
         svc = self.services
         item, card = callbacks.parse_review(data), callbacks.parse_card(data)
         approve = not reason
         if item is not None:
             try:
                 decision = svc.review.decide_item(
-                    person, item.state_id, item.version, approve=approve, reason=reason
+                    person,
+                    item.state_id,
+                    item.version,
+                    approve=approve,
+                    reason=reason,
+                    shown_on=shown_on,
                 )
             except DomainError as exc:
                 log.info("review refused: %s %s", exc.code, exc.detail)

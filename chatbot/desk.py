@@ -77,13 +77,17 @@ class Desk:
         return await self._page(person, waiting, index)
 
     async def decide(
-        self, person: Person, data: str, reason: str = ""
+        self,
+        person: Person,
+        data: str,
+        reason: str = "",
+        shown_on: tuple[int, int] | None = None,
     ) -> tuple[decisions.Outcome, Page]:
         """A decision at the desk (a ✅, or a return confirmed), then the delivery that came
-        after it in the queue."""
+        after it in the queue; ``shown_on``: the desk's message it was taken on."""
         choice = callbacks.parse_review(data)
         before = [t.state_id for t in self.services.review.waiting(person)]
-        outcome = self.flow.decide(person, data, reason)
+        outcome = self.flow.decide(person, data, reason, shown_on)
         waiting = self.services.review.waiting(person)
         if outcome.refused and not waiting:  # not a reviewer, or nothing left to show
             return outcome, Page(Screen(outcome.refused))

@@ -323,7 +323,8 @@ def receipt(result: Receipt, list_button: bool = False) -> Screen:
     text = texts.receipt(result.item_name, result.state, result.late, result.files)
     if not list_button:
         return Screen(text)
-    return Screen(text, ((Action.of(texts.LABEL_LIST, callbacks.KIRIM_BACK),),))
+    # "/kirim" again: it works after the session too (the receipt outlives it)
+    return Screen(text, ((Action.of(texts.LABEL_LIST, callbacks.menu("kirim")),),))
 
 
 def ask_espip() -> Screen:

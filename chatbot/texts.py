@@ -1461,6 +1461,10 @@ def card_decided(approve: bool, stage: Stage, person_name: str, at: datetime, tz
     return f"{verdict} oleh {person_name}, {waktu(at, tz)}"
 
 
+def period_closed_line(period: Period) -> str:
+    return f"🔒 Periode {bulan(period)} telah diserahkan dan ditutup."
+
+
 def period_handed_over(period: Period, person: Person, at: datetime, tz: ZoneInfo) -> str:
     return (
         f"Data SPIP bulan {bulan(period)} telah diserahkan kepada Inspektorat KPU RI oleh "

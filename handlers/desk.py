@@ -135,7 +135,10 @@ async def decide(update: Update, context: Context) -> None:
         return
     data, person = pressed
     await _preparing(update, context)
-    outcome, page = await _desk(context).decide(person, data)
+    query = update.callback_query
+    message = query.message if query is not None else None
+    shown_on = (message.chat.id, message.message_id) if isinstance(message, Message) else None
+    outcome, page = await _desk(context).decide(person, data, shown_on=shown_on)
     await _settle_pressed(update, outcome.refused or outcome.line)
     await show_page(update, context, person, page)
 
@@ -150,7 +153,8 @@ async def return_confirmed(
     """A return confirmed at the desk: decided, the desk's message says so, then the next
     delivery."""
     await _preparing(update, context)
-    outcome, page = await _desk(context).decide(person, pending.data, pending.reason)
+    shown_on = (origin[0], origin[1]) if origin is not None else None
+    outcome, page = await _desk(context).decide(person, pending.data, pending.reason, shown_on)
     if origin is not None and not outcome.refused:
         chat_id, message_id, text, _ = origin
         try:

@@ -89,6 +89,7 @@ def kickoff_to(
             text=texts.kickoff(person, period, deadline, items, catalogue),
             buttons=((texts.BUTTON_KIRIM,),),
             dedupe_key=f"kickoff:{period.code}:{person.id}",
+            subject=period_subject(period),
         ),
         now,
     )
@@ -207,6 +208,7 @@ def _decisions_message(
         person_id=person_id,
         text=texts.decisions_notice(unit, period, entries, done, tz),
         buttons=texts.decision_buttons(period, entries, done),
+        subject=period_subject(period),
         group=group,
         grouped=tuple(entries),
         not_before=until,
@@ -217,17 +219,32 @@ def decided_line(decision: Decision, tz: ZoneInfo) -> str:
     return texts.decided_line(decision, tz)
 
 
+def period_subject(period: Period) -> str:
+    """What a period's buttons act on (its kick-off, a unit's decisions, a session's
+    screens): settled when the period is handed over and closed."""
+    return f"periode:{period.code}"
+
+
 def item_subject(state_id: int, version: int) -> str:
     """What a delivery's buttons act on: its item and version."""
     return f"item:{state_id}:{version}"
 
 
-def settled(uow: UnitOfWork, now: datetime, subject: str, outcome: str, by: int) -> None:
+def settled(
+    uow: UnitOfWork,
+    now: datetime,
+    subject: str,
+    outcome: str,
+    by: int,
+    shown_on: tuple[int, int] | None = None,
+) -> None:
     """A subject decided: every message still holding buttons for it says the outcome and
-    loses them (those not sent yet are changed before they go)."""
+    loses them (those not sent yet are changed before they go). ``shown_on``: the message
+    (chat, id) the decision was taken on, which the channel brings up to date itself."""
     uow.outbox.settle_queued(subject, outcome)
     for placed in uow.placed.settle(subject, outcome, by, now):
-        edit_placed(uow, now, placed, outcome)
+        if (placed.chat_id, placed.message_id) != shown_on:
+            edit_placed(uow, now, placed, outcome)
 
 
 def edit_placed(uow: UnitOfWork, now: datetime, placed: Placed, outcome: str) -> None:
@@ -409,7 +426,8 @@ def _to_satgas(uow: UnitOfWork, now: datetime, day: date, text: str, key: str) -
 
 
 def handed_over(uow: UnitOfWork, now: datetime, period: Period, by: Person, tz: ZoneInfo) -> None:
-    """Step 9: the satgas and the officials (the one who recorded it read it in the reply)."""
+    """Step 9: the satgas and the officials (the one who recorded it read it in the reply);
+    every message still holding buttons for the period says it is closed and loses them."""
     for role in HANDED_OVER_TO:
         for p in uow.people.with_role(role):
             if p.id == by.id:
@@ -422,6 +440,7 @@ def handed_over(uow: UnitOfWork, now: datetime, period: Period, by: Person, tz: 
                 ),
                 now,
             )
+    settled(uow, now, period_subject(period), texts.period_closed_line(period), by.id)
 
 
 # ------------------------------------------------------------------ people

@@ -102,14 +102,17 @@ class ReviewService:
         reason: str = "",
         notice: bool = True,
         bulk: bool = False,
+        shown_on: tuple[int, int] | None = None,
     ) -> Decision:
         """Apply one decision; the state, the audit log and the notice to the submitter are
         written in one transaction, and a second decision on the same version is refused.
-        A write that lost a race is read again once, so the loser hears what happened."""
+        A write that lost a race is read again once, so the loser hears what happened.
+        ``shown_on``: the message it was taken on (the channel edits that one itself)."""
+        args = (person, state_id, version, approve, reason, notice, bulk, shown_on)
         try:
-            return self._decide_item(person, state_id, version, approve, reason, notice, bulk)
+            return self._decide_item(*args)
         except ConcurrentChange:
-            return self._decide_item(person, state_id, version, approve, reason, notice, bulk)
+            return self._decide_item(*args)
 
     def _decide_item(
         self,
@@ -119,7 +122,8 @@ class ReviewService:
         approve: bool,
         reason: str,
         notice: bool,
-        bulk: bool = False,
+        bulk: bool,
+        shown_on: tuple[int, int] | None,
     ) -> Decision:
         now = self.clock()
         with self.uow_factory() as uow:
@@ -165,6 +169,7 @@ class ReviewService:
                 notify.item_subject(state_id, version),
                 notify.decided_line(decision, self.timezone),
                 person.id,
+                shown_on,
             )
             if notice:  # else the caller tells them, gathered (approve-all)
                 notify.decisions(uow, now, [decision], self.timezone, self.gather)

@@ -23,9 +23,10 @@ from handlers.kirim.state import (
     _set_draft,
     _show_all,
     _submitter,
+    end_session,
+    show,
     stale,
 )
-from handlers.render import show
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,9 @@ async def _card_step(update: Update, context: Context, record: Record) -> int:
     if person is None or draft is None or not draft.on_card:
         return await stale(update, context)
     shown, ended = record(_flow(context), person, draft)
-    await _show_all(update, shown)
+    await _show_all(update, context, shown)
     if ended:
+        await end_session(context)
         _set_draft(context, None)
         return END
     return ITEM
@@ -55,7 +57,7 @@ async def ask_espip_evidence(update: Update, context: Context) -> int:
     if draft is None or not draft.on_card:
         return await stale(update, context)
     draft.espip = True  # the next file is the screenshot (``files.receive_file``)
-    await show(update, screens.ask_espip())
+    await show(update, context, screens.ask_espip())
     return ESPIP
 
 
@@ -75,7 +77,7 @@ async def ask_handover(update: Update, context: Context) -> int:
     if draft is None or not draft.on_card:
         return await stale(update, context)
     screen = _flow(context).handover_question(draft)
-    await show(update, screen)
+    await show(update, context, screen)
     return HANDOVER if screen.actions else ITEM
 
 

@@ -29,9 +29,13 @@ from handlers.kirim.state import (
     _set_draft,
     _show_all,
     _submitter,
+    end_session,
+    live,
+    replace,
+    show,
     stale,
 )
-from handlers.render import edit, replace, show
+from handlers.render import edit
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +55,14 @@ async def _show_checklist(
     screen, new = _flow(context).checklist(person, earlier, period)
     shown = earlier.checklist if earlier is not None and in_place else None
     if shown is None or not await edit(shown, screen):
-        shown = await show(update, screen) if not in_place else None
+        shown = await show(update, context, screen) if not in_place else None
     if new is None:
         return END
     _set_draft(
         context,
         Draft(period=new.period, person_id=new.person_id, delivered=new.delivered, checklist=shown),
     )
+    await live(context, shown, screen)
     return PICK
 
 
@@ -92,7 +97,7 @@ async def choose_item(update: Update, context: Context) -> int:
     draft = await _session(update, context, person)  # a notice's button begins one
     if draft is None:
         return END
-    await show(update, _flow(context).item(person, draft, target.code, target.period))
+    await show(update, context, _flow(context).item(person, draft, target.code, target.period))
     return ITEM if draft.item_code else PICK
 
 
@@ -111,13 +116,13 @@ async def withdraw(update: Update, context: Context) -> int:
         return END
     person, draft = begun
     shown = _flow(context).withdraw(person, draft, target.code, target.version, target.period)
-    await _show_all(update, shown)
+    await _show_all(update, context, shown)
     return ITEM
 
 
 async def confirm_by_button(update: Update, context: Context) -> int:
     """Typed text ("ya", "kirim") at the confirmation: the buttons decide."""
-    await show(update, delivery.Delivery.confirm_by_button())
+    await show(update, context, delivery.Delivery.confirm_by_button())
     return CONFIRM
 
 
@@ -130,7 +135,7 @@ async def receive_note(update: Update, context: Context) -> int:
     if message is None or message.text is None or draft is None:
         return END
     screen = _flow(context).note(draft, message.text)
-    await show(update, screen)
+    await show(update, context, screen)
     return CONFIRM if draft.note else NOTE
 
 
@@ -153,19 +158,20 @@ async def confirm(update: Update, context: Context) -> int:
     # to the list; the checklist shown earlier is brought up to date where it is
     shown, recorded = _flow(context).confirm(person, draft, list_button=True, target=target)
     if not recorded:  # refused: said; the files stay a draft, the session goes on
-        await _show_all(update, shown)
+        await _show_all(update, context, shown)
         return ITEM if draft.item_code else PICK
     if draft.on_card:  # the card's screen follows its receipt
-        await _show_all(update, shown)
+        await _show_all(update, context, shown)
         return ITEM
-    await replace(update, shown[0])
-    await _show_all(update, shown[1:])
+    await replace(update, context, shown[0])
+    await _show_all(update, context, shown[1:])
     return await _show_checklist(update, context, person, draft.period, in_place=True)
 
 
 async def cancel(update: Update, context: Context) -> int:
     await _answer(update)
     text = _flow(context).closing(_draft(context), timed_out=False)
+    await end_session(context)
     _set_draft(context, None)
     await reply(update, text)
     return END
@@ -173,6 +179,7 @@ async def cancel(update: Update, context: Context) -> int:
 
 async def timed_out(update: Update, context: Context) -> None:
     text = _flow(context).closing(_draft(context), timed_out=True)
+    await end_session(context)
     _set_draft(context, None)
     chat = update.effective_chat
     if chat is not None:

@@ -26,9 +26,12 @@ from handlers.kirim.state import (
     _session,
     _show_all,
     _submitter,
+    live,
+    replace,
+    show,
     stale,
 )
-from handlers.render import edit, replace, show
+from handlers.render import edit
 
 log = logging.getLogger(__name__)
 
@@ -81,24 +84,26 @@ async def receive_file(update: Update, context: Context) -> int:
     flow = _flow(context)
     received = await flow.receive(incoming, _fetcher(context, incoming.telegram_file_id))
     if isinstance(received, Screen):
-        await show(update, received)
+        await show(update, context, received)
         return FILES if draft.takes_files else PICK
     if draft.espip and draft.on_card:
         shown, ended = flow.record_espip(person, draft, received)
-        await _show_all(update, shown)
+        await _show_all(update, context, shown)
         return END if ended else ITEM
     asked = draft.question
     screen = flow.take_file(person, draft, received)
     album = message.media_group_id
     earlier = draft.albums.get(album) if album else None
     if earlier is not None and await edit(earlier, screen):  # an album: one answer, counting
+        await live(context, earlier, screen)
         return FILES if draft.takes_files else PICK
     if not draft.takes_files and asked is not None and await edit(asked, screen):
+        await live(context, asked, screen)
         # files sent one by one before the answer: the question is kept current where it
         # is, and each file gets one line
-        await show(update, flow.loose_received(person, draft))
+        await show(update, context, flow.loose_received(person, draft))
         return PICK
-    sent = await show(update, screen)
+    sent = await show(update, context, screen)
     if album and sent is not None:
         draft.albums[album] = sent
     if not draft.takes_files:
@@ -117,7 +122,7 @@ def _kind(message: Message | None) -> str:
 
 
 async def wrong_kind(update: Update, context: Context) -> int:
-    await show(update, delivery.Delivery.not_a_file(_kind(update.effective_message)))
+    await show(update, context, delivery.Delivery.not_a_file(_kind(update.effective_message)))
     return FILES
 
 
@@ -125,7 +130,7 @@ async def text_instead_of_file(update: Update, context: Context) -> int:
     draft = _draft(context)
     if draft is None:
         return await stale(update, context)
-    await show(update, delivery.Delivery.typed_instead_of_file(draft))
+    await show(update, context, delivery.Delivery.typed_instead_of_file(draft))
     return FILES
 
 
@@ -138,7 +143,7 @@ async def files_done(update: Update, context: Context) -> int:
     if summary is None:
         await reply(update, texts.NO_FILES_YET)
         return FILES
-    await show(update, summary)
+    await show(update, context, summary)
     return CONFIRM
 
 
@@ -147,7 +152,7 @@ async def which_item(update: Update, context: Context) -> int:
     if (begun := await _begin(update, context)) is None:
         return END
     person, draft = begun
-    draft.question = await show(update, _flow(context).which_item(person, draft))
+    draft.question = await show(update, context, _flow(context).which_item(person, draft))
     return PICK
 
 
@@ -157,7 +162,7 @@ async def assign(update: Update, context: Context) -> int:
     if (begun := await _begin(update, context)) is None or target is None:
         return END
     person, draft = begun
-    await replace(update, _flow(context).assign(person, draft, target.code, target.period))
+    await replace(update, context, _flow(context).assign(person, draft, target.code, target.period))
     return FILES if draft.takes_files else PICK
 
 
@@ -168,5 +173,5 @@ async def discard(update: Update, context: Context) -> int:
     target = callbacks.parse_kirim_discard(_data(update))
     if target is not None and not target.code:
         draft.question = None  # the files it asked about are gone
-    await _show_all(update, _flow(context).discard(person, draft, target))
+    await _show_all(update, context, _flow(context).discard(person, draft, target))
     return ITEM if draft.item_code else PICK

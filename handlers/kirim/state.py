@@ -8,16 +8,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     ConversationHandler,
 )
 
-from chatbot import delivery, texts
+from chatbot import callbacks, delivery, texts
 from chatbot.domain.people import Person
 from chatbot.screens import Screen
+from chatbot.services import notify
+from handlers import render
 from handlers.common import Context, current_person, reply, services
-from handlers.render import show
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ class Draft(delivery.Draft):
     checklist: Message | None = None  # the checklist shown last, brought up to date in place
     espip: bool = False  # the next file is the e-SPIP screenshot
     question: Message | None = None  # which item the files sent before one was are for
+    live: list[Message] = field(default_factory=list)  # the screen whose session buttons work
 
     def open_item(self, code: str, name: str, version: int, steps: delivery.Steps = ()) -> None:
         super().open_item(code, name, version, steps)
@@ -53,7 +56,80 @@ def _set_draft(context: Context, draft: Draft | None) -> None:
     if draft is None:
         context.user_data.pop(DRAFT, None)
     else:
+        earlier = _draft(context)
+        if earlier is not None and earlier is not draft:  # the same session goes on
+            draft.live = [*earlier.live, *draft.live]
         context.user_data[DRAFT] = draft
+
+
+# ------------------------------------------------------------------ the session's buttons
+# Only the session's newest screen keeps the buttons that need the session ("Kirim berkas",
+# "Tutup", "Kirim" ...): an earlier one loses them when a newer one is shown, and the last one
+# when the session ends. The buttons that work without a session (an item of the checklist,
+# a withdrawal, "Daftar butir") stay.
+
+SESSION_FREE = (f"{callbacks.KIRIM_ITEM}:", f"{callbacks.KIRIM_WITHDRAW}:")
+
+
+def _needs_session(data: str) -> bool:
+    return data.startswith(f"{callbacks.KIRIM}:") and not data.startswith(SESSION_FREE)
+
+
+async def _strip(message: Message) -> None:
+    markup = message.reply_markup
+    if markup is None:
+        return
+    rows = [
+        [b for b in row if not _needs_session(str(b.callback_data or ""))]
+        for row in markup.inline_keyboard
+    ]
+    rows = [row for row in rows if row]
+    try:
+        await message.edit_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+    except TelegramError as exc:  # too old, deleted, or unchanged: nothing to take away
+        log.info("could not take the session's buttons off %s: %s", message.message_id, exc)
+
+
+async def live(context: Context, message: Message | None, screen: Screen) -> None:
+    """``message`` shows ``screen``: with buttons of its period that outlive the session (an
+    item, a withdrawal) it is remembered under the period, whose hand-over takes them; with
+    session buttons it is now the live one."""
+    draft = _draft(context)
+    if message is None or draft is None:
+        return
+    if draft.person_id and any(a.data.startswith(SESSION_FREE) for a in screen.actions):
+        subject = notify.period_subject(draft.period)
+        chat_id = message.chat.id
+        services(context).outbox.placed(
+            draft.person_id, subject, chat_id, message.message_id, screen.text
+        )
+    if not any(_needs_session(a.data) for a in screen.actions):
+        return
+    for earlier in draft.live:
+        if earlier.message_id != message.message_id:
+            await _strip(earlier)
+    draft.live = [message]
+
+
+async def end_session(context: Context) -> None:
+    """The session ends: its last screen loses the buttons that needed it."""
+    draft = _draft(context)
+    if draft is not None:
+        for message in draft.live:
+            await _strip(message)
+        draft.live = []
+
+
+async def show(update: Update, context: Context, screen: Screen) -> Message | None:
+    sent = await render.show(update, screen)
+    await live(context, sent, screen)
+    return sent
+
+
+async def replace(update: Update, context: Context, screen: Screen) -> Message | None:
+    sent = await render.replace(update, screen)
+    await live(context, sent, screen)
+    return sent
 
 
 async def _session(update: Update, context: Context, person: Person) -> Draft | None:
@@ -62,7 +138,7 @@ async def _session(update: Update, context: Context, person: Person) -> Draft | 
     earlier = _draft(context)
     draft, refusal = _flow(context).session(person, earlier)
     if refusal is not None or draft is None:
-        await show(update, refusal or Screen(texts.NO_OPEN_PERIOD))
+        await render.show(update, refusal or Screen(texts.NO_OPEN_PERIOD))
         return None
     if not isinstance(draft, Draft):
         draft = Draft(period=draft.period, person_id=draft.person_id, delivered=draft.delivered)
@@ -84,9 +160,9 @@ async def _answer(update: Update) -> None:
         await update.callback_query.answer()
 
 
-async def _show_all(update: Update, shown: Sequence[Screen]) -> None:
+async def _show_all(update: Update, context: Context, shown: Sequence[Screen]) -> None:
     for screen in shown:
-        await show(update, screen)
+        await show(update, context, screen)
 
 
 async def _submitter(update: Update, context: Context) -> Person | None:
@@ -113,7 +189,7 @@ async def _prompt(
     if prompt is None:
         await reply(update, texts.STEP_NOT_AVAILABLE)
         return ITEM
-    await show(update, prompt)
+    await show(update, context, prompt)
     return state
 
 

@@ -25,6 +25,18 @@ class SqlPlaced:
                 PlacedRow.subject == subject, col(PlacedRow.settled_at).is_not(None)
             )
         ).first()
+        kept = self.session.exec(
+            select(PlacedRow).where(
+                PlacedRow.subject == subject,
+                PlacedRow.chat_id == chat_id,
+                PlacedRow.message_id == message_id,
+                col(PlacedRow.settled_at).is_(None),
+            )
+        ).first()
+        if kept is not None and settled is None:  # shown again in place: its text now
+            kept.text = text
+            self.session.add(kept)
+            return None
         self.session.add(
             PlacedRow(
                 person_id=person_id,

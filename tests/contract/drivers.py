@@ -37,6 +37,7 @@ class Seen:
     actions: tuple[tuple[str, str], ...] = ()  # (label, callback data)
     document: str = ""  # the file name, for a document
     ref: str = ""  # the message's id on its channel (a reply names it)
+    edited: bool = False  # an earlier message brought up to date (Telegram), not a new one
 
     def item(self, code: str) -> str:
         """The data of the checklist's button for an item (its period named or not)."""
@@ -111,7 +112,7 @@ def command(driver: Driver, name: str) -> str:
 def _seen_telegram(call: Call, names: dict[str, str]) -> Seen | None:
     if call.method in ("sendMessage", "editMessageText"):
         ref = str(call.result.get("message_id", "")) if isinstance(call.result, dict) else ""
-        return Seen(call.text, tuple(call.buttons), ref=ref)
+        return Seen(call.text, tuple(call.buttons), ref=ref, edited=call.method != "sendMessage")
     if call.method == "sendPhoto":
         return Seen(str(call.params.get("caption", "")), (), "gambar")
     if call.method == "sendDocument":
@@ -189,9 +190,15 @@ class TelegramDriver:
         self.bot.app._user_data.clear()
 
     async def notices(self) -> dict[str, list[Seen]]:
-        await telegram_outbox.drain(self.bot.context())
+        taken: list[Call] = []
+        while True:  # a drain sends 100 at most: until nothing is left
+            await telegram_outbox.drain(self.bot.context())
+            calls = self.bot.take()
+            if not calls:
+                break
+            taken += calls
         received: dict[str, list[Seen]] = {}
-        for call in self.bot.take():
+        for call in taken:
             seen = _seen_telegram(call, self.names)
             if seen is not None and call.chat_id is not None:
                 received.setdefault(str(call.chat_id), []).append(seen)
@@ -310,9 +317,9 @@ class WhatsAppDriver:
 
     async def notices(self) -> dict[str, list[Seen]]:
         self._new()
-        await self.core.services.outbox.drain(
-            whatsapp_sender(self.core, self.wa), channel="whatsapp"
-        )
+        sender = whatsapp_sender(self.core, self.wa)
+        while (await self.core.services.outbox.drain(sender, channel="whatsapp")).sent:
+            pass  # a drain sends 100 at most: until nothing is left
         received: dict[str, list[Seen]] = {}
         for payload in self._new():
             received.setdefault(str(payload["to"]), []).append(_seen_whatsapp(payload))

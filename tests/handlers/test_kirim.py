@@ -138,7 +138,7 @@ async def test_deliver_a_document_end_to_end(
     receipt, checklist = sent(calls)
     assert receipt.startswith("Terima kasih. Kiriman untuk butir KEU-01 Laporan realisasi")
     assert "sebagai versi 1 (1 berkas)" in receipt and "terlambat" not in receipt
-    assert calls[-2].buttons == [("📋 Daftar butir", "kr:b")]
+    assert calls[-2].buttons == [("📋 Daftar butir", "mn:kirim")]  # works after the session too
     assert "📤 KEU-01" in " ".join(label for label, _ in calls[-1].buttons)
     assert "menunggu pemeriksaan Satgas SPIP KPU Provinsi: 1 butir" in checklist
 

@@ -191,8 +191,10 @@ class TelegramHarness:
         return self.request.calls
 
     def take(self) -> list[Call]:
-        """The calls since the last take (bot set-up calls like getMe excluded)."""
-        calls = [c for c in self.request.calls if c.method not in ("getMe", "setMyCommands")]
+        """The calls since the last take (bot set-up calls like getMe excluded, and the
+        buttons taken off a superseded message: ``request.history`` keeps those)."""
+        hidden = ("getMe", "setMyCommands", "editMessageReplyMarkup")
+        calls = [c for c in self.request.calls if c.method not in hidden]
         self.commands_set += [c for c in self.request.calls if c.method == "setMyCommands"]
         self.request.calls.clear()
         return calls
@@ -332,9 +334,21 @@ def as_they_stand(history: list[Call], chat_id: int) -> list[Call]:
     order they were first sent."""
     latest: dict[int, Call] = {}
     for call in history:
-        if call.chat_id != chat_id or not isinstance(call.result, dict):
+        if call.chat_id != chat_id:
             continue
-        if call.method in ("sendMessage", "sendDocument", "sendPhoto", "editMessageText"):
+        if call.method == "editMessageReplyMarkup":  # the same text, fewer buttons
+            message_id = int(call.params["message_id"])
+            if message_id in latest:
+                before = latest[message_id]
+                markup = call.params.get("reply_markup")
+                params = {**before.params, "reply_markup": markup}
+                latest[message_id] = Call(before.method, params, before.result)
+        elif isinstance(call.result, dict) and call.method in (
+            "sendMessage",
+            "sendDocument",
+            "sendPhoto",
+            "editMessageText",
+        ):
             latest[int(call.result["message_id"])] = call
     return list(latest.values())
 
