@@ -110,16 +110,25 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
             settings.timezone,
             notify_each_delivery=settings.spip_review_notify == "each",
             open_time=settings.spip_period_open_time,
+            duties=settings.duties(),
         ),
         review=ReviewService(
             uow_factory,
             clock,
             settings.timezone,
             timedelta(seconds=settings.spip_decision_gather_seconds),
+            settings.duties(),
         ),
-        card=CardService(uow_factory, clock, settings.chain(), settings.timezone),
+        card=CardService(
+            uow_factory, clock, settings.chain(), settings.timezone, settings.duties()
+        ),
         history=HistoryService(uow_factory, settings.timezone),
-        delegation=DelegationService(uow_factory, clock),
+        delegation=DelegationService(
+            uow_factory,
+            clock,
+            tuple(r for stage in settings.chain() for r in stage.roles),
+            settings.duties(),
+        ),
         status=status,
         recap=RecapService(uow_factory, status, evidence, settings.timezone),
         reminders=ReminderService(

@@ -392,6 +392,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Galat: data tidak valid: {exc.detail}", file=sys.stderr)
         return 2
     except DomainError as exc:
+        if exc.code == "cover_conflict":  # the chat's sentence says it whole
+            print(f"Galat: {texts.delegation_error(exc)}", file=sys.stderr)
+            return 1
         template = CLI_ERRORS.get(exc.code, "{detail}")
         print(f"Galat: {template.format(detail=exc.detail)}", file=sys.stderr)
         return 1

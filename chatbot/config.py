@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from chatbot.domain.calendar import CalendarRules
+from chatbot.domain.duties import Duties
 from chatbot.domain.errors import InvalidData
 from chatbot.domain.files import MB, FilePolicy
 from chatbot.domain.roles import Role
@@ -91,6 +92,11 @@ class Settings(BaseSettings):
     spip_escalation_roles: Annotated[list[Role], NoDecode] = Field(
         default_factory=lambda: [Role.KABAG_HSDM]
     )
+    # separation of duties: nobody decides their own delivery, nobody gives two of one card
+    # version's paraf and signatures; the second reviewer decides a delivery whose submitter
+    # is the only reviewer ("" for none: it waits for another reviewer)
+    spip_separate_duties: bool = True
+    spip_second_reviewer: Role | None = Role.KABAG_HSDM
     spip_log_level: str = "INFO"
     # training only: the bot runs as if it were this instant (then time passes as usual);
     # refused on a database that was used with the real clock (README, "Training clock")
@@ -211,6 +217,16 @@ class Settings(BaseSettings):
 
     def chain(self) -> tuple[Stage, ...]:
         return parse_chain(self.spip_chain)
+
+    def duties(self) -> Duties:
+        return Duties(self.spip_separate_duties, self.spip_second_reviewer)
+
+    @field_validator("spip_second_reviewer", mode="before")
+    @classmethod
+    def _second_reviewer(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in ("", "none", "tidak_ada"):
+            return None
+        return value.strip().lower() if isinstance(value, str) else value
 
     @property
     def timezone(self) -> ZoneInfo:

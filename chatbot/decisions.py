@@ -83,7 +83,7 @@ class Decisions:
             question = texts.ASK_RETURN_REASON.format(
                 item=title, unit=target.unit.name, version=target.state.version
             )
-            what = f"{title} ({target.unit.name}, versi {target.state.version})"
+            what = f"{title} dari {target.unit.name} (versi {target.state.version})"
             hint = texts.reason_hint(texts.item_short(target.state.item_code))
             return Screen(question, reply_hint=hint), PendingReturn(data, what=what)
         if card is not None and not card.approve:

@@ -1173,6 +1173,25 @@ def decision_buttons(
     return ()
 
 
+def second_review(submitter: Person) -> str:
+    return (
+        f"Anda diminta memeriksa sebagai pemeriksa kedua: pengirimnya, {submitter.name}, adalah "
+        "satu-satunya Satgas SPIP KPU Provinsi, dan tidak ada yang memeriksa kirimannya sendiri."
+    )
+
+
+def own_delivery(instead: Sequence[str], second: bool) -> str:
+    """The refusal of deciding one's own delivery, naming who decides it instead."""
+    if not instead:
+        who = "Satgas SPIP KPU Provinsi lain (belum ada yang terdaftar)"
+    else:
+        who = ", ".join(instead) + (" sebagai pemeriksa kedua" if second else "")
+    return (
+        f"Kiriman ini Anda kirim sendiri, sehingga tidak dapat Anda putuskan (pemisahan tugas). "
+        f"Pemeriksaannya dilakukan oleh {who}; tidak ada yang diubah."
+    )
+
+
 def reason_hint(what: str) -> str:
     return f"Alasan pengembalian {what}"
 
@@ -1185,7 +1204,7 @@ def reason_elsewhere(what: str) -> str:
 
 
 ASK_RETURN_REASON = (
-    "Silakan tuliskan alasan pengembalian untuk {item} ({unit}, versi {version}), "
+    "Silakan tuliskan alasan pengembalian untuk {item} dari {unit} (versi {version}), "
     "paling banyak " + angka(MAX_REASON_LENGTH) + " karakter. "
     "Alasan ini akan diteruskan kepada pengirim. Ketik /batal untuk membatalkan."
 )
@@ -1542,8 +1561,32 @@ CARD_ERRORS: dict[str, str] = {
 }
 
 
+def duty_taken(
+    given: Role, kind: StageKind, due: Role, due_kind: StageKind, instead: Sequence[str]
+) -> str:
+    who = ", ".join(instead) if instead else "orang lain yang memegang peran itu (atau wakilnya)"
+    return (
+        f"Anda sudah memberikan {STAGE_NAME[kind]} pada versi kartu ini sebagai "
+        f"{ROLE_LABEL[given]}; satu orang hanya memberikan satu paraf atau tanda tangan per "
+        f"versi (pemisahan tugas). {STAGE_NAME[due_kind].capitalize()} sebagai {ROLE_LABEL[due]} "
+        f"perlu diberikan oleh {who}. Tidak ada yang diubah."
+    )
+
+
 def card_error(exc: DomainError) -> str:
     """A refusal of a step of the provincial card, in words (the units still short named)."""
+    if exc.code == "duty_taken":
+        given, due = exc.context.get("given"), exc.context.get("due")
+        kind, due_kind = exc.context.get("kind"), exc.context.get("due_kind")
+        instead = exc.context.get("instead")
+        if (
+            isinstance(given, Role)
+            and isinstance(due, Role)
+            and isinstance(kind, StageKind)
+            and isinstance(due_kind, StageKind)
+        ):
+            names = [str(n) for n in instead] if isinstance(instead, list | tuple) else []
+            return duty_taken(given, kind, due, due_kind, names)
     if isinstance(exc, UnitsIncomplete):
         short = exc.context.get("short")
         if isinstance(short, list | tuple):
@@ -1556,6 +1599,10 @@ def submission_error(exc: DomainError) -> str:
 
 
 def review_error(exc: DomainError) -> str:
+    if exc.code == "own_delivery":
+        instead = exc.context.get("instead")
+        names = [str(n) for n in instead] if isinstance(instead, list | tuple) else []
+        return own_delivery(names, bool(exc.context.get("second")))
     return REVIEW_ERRORS.get(exc.code, GENERIC_ERROR)
 
 
@@ -1692,6 +1739,22 @@ def leave_typed_problem(problem: str, said: str, ambiguous: Sequence[Person]) ->
     else:
         first = "Ketik /wakil saja untuk memilih dengan tombol."
     return f"{first}\n\n{LEAVE_TYPED}"
+
+
+def delegation_error(exc: DomainError) -> str:
+    """A leave cover refused, in one sentence."""
+    if exc.code == "cover_conflict":
+        delegate, held, role = (exc.context.get(k) for k in ("delegate", "held", "role"))
+        if isinstance(held, Role) and isinstance(role, Role):
+            return (
+                f"Mohon maaf, {delegate} tidak dapat mewakili sebagai {ROLE_LABEL[role]}: ia "
+                f"sudah memegang atau mewakili peran {ROLE_LABEL[held]}, sehingga akan "
+                "memberikan dua paraf atau tanda tangan pada satu kartu (pemisahan tugas). "
+                "Silakan tunjuk orang lain yang tidak memegang peran dalam rantai paraf dan "
+                "tanda tangan."
+            )
+    detail = exc.detail if exc.code == "invalid_delegation" else ""
+    return DELEGATION_ERROR.format(detail=detail or "data tidak valid")
 
 
 DELEGATION_ERROR = "Mohon maaf, penunjukan wakil tidak dapat dicatat: {detail}."

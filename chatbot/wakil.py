@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from chatbot import callbacks, texts
 from chatbot.callbacks import DelegateStep
+from chatbot.domain.duties import cover_conflict
 from chatbot.domain.errors import DomainError
 from chatbot.domain.leave import COVERABLE_ROLES, Typed, parse_typed, presets
 from chatbot.domain.people import Person
@@ -53,8 +54,7 @@ def _record(svc: Services, person: Person, typed: Typed) -> Screen:
             by=person,
         )
     except DomainError as exc:
-        detail = exc.detail if exc.code == "invalid_delegation" else exc.code
-        return Screen(texts.DELEGATION_ERROR.format(detail=detail))
+        return Screen(texts.delegation_error(exc))
     return Screen(texts.delegation_done(done))
 
 
@@ -120,8 +120,13 @@ def step(svc: Services, person: Person, at: DelegateStep) -> Screen:
     if role not in _roles(covered):
         return Screen(texts.CHOICE_EXPIRED)
     if at.step in ("r", "dp"):  # who covers
-        candidates = [
-            p for p in people.values() if p.id != covered.id and p.unit.kind in PROVINCIAL_UNITS
+        chain, duties = svc.delegation.chain_roles, svc.delegation.duties
+        candidates = [  # not one who would give two of a card's paraf and signatures
+            p
+            for p in people.values()
+            if p.id != covered.id
+            and p.unit.kind in PROVINCIAL_UNITS
+            and cover_conflict(role, p.roles, chain, duties) is None
         ]
         actions = [
             Action(

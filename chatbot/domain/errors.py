@@ -137,3 +137,24 @@ class InvalidDelegation(DomainError):
     """Leave cover that cannot be: unknown people, a role the covered person lacks, bad dates."""
 
     code = "invalid_delegation"
+
+
+class OwnDelivery(DomainError):
+    """Separation of duties: the reviewer delivered this version themselves
+    (``context["instead"]``: who decides it)."""
+
+    code = "own_delivery"
+
+
+class DutyTaken(DomainError):
+    """Separation of duties: this person already gave a paraf or signature on this card
+    version (``context["given"]``: in which role)."""
+
+    code = "duty_taken"
+
+
+class CoverConflict(DomainError):
+    """Separation of duties: the delegate holds (or covers) another role of the card's chain
+    (``context``: delegate, held, role)."""
+
+    code = "cover_conflict"

@@ -19,11 +19,13 @@ from chatbot.domain.calendar import Period
 from chatbot.domain.errors import (
     AlreadyDecided,
     DomainError,
+    DutyTaken,
     InvalidData,
     InvalidTransition,
     ItemLocked,
     NotYourRole,
     NotYourUnit,
+    OwnDelivery,
     PeriodClosed,
     PreconditionMissing,
     StaleVersion,
@@ -73,6 +75,11 @@ class Context:
     late: bool = False
     unit_complete: bool = False  # every required item of the unit accepted
     all_units_complete: bool = False  # every unit at 100% and every regency card accepted
+    # separation of duties (``chatbot.domain.duties``)
+    separate_duties: bool = True
+    delivered_by: int | None = None  # who delivered the version decided on
+    second_reviewer: bool = False  # the actor decides it as its second reviewer
+    given_by: frozenset[int] = frozenset()  # who gave a paraf or signature on this version
 
 
 S = TypeVar("S")
@@ -195,7 +202,8 @@ def _check_submitter(state: ItemState, ctx: Context) -> None:
 
 
 def _check_decision(state: ItemState, version: int, ctx: Context) -> None:
-    _require(ctx, Permission.REVIEW_ITEMS)
+    if not ctx.second_reviewer:
+        _require(ctx, Permission.REVIEW_ITEMS)
     _require_open(ctx)
     if version != state.version:
         raise StaleVersion(f"versi {version}, sekarang {state.version}")
@@ -203,6 +211,8 @@ def _check_decision(state: ItemState, version: int, ctx: Context) -> None:
         if state.status is ItemStatus.KOSONG:
             raise InvalidTransition("ditarik")
         raise AlreadyDecided(state.status.value)
+    if ctx.separate_duties and ctx.delivered_by == ctx.actor.person_id:
+        raise OwnDelivery("kiriman sendiri")
 
 
 def apply_item(state: ItemState, action: ItemAction, ctx: Context) -> Transition[ItemState]:
@@ -243,6 +253,8 @@ def apply_item(state: ItemState, action: ItemAction, ctx: Context) -> Transition
         new = replace(state, status=ItemStatus.KOSONG, delivery=None)
         return Transition(new, (_item_event(new, EventKind.ITEM_DITARIK, ctx),))
     behalf = _behalf(ctx, Permission.REVIEW_ITEMS)
+    if ctx.second_reviewer:  # the audit says why someone outside the reviewers decided it
+        behalf["pemeriksa"] = "pemeriksa kedua (pengirim adalah satu-satunya pemeriksa)"
     if isinstance(action, Approve):
         _check_decision(state, action.version, ctx)
         final = (
@@ -442,6 +454,8 @@ def _decide(
         raise AlreadyDecided(action.role.value)
     if action.role in state.approvals:
         raise AlreadyDecided(action.role.value)
+    if action.approve and ctx.separate_duties and ctx.actor.person_id in ctx.given_by:
+        raise DutyTaken(action.role.value)
     detail = {"peran": action.role.value, "tahap": stage.kind.value}
     behalf = ctx.actor.on_behalf_of(action.role)
     if behalf is not None:

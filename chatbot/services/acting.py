@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from chatbot.domain.duties import Duties, Reviewers, reviewers_of
 from chatbot.domain.people import Person
-from chatbot.domain.roles import Role
+from chatbot.domain.roles import PERMISSIONS, Permission, Role
 from chatbot.domain.workflow import Actor
 from chatbot.services.ports import UnitOfWork
 
@@ -45,3 +46,14 @@ def asked(uow: UnitOfWork, role: Role, day: date) -> list[Holder]:
 def holders(uow: UnitOfWork, role: Role, day: date) -> list[Person]:
     """Everyone asked to act in ``role`` today (``asked``), as people."""
     return [h.person for h in asked(uow, role, day)]
+
+
+REVIEWING_ROLES = tuple(r for r in Role if Permission.REVIEW_ITEMS in PERMISSIONS[r])
+
+
+def reviewers(uow: UnitOfWork, submitter_id: int, day: date, duties: Duties) -> Reviewers:
+    """Who decides a delivery by ``submitter_id`` today (``duties.reviewers_of``)."""
+    pool = [p.id for role in REVIEWING_ROLES for p in holders(uow, role, day)]
+    role = duties.second_reviewer
+    second = [p.id for p in holders(uow, role, day)] if role is not None else []
+    return reviewers_of(submitter_id, list(dict.fromkeys(pool)), second, duties)

@@ -9,9 +9,11 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from chatbot.domain.calendar import Period
+from chatbot.domain.duties import Duties
 from chatbot.domain.errors import (
     AlreadyDecided,
     ConcurrentChange,
+    DutyTaken,
     InvalidTransition,
     NotYourRole,
     PeriodClosed,
@@ -73,11 +75,13 @@ class CardService:
         clock: Clock,
         chain: tuple[Stage, ...],
         timezone: ZoneInfo,
+        duties: Duties | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.chain = chain
         self.timezone = timezone
+        self.duties = duties or Duties()
 
     def today(self) -> date:
         return self.clock().astimezone(self.timezone).date()
@@ -153,6 +157,7 @@ class CardService:
                     name(e.actor_id),
                     name(int(behalf)) if behalf.isdigit() else "",
                     e.at,
+                    e.actor_id or 0,
                 )
             )
         return tuple(given)
@@ -180,11 +185,15 @@ class CardService:
             now=self.clock(),
             period_closed=info.closed,
             all_units_complete=not view.short,
+            separate_duties=self.duties.separate,
+            given_by=frozenset(g.person_id for g in view.given),
         )
         try:
             transition = apply_card(stored.state, action, ctx, self.chain)
         except UnitsIncomplete as exc:  # name the units, so nobody recomputes them
             raise UnitsIncomplete(exc.detail, short=view.short) from None
+        except DutyTaken as exc:
+            raise self._duty_taken(uow, view, person, Role(exc.detail)) from None
         uow.items.save_card(stored, transition.state, province.code, ctx.now)
         for event in transition.events:
             uow.audit.append(event)
@@ -286,6 +295,18 @@ class CardService:
             raise AlreadyDecided(role.value)
         return view
 
+    def _duty_taken(self, uow: UnitOfWork, view: CardView, person: Person, due: Role) -> DutyTaken:
+        """One person, a second paraf or signature on this version: refused, saying which
+        they gave and who is asked in the role due instead."""
+        mine = next(g for g in view.given if g.person_id == person.id)
+        others = [
+            h.person.name for h in acting.asked(uow, due, self.today()) if h.person.id != person.id
+        ]
+        due_kind = next(s.kind for s in self.chain if due in s.roles)
+        return DutyTaken(
+            due.value, given=mine.role, kind=mine.kind, due=due, due_kind=due_kind, instead=others
+        )
+
     def check_decide(self, person: Person, period: Period, version: int) -> CardView:
         """Before asking to confirm a paraf or signature: would it be accepted now? The same
         refusals as the decision itself (``workflow._decide``), so nobody confirms in vain."""
@@ -304,6 +325,9 @@ class CardService:
             raise AlreadyDecided(role.value)
         if role in state.approvals:
             raise AlreadyDecided(role.value)
+        if self.duties.separate and any(g.person_id == person.id for g in view.given):
+            with self.uow_factory() as uow:
+                raise self._duty_taken(uow, view, person, role)
         return view
 
     def _standing(self, person: Person, period: Period) -> tuple[CardView, Role, bool]:

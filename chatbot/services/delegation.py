@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from chatbot.domain.errors import InvalidDelegation, NotYourRole
+from chatbot.domain.duties import Duties, cover_conflict
+from chatbot.domain.errors import CoverConflict, InvalidDelegation, NotYourRole
 from chatbot.domain.events import Event, EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission, Role
@@ -16,9 +17,17 @@ __all__ = ["Delegated", "DelegationService"]
 
 
 class DelegationService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        chain_roles: tuple[Role, ...] = (),
+        duties: Duties | None = None,
+    ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
+        self.chain_roles = chain_roles  # the card's paraf and signature roles
+        self.duties = duties or Duties()
 
     def delegate(
         self,
@@ -45,6 +54,16 @@ class DelegationService:
                 raise InvalidDelegation(f"{covered.name} tidak memegang peran {role.value}")
             if covered.id == delegate.id:
                 raise InvalidDelegation("seseorang tidak dapat mewakili dirinya sendiri")
+            held = set(delegate.roles)
+            day = start
+            while day <= end and len(held) < len(Role):  # and what they cover meanwhile
+                held |= set(uow.delegations.covering(delegate.id, day))
+                day += timedelta(days=1)
+            conflict = cover_conflict(role, held, self.chain_roles, self.duties)
+            if conflict is not None:
+                raise CoverConflict(
+                    conflict.value, delegate=delegate.name, held=conflict, role=role
+                )
             by_id = by.id if by else None
             uow.delegations.add(role, covered.id, delegate.id, start, end, by_id, now)
             uow.audit.append(

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from chatbot import texts
 from chatbot.domain.calendar import Period, SopCalendar
 from chatbot.domain.checklist import Catalogue
+from chatbot.domain.duties import Duties
 from chatbot.domain.events import EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.progress import unit_progress
@@ -105,17 +106,28 @@ def new_delivery(
     late: bool,
     files: Sequence[EvidenceFile],
     note: str,
+    day: date,
+    duties: Duties,
+    only_second: bool = False,
 ) -> None:
-    """Step 2: the provincial satgas, one message per delivery: what came, and "Periksa",
-    which opens it at the desk with its evidence. Once it is decided the message says so and
-    loses its button (``settled``)."""
-    for reviewer in uow.people.with_role(Role.SATGAS_PROV):
+    """Step 2: whoever decides the delivery (the provincial satgas, never its own submitter;
+    when that leaves nobody, the second reviewer, told why), one message per delivery: what
+    came, and "Periksa", which opens it at the desk with its evidence. Once it is decided the
+    message says so and loses its button (``settled``). ``only_second``: digest mode, where
+    the reviewers hear of it in the digest."""
+    deciders = acting.reviewers(uow, person.id, day, duties)
+    if only_second and not deciders.second:
+        return
+    text = texts.new_delivery(person, item_name, state, late, files, note)
+    if deciders.second:
+        text += "\n\n" + texts.second_review(person)
+    for reviewer_id in deciders.people:
         uow.outbox.put(
             OutgoingMessage(
-                person_id=reviewer.id,
-                text=texts.new_delivery(person, item_name, state, late, files, note),
+                person_id=reviewer_id,
+                text=text,
                 buttons=((texts.desk_button(state_id),),),
-                dedupe_key=f"kiriman:{state_id}:{state.version}:{reviewer.id}",
+                dedupe_key=f"kiriman:{state_id}:{state.version}:{reviewer_id}",
                 subject=item_subject(state_id, state.version),
             ),
             now,

@@ -7,12 +7,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from chatbot.domain.duties import Duties, Reviewers
 from chatbot.domain.errors import (
     AlreadyDecided,
     ConcurrentChange,
     DomainError,
     InvalidTransition,
     NotYourRole,
+    OwnDelivery,
     StaleVersion,
     UnknownPeriod,
 )
@@ -46,11 +48,30 @@ class ReviewService:
         clock: Clock,
         timezone: ZoneInfo,
         gather: timedelta = timedelta(0),
+        duties: Duties | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.timezone = timezone
         self.gather = gather  # how long a decision's notice waits for the next ones
+        self.duties = duties or Duties()
+
+    def _may_look(self, uow: UnitOfWork, person: Person) -> bool:
+        """A reviewer, or a second reviewer (who sees only what falls to them)."""
+        actor = acting.actor(uow, person, self.today())
+        second = self.duties.second_reviewer
+        return actor.may(Permission.REVIEW_ITEMS) or (second is not None and actor.has_role(second))
+
+    def _reviewers(self, uow: UnitOfWork, state_id: int, version: int) -> tuple[int, Reviewers]:
+        """Who delivered the version, and who decides it."""
+        submission = uow.items.submission(state_id, version) if version else None
+        submitter = submission.submitted_by if submission is not None else 0
+        return submitter, acting.reviewers(uow, submitter, self.today(), self.duties)
+
+    def _own(self, uow: UnitOfWork, reviewers: Reviewers) -> OwnDelivery:
+        """The refusal of one's own delivery, naming who decides it instead."""
+        names = [p.name for i in reviewers.people if (p := uow.people.get(i)) is not None]
+        return OwnDelivery("kiriman sendiri", instead=names, second=reviewers.second)
 
     def today(self) -> date:
         return self.clock().astimezone(self.timezone).date()
@@ -75,8 +96,7 @@ class ReviewService:
 
     def target(self, person: Person, state_id: int) -> ReviewTarget:
         with self.uow_factory() as uow:
-            today = self.today()
-            if not acting.actor(uow, person, today).may(Permission.REVIEW_ITEMS):
+            if not self._may_look(uow, person):
                 raise NotYourRole(Permission.REVIEW_ITEMS.value)
             return self._target(uow, state_id)
 
@@ -91,6 +111,10 @@ class ReviewService:
             if state.status is ItemStatus.KOSONG:
                 raise InvalidTransition(state.status.value)
             raise AlreadyDecided(state.status.value)
+        with self.uow_factory() as uow:
+            submitter, reviewers = self._reviewers(uow, state_id, version)
+            if self.duties.separate and submitter == person.id:
+                raise self._own(uow, reviewers)
         return target
 
     def decide_item(
@@ -127,8 +151,7 @@ class ReviewService:
     ) -> Decision:
         now = self.clock()
         with self.uow_factory() as uow:
-            actor = acting.actor(uow, person, self.today())
-            if not actor.may(Permission.REVIEW_ITEMS):  # before reading anything
+            if not self._may_look(uow, person):  # before reading anything
                 raise NotYourRole(Permission.REVIEW_ITEMS.value)
             target = self._target(uow, state_id)
             period = uow.periods.get(target.state.period)
@@ -136,16 +159,23 @@ class ReviewService:
                 raise UnknownPeriod(target.state.period.code)
             stored = uow.items.by_id(state_id)
             assert stored is not None
+            submitter, reviewers = self._reviewers(uow, state_id, stored.state.version)
             action = Approve(version) if approve else Return(version, reason)
-            transition = apply_item(
-                stored.state,
-                action,
-                Context(
-                    actor=acting.actor(uow, person, self.today()),
-                    now=now,
-                    period_closed=period.closed,
-                ),
-            )
+            try:
+                transition = apply_item(
+                    stored.state,
+                    action,
+                    Context(
+                        actor=acting.actor(uow, person, self.today()),
+                        now=now,
+                        period_closed=period.closed,
+                        separate_duties=self.duties.separate,
+                        delivered_by=submitter or None,
+                        second_reviewer=reviewers.second and person.id in reviewers.people,
+                    ),
+                )
+            except OwnDelivery:
+                raise self._own(uow, reviewers) from None
             uow.items.save(stored, transition.state, now)
             # the record says whether the reviewer had the evidence in front of them, and
             # an approve-all as such
@@ -181,7 +211,7 @@ class ReviewService:
         submissions: ``target`` reads one). Few queries whatever their number. Someone who
         does not review sees none, or (``refuse``) is refused."""
         with self.uow_factory() as uow:
-            if not acting.actor(uow, person, self.today()).may(Permission.REVIEW_ITEMS):
+            if not self._may_look(uow, person):
                 if refuse:
                     raise NotYourRole(Permission.REVIEW_ITEMS.value)
                 return []
@@ -189,10 +219,17 @@ class ReviewService:
             units = {u.code: u for u in uow.units.all()}
             catalogue = uow.catalogue.load()
             found: list[ReviewTarget] = []
-            for state_id, state in uow.items.pending_review():
+            deciders: dict[int, Reviewers] = {}  # per submitter: who decides their deliveries
+            for state_id, state, submitter in uow.items.pending_review():
                 unit = units.get(state.unit_code)
                 if state.period not in open_periods or unit is None:
                     continue
+                if submitter not in deciders:
+                    deciders[submitter] = acting.reviewers(
+                        uow, submitter, self.today(), self.duties
+                    )
+                if person.id not in deciders[submitter].people:
+                    continue  # one's own delivery, or (a second reviewer) not theirs
                 item = catalogue.item(state.item_code)
                 name = (
                     UNIT_CARD_NAME

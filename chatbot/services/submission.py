@@ -15,6 +15,7 @@ import filetype
 
 from chatbot.domain.calendar import Period, SopCalendar, Window
 from chatbot.domain.checklist import Catalogue, ChecklistItem
+from chatbot.domain.duties import Duties
 from chatbot.domain.errors import (
     DomainError,
     NotOwed,
@@ -143,7 +144,9 @@ class SubmissionService:
         timezone: ZoneInfo,
         notify_each_delivery: bool = True,
         open_time: time = time(7, 55),
+        duties: Duties | None = None,
     ) -> None:
+        self.duties = duties or Duties()
         self.open_time = open_time
         self.timezone = timezone
         self.uow_factory = uow_factory
@@ -409,10 +412,20 @@ class SubmissionService:
                 uow.audit.append(event)
             uow.drafts.put(person.id, period, item_code, [], now)  # sent: no longer a draft
             item_name = item.name if item else UNIT_CARD_NAME
-            if self.notify_each_delivery:
-                notify.new_delivery(
-                    uow, now, person, item_name, new, state_id, late, files, note.strip()
-                )
+            notify.new_delivery(
+                uow,
+                now,
+                person,
+                item_name,
+                new,
+                state_id,
+                late,
+                files,
+                note.strip(),
+                self.today(),
+                self.duties,
+                only_second=not self.notify_each_delivery,
+            )
             uow.commit()
         return Receipt(item_name=item_name, state=new, late=late, files=len(files))
 

@@ -70,6 +70,7 @@ class Given:
     name: str  # who gave it
     on_behalf_of: str  # the holder covered, "" for one's own role
     at: datetime
+    person_id: int = 0  # who gave it
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,9 +171,14 @@ class SqlItems:
         self.session.flush()
         return row.id
 
-    def pending_review(self, period: Period | None = None) -> list[tuple[int, ItemState]]:
+    def pending_review(self, period: Period | None = None) -> list[tuple[int, ItemState, int]]:
         query = (
-            select(ItemStateRow)
+            select(ItemStateRow, SubmissionRow.submitted_by)
+            .join(
+                SubmissionRow,
+                (col(SubmissionRow.item_state_id) == col(ItemStateRow.id))
+                & (col(SubmissionRow.version) == col(ItemStateRow.version)),
+            )
             .where(
                 col(ItemStateRow.status) == ItemStatus.DIKIRIM.value,
                 col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
@@ -182,7 +187,7 @@ class SqlItems:
         )
         if period is not None:
             query = query.where(col(ItemStateRow.period) == period.code)
-        return [(r.id or 0, _item_state(r)) for r in self.session.exec(query)]
+        return [(r.id or 0, _item_state(r), by) for r, by in self.session.exec(query)]
 
     def for_period(self, period: Period) -> list[ItemState]:
         return [r.state for r in self.records(period)]

@@ -671,7 +671,7 @@ async def test_leave_cover_by_buttons_and_by_names(driver: Driver) -> None:
     nama" the person on leave, who is told and not asked meanwhile. Typed with names too."""
     admin = await driver.join("15", "admin", "Admin Provinsi")
     away = await driver.join("15", "sekretaris", "Sekar Ayu")
-    cover = await driver.join("15", "kabag_hsdm", "Hendra Saputra")
+    cover = await driver.join("KUL", "bagian", "Hendra Saputra")  # no role in the chain
 
     def choice(seen: Seen, label: str) -> str:
         return next(d for shown, d in seen.actions if shown.startswith(label))
@@ -696,3 +696,62 @@ async def test_leave_cover_by_buttons_and_by_names(driver: Driver) -> None:
     )
     assert typed.text.startswith("Tercatat: Hendra Saputra mewakili Sekar Ayu sebagai Sekretaris")
     assert "12 November 2026 sampai 14 November 2026" in typed.text
+
+
+async def test_nobody_decides_their_own_delivery(driver: Driver) -> None:
+    """Separation of duties: the provincial satgas' own delivery goes to the second reviewer
+    (Kabag HSDM), told why; her own button refuses with the same sentence on both channels,
+    naming who decides it; the second reviewer decides it at the desk."""
+    satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
+    kabag = await driver.join("15", "kabag_hsdm", "Hadi Saputra")
+    driver.core.services.submission.open_period(OCTOBER)
+    await driver.notices()
+    await deliver_file(driver, satgas, "RPL-01", "Notulen.pdf")
+    told = await driver.notices()
+    assert satgas.address not in told or not [s for s in told[satgas.address] if s.actions]
+    [notice] = [s for s in told[kabag.address] if s.actions]
+    assert "sebagai pemeriksa kedua: pengirimnya, Sari Satgas" in notice.text
+    state_id = notice.action("rp:op:").split(":")[-1]
+    refused = last(await driver.press(satgas, f"rp:ok:{state_id}:1"))
+    assert refused.text == (
+        "Kiriman ini Anda kirim sendiri, sehingga tidak dapat Anda putuskan (pemisahan tugas). "
+        "Pemeriksaannya dilakukan oleh Hadi Saputra sebagai pemeriksa kedua; tidak ada yang "
+        "diubah."
+    )
+    queue = last(await driver.say(satgas, command(driver, "antrian")))
+    assert "Tidak ada" in queue.text  # nothing of hers waits for her
+    desk = await at_desk(driver, kabag, notice)
+    decided = await driver.press(kabag, desk.action("rp:ok:"))
+    assert any("Disetujui oleh Hadi Saputra" in s.text for s in decided)
+
+
+async def test_one_person_gives_one_paraf_per_card_version(driver: Driver) -> None:
+    """Separation of duties on the card: someone holding both paraf roles initials once; the
+    second paraf is refused at the request's button, with the same sentence on both
+    channels, saying who gives it instead."""
+    satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
+    both = await driver.join("15", "subbag_hukum", "Hana Hukum")
+    with driver.core.uow() as uow:
+        person = next(p for p in uow.people.all() if p.name == "Hana Hukum")
+        uow.people.add_role(person.id, Role.KABAG_HSDM)
+        uow.commit()
+    driver.core.services.submission.open_period(OCTOBER)
+    await driver.notices()
+    card = await open_item(driver, satgas, "KARTU_PROV")
+    await driver.press(satgas, card.action(callbacks.KIRIM_FILES))
+    received = last(await driver.send_file(satgas, "draft.pdf", PDF, "application/pdf"))
+    await driver.press(satgas, received.action(callbacks.KIRIM_CONFIRM))
+    request = next(s for s in (await driver.notices())[both.address] if s.actions)
+    question = last(await driver.press(both, request.action("kc:ok:")))
+    assert any(
+        "oleh Hana Hukum" in s.text for s in await driver.press(both, question.action("kc:ya:"))
+    )
+    again = last(await driver.press(both, request.action("kc:ok:")))
+    assert again.text == (
+        "Anda sudah memberikan paraf pada versi kartu ini sebagai Subbagian Hukum; satu orang "
+        "hanya memberikan satu paraf atau tanda tangan per versi (pemisahan tugas). Paraf "
+        "sebagai Kepala Bagian Hukum dan SDM perlu diberikan oleh orang lain yang memegang "
+        "peran itu (atau wakilnya). Tidak ada yang diubah."
+    )
+    with driver.core.uow() as uow:
+        assert uow.items.get_card(OCTOBER, "15").state.approvals == {Role.SUBBAG_HUKUM}

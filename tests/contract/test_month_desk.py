@@ -36,6 +36,8 @@ async def test_the_satgas_month_at_the_desk(driver: Driver, core: Core) -> None:
     satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
     units = [u for u in svc.registration.units() if u.kind in ROLE]
     assert sorted(u.kind.value for u in units).count("kabkota") == 11 and len(units) == 14
+    if core.engine.dialect.name != "sqlite":  # the same month on PostgreSQL, a regency and
+        units = [units[0], units[-1]]  # a department: the figures come from the SQLite run
     for unit in units:
         await driver.join(unit.code, ROLE[unit.kind].value, f"Petugas {unit.code}")
     svc.submission.open_period(OCTOBER)

@@ -71,9 +71,9 @@ class Month:
         calls = await self.bot.press(user, notice.buttons[0][1], on=notice)
         return next(c for c in reversed(calls) if c.method == "sendMessage")
 
-    async def approve(self, notice: Call) -> list[Call]:
-        desk = await self.desk(SATGAS, notice)
-        return await self.bot.press(SATGAS, desk.buttons[0][1], on=desk)
+    async def approve(self, notice: Call, user: User = SATGAS) -> list[Call]:
+        desk = await self.desk(user, notice)
+        return await self.bot.press(user, desk.buttons[0][1], on=desk)
 
     async def give_back(self, user: User, notice: Call, reason: str) -> list[Call]:
         desk = await self.desk(user, notice)
@@ -114,22 +114,41 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
             await m.deliver(user, item, f"{user.first_name}-{item}.pdf")
     inbox = await m.inbox()
     notices = [c for c in inbox[SATGAS.id] if c.method == "sendMessage"]
-    # one message per delivery, no files with it (they come at the desk)
-    assert len(notices) == 6 and [c.method for c in inbox[SATGAS.id]].count("sendDocument") == 0
+    # one message per delivery, no files with it (they come at the desk); not her own: the
+    # province's RPL-01 goes to Kabag HSDM, the second reviewer (separation of duties)
+    assert len(notices) == 5 and [c.method for c in inbox[SATGAS.id]].count("sendDocument") == 0
+    [own] = texts_of(inbox[HSDM.id])
+    assert own.endswith(
+        "Anda diminta memeriksa sebagai pemeriksa kedua: pengirimnya, Sari Satgas, adalah "
+        "satu-satunya Satgas SPIP KPU Provinsi, dan tidak ada yang memeriksa kirimannya sendiri."
+    )
     first = notices[0]
     assert "KPU Kabupaten Kerinci" in first.text and "KEU-01" in first.text
     await m.give_back(SATGAS, first, "Tanda tangan bendahara belum ada")
     for notice in notices[1:]:
         await m.approve(notice)
+    # her own delivery is not hers to decide, whichever button she tries
+    [refused] = texts_of(await bot.send(SATGAS, "/antrian"))
+    assert refused == texts.QUEUE_EMPTY
+    [rpl] = [c for c in inbox[HSDM.id] if c.method == "sendMessage"]
+    state_id = rpl.buttons[0][1].split(":")[-1]
+    said = texts_of(await bot.press(SATGAS, f"rp:ok:{state_id}:1"))
+    assert said[0].startswith(
+        "Kiriman ini Anda kirim sendiri, sehingga tidak dapat Anda putuskan (pemisahan tugas). "
+        "Pemeriksaannya dilakukan oleh Hadi HSDM sebagai pemeriksa kedua"
+    )
+    await m.approve(rpl, HSDM)
+    notices.append(rpl)
     inbox = await m.inbox()
     # every notice decided lost its button and says the outcome (edited where it is)
     edited = {
         c.params["message_id"]: c
-        for c in inbox[SATGAS.id]
+        for c in inbox[SATGAS.id] + inbox[HSDM.id]
         if c.method == "editMessageText"
         and c.params["message_id"] in {n.result["message_id"] for n in notices}
     }
     assert len(edited) == 6 and all(c.buttons == [] for c in edited.values())
+    assert "✅ Disetujui oleh Hadi HSDM" in edited[rpl.result["message_id"]].text
     assert "↩️ Dikembalikan oleh Sari Satgas" in edited[first.result["message_id"]].text
     assert "Alasan: Tanda tangan bendahara belum ada" in edited[first.result["message_id"]].text
     [returned] = texts_of(inbox[KERINCI.id])[:1]
@@ -351,6 +370,8 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     assert kinds.count("kartu_dikembalikan") == 2
     assert kinds.count("kartu_tahap_selesai") == 3  # v2: paraf; v3: paraf and signatures
     assert kinds[-1] == "periode_diserahkan"
+    [own] = [line for line in history if "| Hadi HSDM | 15 | RPL-01 |" in line]
+    assert "item_disetujui" in own and "pemeriksa kedua (pengirim adalah satu-satunya" in own
     print("\n".join(history))  # the audit log as `spip-bot audit` prints it (pytest -s)
 
 
@@ -398,8 +419,14 @@ async def test_a_delegate_initials_for_the_covered_person(
     join(small_core, User(11, "Admin", "Provinsi"), "15", "admin")
     svc.submission.open_period(P)
     people = {p.name: p for p in svc.registration.people()}
-    hsdm, sekretaris = people["Hadi HSDM"], people["Sekar Sekretaris"]
+    hsdm, dewi = people["Hadi HSDM"], people["Dewi KUL"]
     admin = User(11, "Admin")
+    # separation of duties: the Sekretaris, who signs, cannot also initial as Kabag HSDM
+    [refused] = texts_of(await bot.send(admin, "/wakil Sekar kabag Hadi 02-11-2026 06-11-2026"))
+    assert refused.startswith(
+        "Mohon maaf, Sekar Sekretaris tidak dapat mewakili sebagai Kepala Bagian Hukum dan SDM: "
+        "ia sudah memegang atau mewakili peran Sekretaris"
+    )
     # by buttons, in one message: who is away, who covers, which days, then "Ya"
     [who] = [c for c in await bot.send(admin, "/wakil") if c.method == "sendMessage"]
     assert who.text.startswith("Penunjukan wakil (cuti atau berhalangan). Siapa yang berhalangan?")
@@ -409,21 +436,20 @@ async def test_a_delegate_initials_for_the_covered_person(
     async def tap(data: str, on: Call) -> Call:
         nonlocal taps
         taps += 1
-        [shown] = [
-            c for c in await bot.press(admin, data, on=on) if c.method != "answerCallbackQuery"
-        ]
+        calls = await bot.press(admin, data, on=on)
+        [shown] = [c for c in calls if c.method != "answerCallbackQuery"]
         assert shown.method == "editMessageText"  # the same message, step by step
         return shown
 
     covers = await tap(f"wk:c:{hsdm.id}", who)  # one role only: not asked which
     assert covers.text == "Siapa yang mewakili Hadi HSDM sebagai Kepala Bagian Hukum dan SDM?"
-    assert (
-        f"{sekretaris.name} (KPU Provinsi Jambi)",
-        f"wk:d:{hsdm.id}:kabag_hsdm:{sekretaris.id}",
-    ) in covers.buttons
-    when = await tap(f"wk:d:{hsdm.id}:kabag_hsdm:{sekretaris.id}", covers)
+    offered = [label for label, _ in covers.buttons]
+    assert not [x for x in offered if x.startswith(("Sekar", "Hana", "Dodi", "Ketua"))]
+    choice = (f"{dewi.name} ({dewi.unit.name})", f"wk:d:{hsdm.id}:kabag_hsdm:{dewi.id}")
+    assert choice in covers.buttons
+    when = await tap(choice[1], covers)
     assert when.text.startswith(
-        "Sekar Sekretaris mewakili Hadi HSDM sebagai Kepala Bagian Hukum dan SDM. Untuk tanggal"
+        "Dewi KUL mewakili Hadi HSDM sebagai Kepala Bagian Hukum dan SDM. Untuk tanggal berapa?"
     )
     labels = [label for label, _ in when.buttons]
     assert labels[:2] == [
@@ -432,25 +458,23 @@ async def test_a_delegate_initials_for_the_covered_person(
     ]
     confirm = await tap(when.buttons[1][1], when)
     assert confirm.text.startswith(
-        "Tunjuk Sekar Sekretaris mewakili Hadi HSDM sebagai Kepala Bagian Hukum dan SDM dari "
+        "Tunjuk Dewi KUL mewakili Hadi HSDM sebagai Kepala Bagian Hukum dan SDM dari "
         "Senin, 2 November 2026 sampai Jumat, 6 November 2026?"
     )
     done = await tap(confirm.buttons[0][1], confirm)
-    assert done.text.startswith(
-        "Tercatat: Sekar Sekretaris mewakili Hadi HSDM sebagai Kepala Bagian"
-    )
+    assert done.text.startswith("Tercatat: Dewi KUL mewakili Hadi HSDM sebagai Kepala Bagian")
     assert taps == 4
     # typed with names and dd-mm-yyyy dates; what does not read is said in one sentence
-    [bad] = texts_of(await bot.send(admin, "/wakil Sekar ketua Hadi 02-11-2026 05-11-2026"))
+    [bad] = texts_of(await bot.send(admin, "/wakil Dewi ketua Hadi 02-11-2026 05-11-2026"))
     assert "tidak memegang peran ketua" in bad
-    [unclear] = texts_of(await bot.send(admin, "/wakil Sekar kabag Hadi 2-11-2026 besok"))
+    [unclear] = texts_of(await bot.send(admin, "/wakil Dewi kabag Hadi 2-11-2026 besok"))
     assert unclear.startswith(
         "Tanggal \u201cbesok\u201d tidak dikenali; tuliskan seperti 12-11-2026."
     )
     inbox = await m.inbox()
-    assert "Anda ditunjuk mewakili Hadi HSDM" in texts_of(inbox[SEKRETARIS.id])[0]
+    assert any("Anda ditunjuk mewakili Hadi HSDM" in t for t in texts_of(inbox[KUL.id]))
     [told] = texts_of(inbox[HSDM.id])  # the person on leave is told who acts
-    assert told.startswith("Yth. Bapak/Ibu Hadi HSDM, Sekar Sekretaris mewakili Anda sebagai")
+    assert told.startswith("Yth. Bapak/Ibu Hadi HSDM, Dewi KUL mewakili Anda sebagai")
     assert "Anda tidak dimintai lagi" in told
 
     await bot.send(SATGAS, "/kirim")
@@ -461,14 +485,14 @@ async def test_a_delegate_initials_for_the_covered_person(
     await bot.press(SATGAS, "kr:c")
     inbox = await m.inbox()
     assert HSDM.id not in inbox  # on leave: not asked while covered
-    notice = notice_in(inbox[SEKRETARIS.id])  # the delegate is, on his behalf
+    notice = notice_in(inbox[KUL.id])  # the delegate is, on his behalf
     assert notice.text.startswith(
-        "Yth. Bapak/Ibu Sekar Sekretaris, atas nama Hadi HSDM (Kepala Bagian Hukum dan SDM),"
+        "Yth. Bapak/Ibu Dewi KUL, atas nama Hadi HSDM (Kepala Bagian Hukum dan SDM),"
     )
-    await give_card_step(bot, SEKRETARIS, notice)
+    await give_card_step(bot, KUL, notice)
     await bot.press(HUKUM, "kc:ya:2026-10:1")  # the confirmation's button
     line = next(x for x in svc.history.lines(P) if "kabag_hsdm" in x)
-    assert "Sekar Sekretaris (atas nama Hadi HSDM)" in line
+    assert "Dewi KUL (atas nama Hadi HSDM)" in line
     assert "kartu_tahap_selesai" in svc.history.lines(P)[-1]
     calls = await bot.send(SEKRETARIS, "/antrian")  # now the signature waits for her own role
     assert texts_of(calls) == [

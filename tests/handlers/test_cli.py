@@ -160,10 +160,16 @@ def test_delegate_and_audit_from_the_command_line(
     core = build_core(load_settings())
     reg = core.services.registration
     hsdm = reg.redeem(reg.create_invite("15", "kabag_hsdm").code, 1, 1, "Hadi").person
-    cover = reg.redeem(reg.create_invite("15", "sekretaris").code, 2, 2, "Sekar").person
+    sekar = reg.redeem(reg.create_invite("15", "sekretaris").code, 2, 2, "Sekar").person
+    cover = reg.redeem(reg.create_invite("KUL", "bagian").code, 3, 3, "Dewi").person
+    # the Sekretaris signs: initialling as Kabag HSDM too would be two duties on one card
+    dates = ["--from", "2026-11-10", "--until", "2026-11-14"]
+    refused = ["delegate", "--to", str(sekar.id), "--role", "kabag_hsdm", "--for", str(hsdm.id)]
+    code, _, err = run(capsys, *refused, *dates)
+    assert code == 1 and "Sekar tidak dapat mewakili sebagai Kepala Bagian Hukum dan SDM" in err
     args = ["delegate", "--to", str(cover.id), "--role", "kabag_hsdm", "--for", str(hsdm.id)]
-    code, out, _ = run(capsys, *args, "--from", "2026-11-10", "--until", "2026-11-14")
-    assert code == 0 and out.startswith("Tercatat: Sekar mewakili Hadi sebagai Kepala Bagian")
+    code, out, _ = run(capsys, *args, *dates)
+    assert code == 0 and out.startswith("Tercatat: Dewi mewakili Hadi sebagai Kepala Bagian")
     code, _, err = run(
         capsys, *args[:-1], str(cover.id), "--from", "2026-11-10", "--until", "2026-11-14"
     )

@@ -213,9 +213,13 @@ async def test_the_month_over_whatsapp(
     await play.drain()
     desk = await play.at_desk(SARI, f"{KERINCI}-KEU-01.pdf")
     await play.give_back(SARI, desk[1], "Tanda tangan bendahara belum ada")
-    for who, item in deliveries[1:]:
+    for who, item in deliveries[1:-1]:
         approve = (await play.at_desk(SARI, f"{who}-{item}.pdf"))[0]
         assert "Disetujui" in await play.presses(SARI, approve)
+    # her own RPL-01 is decided by Kabag HSDM, the second reviewer (separation of duties)
+    assert "pemeriksa kedua" in play.body(HSDM, f"{SARI}-RPL-01.pdf")
+    approve = (await play.at_desk(HSDM, f"{SARI}-RPL-01.pdf"))[0]
+    assert "Disetujui oleh" in await play.presses(HSDM, approve)
     await play.drain()
     assert "Alasan: Tanda tangan bendahara belum ada" in play.body(KERINCI, "Alasan")
     await play.deliver(KERINCI, "KEU-01", "kerinci-perbaikan.pdf")
@@ -329,7 +333,11 @@ async def test_the_month_with_one_regency_on_whatsapp(
         inbox = await month.inbox()
         notices = [c for c in inbox[SATGAS_TG.id] if c.method == "sendMessage" and c.buttons]
         uploads = [c for c in inbox[SATGAS_TG.id] if c.method == "sendDocument"]
-        assert len(notices) == 6 and not uploads  # one message each; the files at the desk
+        assert len(notices) == 5 and not uploads  # one message each; the files at the desk
+        # the satgas' own RPL-01 goes to Kabag HSDM, the second reviewer
+        [own] = [c for c in inbox[HSDM_TG.id] if c.method == "sendMessage" and c.buttons]
+        assert "pemeriksa kedua" in own.text
+        await month.approve(own, HSDM_TG)
         for notice in notices:
             if "merangin-RPL-01" in notice.text:
                 await month.give_back(SATGAS_TG, notice, "Notulen belum ditandatangani")
