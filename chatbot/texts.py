@@ -684,6 +684,16 @@ EVENT_LABEL: dict[EventKind, str] = {
     EventKind.DELEGASI_DIBUAT: "wakil ditunjuk",
 }
 STAGE_WORD = {"paraf": "paraf", "tanda_tangan": "tanda tangan"}
+
+
+def card_record_step(kind: EventKind, stage: str) -> str:
+    """A step of the card's record as the workbook says it: "paraf", "tanda tangan", "draf
+    kartu diunggah" ..."""
+    if kind is EventKind.KARTU_DISETUJUI_PEJABAT:
+        return STAGE_WORD.get(stage, stage)
+    if kind is EventKind.KARTU_DIKEMBALIKAN:
+        return f"dikembalikan pada tahap {STAGE_WORD.get(stage, stage)}"
+    return EVENT_LABEL.get(kind, kind.value)
 DELIVERY_WORD = {"berkas": "berkas", "nihil": "tidak ada kegiatan"}
 DETAIL_KEY = {"jenis": "bentuk", "atas_nama": "atas nama"}
 

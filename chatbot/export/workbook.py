@@ -186,20 +186,24 @@ def _cards(wb: Workbook, status: PeriodStatus, names: Mapping[int, str], tz: Zon
     _cell(ws, row=2, column=2, value=texts.card_status_text(status.card, status.chain))
     _cell(ws, row=3, column=1, value="Versi")
     _cell(ws, row=3, column=2, value=status.card.version)
-    _header(ws, 5, ["Tahap", "Peran", "Nama", "Atas nama", "Waktu"])
+    # every version's record, kept after the signed card, e-SPIP and the hand-over
+    _header(ws, 5, ["Versi", "Langkah", "Peran", "Nama", "Atas nama", "Waktu", "Alasan"])
     r = 6
-    for event in status.card_decisions():
+    for event in status.card_record():
         behalf = event.detail.get("atas_nama")
+        role = event.detail.get("peran")
         values: list[object] = [
-            texts.STAGE_WORD.get(stage := event.detail.get("tahap", ""), stage),
-            texts.ROLE_LABEL.get(Role(event.detail["peran"]), event.detail["peran"]),
+            event.version,
+            texts.card_record_step(event.kind, event.detail.get("tahap", "")),
+            texts.ROLE_LABEL.get(Role(role), role) if role else None,
             names.get(event.actor_id or 0, "-"),
             names.get(int(behalf), behalf) if behalf else None,
             _local(event.at, tz),
+            event.detail.get("alasan"),
         ]
         for c, value in enumerate(values, start=1):
             _cell(ws, row=r, column=c, value=value)
-        _cell(ws, row=r, column=5).style = "tanggal"
+        _cell(ws, row=r, column=6).style = "tanggal"
         r += 1
     r += 1
     _cell(ws, row=r, column=1, value="Kartu kendali kabupaten/kota").font = Font(bold=True, size=12)
@@ -221,7 +225,7 @@ def _cards(wb: Workbook, status: PeriodStatus, names: Mapping[int, str], tz: Zon
             _cell(ws, row=r, column=c, value=value)
         _cell(ws, row=r, column=3).style = _status_style(card.status)
         _cell(ws, row=r, column=5).style = "tanggal"
-    _widths(ws, [16, 34, 34, 28, 20])
+    _widths(ws, [16, 34, 34, 28, 22, 20, 50])
     _a4_landscape(ws)
 
 

@@ -74,6 +74,12 @@ class PeriodStatus:
             if e.kind is EventKind.KARTU_DISETUJUI_PEJABAT and e.version == self.card.version
         ]
 
+    def card_record(self) -> list[Event]:
+        """Everything that happened to the provincial card in the period, every version, in
+        order: drafts, paraf and signatures, returns (with their reasons), the signed card,
+        e-SPIP, "kirim data", the hand-over. Kept whatever the card's state now is."""
+        return [e for e in self.events if e.kind in CARD_RECORD and e.subject != "bukti"]
+
     def as_json(self) -> dict[str, Any]:
         return {
             "period": self.period.code,
@@ -106,6 +112,19 @@ class PeriodStatus:
                 for u in self.units
             ],
         }
+
+
+CARD_RECORD = frozenset(
+    {
+        EventKind.KARTU_DRAFT_DIUNGGAH,
+        EventKind.KARTU_DISETUJUI_PEJABAT,
+        EventKind.KARTU_DIKEMBALIKAN,
+        EventKind.KARTU_TTD_DIUNGGAH,
+        EventKind.KARTU_ESPIP_DIUNGGAH,
+        EventKind.KARTU_DATA_DIKIRIM,
+        EventKind.PERIODE_DISERAHKAN,
+    }
+)
 
 
 class StatusService:

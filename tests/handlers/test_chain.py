@@ -4,7 +4,13 @@ regencies, one department) and a two-item checklist keep it readable."""
 
 from __future__ import annotations
 
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
 import pytest
+from openpyxl import load_workbook
 
 from chatbot import texts
 from chatbot.app import Core
@@ -363,6 +369,52 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     assert [p for p in pressed if any(p[2].startswith(d[:60]) for d in dead)] == []
     # what is left are the receipts' "Daftar butir": /kirim itself, which says what is open
     assert {data for _, data, _ in pressed} <= {"mn:kirim"}
+
+    # the record keeps every paraf and signature after the signed card and the hand-over: the
+    # final workbook, and the copy inside the e-SPIP package, list the whole chain (issue 17)
+    book = load_workbook(io.BytesIO(svc.recap.workbook(P)))
+    with tempfile.TemporaryDirectory() as folder:
+        package = svc.recap.package(P, Path(folder) / "paket.zip")
+        with zipfile.ZipFile(package.path) as archive:
+            [name] = [n for n in archive.namelist() if n.endswith(".xlsx")]
+            packed = load_workbook(io.BytesIO(archive.read(name)))
+    for workbook in (book, packed):
+        rows = list(workbook["Kartu Kendali"].iter_rows(min_row=6, max_col=7, values_only=True))
+        rows = rows[: [r[1] for r in rows].index(None)]  # to the blank row after the table
+        record = [(r[0], r[1], r[2], r[3], r[6]) for r in rows]
+        assert record == [
+            (1, "draf kartu diunggah", None, "Sari Satgas", None),
+            (1, "paraf", "Subbagian Hukum", "Hana Hukum", None),
+            (
+                1,
+                "dikembalikan pada tahap paraf",
+                "Kepala Bagian Hukum dan SDM",
+                "Hadi HSDM",
+                "Angka rekap KUL keliru",
+            ),
+            (2, "draf kartu diunggah", None, "Sari Satgas", None),
+            (2, "paraf", "Subbagian Hukum", "Hana Hukum", None),
+            (2, "paraf", "Kepala Bagian Hukum dan SDM", "Hadi HSDM", None),
+            (2, "tanda tangan", "Sekretaris", "Sekar Sekretaris", None),
+            (2, "tanda tangan", "Divisi Hukum dan Pengawasan", "Dodi Divisi", None),
+            (
+                2,
+                "dikembalikan pada tahap tanda tangan",
+                "Ketua",
+                "Ketua KPU",
+                "Lampiran bukti rapat pleno kurang",
+            ),
+            (3, "draf kartu diunggah", None, "Sari Satgas", None),
+            (3, "paraf", "Subbagian Hukum", "Hana Hukum", None),
+            (3, "paraf", "Kepala Bagian Hukum dan SDM", "Hadi HSDM", None),
+            (3, "tanda tangan", "Sekretaris", "Sekar Sekretaris", None),
+            (3, "tanda tangan", "Divisi Hukum dan Pengawasan", "Dodi Divisi", None),
+            (3, "tanda tangan", "Ketua", "Ketua KPU", None),
+            (4, "kartu bertanda tangan diunggah", None, "Sari Satgas", None),
+            (4, "kartu diunggah ke e-SPIP", None, "Sari Satgas", None),
+            (4, "kirim data di e-SPIP", None, "Sari Satgas", None),
+            (4, "periode diserahkan ke Inspektorat", None, "Sari Satgas", None),
+        ]
 
     history = svc.history.lines(P)
     kinds = [line.split(" | ")[1] for line in history]

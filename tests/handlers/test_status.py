@@ -121,8 +121,10 @@ async def test_workbook_sheets_match_the_database(
 
     cards = list(wb["Kartu Kendali"].iter_rows(values_only=True))
     assert cards[1][1] == "menunggu paraf: Kepala Bagian Hukum dan SDM"
-    assert cards[5][:3] == ("paraf", "Subbagian Hukum", "Hana Hukum")
-    assert isinstance(cards[5][4], datetime)
+    assert cards[4] == ("Versi", "Langkah", "Peran", "Nama", "Atas nama", "Waktu", "Alasan")
+    assert cards[5][:4] == (1, "draf kartu diunggah", None, "Sari Satgas")
+    assert cards[6][:4] == (1, "paraf", "Subbagian Hukum", "Hana Hukum")
+    assert isinstance(cards[6][5], datetime)
 
     history = list(wb["Riwayat"].iter_rows(min_row=2, values_only=True))
     with Session(small_core.engine) as session:
