@@ -194,7 +194,7 @@ class Decisions:
             kind = svc.card.chain[view.state.stage].kind
             files = view.submission.files if view.submission is not None else ()
             return Outcome(
-                ask=screens.confirm_card_step(kind, view.state, card.period),
+                ask=screens.confirm_card_step(kind, view.state, card.period, view.short),
                 card=view.state,
                 card_files=files,
             )

@@ -32,6 +32,7 @@ from chatbot.services.ports import EvidenceFile
 from chatbot.services.review import ReviewTarget
 from chatbot.services.status import PeriodStatus
 from chatbot.services.submission import ItemDetail, Receipt, UnitChecklist
+from chatbot.services.views import UnitStanding
 
 TITLE = 24  # a WhatsApp list row's title
 DETAIL = 72  # a WhatsApp list row's description
@@ -437,11 +438,14 @@ def confirm_approve_all(unit: Unit, targets: Sequence[ReviewTarget], unopened: i
     )
 
 
-def confirm_card_step(kind: StageKind, state: CardState, period: str) -> Screen:
-    """The paraf or the signature asked once more: a mis-tap is final otherwise."""
+def confirm_card_step(
+    kind: StageKind, state: CardState, period: str, short: Sequence[UnitStanding] = ()
+) -> Screen:
+    """The paraf or the signature asked once more: a mis-tap is final otherwise; the units
+    still short are named."""
     yes = texts.LABEL_PARAF_YES if kind is StageKind.PARAF else texts.LABEL_SIGN_YES
     return Screen(
-        texts.confirm_card_step(kind, state),
+        texts.confirm_card_step(kind, state, short),
         (
             (
                 Action.of(yes, callbacks.card_confirm(period, state.version)),

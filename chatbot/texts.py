@@ -694,8 +694,14 @@ def card_record_step(kind: EventKind, stage: str) -> str:
     if kind is EventKind.KARTU_DIKEMBALIKAN:
         return f"dikembalikan pada tahap {STAGE_WORD.get(stage, stage)}"
     return EVENT_LABEL.get(kind, kind.value)
+
+
 DELIVERY_WORD = {"berkas": "berkas", "nihil": "tidak ada kegiatan"}
-DETAIL_KEY = {"jenis": "bentuk", "atas_nama": "atas nama"}
+DETAIL_KEY = {
+    "jenis": "bentuk",
+    "atas_nama": "atas nama",
+    "data_belum_lengkap": "data dukung belum lengkap",
+}
 
 
 def event_subject(subject: str | None) -> str | None:
@@ -1436,13 +1442,25 @@ CARD_STEP_KEPT = (
 )
 
 
-def confirm_card_step(kind: StageKind, state: CardState) -> str:
+def short_units(short: Sequence[UnitStanding]) -> str:
+    """The units below 100%, as the record keeps them: "KPU Kabupaten Kerinci 80%, …"."""
+    return ", ".join(f"{s.unit.name} {s.progress.percent}%" for s in short)
+
+
+def confirm_card_step(kind: StageKind, state: CardState, short: Sequence[UnitStanding] = ()) -> str:
     what = "paraf" if kind is StageKind.PARAF else "tanda tangan"
     verb = "Berikan paraf" if kind is StageKind.PARAF else "Bubuhkan tanda tangan"
+    warning = ""
+    if short:
+        warning = (
+            f"\n\nPerhatian: data dukung {angka(len(short))} unit belum lengkap (100%): "
+            f"{short_units(short)}. Bila {what} tetap diberikan, catatan mencatatnya sebagai "
+            "diberikan saat data belum lengkap."
+        )
     return (
         f"{verb} pada kartu kendali provinsi bulan {bulan(state.period)} versi "
         f"{state.version}? {what.capitalize()} yang sudah diberikan tercatat atas nama Anda dan "
-        "tidak dapat ditarik kembali."
+        f"tidak dapat ditarik kembali.{warning}"
     )
 
 

@@ -4,6 +4,7 @@ the signed card, e-SPIP, "kirim data" and the hand-over to Inspektorat KPU RI.""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -195,7 +196,10 @@ class CardService:
         except DutyTaken as exc:
             raise self._duty_taken(uow, view, person, Role(exc.detail)) from None
         uow.items.save_card(stored, transition.state, province.code, ctx.now)
+        short = short_record(view) if view.short else ""
         for event in transition.events:
+            if short and event.kind in STARTED_SHORT:  # the record says it began short
+                event = replace(event, detail={**event.detail, "data_belum_lengkap": short})
             uow.audit.append(event)
         return Applied(stored, transition.state, transition.events, view)
 
@@ -414,3 +418,10 @@ class CardService:
 
 
 RECORDED = (CardStep.ESPIP, CardStep.KIRIM_DATA, CardStep.HANDOVER)  # steps without a file
+# drafted, initialled or signed while units were below 100%: the audit says which
+STARTED_SHORT = (EventKind.KARTU_DRAFT_DIUNGGAH, EventKind.KARTU_DISETUJUI_PEJABAT)
+
+
+def short_record(view: CardView) -> str:
+    """The units below 100% as the record keeps them ("KPU Kabupaten Kerinci 80%, …")."""
+    return ", ".join(f"{s.unit.name} {s.progress.percent}%" for s in view.short)

@@ -323,6 +323,9 @@ async def test_the_card_chain_to_the_handover_refusal(driver: Driver) -> None:
             notice = next(s for s in inbox[who.address] if s.actions)
             question = last(await driver.press(who, notice.action("kc:ok:")))
             assert not any("oleh " + who.name in s.text for s in [question])  # not yet given
+            # the units still short are named before the paraf or signature is given
+            assert "Perhatian: data dukung 15 unit belum lengkap (100%): " in question.text
+            assert "KPU Kabupaten Kerinci 0%" in question.text
             if role == "ketua":  # a mis-tap: "Batal" gives nothing, the request still works
                 kept = last(await driver.press(who, question.action(callbacks.CARD_KEEP)))
                 assert kept.text == texts.CARD_STEP_KEPT
@@ -333,6 +336,14 @@ async def test_the_card_chain_to_the_handover_refusal(driver: Driver) -> None:
             decided = await driver.press(who, question.action("kc:ya:"))
             assert any("oleh " + who.name in s.text for s in decided), decided
     await driver.notices()
+    with driver.core.uow() as uow:  # the record says the chain ran on an incomplete recap
+        given = [e for e in uow.audit.for_period(OCTOBER.code) if e.subject == "kartu_provinsi"]
+    started = [
+        e for e in given if e.kind.value in ("kartu_draft_diunggah", "kartu_disetujui_pejabat")
+    ]
+    assert len(started) == 6 and all(
+        "KPU Kabupaten Kerinci 0%" in e.detail["data_belum_lengkap"] for e in started
+    )
     final = await upload("ttd.pdf")
     assert any("bertanda tangan tersimpan sebagai versi 2" in s.text for s in final)
     card = last(final)
