@@ -80,10 +80,8 @@ def card(approve: bool, period: str, version: int) -> str:
     return f"{CARD_APPROVE if approve else CARD_RETURN}:{period}:{version}"
 
 
-def parse_card(data: str) -> CardChoice | None:
-    parts = data.split(":")
-    if len(parts) != 4 or parts[0] != "kc" or parts[1] not in ("ok", "no", "ya"):
-        return None
+def _period_version(parts: list[str]) -> tuple[str, int] | None:
+    """``kc:<what>:<period>:<version>``: the period's code and the version, when both read."""
     version = small_int(parts[3])
     if version is None or not PERIOD_CODE.fullmatch(parts[2]):
         return None
@@ -91,7 +89,17 @@ def parse_card(data: str) -> CardChoice | None:
         Period.parse(parts[2])
     except InvalidData:
         return None
-    return CardChoice(parts[1] in ("ok", "ya"), parts[2], version, parts[1] == "ya")
+    return parts[2], version
+
+
+def parse_card(data: str) -> CardChoice | None:
+    parts = data.split(":")
+    if len(parts) != 4 or parts[0] != "kc" or parts[1] not in ("ok", "no", "ya"):
+        return None
+    read = _period_version(parts)
+    if read is None:
+        return None
+    return CardChoice(parts[1] in ("ok", "ya"), read[0], read[1], parts[1] == "ya")
 
 
 def card_confirm(period: str, version: int) -> str:
@@ -109,14 +117,7 @@ def parse_card_recap(data: str) -> tuple[str, int] | None:
     parts = data.split(":")
     if len(parts) != 4 or f"{parts[0]}:{parts[1]}" != CARD_RECAP:
         return None
-    version = small_int(parts[3])
-    if version is None or not PERIOD_CODE.fullmatch(parts[2]):
-        return None
-    try:
-        Period.parse(parts[2])
-    except InvalidData:
-        return None
-    return parts[2], version
+    return _period_version(parts)
 
 
 QUEUE_TARGET = "aq:t"  # a delivery picked from an older queue list (WhatsApp): the desk

@@ -10,17 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from chatbot.domain.people import Person
-from chatbot.domain.roles import Role
+from chatbot.domain.roles import PROVINCIAL_ROLES, Role
 
-# the provincial roles someone may be on leave from: the chain and the provincial satgas
-COVERABLE_ROLES: tuple[Role, ...] = (
-    Role.SATGAS_PROV,
-    Role.SUBBAG_HUKUM,
-    Role.KABAG_HSDM,
-    Role.SEKRETARIS,
-    Role.DIVISI_HUKUM,
-    Role.KETUA,
-)
+COVERABLE_ROLES = PROVINCIAL_ROLES  # the chain and the provincial satgas
 ROLE_WORDS: dict[str, Role] = {
     **{r.value: r for r in Role},
     "satgas": Role.SATGAS_PROV,

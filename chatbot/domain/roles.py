@@ -72,21 +72,19 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 # The kind of unit a person with the role belongs to: a regency satgas sits in a regency unit,
 # a department's staff in that department, everyone else in the provincial secretariat.
+# the provincial roles someone can be on leave from (``leave``): the satgas and the chain
+PROVINCIAL_ROLES: tuple[Role, ...] = (
+    Role.SATGAS_PROV,
+    Role.SUBBAG_HUKUM,
+    Role.KABAG_HSDM,
+    Role.SEKRETARIS,
+    Role.DIVISI_HUKUM,
+    Role.KETUA,
+)
 UNIT_KIND_OF_ROLE: dict[Role, UnitKind] = {
     Role.SATGAS_KABKOTA: UnitKind.KABKOTA,
     Role.BAGIAN: UnitKind.BAGIAN,
-    **{
-        role: UnitKind.PROVINSI
-        for role in (
-            Role.SATGAS_PROV,
-            Role.SUBBAG_HUKUM,
-            Role.KABAG_HSDM,
-            Role.SEKRETARIS,
-            Role.DIVISI_HUKUM,
-            Role.KETUA,
-            Role.ADMIN,
-        )
-    },
+    **{role: UnitKind.PROVINSI for role in (*PROVINCIAL_ROLES, Role.ADMIN)},
 }
 
 # Roles that deliver evidence for their own unit.

@@ -14,7 +14,6 @@ from telegram.ext import ConversationHandler
 
 from chatbot import callbacks
 from chatbot.app import Core
-from handlers import outbox as telegram_outbox
 from tests.support.fake_graph_api import (
     FakeGraphApi,
     choice_update,
@@ -23,7 +22,7 @@ from tests.support.fake_graph_api import (
     text_update,
     update_with,
 )
-from tests.support.telegram import Call, TelegramHarness, User
+from tests.support.telegram import Call, TelegramHarness, User, drained
 from whatsapp.app import whatsapp_sender
 
 _ids = itertools.count(500)
@@ -190,15 +189,8 @@ class TelegramDriver:
         self.bot.app._user_data.clear()
 
     async def notices(self) -> dict[str, list[Seen]]:
-        taken: list[Call] = []
-        while True:  # a drain sends 100 at most: until nothing is left
-            await telegram_outbox.drain(self.bot.context())
-            calls = self.bot.take()
-            if not calls:
-                break
-            taken += calls
         received: dict[str, list[Seen]] = {}
-        for call in taken:
+        for call in await drained(self.bot):
             seen = _seen_telegram(call, self.names)
             if seen is not None and call.chat_id is not None:
                 received.setdefault(str(call.chat_id), []).append(seen)

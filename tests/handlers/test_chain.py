@@ -16,7 +16,6 @@ from chatbot import texts
 from chatbot.app import Core
 from chatbot.domain.calendar import Period
 from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, UNIT_CARD_ITEM, CardStatus
-from handlers import outbox
 from tests.handlers.conftest import (
     DIVISI,
     HSDM,
@@ -31,7 +30,14 @@ from tests.handlers.conftest import (
     join,
 )
 from tests.support.pdf import real_pdf
-from tests.support.telegram import Call, TelegramHarness, User, as_they_stand, give_card_step
+from tests.support.telegram import (
+    Call,
+    TelegramHarness,
+    User,
+    as_they_stand,
+    drained,
+    give_card_step,
+)
 
 P = Period(2026, 10)
 
@@ -48,15 +54,8 @@ class Month:
         self.bot = bot
 
     async def inbox(self) -> dict[int, list[Call]]:
-        taken: list[Call] = []
-        while True:  # a drain sends 100 at most: until nothing is left
-            await outbox.drain(self.bot.context())
-            calls = self.bot.take()
-            if not calls:
-                break
-            taken += calls
         received: dict[int, list[Call]] = {}
-        for call in taken:
+        for call in await drained(self.bot):
             if call.method in ("sendMessage", "sendDocument", "editMessageText"):
                 received.setdefault(int(call.chat_id or 0), []).append(call)
         return received

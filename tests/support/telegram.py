@@ -16,6 +16,7 @@ from telegram.ext import Application, ContextTypes
 from telegram.request import BaseRequest, RequestData
 
 from chatbot.app import Core
+from handlers import outbox
 from handlers.app import build_application
 
 BOT_ID = 123456789
@@ -366,3 +367,14 @@ async def give_card_step(bot: TelegramHarness, user: User, request: Call) -> lis
         return asked
     assert question.buttons[0][1].startswith("kc:ya:"), question.buttons
     return await bot.press(user, question.buttons[0][1], on=question)
+
+
+async def drained(bot: TelegramHarness) -> list[Call]:
+    """The outbox drained until nothing is left (a drain sends 100 at most): what it sent."""
+    taken: list[Call] = []
+    while True:
+        await outbox.drain(bot.context())
+        calls = bot.take()
+        if not calls:
+            return taken
+        taken += calls
