@@ -97,7 +97,7 @@ class Decisions:
             return Screen(question, reply_hint=hint), PendingReturn(data, what=what)
         return Screen(texts.BUTTON_INVALID), None
 
-    def card_recap(self, person: Person, data: str) -> Screen:
+    def card_recap(self, person: Person, data: str, chain: bool = True) -> Screen:
         """A request's "Rekap": the chain and every unit's standing, with the request's own
         buttons while the person's paraf or signature is still due."""
         asked = callbacks.parse_card_recap(data)
@@ -109,7 +109,7 @@ class Decisions:
             view = svc.card.view(period)
         except DomainError as exc:
             return Screen(texts.card_error(exc))
-        text = texts.card_recap(view, svc.timezone)
+        text = texts.card_recap(view, svc.timezone, chain)
         try:
             svc.card.check_decide(person, period, version)
         except DomainError:
@@ -124,6 +124,8 @@ class Decisions:
         the return is dropped, said so, so that no later message becomes its reason. None
         for the return's own buttons."""
         if data == pending.data or data in (callbacks.RETURN_YES, callbacks.RETURN_NO):
+            return None
+        if callbacks.parse_card_recap(data) is not None:  # looking at the figures meanwhile
             return None
         return Screen(texts.return_interrupted(pending.what))
 

@@ -1214,8 +1214,9 @@ def reason_hint(what: str) -> str:
 
 def reason_elsewhere(what: str) -> str:
     return (
-        f"Pesan ini membalas pesan lain, sehingga tidak dicatat sebagai alasan pengembalian "
-        f"{what}. Balas pertanyaan alasannya, atau ketik /batal untuk membatalkan."
+        f"Pesan ini merupakan balasan atas pesan lain, sehingga tidak dicatat sebagai alasan "
+        f"pengembalian {what}. Silakan tuliskan alasannya sebagai balasan atas pertanyaan "
+        "alasan, atau tanpa membalas pesan apa pun; ketik /batal untuk membatalkan."
     )
 
 
@@ -1342,8 +1343,8 @@ def completeness_line(view: CardView) -> str:
     if not short:
         return f"Data dukung: {angka(total)} dari {angka(total)} unit lengkap (100%)."
     return (
-        f"Perhatian: data dukung {angka(short)} dari {angka(total)} unit belum lengkap (100%); "
-        "rinciannya pada Rekap."
+        f"Perhatian: data dukung {angka(short)} dari {angka(total)} unit belum lengkap; "
+        "rinciannya dapat dilihat melalui tombol Rekap."
     )
 
 
@@ -1359,12 +1360,14 @@ def card_for_stage(
     """The short request to initial or sign (the recap of the units is a tap away)."""
     what = STAGE_NAME[stage.kind]
     if on_behalf_of is not None:
-        head = f"Yth. Bapak/Ibu {holder.name}, atas nama {on_behalf_of.name} ({ROLE_LABEL[role]}),"
+        head = (
+            f"Yth. Bapak/Ibu {holder.name},\nselaku wakil {ROLE_LABEL[role]} "
+            f"({on_behalf_of.name}), mohon"
+        )
     else:
-        head = f"Yth. {ROLE_LABEL[role]},"
+        head = f"Yth. {ROLE_LABEL[role]},\nmohon"
     lines = [
-        head,
-        f"mohon {what} kartu kendali SPIP KPU Provinsi Jambi bulan {bulan(state.period)} "
+        f"{head} {what} kartu kendali SPIP KPU Provinsi Jambi bulan {bulan(state.period)} "
         f"(versi {state.version}); berkas kartunya terlampir di atas.",
         "",
         *chain_lines(view, tz),
@@ -1391,19 +1394,35 @@ def card_keyboard(state: CardState, stage: Stage) -> tuple[tuple[Button, ...], .
     return (card_buttons(state, stage), (recap,))
 
 
-def card_recap(view: CardView, tz: ZoneInfo) -> str:
-    """The recap behind a request's "Rekap": the chain, then every unit's standing."""
+def card_recap(view: CardView, tz: ZoneInfo, chain: bool = True) -> str:
+    """The recap behind a request's "Rekap": the card's status and chain (``chain``; not
+    when it is added under the request, which shows them), then every unit's standing."""
     state = view.state
-    return "\n".join(
-        [
-            f"{PROVINCIAL_CARD_NAME} bulan {bulan(view.period)} (versi {state.version}): "
-            f"{card_status_text(state, view.chain)}",
-            *chain_lines(view, tz),
-            "",
-            "Rekapitulasi kelengkapan data dukung:",
-            *recap_lines(view),
-        ]
+    head = [
+        f"{PROVINCIAL_CARD_NAME} bulan {bulan(view.period)} (versi {state.version})",
+        f"Status: {card_status_text(state, view.chain)}",
+        *chain_lines(view, tz),
+        "",
+    ]
+    units = ["Rekapitulasi kelengkapan data dukung:", *recap_lines(view)]
+    return "\n".join([*(head if chain else []), *units])
+
+
+def still_awaited(stage: Stage) -> str:
+    what = STAGE_NAME[stage.kind].capitalize()
+    return (
+        f"{what} Anda masih ditunggu: tombolnya ada pada permintaan sebelumnya, atau ketik "
+        "/antrian."
     )
+
+
+def names_list(names: Sequence[str]) -> str:
+    """A, B, serta C (role names hold "dan" themselves: "serta" joins the last)"""
+    if len(names) < 2:
+        return "".join(names)
+    if len(names) == 2:
+        return f"{names[0]} serta {names[1]}"
+    return f"{', '.join(names[:-1])}, serta {names[-1]}"
 
 
 def card_step_given(view: CardView, g: Given) -> str:
@@ -1417,7 +1436,7 @@ def card_step_given(view: CardView, g: Given) -> str:
     if state.status is CardStatus.MENUNGGU_TTD:
         return f"{said}; paraf dan tanda tangan lengkap."
     stage = view.chain[state.stage]
-    waiting = ", ".join(ROLE_LABEL[r] for r in stage.roles if r not in state.approvals)
+    waiting = names_list([ROLE_LABEL[r] for r in stage.roles if r not in state.approvals])
     if g.role not in stage.roles:  # g's stage just completed: the next one is due
         return f"{said}; {STAGE_NAME[g.kind]} lengkap. Menunggu {STAGE_NAME[stage.kind]} {waiting}."
     return f"{said}; menunggu {STAGE_NAME[stage.kind]} {waiting}."
@@ -1459,8 +1478,8 @@ def confirm_card_step(kind: StageKind, state: CardState, short: Sequence[UnitSta
         )
     return (
         f"{verb} pada kartu kendali provinsi bulan {bulan(state.period)} versi "
-        f"{state.version}? {what.capitalize()} yang sudah diberikan tercatat atas nama Anda dan "
-        f"tidak dapat ditarik kembali.{warning}"
+        f"{state.version}? {what.capitalize()} yang sudah diberikan tercatat dengan nama Anda "
+        f"(dan nama yang Anda wakili, bila mewakili) dan tidak dapat ditarik kembali.{warning}"
     )
 
 
@@ -1674,8 +1693,8 @@ def delegation_covered(d: Delegated) -> str:
     return (
         f"Yth. Bapak/Ibu {d.covered.name}, {d.delegate.name} mewakili Anda sebagai "
         f"{ROLE_LABEL[d.role]} dari {tanggal(d.start)} sampai {tanggal(d.end)}. Selama itu "
-        f"permintaan untuk peran ini diteruskan kepada {d.delegate.name} atas nama Anda, dan "
-        "Anda tidak dimintai lagi. Anda tetap dapat bertindak sendiri bila perlu."
+        f"permintaan untuk peran ini dikirim kepada {d.delegate.name} atas nama Anda, dan Anda "
+        "tidak dimintai lagi; Anda tetap dapat bertindak sendiri bila perlu."
     )
 
 
@@ -1749,7 +1768,7 @@ def leave_confirm(covered: Person, role: Role, delegate: Person, start: date, en
         f"Tunjuk {delegate.name} mewakili {covered.name} sebagai {ROLE_LABEL[role]} dari "
         f"{hari_tanggal(start)} sampai {hari_tanggal(end)}?\n\nSelama itu permintaan untuk "
         f"peran ini dikirim kepada {delegate.name} atas nama {covered.name}, dan "
-        f"{covered.name} tidak dimintai. Keduanya diberi tahu."
+        f"{covered.name} tidak lagi menerima permintaan tersebut. Keduanya akan diberi tahu."
     )
 
 
@@ -1765,7 +1784,10 @@ def leave_typed_problem(problem: str, said: str, ambiguous: Sequence[Person]) ->
     elif problem in ("wakil", "diwakili"):
         first = f"Tidak ada pengguna aktif bernama \u201c{said}\u201d."
     else:
-        first = "Ketik /wakil saja untuk memilih dengan tombol."
+        first = (
+            "Perintah /wakil belum lengkap (perlu nama wakil, peran, nama yang diwakili, tanggal "
+            "mulai dan tanggal selesai). Ketik /wakil saja untuk memilih dengan tombol."
+        )
     return f"{first}\n\n{LEAVE_TYPED}"
 
 
@@ -1885,10 +1907,10 @@ def evidence_caption(target: ReviewTarget, fact: FileFact) -> str:
 
 
 def card_caption(state: CardState, file_name: str, pages: int) -> str:
-    where = f"halaman 1 dari {angka(pages)}" if pages else "foto"
+    where = f", halaman 1 dari {angka(pages)}" if pages else ""
     return (
         f"{PROVINCIAL_CARD_NAME} · {bulan(state.period)} · versi {state.version}\n"
-        f"{file_name}, {where}"
+        f"{file_name}{where}"
     )
 
 

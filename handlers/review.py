@@ -130,7 +130,7 @@ async def card_recap(update: Update, context: Context) -> None:
     if pressed is None:
         return
     data, person = pressed
-    screen = _flow(context).card_recap(person, data)
+    screen = _flow(context).card_recap(person, data, chain=False)  # under the request
     message = query.message
     if not isinstance(message, Message) or message.text is None:
         await show(update, screen)

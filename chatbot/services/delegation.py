@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from chatbot import texts
 from chatbot.domain.duties import Duties, cover_conflict
 from chatbot.domain.errors import CoverConflict, InvalidDelegation, NotYourRole
 from chatbot.domain.events import Event, EventKind
+from chatbot.domain.leave import COVERABLE_ROLES
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission, Role
+from chatbot.domain.units import UnitKind
 from chatbot.services import notify
 from chatbot.services.ports import Clock, UnitOfWorkFactory
 from chatbot.services.views import Delegated
@@ -42,6 +45,12 @@ class DelegationService:
         if by is not None and not by.may(Permission.DELEGATE):
             raise NotYourRole(Permission.DELEGATE.value)
         role = Role.parse(role_text)
+        label = texts.ROLE_LABEL[role]
+        if role not in COVERABLE_ROLES:
+            coverable = ", ".join(texts.ROLE_LABEL[r] for r in COVERABLE_ROLES)
+            raise InvalidDelegation(
+                f"peran {label} tidak dapat diwakilkan; yang dapat diwakilkan: {coverable}"
+            )
         if end < start:
             raise InvalidDelegation("tanggal selesai sebelum tanggal mulai")
         now = self.clock()
@@ -51,9 +60,21 @@ class DelegationService:
             if covered is None or delegate is None:
                 raise InvalidDelegation("pengguna tidak dikenal")
             if role not in covered.roles:
-                raise InvalidDelegation(f"{covered.name} tidak memegang peran {role.value}")
+                raise InvalidDelegation(f"{covered.name} tidak memegang peran {label}")
             if covered.id == delegate.id:
                 raise InvalidDelegation("seseorang tidak dapat mewakili dirinya sendiri")
+            if delegate.unit.kind not in (UnitKind.PROVINSI, UnitKind.BAGIAN):
+                raise InvalidDelegation(
+                    f"{delegate.name} bukan pegawai Sekretariat KPU Provinsi ({delegate.unit.name})"
+                )
+            day = start
+            while day <= end:  # the same cover recorded already (a second "Ya", say)
+                if (covered.id, delegate.id) in uow.delegations.covers(role, day):
+                    raise InvalidDelegation(
+                        f"{delegate.name} sudah tercatat mewakili {covered.name} sebagai {label} "
+                        f"pada {texts.tanggal(day)}"
+                    )
+                day += timedelta(days=1)
             held = set(delegate.roles)
             day = start
             while day <= end and len(held) < len(Role):  # and what they cover meanwhile

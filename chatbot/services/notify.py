@@ -140,12 +140,14 @@ def delivery_digest(
     pending: Sequence[PendingAnnouncement],
     units: dict[str, Unit],
     names: dict[str, str],
+    day: date,
 ) -> None:
-    """Digest mode: the deliveries gathered meanwhile, in one message per reviewer."""
+    """Digest mode: the deliveries gathered meanwhile, in one message per reviewer (whoever
+    holds or covers the satgas' role today)."""
     text = texts.delivery_digest(pending, units, names)
     buttons = ((texts.desk_start_button(len(pending)),),)
     key = f"{pending[0].submission_id}-{pending[-1].submission_id}"
-    for reviewer in uow.people.with_role(Role.SATGAS_PROV):
+    for reviewer in acting.holders(uow, Role.SATGAS_PROV, day):
         uow.outbox.put(
             OutgoingMessage(reviewer.id, text, buttons, f"digest:{key}:{reviewer.id}"), now
         )
@@ -311,7 +313,7 @@ def card_stage(
 
 def card_step(uow: UnitOfWork, now: datetime, day: date, view: CardView, given: Given) -> None:
     """A paraf or signature given: the satgas is told, and so is everyone still awaited in
-    the same stage (with the buttons: their newest message is the one they act on)."""
+    the same stage (without buttons: their request holds them, one live message each)."""
     state = view.state
     text = texts.card_step_given(view, given)
     key = f"kartu-langkah:{state.period.code}:{state.version}:{given.role.value}"
@@ -329,10 +331,8 @@ def card_step(uow: UnitOfWork, now: datetime, day: date, view: CardView, given: 
             uow.outbox.put(
                 OutgoingMessage(
                     holder.person.id,
-                    text,
-                    buttons=texts.card_keyboard(state, stage),
+                    f"{text} {texts.still_awaited(stage)}",
                     dedupe_key=f"{key}:{holder.person.id}",
-                    subject=card_subject(state.period, state.version, role),
                 ),
                 now,
             )
@@ -473,8 +473,11 @@ def joined(
 
 def delegation(uow: UnitOfWork, now: datetime, result: Delegated) -> None:
     """The delegate is told what they now do, and the person on leave who acts for them."""
-    uow.outbox.put(OutgoingMessage(result.delegate.id, texts.delegation_notice(result)), now)
-    uow.outbox.put(OutgoingMessage(result.covered.id, texts.delegation_covered(result)), now)
+    key = f"wakil:{result.role.value}:{result.covered.id}:{result.delegate.id}:{result.start}"
+    notice = texts.delegation_notice(result)
+    uow.outbox.put(OutgoingMessage(result.delegate.id, notice, dedupe_key=f"{key}:d"), now)
+    covered = texts.delegation_covered(result)
+    uow.outbox.put(OutgoingMessage(result.covered.id, covered, dedupe_key=f"{key}:c"), now)
 
 
 def person_unreachable(uow: UnitOfWork, now: datetime, person: Person) -> None:

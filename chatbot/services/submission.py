@@ -440,7 +440,7 @@ class SubmissionService:
             units = {u.code: u for u in uow.units.all()}
             catalogue = uow.catalogue.load()
             names = {i.code: i.name for i in catalogue.items} | {UNIT_CARD_ITEM: UNIT_CARD_NAME}
-            notify.delivery_digest(uow, now, pending, units, names)
+            notify.delivery_digest(uow, now, pending, units, names, self.today())
             uow.items.mark_announced([p.submission_id for p in pending], now)
             uow.commit()
         return len(pending)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     ConversationHandler,
@@ -35,7 +35,8 @@ class Draft(delivery.Draft):
     checklist: Message | None = None  # the checklist shown last, brought up to date in place
     espip: bool = False  # the next file is the e-SPIP screenshot
     question: Message | None = None  # which item the files sent before one was are for
-    live: list[Message] = field(default_factory=list)  # the screen whose session buttons work
+    # the screen whose session buttons work, as it shows now (after an edit in place)
+    live: list[tuple[Message, Screen]] = field(default_factory=list)
 
     def open_item(self, code: str, name: str, version: int, steps: delivery.Steps = ()) -> None:
         super().open_item(code, name, version, steps)
@@ -75,17 +76,14 @@ def _needs_session(data: str) -> bool:
     return data.startswith(f"{callbacks.KIRIM}:") and not data.startswith(SESSION_FREE)
 
 
-async def _strip(message: Message) -> None:
-    markup = message.reply_markup
-    if markup is None:
-        return
-    rows = [
-        [b for b in row if not _needs_session(str(b.callback_data or ""))]
-        for row in markup.inline_keyboard
-    ]
-    rows = [row for row in rows if row]
+async def _strip(message: Message, screen: Screen) -> None:
+    """The buttons of ``screen`` (what the message shows now, after any edit in place) less
+    those that need the session."""
+    rows = tuple(
+        kept for row in screen.rows if (kept := tuple(a for a in row if not _needs_session(a.data)))
+    )
     try:
-        await message.edit_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+        await message.edit_reply_markup(render.markup(Screen(screen.text, rows)))
     except TelegramError as exc:  # too old, deleted, or unchanged: nothing to take away
         log.info("could not take the session's buttons off %s: %s", message.message_id, exc)
 
@@ -105,18 +103,18 @@ async def live(context: Context, message: Message | None, screen: Screen) -> Non
         )
     if not any(_needs_session(a.data) for a in screen.actions):
         return
-    for earlier in draft.live:
+    for earlier, shown in draft.live:
         if earlier.message_id != message.message_id:
-            await _strip(earlier)
-    draft.live = [message]
+            await _strip(earlier, shown)
+    draft.live = [(message, screen)]
 
 
 async def end_session(context: Context) -> None:
     """The session ends: its last screen loses the buttons that needed it."""
     draft = _draft(context)
     if draft is not None:
-        for message in draft.live:
-            await _strip(message)
+        for message, shown in draft.live:
+            await _strip(message, shown)
         draft.live = []
 
 

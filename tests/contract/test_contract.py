@@ -668,7 +668,7 @@ async def test_a_reason_is_the_answer_to_its_question(driver: Driver) -> None:
     ask = last(await driver.press(satgas, desk.action("rp:no:")))
     assert "KEU-01" in ask.text and "alasan" in ask.text
     thanks = last(await driver.say(satgas, "Terima kasih Bu Cici", replying_to=desk))
-    assert thanks.text.startswith("Pesan ini membalas pesan lain")
+    assert thanks.text.startswith("Pesan ini merupakan balasan atas pesan lain")
     assert "alasan pengembalian KEU-01" in thanks.text
     assert not thanks.actions  # nothing to confirm
     question = last(await driver.say(satgas, "Lampiran belum ditandatangani", replying_to=ask))

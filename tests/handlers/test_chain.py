@@ -245,10 +245,15 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
         "versi 1; menunggu paraf Kepala Bagian Hukum dan SDM."
     )
     assert texts_of(inbox[SATGAS.id]) == [told]
-    hsdm_told = notice_in(inbox[HSDM.id])
-    assert hsdm_told.text == told and hsdm_told.buttons == paraf_hsdm.buttons
+    # Kabag HSDM, still awaited, is told without buttons: his request holds them
+    [hsdm_told] = [c for c in inbox[HSDM.id] if c.method == "sendMessage"]
+    assert hsdm_told.text == (
+        f"{told} Paraf Anda masih ditunggu: tombolnya ada pada permintaan sebelumnya, atau "
+        "ketik /antrian."
+    )
+    assert hsdm_told.buttons == []
     assert [c.method for c in inbox[HUKUM.id]] == ["editMessageText"]  # her request, once more
-    await m.give_back(HSDM, hsdm_told, "Angka rekap KUL keliru")
+    await m.give_back(HSDM, paraf_hsdm, "Angka rekap KUL keliru")
     inbox = await m.inbox()
     assert "Angka rekap KUL keliru" in texts_of(inbox[SATGAS.id])[0]
     # Hana's paraf on version 1 no longer stands: she is told, with the reason (issue 16)
@@ -258,12 +263,9 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     assert (
         "Angka rekap KUL keliru" in voided and "Paraf Anda pada versi ini tidak berlaku" in voided
     )
-    # Hadi's two messages with buttons for version 1 lose them and say why
+    # Hadi's request for version 1 loses its buttons and says why
     settled = [c for c in inbox[HSDM.id] if c.method == "editMessageText"]
-    assert {c.params["message_id"] for c in settled} == {
-        paraf_hsdm.result["message_id"],
-        hsdm_told.result["message_id"],
-    }
+    assert {c.params["message_id"] for c in settled} == {paraf_hsdm.result["message_id"]}
     assert all(c.buttons == [] and "versi ini tidak berlaku lagi" in c.text for c in settled)
     assert texts_of(inbox.get(HSDM.id, [])) == []  # not told what he did himself
     assert texts_of(await bot.press(HUKUM, paraf_hukum.buttons[0][1], on=paraf_hukum)) == [
@@ -278,7 +280,7 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     assert texts_of(inbox[SATGAS.id])[-1] == (
         "Kepala Bagian Hukum dan SDM (Hadi HSDM) telah memaraf kartu kendali provinsi bulan "
         "Oktober 2026 versi 2; paraf lengkap. Menunggu tanda tangan Sekretaris, Divisi Hukum dan "
-        "Pengawasan, Ketua."
+        "Pengawasan, serta Ketua."
     )
     assert {SEKRETARIS.id, DIVISI.id, KETUA.id} <= set(inbox)
     sign = {u: notice_in(inbox[u.id]) for u in (SEKRETARIS, DIVISI, KETUA)}
@@ -288,9 +290,9 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
     inbox = await m.inbox()
     # the signers still awaited see who has signed
     for user in (DIVISI, KETUA):
-        assert notice_in(inbox[user.id]).text.startswith(
+        assert texts_of(inbox[user.id])[0].startswith(
             "Sekretaris (Sekar Sekretaris) telah menandatangani kartu kendali provinsi bulan "
-            "Oktober 2026 versi 2; menunggu tanda tangan Divisi Hukum dan Pengawasan, Ketua."
+            "Oktober 2026 versi 2; menunggu tanda tangan Divisi Hukum dan Pengawasan serta Ketua."
         )
     await give_card_step(bot, DIVISI, sign[DIVISI])
     await m.give_back(KETUA, sign[KETUA], "Lampiran bukti rapat pleno kurang")
@@ -517,7 +519,13 @@ async def test_a_delegate_initials_for_the_covered_person(
     assert taps == 4
     # typed with names and dd-mm-yyyy dates; what does not read is said in one sentence
     [bad] = texts_of(await bot.send(admin, "/wakil Dewi ketua Hadi 02-11-2026 05-11-2026"))
-    assert "tidak memegang peran ketua" in bad
+    assert "tidak memegang peran Ketua" in bad
+    [twice] = texts_of(await bot.send(admin, "/wakil Dewi kabag Hadi 03-11-2026 04-11-2026"))
+    assert "Dewi KUL sudah tercatat mewakili Hadi HSDM sebagai Kepala Bagian" in twice
+    [not_ours] = texts_of(await bot.send(admin, "/wakil Budi kabag Hadi 09-11-2026 10-11-2026"))
+    assert "Budi Kerinci bukan pegawai Sekretariat KPU Provinsi" in not_ours
+    [admin_role] = texts_of(await bot.send(admin, "/wakil Dewi admin Admin 09-11-2026 10-11-2026"))
+    assert "peran Administrator tidak dapat diwakilkan" in admin_role
     [unclear] = texts_of(await bot.send(admin, "/wakil Dewi kabag Hadi 2-11-2026 besok"))
     assert unclear.startswith(
         "Tanggal \u201cbesok\u201d tidak dikenali; tuliskan seperti 12-11-2026."
@@ -538,7 +546,7 @@ async def test_a_delegate_initials_for_the_covered_person(
     assert HSDM.id not in inbox  # on leave: not asked while covered
     notice = notice_in(inbox[KUL.id])  # the delegate is, on his behalf
     assert notice.text.startswith(
-        "Yth. Bapak/Ibu Dewi KUL, atas nama Hadi HSDM (Kepala Bagian Hukum dan SDM),"
+        "Yth. Bapak/Ibu Dewi KUL,\nselaku wakil Kepala Bagian Hukum dan SDM (Hadi HSDM), mohon"
     )
     await give_card_step(bot, KUL, notice)
     await bot.press(HUKUM, "kc:ya:2026-10:1")  # the confirmation's button
