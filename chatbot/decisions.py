@@ -203,7 +203,7 @@ class Decisions:
         if card is not None:
             try:
                 decided = svc.card.decide(
-                    person, Period.parse(card.period), card.version, approve, reason
+                    person, Period.parse(card.period), card.version, approve, reason, shown_on
                 )
             except DomainError as exc:
                 return Outcome(refused=texts.card_error(exc))

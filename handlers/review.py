@@ -100,7 +100,17 @@ async def approve(update: Update, context: Context) -> None:
     if pressed is None:
         return
     data, person = pressed
-    outcome = _flow(context).decide(person, data)
+    asked = context.user_data.get(CARD_ASKED) if context.user_data is not None else None
+    shown_on = None  # the message this handler edits itself: the notice, or the request asked from
+    if callbacks.parse_review(data) is not None and isinstance(query.message, Message):
+        shown_on = (query.message.chat.id, query.message.message_id)
+    elif (
+        asked is not None
+        and (card := callbacks.parse_card(data)) is not None
+        and asked[0] == callbacks.card(True, card.period, card.version)  # its own request
+    ):
+        shown_on = (asked[1][0], asked[1][1])
+    outcome = _flow(context).decide(person, data, shown_on=shown_on)
     if outcome.refused:
         await reply(update, outcome.refused)
         return
@@ -209,7 +219,9 @@ async def confirm_return(update: Update, context: Context) -> int:
     if choice is not None and choice.desk:  # at the desk: the next delivery follows
         await desk_handlers.return_confirmed(update, context, person, pending, pending.origin)
         return END
-    outcome = _flow(context).decide(person, pending.data, pending.reason)
+    origin = pending.origin
+    shown_on = (origin[0], origin[1]) if origin is not None else None
+    outcome = _flow(context).decide(person, pending.data, pending.reason, shown_on)
     if outcome.refused:
         await reply(update, outcome.refused)
         return END

@@ -242,22 +242,35 @@ class CardService:
         notify.card_stage(uow, self.clock(), self.today(), view, files, self.timezone)
 
     def decide(
-        self, person: Person, period: Period, version: int, approve: bool, reason: str = ""
+        self,
+        person: Person,
+        period: Period,
+        version: int,
+        approve: bool,
+        reason: str = "",
+        shown_on: tuple[int, int] | None = None,
     ) -> CardDecision:
         """Paraf or signature (or a return) by whichever of the person's roles is due now.
         Two officials of one stage deciding at the same moment are both applied: the write
         that lost the race is read again and applied on top (a few tries)."""
         for attempt in range(1, CONFLICT_RETRIES + 1):
             try:
-                return self._decide(person, period, version, approve, reason)
+                return self._decide(person, period, version, approve, reason, shown_on)
             except ConcurrentChange:
                 if attempt == CONFLICT_RETRIES:
                     raise
         raise AssertionError("unreachable")
 
     def _decide(
-        self, person: Person, period: Period, version: int, approve: bool, reason: str
+        self,
+        person: Person,
+        period: Period,
+        version: int,
+        approve: bool,
+        reason: str,
+        shown_on: tuple[int, int] | None,
     ) -> CardDecision:
+        """``shown_on``: the request it was given on, which the channel edits itself."""
         with self.uow_factory() as uow:
             province = province_of(uow.units.all())
             current = uow.items.get_card(period, province.code).state
@@ -269,9 +282,13 @@ class CardService:
             stage = next(s for s in self.chain if role in s.roles)
             if not approve:
                 notify.card_returned(uow, now, today, new, version, role, person, reason.strip())
-                notify.card_voided(uow, now, new, version, self._roles, role, person, self.timezone)
+                notify.card_voided(
+                    uow, now, new, version, self._roles, role, person, self.timezone, shown_on
+                )
             else:
-                notify.card_given(uow, now, period, version, role, stage, person, self.timezone)
+                notify.card_given(
+                    uow, now, period, version, role, stage, person, self.timezone, shown_on
+                )
                 after = self._view(uow, period)
                 given = after.given_by(role)
                 assert given is not None

@@ -346,9 +346,10 @@ def _card_settled(
     roles: Sequence[Role],
     outcome: str,
     by: Person,
+    shown_on: tuple[int, int] | None = None,
 ) -> None:
     for role in roles:
-        settled(uow, now, card_subject(period, version, role), outcome, by.id)
+        settled(uow, now, card_subject(period, version, role), outcome, by.id, shown_on)
 
 
 def card_given(
@@ -360,10 +361,12 @@ def card_given(
     stage: Stage,
     by: Person,
     tz: ZoneInfo,
+    shown_on: tuple[int, int] | None = None,
 ) -> None:
-    """A paraf or signature given: the requests for it in that role say so, no buttons."""
+    """A paraf or signature given: the requests for it in that role say so, no buttons
+    (``shown_on``: the one it was given on, which the channel edits itself)."""
     line = texts.card_decided(True, stage, by.name, now, tz)
-    _card_settled(uow, now, period, version, (role,), line, by)
+    _card_settled(uow, now, period, version, (role,), line, by, shown_on)
 
 
 def card_voided(
@@ -375,10 +378,11 @@ def card_voided(
     role: Role,
     by: Person,
     tz: ZoneInfo,
+    shown_on: tuple[int, int] | None = None,
 ) -> None:
     """A version returned: every request for it still holding buttons says so."""
     line = texts.card_voided_line(by, role, now, tz)
-    _card_settled(uow, now, state.period, version, roles, line, by)
+    _card_settled(uow, now, state.period, version, roles, line, by, shown_on)
 
 
 def card_replaced(

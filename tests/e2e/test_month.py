@@ -252,10 +252,14 @@ async def play_month(month: Month, code: str) -> Period:
     view = await month.with_button(SARI, "kr:k", after=mark)
     await month.presses(SARI, view, "kr:k", texts.CARD_STEP_DONE[CardStatus.DATA_DIKIRIM])
     confirm = await month.presses(SARI, view, "kr:h", texts.CONFIRM_HANDOVER[:40])
+    mark = month.mark()  # the notices may come before the answer: and the period's edits
     await month.presses(SARI, confirm, "kr:hy", "telah diserahkan kepada Inspektorat KPU RI")
-    mark = month.mark()
     for who in (HSDM, SEKRETARIS, KETUA):
-        await month.notice(who, "telah diserahkan", after=mark - 5)
+        await month.notice(who, "telah diserahkan", after=mark)
+    # every unit's kick-off now says the period is closed, and holds no button
+    for who in (KERINCI, MERANGIN, KUL):
+        closed = await month.notice(who, "Periode Oktober 2026 telah diserahkan", after=mark)
+        assert closed.method == "editMessageText" and not closed.buttons
     await month.says(KERINCI, "/kirim", texts.NO_OPEN_PERIOD[:40])
     await month.says(OUTSIDER, "/antrian", "belum terdaftar")
     old = sekretaris  # a signature button of an earlier draft, after the hand-over
