@@ -11,14 +11,11 @@ from chatbot import callbacks, texts
 from chatbot.callbacks import DelegateStep
 from chatbot.domain.duties import cover_conflict
 from chatbot.domain.errors import DomainError
-from chatbot.domain.leave import COVERABLE_ROLES, Typed, parse_typed, presets
+from chatbot.domain.leave import COVERABLE_ROLES, COVERING_UNITS, Typed, parse_typed, presets
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission, Role
-from chatbot.domain.units import UnitKind
 from chatbot.screens import Action, Screen
 from chatbot.services.bundle import Services
-
-PROVINCIAL_UNITS = (UnitKind.PROVINSI, UnitKind.BAGIAN)
 
 
 def _roles(person: Person) -> list[Role]:
@@ -125,7 +122,7 @@ def step(svc: Services, person: Person, at: DelegateStep) -> Screen:
             p
             for p in people.values()
             if p.id != covered.id
-            and p.unit.kind in PROVINCIAL_UNITS
+            and p.unit.kind in COVERING_UNITS
             and cover_conflict(role, p.roles, chain, duties) is None
         ]
         actions = [

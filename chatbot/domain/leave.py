@@ -11,8 +11,11 @@ from datetime import date, datetime, timedelta
 
 from chatbot.domain.people import Person
 from chatbot.domain.roles import PROVINCIAL_ROLES, Role
+from chatbot.domain.units import UnitKind
 
 COVERABLE_ROLES = PROVINCIAL_ROLES  # the chain and the provincial satgas
+# who may cover: people of the provincial secretariat (its own unit and its departments)
+COVERING_UNITS = (UnitKind.PROVINSI, UnitKind.BAGIAN)
 ROLE_WORDS: dict[str, Role] = {
     **{r.value: r for r in Role},
     "satgas": Role.SATGAS_PROV,

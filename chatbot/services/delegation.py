@@ -8,10 +8,9 @@ from chatbot import texts
 from chatbot.domain.duties import Duties, cover_conflict
 from chatbot.domain.errors import CoverConflict, InvalidDelegation, NotYourRole
 from chatbot.domain.events import Event, EventKind
-from chatbot.domain.leave import COVERABLE_ROLES
+from chatbot.domain.leave import COVERABLE_ROLES, COVERING_UNITS
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission, Role
-from chatbot.domain.units import UnitKind
 from chatbot.services import notify
 from chatbot.services.ports import Clock, UnitOfWorkFactory
 from chatbot.services.views import Delegated
@@ -63,7 +62,7 @@ class DelegationService:
                 raise InvalidDelegation(f"{covered.name} tidak memegang peran {label}")
             if covered.id == delegate.id:
                 raise InvalidDelegation("seseorang tidak dapat mewakili dirinya sendiri")
-            if delegate.unit.kind not in (UnitKind.PROVINSI, UnitKind.BAGIAN):
+            if delegate.unit.kind not in COVERING_UNITS:
                 raise InvalidDelegation(
                     f"{delegate.name} bukan pegawai Sekretariat KPU Provinsi ({delegate.unit.name})"
                 )
