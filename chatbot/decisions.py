@@ -196,7 +196,7 @@ class Decisions:
             kind = svc.card.chain[view.state.stage].kind
             files = view.submission.files if view.submission is not None else ()
             return Outcome(
-                ask=screens.confirm_card_step(kind, view.state, card.period, view.short),
+                ask=screens.confirm_card_step(kind, view, card.period),
                 card=view.state,
                 card_files=files,
             )

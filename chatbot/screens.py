@@ -20,7 +20,6 @@ from chatbot.domain.units import Unit
 from chatbot.domain.workflow import (
     PROVINCIAL_CARD_ITEM,
     UNIT_CARD_ITEM,
-    CardState,
     CardStep,
     ItemStatus,
     ItemStep,
@@ -32,7 +31,6 @@ from chatbot.services.ports import EvidenceFile
 from chatbot.services.review import ReviewTarget
 from chatbot.services.status import PeriodStatus
 from chatbot.services.submission import ItemDetail, Receipt, UnitChecklist
-from chatbot.services.views import UnitStanding
 
 TITLE = 24  # a WhatsApp list row's title
 DETAIL = 72  # a WhatsApp list row's description
@@ -438,17 +436,15 @@ def confirm_approve_all(unit: Unit, targets: Sequence[ReviewTarget], unopened: i
     )
 
 
-def confirm_card_step(
-    kind: StageKind, state: CardState, period: str, short: Sequence[UnitStanding] = ()
-) -> Screen:
+def confirm_card_step(kind: StageKind, view: CardView, period: str) -> Screen:
     """The paraf or the signature asked once more: a mis-tap is final otherwise; the units
     still short are named."""
     yes = texts.LABEL_PARAF_YES if kind is StageKind.PARAF else texts.LABEL_SIGN_YES
     return Screen(
-        texts.confirm_card_step(kind, state, short),
+        texts.confirm_card_step(kind, view),
         (
             (
-                Action.of(yes, callbacks.card_confirm(period, state.version)),
+                Action.of(yes, callbacks.card_confirm(period, view.state.version)),
                 Action.of(texts.LABEL_CANCEL, callbacks.CARD_KEEP),
             ),
         ),

@@ -1461,19 +1461,16 @@ CARD_STEP_KEPT = (
 )
 
 
-def short_units(short: Sequence[UnitStanding]) -> str:
-    """The units below 100%, as the record keeps them: "KPU Kabupaten Kerinci 80%, …"."""
-    return ", ".join(f"{s.unit.name} {s.progress.percent}%" for s in short)
-
-
-def confirm_card_step(kind: StageKind, state: CardState, short: Sequence[UnitStanding] = ()) -> str:
+def confirm_card_step(kind: StageKind, view: CardView) -> str:
+    """The paraf or signature asked once more, the units still short named."""
+    state, short = view.state, view.short
     what = "paraf" if kind is StageKind.PARAF else "tanda tangan"
     verb = "Berikan paraf" if kind is StageKind.PARAF else "Bubuhkan tanda tangan"
     warning = ""
     if short:
         warning = (
             f"\n\nPerhatian: data dukung {angka(len(short))} unit belum lengkap (100%): "
-            f"{short_units(short)}. Bila {what} tetap diberikan, catatan mencatatnya sebagai "
+            f"{view.short_line}. Bila {what} tetap diberikan, catatan mencatatnya sebagai "
             "diberikan saat data belum lengkap."
         )
     return (

@@ -196,7 +196,7 @@ class CardService:
         except DutyTaken as exc:
             raise self._duty_taken(uow, view, person, Role(exc.detail)) from None
         uow.items.save_card(stored, transition.state, province.code, ctx.now)
-        short = short_record(view) if view.short else ""
+        short = view.short_line
         for event in transition.events:
             if short and event.kind in STARTED_SHORT:  # the record says it began short
                 event = replace(event, detail={**event.detail, "data_belum_lengkap": short})
@@ -230,7 +230,9 @@ class CardService:
             if current.status is CardStatus.PROSES:  # the version in the chain is replaced
                 notify.card_replaced(uow, now, current, new.version, self._roles, person)
             if not signed:
-                self._ask_stage(uow, self._view(uow, period), files)
+                # the units' standing is as it was read; the new version has no paraf yet
+                fresh = replace(applied.view, state=new, submission=None, given=())
+                self._ask_stage(uow, fresh, files)
             uow.commit()
         return new
 
@@ -289,7 +291,8 @@ class CardService:
                 notify.card_given(
                     uow, now, period, version, role, stage, person, self.timezone, shown_on
                 )
-                after = self._view(uow, period)
+                # the units' standing is as it was read: only the card and who gave what moved
+                after = replace(applied.view, state=new, given=self._given(uow, new))
                 given = after.given_by(role)
                 assert given is not None
                 if new.status is CardStatus.MENUNGGU_TTD:
@@ -437,8 +440,3 @@ class CardService:
 RECORDED = (CardStep.ESPIP, CardStep.KIRIM_DATA, CardStep.HANDOVER)  # steps without a file
 # drafted, initialled or signed while units were below 100%: the audit says which
 STARTED_SHORT = (EventKind.KARTU_DRAFT_DIUNGGAH, EventKind.KARTU_DISETUJUI_PEJABAT)
-
-
-def short_record(view: CardView) -> str:
-    """The units below 100% as the record keeps them ("KPU Kabupaten Kerinci 80%, …")."""
-    return ", ".join(f"{s.unit.name} {s.progress.percent}%" for s in view.short)

@@ -91,6 +91,12 @@ class CardView:
         return [s for s in self.standings if not s.complete]
 
     @property
+    def short_line(self) -> str:
+        """The units below 100% as the record and the confirmation say them: "KPU Kabupaten
+        Kerinci 80%, …"."""
+        return ", ".join(f"{s.unit.name} {s.progress.percent}%" for s in self.short)
+
+    @property
     def steps(self) -> tuple[CardStep, ...]:
         """What the satgas can do with the card now (the domain's rule)."""
         return card_steps(self.state, self.chain)
