@@ -320,17 +320,25 @@ def parse_status(data: str) -> StatusChoice | None:
     return None
 
 
-OPEN_PERIOD = "pr:o"
+OPEN_PERIOD = "pr"
 
 
-def open_period(period: Period) -> str:
-    return f"{OPEN_PERIOD}:{period.code}"
+@dataclass(frozen=True, slots=True)
+class OpenChoice:
+    code: str  # as typed: checked by the period's parser
+    step: str  # "o": open (asks first when out of time), "y": confirmed, "n": not now
 
 
-def parse_open_period(data: str) -> str | None:
-    """The period code of an "open" button, as typed (checked by the period's parser)."""
-    code = data.removeprefix(f"{OPEN_PERIOD}:")
-    return code if data.startswith(f"{OPEN_PERIOD}:") and len(code) <= 16 else None
+def open_period(period: Period, step: str = "o") -> str:
+    return f"{OPEN_PERIOD}:{step}:{period.code}"
+
+
+def parse_open_period(data: str) -> OpenChoice | None:
+    """An "open" button: the period's code and the step."""
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] != OPEN_PERIOD or parts[1] not in ("o", "y", "n"):
+        return None
+    return OpenChoice(parts[2][:16], parts[1])
 
 
 INVITE_UNIT = "ud:u"

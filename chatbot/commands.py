@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from chatbot import screens, texts
+from chatbot import callbacks, screens, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError, InvalidData, NotYourRole
 from chatbot.domain.people import Person
@@ -35,7 +35,11 @@ def status(svc: Services, person: Person, period_text: str = "", unit_code: str 
     if not (person.may(Permission.VIEW_ALL_STATUS) or person.may(Permission.VIEW_OWN_STATUS)):
         return _say(texts.NOT_ALLOWED)
     try:
-        period = Period.parse(period_text) if period_text else svc.status.default_period()
+        period = (
+            Period.parse(period_text)
+            if period_text
+            else svc.submission.working_period(person) or svc.status.default_period()
+        )
         if period is None:
             return _say(texts.NO_PERIOD_YET)
         view = svc.status.for_person(person, period, unit_code=unit_code or None)
@@ -106,37 +110,73 @@ def package(
 
 
 def periods(svc: Services, person: Person) -> Screen:
-    """``periode``: the open periods and a button to open this month's."""
+    """``periode``: the open periods, where each stands, and what opens next (a button when
+    it is due now: a month out of its time is opened by typing it, and confirmed)."""
     if not person.may(Permission.OPEN_PERIOD):
         return _say(texts.NOT_ALLOWED)
-    submission = svc.submission
-    return screens.periods(submission.open_periods(), submission.suggested_period())
+    sub = svc.submission
+    cal, today = sub.calendar(), sub.today()
+    rows = [(p, cal.window_on(p, today), cal.schedule(p)) for p in sub.open_periods()]
+    suggested = sub.suggested_to_open()
+    known = set(svc.status.periods())
+    offer = None
+    if suggested not in known and cal.out_of_time(suggested, today) is None:
+        offer = suggested
+    upcoming = suggested if suggested not in known else suggested.shifted(1)
+    text = texts.periods_overview(
+        rows, offer, upcoming, sub.opens_automatically(upcoming), svc.timezone
+    )
+    return screens.periods(text, offer)
 
 
-def open_period(svc: Services, person: Person, code: str) -> Screen:
-    """``periode TTTT-BB`` or its button: open the period, the kick-offs queued."""
+def open_pressed(svc: Services, person: Person, data: str) -> Screen:
+    """An "open period" button: the overview's, or the confirmation's yes or no."""
+    choice = callbacks.parse_open_period(data)
+    if choice is None:
+        return _say(texts.PERIOD_FORMAT)
+    return open_period(svc, person, choice.code, choice.step)
+
+
+def open_period(svc: Services, person: Person, code: str, step: str = "o") -> Screen:
+    """``periode TTTT-BB`` or its button: open the period, the kick-offs queued; a month
+    before its report month, or past its hand-over date, is confirmed first."""
     if not person.may(Permission.OPEN_PERIOD):
         return _say(texts.NOT_ALLOWED)
     try:
         period = Period.parse(code)
-        result = svc.submission.open_period(period, by=person)
     except InvalidData:
         return _say(texts.PERIOD_FORMAT)
+    if step == "n":
+        return _say(texts.period_not_opened(period))
+    sub = svc.submission
+    cal = sub.calendar()
+    at_work = sub.working_period()
+    if period not in svc.status.periods() and step != "y":
+        window = cal.out_of_time(period, sub.today())
+        if window is not None:
+            opens = sub.opens_automatically(period)
+            text = texts.confirm_open_period(
+                period, cal.schedule(period), window, at_work, opens, svc.timezone
+            )
+            return screens.confirm_open_period(text, period)
+    try:
+        result = sub.open_period(period, by=person)
     except DomainError as exc:
         return _say(texts.SUBMISSION_ERRORS.get(exc.code, texts.NOT_ALLOWED))
     if not result.opened:
-        return _say(texts.period_already_open(period))
+        return _say(texts.period_already_open(period, closed=period not in sub.open_periods()))
     log.info("period %s opened by person %s", period, person.id)
-    deadline = svc.submission.calendar().schedule(period).submission_deadline
-    return _say(texts.period_opened(period, deadline, result.kickoffs))
+    deadline = cal.schedule(period).submission_deadline
+    return _say(texts.period_opened(period, deadline, result.kickoffs, sub.working_period()))
 
 
 def month_plan(svc: Services, person: Person) -> Screen:
-    """``jadwal``: this month's reminders, day by day."""
+    """``jadwal``: the reminders of the period being worked on, day by day, today marked."""
     if not person.may(Permission.OPEN_PERIOD):
         return _say(texts.NOT_ALLOWED)
-    period = svc.submission.suggested_period()
-    return _say(texts.month_plan(period, svc.reminders.month_plan(period)))
+    sub = svc.submission
+    period = sub.working_period() or sub.suggested_to_open()
+    return _say(texts.month_plan(period, svc.reminders.month_plan(period), sub.today()))
 
 
 # ------------------------------------------------------------------ invites and leave cover

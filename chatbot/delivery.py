@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from chatbot import callbacks, screens, texts
 from chatbot.domain.calendar import Period
@@ -104,7 +104,7 @@ class Delivery:
     def checklist(
         self, person: Person, draft: Draft | None, period: Period | None = None
     ) -> tuple[Screen, Draft | None]:
-        """The checklist of ``period`` (else the draft's, else the latest open one), and the
+        """The checklist of ``period`` (else the draft's, else the one the person works on), the
         person's new draft; no draft when they may not deliver or nothing is open."""
         if not self.may_deliver(person):
             return _text(texts.NOT_ALLOWED), None
@@ -113,7 +113,8 @@ class Delivery:
         if not periods:
             return _text(texts.NO_OPEN_PERIOD), None
         if period not in periods:
-            period = draft.period if draft is not None and draft.period in periods else periods[-1]
+            at_work = svc.submission.working_period(person) or periods[0]
+            period = draft.period if draft is not None and draft.period in periods else at_work
         try:
             sheet = svc.submission.checklist(person, period)
         except DomainError as exc:
@@ -137,7 +138,8 @@ class Delivery:
         if not periods:
             return None, _text(texts.NO_OPEN_PERIOD)
         delivered = list(draft.delivered) if draft is not None else []  # the month closed
-        return Draft(period=periods[-1], person_id=person.id, delivered=delivered), None
+        period = self.services.submission.working_period(person) or periods[0]
+        return Draft(period=period, person_id=person.id, delivered=delivered), None
 
     def item(self, person: Person, draft: Draft, code: str, period: Period | None = None) -> Screen:
         """One item (or the provincial card, for its satgas) of ``period`` (the one its
@@ -214,7 +216,7 @@ class Delivery:
         if earlier is None:
             svc.keep_draft(person, draft.period, draft.item_code, draft.files)
         shown = draft.files[-1] if earlier is None else received  # a photo: with its number
-        return screens.file_received(
+        screen = screens.file_received(
             shown,
             earlier,
             draft.files,
@@ -222,7 +224,19 @@ class Delivery:
             draft.item_name,
             draft.version,
             _send(draft),
-        ), earlier is None
+            draft.period,
+        )
+        return self._short_warned(draft, screen), earlier is None
+
+    def _short_warned(self, draft: Draft, screen: Screen) -> Screen:
+        """A draft of the provincial card while units are below 100%: the answer that holds
+        its "Kirim" names them (and the record will say it was drafted short)."""
+        if draft.item_code != PROVINCIAL_CARD_ITEM or CardStep.UPLOAD_DRAFT not in draft.steps:
+            return screen
+        warning = texts.short_units_warning(
+            self.services.card.view(draft.period), "draf tetap dikirim"
+        )
+        return replace(screen, text=f"{screen.text}\n\n{warning}") if warning else screen
 
     def take_file(self, person: Person, draft: Draft, received: EvidenceFile) -> Screen:
         """A file sent at any moment: into the open item when it takes files; else kept
@@ -283,9 +297,10 @@ class Delivery:
         svc.keep_draft(person, period, draft.item_code, draft.files)
         svc.keep_draft(person, period, LOOSE, [])
         draft.note = ""
-        return screens.confirm_files(
-            draft.item_name, draft.item_code, draft.files, draft.version, _send(draft)
+        screen = screens.confirm_files(
+            draft.item_name, draft.item_code, draft.files, draft.version, _send(draft), draft.period
         )
+        return self._short_warned(draft, screen)
 
     def discard(
         self, person: Person, draft: Draft, target: callbacks.KirimTarget | None = None
@@ -346,16 +361,17 @@ class Delivery:
             return _text(texts.submission_error(exc))
         draft.note, draft.files = note, []
         return screens.confirm_nihil(
-            draft.item_name, draft.item_code, note, draft.version, _send(draft)
+            draft.item_name, draft.item_code, note, draft.version, _send(draft), draft.period
         )
 
     def files_done(self, draft: Draft) -> Screen | None:
         """The confirmation of the files received; None (with nothing shown) when none came."""
         if not draft.files:
             return None
-        return screens.confirm_files(
-            draft.item_name, draft.item_code, draft.files, draft.version, _send(draft)
+        screen = screens.confirm_files(
+            draft.item_name, draft.item_code, draft.files, draft.version, _send(draft), draft.period
         )
+        return self._short_warned(draft, screen)
 
     # ------------------------------------------------------------------ the provincial card
 

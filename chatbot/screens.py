@@ -228,12 +228,13 @@ def file_received(
     name: str,
     version: int,
     send: str,
+    period: Period,
 ) -> Screen:
     """A file's answer: it is kept, how many the delivery holds, and the button to send."""
     text = (
-        texts.file_received(file, len(files), code, name, version)
+        texts.file_received(file, len(files), code, name, version, period)
         if earlier is None
-        else texts.file_already_in_draft(file, earlier, len(files), code, name, version)
+        else texts.file_already_in_draft(file, earlier, len(files), code, name, version, period)
     )
     return Screen(text, _files_actions(send))
 
@@ -307,13 +308,16 @@ def _confirm_actions(send: str) -> tuple[tuple[Action, ...], ...]:
 
 
 def confirm_files(
-    name: str, code: str, files: Sequence[EvidenceFile], version: int, send: str
+    name: str, code: str, files: Sequence[EvidenceFile], version: int, send: str, period: Period
 ) -> Screen:
-    return Screen(texts.confirm_files(name, code, files, version), _confirm_actions(send))
+    text = texts.confirm_files(name, code, files, version, period)
+    return Screen(text, _confirm_actions(send))
 
 
-def confirm_nihil(name: str, code: str, note: str, version: int, send: str) -> Screen:
-    return Screen(texts.confirm_nihil(name, code, note, version), _confirm_actions(send))
+def confirm_nihil(
+    name: str, code: str, note: str, version: int, send: str, period: Period
+) -> Screen:
+    return Screen(texts.confirm_nihil(name, code, note, version, period), _confirm_actions(send))
 
 
 def receipt(result: Receipt, list_button: bool = False) -> Screen:
@@ -376,7 +380,7 @@ def status(view: PeriodStatus, person: Person, periods: Sequence[Period]) -> Scr
         ]
         rows += _grid(units, 4)
     others = [
-        Action(f"🗓 {p.code}", callbacks.status_period(p), texts.bulan(p), "Status periode ini")
+        Action(f"🗓 {texts.bulan_singkat(p)}", callbacks.status_period(p), texts.bulan(p), "Status")
         for p in periods
         if p != view.period
     ]
@@ -393,11 +397,26 @@ def status(view: PeriodStatus, person: Person, periods: Sequence[Period]) -> Scr
 # ------------------------------------------------------------------ periods, invites, menu
 
 
-def periods(open_periods: Sequence[Period], suggested: Period) -> Screen:
-    label = f"🗓 Buka periode {suggested.code}"
+def periods(text: str, offer: Period | None) -> Screen:
+    """/periode: the overview, with the button to open the month due now (if any)."""
+    if offer is None:
+        return Screen(text)
     return Screen(
-        texts.periods_overview(open_periods, suggested),
-        ((Action(label, callbacks.open_period(suggested), label[2:]),),),
+        text, ((Action.of(texts.label_open_period(offer), callbacks.open_period(offer)),),)
+    )
+
+
+def confirm_open_period(text: str, period: Period) -> Screen:
+    return Screen(
+        text,
+        (
+            (
+                Action.of(
+                    texts.label_open_period(period, True), callbacks.open_period(period, "y")
+                ),
+                Action.of(texts.LABEL_CANCEL, callbacks.open_period(period, "n")),
+            ),
+        ),
     )
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 
 from chatbot import callbacks
-from chatbot.domain.calendar import Period, SopCalendar, Window
+from chatbot.domain.calendar import Deadline, Period, PeriodSchedule, SopCalendar, Window
 from chatbot.domain.checklist import Catalogue, ChecklistItem
 from chatbot.domain.errors import DomainError, UnitsIncomplete
 from chatbot.domain.events import EventKind
@@ -428,6 +428,11 @@ def bulan(period: Period) -> str:
     return str(format_date(period.first_day(), "MMMM y", locale="id"))
 
 
+def bulan_singkat(period: Period) -> str:
+    """Okt 2026"""
+    return str(format_date(period.first_day(), "MMM y", locale="id"))
+
+
 def ukuran(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
@@ -440,12 +445,22 @@ def kickoff(
     deadline: date,
     items: Sequence[ChecklistItem],
     catalogue: Catalogue,
+    earlier: Period | None = None,
 ) -> str:
+    """Step 1's message; ``earlier``: an older period still open (this one opened early)."""
     lines = [
         f"Yth. Bapak/Ibu {person.name} ({person.unit.name}),",
         "",
         f"dengan hormat, sesuai SOP Nomor 1 Tahun 2024, mohon menyampaikan data dukung "
         f"Kartu Kendali SPIP bulan {bulan(period)} paling lambat {hari_tanggal(deadline)}.",
+    ]
+    if earlier is not None:
+        lines.append(
+            f"Periode {bulan(earlier)} masih berjalan: /kirim tetap menampilkannya lebih dahulu "
+            f"sampai data dukungnya lengkap; bulan {bulan(period)} dapat dipilih dengan tombol "
+            "🗓 di sana."
+        )
+    lines += [
         "",
         "Butir yang wajib disampaikan unit Anda:",
     ]
@@ -536,7 +551,7 @@ def checklist_header(
     unit: Unit,
     period: Period,
     progress: Progress,
-    deadline: date,
+    deadline: Deadline,
     waiting: int = 0,
     drafts: Sequence[tuple[str, int]] = (),
     loose: int = 0,
@@ -559,9 +574,8 @@ def checklist_header(
             f"\u201c{label_loose(loose)[0]}\u201d di bawah."
         )
     return (
-        f"Data dukung {unit.name}\n"
-        f"Periode: {bulan(period)}\n"
-        f"Batas waktu: {hari_tanggal(deadline)}\n"
+        f"Data dukung {unit.name} bulan {bulan(period)}\n"
+        f"Batas waktu: {batas(deadline)}\n"
         f"Kelengkapan: {progress.percent}% ({progress.accepted} dari {progress.required} "
         f"butir wajib disetujui){sent}\n\n"
         "Keterangan: ⬜ kosong, 📤 dikirim, ↩️ dikembalikan, ✅ disetujui, ➖ tidak ada kegiatan, "
@@ -880,29 +894,38 @@ REASON_REQUIRED = (
 )
 
 
-def _send_hint(code: str, name: str, count: int, version: int) -> str:
+def _send_hint(code: str, name: str, count: int, version: int, period: Period) -> str:
     return (
-        f"Butir: {item_title(code, name)}. Jumlah berkas dalam kiriman ini: {count}. Bila "
+        f"Butir: {item_title(code, name)}, bulan {bulan(period)}. Jumlah berkas dalam kiriman "
+        f"ini: {count}. Bila "
         "masih ada berkas lain, kirimkan sekarang; bila sudah lengkap, tekan \u201cKirim\u201d "
         f"(dicatat sebagai versi {version + 1})."
     )
 
 
-def file_received(file: EvidenceFile, count: int, code: str, name: str, version: int) -> str:
+def file_received(
+    file: EvidenceFile, count: int, code: str, name: str, version: int, period: Period
+) -> str:
     # whether the same content is stored already (perhaps sent by another unit) is not said:
     # it would tell one unit what another delivered
     return f"Berkas diterima: {file.file_name} ({ukuran(file.size)}).\n" + _send_hint(
-        code, name, count, version
+        code, name, count, version, period
     )
 
 
 def file_already_in_draft(
-    file: EvidenceFile, earlier: EvidenceFile, count: int, code: str, name: str, version: int
+    file: EvidenceFile,
+    earlier: EvidenceFile,
+    count: int,
+    code: str,
+    name: str,
+    version: int,
+    period: Period,
 ) -> str:
     same = "" if file.file_name == earlier.file_name else f" (sama dengan {earlier.file_name})"
     return (
         f"Berkas {file.file_name}{same} sudah ada dalam kiriman ini; tidak ditambahkan lagi.\n"
-        + _send_hint(code, name, count, version)
+        + _send_hint(code, name, count, version, period)
     )
 
 
@@ -986,8 +1009,10 @@ def short_name(name: str, limit: int = SHOWN_NAME) -> str:
     return name[: limit - tail - 1] + "…" + name[-tail:]
 
 
-def confirm_files(item_name: str, code: str, files: Sequence[EvidenceFile], version: int) -> str:
-    lines = [f"Mohon periksa kiriman Anda untuk {_butir(code, item_name)}:"]
+def confirm_files(
+    item_name: str, code: str, files: Sequence[EvidenceFile], version: int, period: Period
+) -> str:
+    lines = [f"Mohon periksa kiriman Anda untuk {_butir(code, item_name)} bulan {bulan(period)}:"]
     lines += [f"  • {short_name(f.file_name)} ({ukuran(f.size)})" for f in files[:SUMMARY_FILES]]
     if len(files) > SUMMARY_FILES:
         rest = files[SUMMARY_FILES:]
@@ -997,9 +1022,9 @@ def confirm_files(item_name: str, code: str, files: Sequence[EvidenceFile], vers
     return "\n".join(lines)
 
 
-def confirm_nihil(item_name: str, code: str, note: str, version: int) -> str:
+def confirm_nihil(item_name: str, code: str, note: str, version: int, period: Period) -> str:
     return (
-        f"Mohon periksa kiriman Anda untuk {_butir(code, item_name)}:\n"
+        f"Mohon periksa kiriman Anda untuk {_butir(code, item_name)} bulan {bulan(period)}:\n"
         f"Tidak ada kegiatan. Keterangan: {note}\n"
         f"Kiriman ini akan dicatat sebagai versi {version + 1}. Kirim sekarang?"
     )
@@ -1057,27 +1082,133 @@ SUBMISSION_ERRORS: dict[str, str] = {
 PERIOD_FORMAT = "Mohon maaf, periode harus ditulis TTTT-BB, contoh /periode 2026-10."
 
 
-def period_opened(period: Period, deadline: date, kickoffs: int) -> str:
+def batas(deadline: Deadline) -> str:
+    """A deadline as the setting makes it: moved to the working day before, or kept on a day
+    off with the last working day before it said."""
+    text = hari_tanggal(deadline.day)
+    if deadline.moved:
+        return f"{text} (dimajukan dari {hari_tanggal(deadline.sop_day)}, hari libur)"
+    if deadline.on_day_off:
+        return f"{text}, hari libur; hari kerja terakhir {hari_tanggal(deadline.last_working_day)}"
+    return text
+
+
+def _deadlines(schedule: PeriodSchedule) -> str:
     return (
+        f"pengiriman data dukung {tanggal(schedule.kickoff)} s.d. "
+        f"{tanggal(schedule.submission_deadline)}, pemeriksaan, paraf dan tanda tangan s.d. "
+        f"{tanggal(schedule.review_deadline)}, penyerahan kepada Inspektorat KPU RI s.d. "
+        f"{tanggal(schedule.handover_deadline)}"
+    )
+
+
+def period_opened(
+    period: Period, deadline: date, kickoffs: int, at_work: Period | None = None
+) -> str:
+    text = (
         f"Periode {bulan(period)} telah dibuka. Batas pengiriman data dukung: "
         f"{hari_tanggal(deadline)}. Pemberitahuan dimulainya pelaporan dikirim kepada "
         f"{kickoffs} penyampai data."
     )
+    if at_work is not None and at_work != period:
+        text += (
+            f"\nPeriode {bulan(at_work)} tetap ditampilkan lebih dahulu kepada setiap unit "
+            f"yang belum menyelesaikannya; periode {bulan(period)} dapat dipilih dengan tombol "
+            "🗓 pada /kirim dan /status."
+        )
+    return text
 
 
-def period_already_open(period: Period) -> str:
+def period_already_open(period: Period, closed: bool = False) -> str:
+    if closed:
+        return (
+            f"Periode {bulan(period)} sudah diserahkan kepada Inspektorat KPU RI dan ditutup; "
+            "periode tersebut tidak dapat dibuka kembali."
+        )
     return (
         f"Periode {bulan(period)} sudah dibuka sebelumnya; tidak ada pemberitahuan yang "
         "dikirim ulang."
     )
 
 
-def periods_overview(open_periods: Sequence[Period], suggested: Period) -> str:
+def confirm_open_period(
+    period: Period,
+    schedule: PeriodSchedule,
+    window: Window,
+    at_work: Period | None,
+    opens: datetime,
+    tz: ZoneInfo,
+) -> str:
+    """Opening a month early or late is asked once more: it sends every unit its kick-off."""
+    if window is Window.BELUM_DIBUKA:
+        why = (
+            f"Periode {bulan(period)} belum waktunya dibuka: pelaporannya dimulai "
+            f"{hari_tanggal(schedule.kickoff)} dan periode ini dibuka otomatis pada "
+            f"{waktu(opens, tz)}."
+        )
+    else:
+        why = (
+            f"Batas penyerahan periode {bulan(period)} "
+            f"({hari_tanggal(schedule.handover_deadline)}) telah lewat; data yang dikirim "
+            "sekarang tercatat terlambat."
+        )
+    lines = [
+        why,
+        f"Jadwalnya: {_deadlines(schedule)}.",
+        "Bila dibuka sekarang, setiap penyampai data menerima pemberitahuan dimulainya "
+        f"pelaporan bulan {bulan(period)}.",
+    ]
+    if at_work is not None and at_work != period:
+        lines.append(
+            f"Periode {bulan(at_work)} yang sedang dikerjakan tetap ditampilkan lebih dahulu."
+        )
+    lines.append(f"Buka periode {bulan(period)} sekarang?")
+    return "\n".join(lines)
+
+
+def period_not_opened(period: Period) -> str:
+    return f"Baik, periode {bulan(period)} tidak dibuka. Tidak ada pemberitahuan yang dikirim."
+
+
+def label_open_period(period: Period, confirmed: bool = False) -> tuple[str, str]:
+    if confirmed:
+        return (f"🗓 Ya, buka {bulan(period)}", "Ya, buka")
+    return (f"🗓 Buka periode {bulan(period)}", "Buka periode")
+
+
+def periods_overview(
+    rows: Sequence[tuple[Period, Window, PeriodSchedule]],
+    offer: Period | None,
+    upcoming: Period,
+    upcoming_opens: datetime,
+    tz: ZoneInfo,
+) -> str:
+    """/periode: the open periods with where each stands, what opens next and when."""
     lines = ["Periode pelaporan yang terbuka:"]
-    lines += [f"  • {p.code} ({bulan(p)})" for p in open_periods] or ["  (belum ada)"]
+    for period, window, schedule in rows:
+        if window is Window.TERLAMBAT:
+            where = f"⚠️ batas penyerahan {tanggal(schedule.handover_deadline)} telah lewat"
+        elif window is Window.BELUM_DIBUKA:
+            where = f"dibuka lebih awal; pelaporan dimulai {tanggal(schedule.kickoff)}"
+        else:
+            where = (
+                f"tahap {WINDOW_LABEL[window]}; batas penyerahan "
+                f"{tanggal(schedule.handover_deadline)}"
+            )
+        lines.append(f"  • {bulan(period)}: {where}")
+    if not rows:
+        lines.append("  (belum ada)")
+    if offer is not None:
+        lines.append(
+            f"\nPeriode {bulan(offer)} belum dibuka. Tekan tombol di bawah untuk membukanya."
+        )
+    else:
+        lines.append(
+            f"\nPeriode {bulan(upcoming)} dibuka otomatis pada {waktu(upcoming_opens, tz)}."
+        )
     lines.append(
-        f"\nUntuk membuka periode {suggested.code} ({bulan(suggested)}), tekan tombol di bawah "
-        "atau ketik /periode TTTT-BB."
+        "Untuk membuka periode lain, ketik /periode TTTT-BB (contoh /periode "
+        f"{upcoming.code}); periode di luar jadwalnya diminta konfirmasi lebih dahulu."
     )
     return "\n".join(lines)
 
@@ -1461,18 +1592,25 @@ CARD_STEP_KEPT = (
 )
 
 
+def short_units_warning(view: CardView, what: str) -> str:
+    """The units below 100% named where a step of the card is confirmed ("" when none)."""
+    short = view.short
+    if not short:
+        return ""
+    return (
+        f"Perhatian: data dukung {angka(len(short))} unit belum lengkap (100%): "
+        f"{view.short_line}. Bila {what}, catatan mencatatnya sebagai dilakukan saat data "
+        "belum lengkap."
+    )
+
+
 def confirm_card_step(kind: StageKind, view: CardView) -> str:
     """The paraf or signature asked once more, the units still short named."""
-    state, short = view.state, view.short
+    state = view.state
     what = "paraf" if kind is StageKind.PARAF else "tanda tangan"
     verb = "Berikan paraf" if kind is StageKind.PARAF else "Bubuhkan tanda tangan"
-    warning = ""
-    if short:
-        warning = (
-            f"\n\nPerhatian: data dukung {angka(len(short))} unit belum lengkap (100%): "
-            f"{view.short_line}. Bila {what} tetap diberikan, catatan mencatatnya sebagai "
-            "diberikan saat data belum lengkap."
-        )
+    warning = short_units_warning(view, f"{what} tetap diberikan")
+    warning = f"\n\n{warning}" if warning else ""
     return (
         f"{verb} pada kartu kendali provinsi bulan {bulan(state.period)} versi "
         f"{state.version}? {what.capitalize()} yang sudah diberikan tercatat dengan nama Anda "
@@ -1653,13 +1791,15 @@ def review_error(exc: DomainError) -> str:
 def card_uploaded(state: CardState, chain: Sequence[Stage]) -> str:
     if state.status is CardStatus.FINAL:
         return (
-            f"Kartu kendali provinsi bertanda tangan tersimpan sebagai versi {state.version}. "
+            f"Kartu kendali provinsi bulan {bulan(state.period)} bertanda tangan tersimpan "
+            f"sebagai versi {state.version}. "
             "Langkah berikutnya: unggah ke e-SPIP, lalu catat di sini."
         )
     first = chain[0]
     names = ", ".join(ROLE_LABEL[r] for r in first.roles)
     return (
-        f"Draf kartu kendali provinsi tersimpan sebagai versi {state.version} dan diteruskan "
+        f"Draf kartu kendali provinsi bulan {bulan(state.period)} tersimpan sebagai versi "
+        f"{state.version} dan diteruskan "
         f"kepada {names} untuk {STAGE_NAME[first.kind]}."
     )
 
@@ -1999,7 +2139,8 @@ def status_overview(status: PeriodStatus) -> str:
     else:
         window = f"Tahap: {WINDOW_LABEL[status.window]}"
         if status.window_end is not None and status.days_left is not None:
-            window += f", sisa {status.days_left} hari (sampai {hari_tanggal(status.window_end)})"
+            until = batas(status.deadline) if status.deadline else hari_tanggal(status.window_end)
+            window += f", sisa {status.days_left} hari (sampai {until})"
         lines.append(window)
     lines.append(f"Kartu kendali provinsi: {card_status_text(status.card, status.chain)}")
     lines += ["", "Unit: kelengkapan (dikirim/dikembalikan/kosong)"]
@@ -2078,6 +2219,7 @@ RULE_LABEL: dict[Rule, str] = {
     Rule.RINGKASAN_SATGAS: "ringkasan harian unit yang belum lengkap kepada Satgas Provinsi",
     Rule.ANTRIAN: "pengingat kepada pemeriksa, pemaraf dan penanda tangan",
     Rule.KARTU_KABKOTA: "pengingat kartu kendali bertanda tangan kabupaten/kota",
+    Rule.DRAF_KARTU: "pengingat penyusunan kartu kendali provinsi selama drafnya belum ada",
     Rule.PENYERAHAN: "pengingat unggah e-SPIP dan penyerahan kepada Inspektorat",
     Rule.TERLAMBAT_SERAH: "pemberitahuan keterlambatan penyerahan (eskalasi)",
 }
@@ -2113,11 +2255,13 @@ def _missing_text(unit: UnitSnapshot) -> str:
 def _notice_text(notice: Notice, cal: SopCalendar) -> str:
     month = bulan(notice.period)
     s = cal.schedule(notice.period)
+    review = batas(cal.deadline(notice.period, s.review_deadline))
     if notice.rule is Rule.PENGINGAT_KIRIM:
         unit = notice.units[0]
         return (
             f"• Data dukung {unit.unit.name} bulan {month} baru {unit.percent}% lengkap; batas "
-            f"pengiriman {hari_tanggal(s.submission_deadline)}. {_sentence(_missing_text(unit))}."
+            f"pengiriman {batas(cal.deadline(notice.period, s.submission_deadline))}. "
+            f"{_sentence(_missing_text(unit))}."
         )
     if notice.rule is Rule.TERLAMBAT_KIRIM:
         unit = notice.units[0]
@@ -2139,20 +2283,38 @@ def _notice_text(notice: Notice, cal: SopCalendar) -> str:
         return (
             f"• Kartu kendali provinsi bulan {month} (versi {notice.card.version}) menunggu "
             f"tindakan Anda sebagai {ROLE_LABEL[notice.role]} (/antrian); batas "
-            f"{tanggal(s.review_deadline)}."
+            f"{review}."
         )
     if notice.rule is Rule.KARTU_KABKOTA:
         unit = notice.units[0]
         state = "belum disetujui" if unit.card is ItemStatus.DIKIRIM else "belum dikirim"
         return (
             f"• Kartu kendali bertanda tangan {unit.unit.name} bulan {month} {state}; batas "
-            f"{tanggal(s.review_deadline)}."
+            f"{review}."
+        )
+    if notice.rule is Rule.DRAF_KARTU:
+        assert notice.card is not None
+        returned = notice.card.status is CardStatus.DIKEMBALIKAN
+        what = (
+            f"dikembalikan (versi {notice.card.version}) dan belum ada draf perbaikannya"
+            if returned
+            else "belum disusun"
+        )
+        short = (  # which units: the day's summary names them
+            f" Data dukung {angka(len(notice.units))} unit belum lengkap."
+            if notice.units
+            else " Data dukung semua unit sudah lengkap."
+        )
+        return (
+            f"• Kartu kendali provinsi bulan {month} {what}; batas pemeriksaan, paraf dan "
+            f"tanda tangan {review}.{short} Unggah drafnya melalui /kirim, tombol "
+            f"\u201c🗂 {PROVINCIAL_CARD_NAME}\u201d."
         )
     assert notice.card is not None
     blockers = ", ".join(f"{u.unit.name} ({u.percent}%)" for u in notice.units) or "tidak ada"
     head = (
         f"• Penyerahan data bulan {month} kepada Inspektorat KPU RI paling lambat "
-        f"{hari_tanggal(s.handover_deadline)}."
+        f"{batas(cal.deadline(notice.period, s.handover_deadline))}."
         if notice.rule is Rule.PENYERAHAN
         else f"• Penyerahan data bulan {month} kepada Inspektorat KPU RI telah melewati batas "
         f"{tanggal(s.handover_deadline)}."
@@ -2175,10 +2337,22 @@ def reminder(person: Person, item: Reminder, cal: SopCalendar) -> str:
     return "\n".join(lines)
 
 
-def month_plan(period: Period, days: Sequence[tuple[date, Sequence[Rule]]]) -> str:
+def month_plan(period: Period, days: Sequence[tuple[date, Sequence[Rule]]], today: date) -> str:
+    """/jadwal: the period's reminders day by day, today marked where it falls."""
     lines = [f"Jadwal pengingat untuk laporan bulan {bulan(period)} (hari kerja, pukul 08.00 WIB):"]
+    marked = False
     for day, rules in days:
-        lines.append(f"{hari_tanggal(day)}: " + "; ".join(RULE_LABEL[r] for r in rules))
+        if not marked and today < day:
+            lines.append(f"👉 Hari ini, {hari_tanggal(today)}: tidak ada pengingat.")
+            marked = True
+        said = "; ".join(RULE_LABEL[r] for r in rules)
+        if day == today:
+            lines.append(f"👉 Hari ini, {hari_tanggal(day)}: {said}")
+            marked = True
+        else:
+            lines.append(f"{hari_tanggal(day)}: {said}")
+    if not marked:
+        lines.append(f"👉 Hari ini, {hari_tanggal(today)}: jadwal bulan ini telah selesai.")
     lines.append("Pengingat hanya dikirim kepada yang masih memiliki kewajiban pada hari itu.")
     return "\n".join(lines)
 

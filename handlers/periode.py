@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from chatbot import callbacks, commands
 from handlers.common import Context, args_text, current_person, exact, services, under
-from handlers.render import show
+from handlers.render import replace, show
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,7 @@ async def open_button(update: Update, context: Context) -> None:
     await query.answer()
     person = await current_person(update, context)
     if person is not None:
-        code = callbacks.parse_open_period(query.data) or ""
-        await show(update, commands.open_period(services(context), person, code))
+        await replace(update, commands.open_pressed(services(context), person, query.data))
 
 
 async def jadwal(update: Update, context: Context) -> None:

@@ -180,8 +180,7 @@ class Commands:
         elif (choice := callbacks.parse_status(data)) is not None:
             await self._status_choice(to, person, choice)
         elif data.startswith(callbacks.OPEN_PERIOD + ":"):
-            code = callbacks.parse_open_period(data) or ""
-            await self.show(to, commands.open_period(svc, person, code))
+            await self.show(to, commands.open_pressed(svc, person, data))
         elif data.startswith(callbacks.DELEGATE + ":"):
             screen, page = wakil_flow.pressed(svc, person, data)
             await self.show(to, screen, page)

@@ -8,7 +8,7 @@ its own month). The windows are days of the month in which the report is made.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -89,6 +89,30 @@ class PeriodSchedule:
     submission_deadline: date
     review_deadline: date
     handover_deadline: date
+    # the days the SOP names (the 10th, 15th and 20th), where the setting moved a deadline
+    sop_days: Mapping[date, date] = field(default_factory=dict, compare=False)
+
+    def sop_day(self, deadline: date) -> date:
+        """The day the SOP names for ``deadline`` (itself unless the setting moved it)."""
+        return self.sop_days.get(deadline, deadline)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A deadline as people are told it: the day, the day the SOP names when the setting
+    moved it, and the last working day on or before it (the day its warning goes out)."""
+
+    day: date
+    sop_day: date
+    last_working_day: date
+
+    @property
+    def moved(self) -> bool:
+        return self.sop_day != self.day
+
+    @property
+    def on_day_off(self) -> bool:
+        return self.last_working_day != self.day
 
 
 HolidaySource = Callable[[int], Iterable[date]]
@@ -166,13 +190,42 @@ class SopCalendar:
 
     def schedule(self, period: Period) -> PeriodSchedule:
         month = self.report_month(period)
+        rules = self.rules
+        days = (
+            rules.submission_deadline_day,
+            rules.review_deadline_day,
+            rules.handover_deadline_day,
+        )
+        sop = [date(month.year, month.month, d) for d in days]
+        moved = [self._deadline(month, d) for d in days]
         return PeriodSchedule(
             period=period,
-            kickoff=date(month.year, month.month, self.rules.kickoff_day),
-            submission_deadline=self._deadline(month, self.rules.submission_deadline_day),
-            review_deadline=self._deadline(month, self.rules.review_deadline_day),
-            handover_deadline=self._deadline(month, self.rules.handover_deadline_day),
+            kickoff=date(month.year, month.month, rules.kickoff_day),
+            submission_deadline=moved[0],
+            review_deadline=moved[1],
+            handover_deadline=moved[2],
+            sop_days={m: d for m, d in zip(moved, sop, strict=True) if m != d},
         )
+
+    def deadline(self, period: Period, day: date) -> Deadline:
+        """``day``, a deadline of ``period``, as people are told it."""
+        return Deadline(
+            day, self.schedule(period).sop_day(day), self.working_days.on_or_before(day)
+        )
+
+    def due_period(self, day: date) -> Period:
+        """The period whose report is being made on ``day``: the one reported this month
+        until its hand-over date has passed, then the next one."""
+        period = self.period_reported_in(day)
+        if day > self.schedule(period).handover_deadline:
+            return period.shifted(1)
+        return period
+
+    def out_of_time(self, period: Period, day: date) -> Window | None:
+        """Opening ``period`` on ``day`` asks for a confirmation: before its report month
+        (``BELUM_DIBUKA``) or once its hand-over date has passed (``TERLAMBAT``)."""
+        window = self.window_on(period, day)
+        return window if window in (Window.BELUM_DIBUKA, Window.TERLAMBAT) else None
 
     def window_on(self, period: Period, day: date) -> Window:
         s = self.schedule(period)
@@ -200,3 +253,13 @@ class SopCalendar:
             Window.PENYERAHAN: s.handover_deadline,
             Window.TERLAMBAT: None,
         }[self.window_on(period, day)]
+
+
+def period_at_work(
+    open_periods: Sequence[Period], has_work: Callable[[Period], bool]
+) -> Period | None:
+    """The open period people work on: the oldest one where they still have something to do
+    (its work is due soonest), else the oldest. A period opened early never takes over a
+    month whose work is still open."""
+    ordered = sorted(open_periods)
+    return next((p for p in ordered if has_work(p)), ordered[0] if ordered else None)

@@ -25,6 +25,11 @@ class Progress:
     def complete(self) -> bool:
         return self.accepted == self.required
 
+    @property
+    def to_do(self) -> tuple[ChecklistItem, ...]:
+        """Required items the unit still has to deliver: empty or returned, not waiting."""
+        return tuple(i for i in self.missing if i not in self.waiting)
+
 
 def unit_progress(items: Sequence[ChecklistItem], states: Mapping[str, ItemState]) -> Progress:
     required = [i for i in items if i.required]

@@ -25,6 +25,7 @@ class Rule(StrEnum):
     RINGKASAN_SATGAS = "ringkasan_satgas"  # after the 10th, until the 15th: to the satgas
     ANTRIAN = "antrian"  # 10th-15th: reviewers and signers who hold something
     KARTU_KABKOTA = "kartu_kabkota"  # 10th-15th: regencies whose signed card is missing
+    DRAF_KARTU = "draf_kartu"  # 10th-15th: the satgas, while the provincial card has no draft
     PENYERAHAN = "penyerahan"  # 15th-20th: what stands between the period and the hand-over
     TERLAMBAT_SERAH = "terlambat_serah"  # after the 20th: the satgas and the escalation roles
 
@@ -109,8 +110,9 @@ def rules_on(calendar: SopCalendar, period: Period, day: date) -> tuple[Rule, ..
     if s.submission_deadline < day <= s.review_deadline:
         rules += [Rule.TERLAMBAT_KIRIM, Rule.RINGKASAN_SATGAS]
     if s.submission_deadline <= day <= s.review_deadline:
-        rules += [Rule.ANTRIAN, Rule.KARTU_KABKOTA]
-    if s.review_deadline <= day <= s.handover_deadline:
+        rules += [Rule.ANTRIAN, Rule.KARTU_KABKOTA, Rule.DRAF_KARTU]
+    # like the 10th's: a review date on a day off is warned of on the working day before
+    if calendar.working_days.on_or_before(s.review_deadline) <= day <= s.handover_deadline:
         rules.append(Rule.PENYERAHAN)
     if day > s.handover_deadline:
         rules.append(Rule.TERLAMBAT_SERAH)
@@ -159,6 +161,9 @@ def notices_for(
             for unit in snapshot.units:
                 if unit.card is not None and unit.card is not ItemStatus.DISETUJUI:
                     tell(audience.submitters.get(unit.unit.code, ()), Notice(rule, period, (unit,)))
+        elif rule is Rule.DRAF_KARTU:
+            if snapshot.card.status in (CardStatus.KOSONG, CardStatus.DIKEMBALIKAN):
+                tell(satgas, Notice(rule, period, short, card=snapshot.card))
         elif rule is Rule.PENYERAHAN:
             blockers = tuple(u for u in snapshot.units if not u.done)
             tell(satgas, Notice(rule, period, blockers, card=snapshot.card))

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from chatbot import texts
 from chatbot.domain.calendar import Period, SopCalendar
 from chatbot.domain.checklist import Catalogue
-from chatbot.domain.duties import Duties
+from chatbot.domain.duties import Duties, Reviewers
 from chatbot.domain.events import EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.progress import unit_progress
@@ -64,11 +64,18 @@ def submitters(uow: UnitOfWork) -> list[Person]:
 
 
 def kickoff(
-    uow: UnitOfWork, now: datetime, period: Period, deadline: date, catalogue: Catalogue
+    uow: UnitOfWork,
+    now: datetime,
+    period: Period,
+    deadline: date,
+    catalogue: Catalogue,
+    earlier: Period | None = None,
 ) -> int:
-    """Step 1: every submitter with items to deliver. Returns how many were queued."""
+    """Step 1: every submitter with items to deliver. Returns how many were queued.
+    ``earlier``: an older period still open, which the message says stays first."""
     return sum(
-        kickoff_to(uow, now, person, period, deadline, catalogue) for person in submitters(uow)
+        kickoff_to(uow, now, person, period, deadline, catalogue, earlier)
+        for person in submitters(uow)
     )
 
 
@@ -79,6 +86,7 @@ def kickoff_to(
     period: Period,
     deadline: date,
     catalogue: Catalogue,
+    earlier: Period | None = None,
 ) -> bool:
     """One submitter's kick-off (at the opening, or when they join later): once per period."""
     items = catalogue.items_for(person.unit)
@@ -87,7 +95,7 @@ def kickoff_to(
     return uow.outbox.put(
         OutgoingMessage(
             person_id=person.id,
-            text=texts.kickoff(person, period, deadline, items, catalogue),
+            text=texts.kickoff(person, period, deadline, items, catalogue, earlier),
             buttons=((texts.BUTTON_KIRIM,),),
             dedupe_key=f"kickoff:{period.code}:{person.id}",
             subject=period_subject(period),
@@ -141,13 +149,27 @@ def delivery_digest(
     units: dict[str, Unit],
     names: dict[str, str],
     day: date,
+    duties: Duties,
 ) -> None:
     """Digest mode: the deliveries gathered meanwhile, in one message per reviewer (whoever
-    holds or covers the satgas' role today)."""
-    text = texts.delivery_digest(pending, units, names)
-    buttons = ((texts.desk_start_button(len(pending)),),)
+    holds or covers the satgas' role today), each listing only those the reviewer decides:
+    never their own (those went to their second reviewer at once)."""
+    deciders: dict[int, Reviewers] = {}
+    for p in pending:
+        if p.submitted_by not in deciders:
+            deciders[p.submitted_by] = acting.reviewers(uow, p.submitted_by, day, duties)
     key = f"{pending[0].submission_id}-{pending[-1].submission_id}"
     for reviewer in acting.holders(uow, Role.SATGAS_PROV, day):
+        theirs = [
+            p
+            for p in pending
+            if reviewer.id in deciders[p.submitted_by].people
+            and not deciders[p.submitted_by].second
+        ]
+        if not theirs:
+            continue
+        text = texts.delivery_digest(theirs, units, names)
+        buttons = ((texts.desk_start_button(len(theirs)),),)
         uow.outbox.put(
             OutgoingMessage(reviewer.id, text, buttons, f"digest:{key}:{reviewer.id}"), now
         )

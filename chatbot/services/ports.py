@@ -329,6 +329,7 @@ class PendingAnnouncement:
     unit_code: str
     item_code: str
     late: bool
+    submitted_by: int = 0
 
 
 class PeriodRepository(Protocol):

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from chatbot.domain.calendar import Period, SopCalendar, Window
+from chatbot.domain.calendar import Deadline, Period, SopCalendar, Window, period_at_work
 from chatbot.domain.checklist import CardType, ChecklistItem
 from chatbot.domain.errors import NotYourRole, NotYourUnit, UnknownPeriod
 from chatbot.domain.events import Event, EventKind
@@ -58,6 +58,7 @@ class PeriodStatus:
     card: CardState
     chain: tuple[Stage, ...]
     events: tuple[Event, ...] = field(default=())
+    deadline: Deadline | None = None  # the window's end as people are told it (not before)
 
     @property
     def days_left(self) -> int | None:
@@ -143,12 +144,14 @@ class StatusService:
         self.timezone = timezone
 
     def default_period(self) -> Period | None:
-        """The latest open period, else the latest period at all."""
+        """The period the task force works on: the oldest open one (its work is due
+        soonest), else the latest period at all."""
         with self.uow_factory() as uow:
-            open_periods = uow.periods.open_periods()
+            open_periods = [p.period for p in uow.periods.open_periods()]
             every = uow.periods.all()
-        chosen = open_periods or every
-        return chosen[-1].period if chosen else None
+        if open_periods:
+            return period_at_work(open_periods, lambda _: True)
+        return every[-1].period if every else None
 
     def for_person(
         self, person: Person, period: Period, unit_code: str | None = None
@@ -202,12 +205,18 @@ class StatusService:
             units.append(
                 UnitStatus(unit, progress, lines, card_line, late and not progress.complete)
             )
+        window, window_end = cal.window_on(period, today), cal.window_end(period, today)
         return PeriodStatus(
             period=period,
             made_at=now,
             today=today,
-            window=cal.window_on(period, today),
-            window_end=cal.window_end(period, today),
+            window=window,
+            window_end=window_end,
+            deadline=(
+                cal.deadline(period, window_end)
+                if window_end is not None and window is not Window.BELUM_DIBUKA
+                else None
+            ),
             closed=info.closed,
             items=catalogue.items,
             card_types=catalogue.card_types,

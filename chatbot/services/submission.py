@@ -8,12 +8,12 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import filetype
 
-from chatbot.domain.calendar import Period, SopCalendar, Window
+from chatbot.domain.calendar import Deadline, Period, SopCalendar, Window, period_at_work
 from chatbot.domain.checklist import Catalogue, ChecklistItem
 from chatbot.domain.duties import Duties
 from chatbot.domain.errors import (
@@ -38,6 +38,7 @@ from chatbot.domain.workflow import (
     Deliver,
     DeliveryKind,
     ItemState,
+    ItemStatus,
     ItemStep,
     Withdraw,
     apply_item,
@@ -90,7 +91,7 @@ class UnitChecklist:
     rows: tuple[ChecklistRow, ...]
     progress: Progress
     card: ItemState | None  # the regency's signed card, for regency units
-    deadline: date
+    deadline: Deadline  # of the submission
     # the person's files received and not confirmed: per item, "" for those not yet given one
     drafts: Mapping[str, Sequence[EvidenceFile]] = field(default_factory=dict)
 
@@ -175,7 +176,9 @@ class SubmissionService:
                 uow.audit.append(
                     Event(EventKind.PERIODE_DIBUKA, now, by.id if by else None, period.code)
                 )
-                kickoffs = notify.kickoff(uow, now, period, deadline, uow.catalogue.load())
+                older = [p.period for p in uow.periods.open_periods() if p.period < period]
+                earlier = min(older) if older else None
+                kickoffs = notify.kickoff(uow, now, period, deadline, uow.catalogue.load(), earlier)
             uow.commit()
         return OpenResult(period, opened, kickoffs)
 
@@ -205,6 +208,44 @@ class SubmissionService:
     def open_periods(self) -> list[Period]:
         with self.uow_factory() as uow:
             return [p.period for p in uow.periods.open_periods()]
+
+    def working_period(self, person: Person | None = None) -> Period | None:
+        """The open period ``person`` works on (None: none is open): the oldest one where
+        their unit still has evidence to deliver (or, for the provincial satgas and those who
+        do not deliver, the oldest open one). A month opened early does not take over."""
+        with self.uow_factory() as uow:
+            periods = [p.period for p in uow.periods.open_periods()]
+            if (
+                len(periods) < 2
+                or person is None
+                or not person.may(Permission.SUBMIT_EVIDENCE)
+                or person.may(Permission.DRAFT_PROVINCIAL_CARD)
+            ):
+                return period_at_work(periods, lambda _: True)
+            items = uow.catalogue.load().items_for(person.unit)
+            kabkota = person.unit.kind is UnitKind.KABKOTA
+
+            def has_work(period: Period) -> bool:
+                states = uow.items.for_unit(period, person.unit.code)
+                card = states.get(UNIT_CARD_ITEM)
+                card_owed = kabkota and (
+                    card is None or card.status in (ItemStatus.KOSONG, ItemStatus.DIKEMBALIKAN)
+                )
+                return card_owed or bool(unit_progress(items, states).to_do)
+
+            return period_at_work(periods, has_work)
+
+    def opens_automatically(self, period: Period) -> datetime:
+        """When the scheduler opens ``period``: ``open_time`` of the first working day from
+        its kick-off day."""
+        cal = self.calendar()
+        day = cal.working_days.on_or_after(cal.schedule(period).kickoff)
+        return datetime.combine(day, self.open_time, self.timezone)
+
+    def suggested_to_open(self) -> Period:
+        """The period /periode offers to open: the one being reported now (the next once
+        this month's hand-over date has passed)."""
+        return self.calendar().due_period(self.today())
 
     def _open_period(self, uow: UnitOfWork, period: Period) -> None:
         info = uow.periods.get(period)
@@ -236,7 +277,7 @@ class SubmissionService:
             rows=rows,
             progress=unit_progress(items, states),
             card=card,
-            deadline=cal.schedule(period).submission_deadline,
+            deadline=cal.deadline(period, cal.schedule(period).submission_deadline),
             drafts=drafts,
         )
 
@@ -440,7 +481,7 @@ class SubmissionService:
             units = {u.code: u for u in uow.units.all()}
             catalogue = uow.catalogue.load()
             names = {i.code: i.name for i in catalogue.items} | {UNIT_CARD_ITEM: UNIT_CARD_NAME}
-            notify.delivery_digest(uow, now, pending, units, names, self.today())
+            notify.delivery_digest(uow, now, pending, units, names, self.today(), self.duties)
             uow.items.mark_announced([p.submission_id for p in pending], now)
             uow.commit()
         return len(pending)

@@ -330,6 +330,7 @@ class SqlItems:
                 unit_code=state.unit_code,
                 item_code=state.item_code,
                 late=sub.late,
+                submitted_by=sub.submitted_by,
             )
             for sub, state in rows
         ]

@@ -200,9 +200,12 @@ async def test_another_open_period(driver: Driver) -> None:
     driver.core.services.submission.open_period(NOVEMBER)
     await driver.notices()
     checklist = last(await driver.say(budi, command(driver, "kirim")))
-    assert "Periode: November 2026" in checklist.text
-    october = last(await driver.press(budi, checklist.action(callbacks.kirim_period(OCTOBER))))
-    assert "Periode: Oktober 2026" in october.text
+    # the month whose work is due soonest stays on screen; the new one is a button away
+    assert checklist.text.splitlines()[0] == "Data dukung KPU Kabupaten Kerinci bulan Oktober 2026"
+    november = last(await driver.press(budi, checklist.action(callbacks.kirim_period(NOVEMBER))))
+    assert "bulan November 2026" in november.text.splitlines()[0]
+    october = last(await driver.press(budi, november.action(callbacks.kirim_period(OCTOBER))))
+    assert "bulan Oktober 2026" in october.text.splitlines()[0]
     item = last(await driver.press(budi, october.item("KEU-01")))
     await driver.press(budi, item.action(callbacks.KIRIM_FILES))
     received = last(await driver.send_file(budi, "LRA.pdf", PDF, "application/pdf"))
@@ -278,6 +281,44 @@ async def test_admin_opens_a_period_invites_and_sees_the_plan(driver: Driver) ->
     assert "wakil" in usage.text.lower()
 
 
+async def test_a_month_out_of_its_time_is_confirmed_before_it_opens(driver: Driver) -> None:
+    """Issue 17, 3: a month before its report month, or past its hand-over date, is opened
+    only after a confirmation naming it and its deadlines; "Batal" opens nothing; the
+    overview offers no month already past (2 November: October, due now, is one tap)."""
+    admin = await driver.join("15", "admin", "Admin Provinsi")
+    budi = await regency(driver)
+    early = last(await driver.say(admin, f"{command(driver, 'periode')} 2026-12"))
+    assert early.text.startswith(
+        "Periode Desember 2026 belum waktunya dibuka: pelaporannya dimulai Jumat, "
+        "1 Januari 2027 dan periode ini dibuka otomatis pada 4 Januari 2027 pukul 07.55 WIB."
+    )  # 1 January is a holiday, the weekend follows: the scheduler opens it on Monday the 4th
+    assert "pengiriman data dukung 1 Januari 2027 s.d. 10 Januari 2027" in early.text
+    assert [d for _, d in early.actions] == ["pr:y:2026-12", "pr:n:2026-12"]
+    kept = last(await driver.press(admin, "pr:n:2026-12"))
+    assert kept.text == texts.period_not_opened(Period(2026, 12))
+    refused = last(await driver.press(budi, "pr:y:2026-12"))  # not a regency's button
+    assert refused.text == texts.NOT_ALLOWED
+    assert Period(2026, 12) not in driver.core.services.submission.open_periods()
+
+    late = last(await driver.say(admin, f"{command(driver, 'periode')} 2026-08"))
+    assert late.text.startswith(
+        "Batas penyerahan periode Agustus 2026 (Minggu, 20 September 2026) telah lewat; data "
+        "yang dikirim sekarang tercatat terlambat."
+    )
+    opened = last(await driver.press(admin, late.action("pr:y:")))
+    assert opened.text.startswith("Periode Agustus 2026 telah dibuka.")
+    overview = last(await driver.say(admin, command(driver, "periode")))
+    assert "  • Agustus 2026: ⚠️ batas penyerahan 20 September 2026 telah lewat" in overview.text
+    assert "Periode September 2026" not in overview.text  # past, and not open: not offered
+    assert "  • Oktober 2026: tahap pengiriman data dukung; batas penyerahan 20 November 2026" in (
+        overview.text
+    )
+    assert "Periode November 2026 dibuka otomatis pada 1 Desember 2026 pukul 07.55 WIB." in (
+        overview.text
+    )
+    assert overview.actions == ()  # nothing due to open now: no button
+
+
 async def test_the_menu_offers_the_persons_commands(driver: Driver) -> None:
     budi = await regency(driver)
     menu = last(await driver.say(budi, command(driver, "bantuan")))
@@ -310,11 +351,18 @@ async def test_the_card_chain_to_the_handover_refusal(driver: Driver) -> None:
             await driver.send_file(satgas, name, PDF + name.encode(), "application/pdf")
         )
         summary = received  # the file's answer holds the button to send (issue 15)
+        if name == "draft.pdf":  # drafted short: the answer holding "Kirim" names the units
+            assert "Butir: Kartu kendali provinsi, bulan Oktober 2026." in summary.text
+            assert "Perhatian: data dukung 15 unit belum lengkap (100%): " in summary.text
+            assert "Bila draf tetap dikirim, catatan mencatatnya" in summary.text
         return await driver.press(satgas, summary.action(callbacks.KIRIM_CONFIRM))
 
     uploaded = await upload("draft.pdf")
     assert any(
-        s.text.startswith("Draf kartu kendali provinsi tersimpan sebagai versi 1") for s in uploaded
+        s.text.startswith(
+            "Draf kartu kendali provinsi bulan Oktober 2026 tersimpan sebagai versi 1"
+        )
+        for s in uploaded
     )
     for wave in (("subbag_hukum", "kabag_hsdm"), ("sekretaris", "divisi_hukum", "ketua")):
         inbox = await driver.notices()
@@ -359,7 +407,7 @@ async def test_the_card_chain_to_the_handover_refusal(driver: Driver) -> None:
 async def checklist_of(driver: Driver, who: Who, period: Period) -> Seen:
     """The checklist of ``period``, switching to it when another one opens first."""
     checklist = last(await driver.say(who, command(driver, "kirim")))
-    if f"Periode: {texts.bulan(period)}" not in checklist.text:
+    if f"bulan {texts.bulan(period)}" not in checklist.text.splitlines()[0]:
         checklist = last(await driver.press(who, checklist.action(callbacks.kirim_period(period))))
     return checklist
 

@@ -12,6 +12,7 @@ from chatbot.domain.calendar import (
     SopCalendar,
     Window,
     WorkingDays,
+    period_at_work,
 )
 from chatbot.domain.errors import InvalidData
 
@@ -128,3 +129,46 @@ def test_every_period_has_ordered_windows(year: int, month: int) -> None:
     s = SopCalendar().schedule(Period(year, month))
     assert s.kickoff < s.submission_deadline < s.review_deadline < s.handover_deadline
     assert (s.kickoff.year * 12 + s.kickoff.month) - (year * 12 + month) == 1
+
+
+def test_a_deadline_on_a_day_off_says_what_the_setting_does() -> None:
+    """Issue 17, 5: 15 November 2026 is a Sunday. Kept (the default), it is said with the last
+    working day before it; moved, it is Friday the 13th and says where it came from."""
+    october = Period(2026, 10)
+    kept = SopCalendar()
+    deadline = kept.deadline(october, kept.schedule(october).review_deadline)
+    assert (deadline.day, deadline.sop_day, deadline.last_working_day) == (
+        date(2026, 11, 15),
+        date(2026, 11, 15),
+        date(2026, 11, 13),
+    )
+    assert deadline.on_day_off and not deadline.moved
+    moved = SopCalendar(CalendarRules(move_deadlines_to_working_day=True))
+    deadline = moved.deadline(october, moved.schedule(october).review_deadline)
+    assert (deadline.day, deadline.sop_day) == (date(2026, 11, 13), date(2026, 11, 15))
+    assert deadline.moved and not deadline.on_day_off
+    tuesday = kept.deadline(october, kept.schedule(october).submission_deadline)
+    assert not tuesday.moved and not tuesday.on_day_off  # 10 November: a working day
+
+
+def test_the_period_due_is_the_next_one_once_the_hand_over_has_passed() -> None:
+    cal = SopCalendar()
+    assert cal.due_period(date(2026, 10, 20)) == Period(2026, 9)  # September's hand-over day
+    assert cal.due_period(date(2026, 10, 30)) == Period(2026, 10)  # not September any more
+    assert cal.due_period(date(2026, 11, 9)) == Period(2026, 10)
+
+
+def test_opening_early_or_past_the_hand_over_asks_first() -> None:
+    cal = SopCalendar()
+    ninth = date(2026, 11, 9)
+    assert cal.out_of_time(Period(2026, 10), ninth) is None
+    assert cal.out_of_time(Period(2026, 11), ninth) is Window.BELUM_DIBUKA
+    assert cal.out_of_time(Period(2026, 9), date(2026, 10, 30)) is Window.TERLAMBAT
+
+
+def test_the_period_at_work_is_the_oldest_with_work_left() -> None:
+    october, november = Period(2026, 10), Period(2026, 11)
+    assert period_at_work([], lambda _: True) is None
+    assert period_at_work([november, october], lambda _: True) == october
+    assert period_at_work([october, november], lambda p: p == november) == november
+    assert period_at_work([november, october], lambda _: False) == october

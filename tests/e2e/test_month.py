@@ -217,7 +217,9 @@ async def play_month(month: Month, code: str) -> Period:
 
     # --- steps 3-5: the provincial card, returned at the paraf and at the signatures
     mark = month.mark()
-    await month.upload_card("draft-v1.pdf", "Draf kartu kendali provinsi tersimpan sebagai versi 1")
+    await month.upload_card(
+        "draft-v1.pdf", "Draf kartu kendali provinsi bulan Oktober 2026 tersimpan sebagai versi 1"
+    )
     paraf_hukum = await month.notice(HUKUM, "Yth. Subbagian Hukum,", after=mark)
     paraf_hsdm = await month.notice(HSDM, "Yth.", after=mark)
     asked = await month.presses(HUKUM, paraf_hukum, paraf_hukum.buttons[0][1], "Berikan paraf")

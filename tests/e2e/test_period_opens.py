@@ -19,6 +19,7 @@ from tests.e2e.player import (
     Player,
     User,
     acli,
+    chat,
     cli,
     environment,
     user,
@@ -125,5 +126,85 @@ async def test_day_1_on_a_sunday_opens_on_monday_at_0755(
     assert kickoffs(fake) == {int(who["id"]): 1 for who, _, _ in SUBMITTERS}
     at = opened(database_url)["2026-10"].astimezone(WIB)
     assert at.date().isoformat() == "2026-11-02" and time(7, 55) <= at.time() < time(7, 56)
+    log = bot.output()
+    assert " ERROR " not in log and "Traceback" not in log, log[-3000:]
+
+
+ADMIN = user(11, "Arif", "Admin")
+
+
+async def test_next_month_opened_on_the_9th_leaves_everyone_on_october(
+    fake: FakeBotApi, tmp_path: Path, database_url: str
+) -> None:
+    """Issue 17, 3: on 9 November the admin types /periode 2026-11. The bot asks first (the
+    month it is, its deadlines, that every unit is told); once confirmed, November is open and
+    every unit is told, yet /kirim and /status stay on October, whose deadline is tomorrow,
+    until a person chooses November with its button."""
+    env = environment(fake, tmp_path / "data", database_url, clock_start="2026-10-30T10:00+07:00")
+    await join_everyone(fake, env, tmp_path)
+    play = Player(fake)
+
+    # Friday 30 October: /periode offers no month already past, and says when October opens
+    bot = await started_at(fake, env, tmp_path / "bot-30.log", "2026-10-30T10:00+07:00", False)
+    out = await acli(env, "invite", "--unit", "15", "--role", "admin", "--name", "Arif")
+    match = CODE.search(out)
+    assert match is not None
+    await play.says(ADMIN, f"/start {match[1]}", "selamat datang")
+    overview = await play.says(ADMIN, "/periode", "Periode pelaporan yang terbuka")
+    assert "September" not in overview.text and overview.buttons == []
+    assert (
+        "Periode Oktober 2026 dibuka otomatis pada 2 November 2026 pukul 07.55 WIB."
+        in overview.text
+    )
+    await bot.stop()
+
+    bot = await started_at(fake, env, tmp_path / "bot-2.log", "2026-11-02T07:56+07:00", True)
+    await bot.stop()
+
+    # Monday 9 November, the day before October's deadline
+    bot = await started_at(fake, env, tmp_path / "bot-9.log", "2026-11-09T09:00+07:00", False)
+    mark = play.mark()
+    ask = await play.says(ADMIN, "/periode 2026-11", "Buka periode November 2026 sekarang?")
+    assert ask.text.startswith(
+        "Periode November 2026 belum waktunya dibuka: pelaporannya dimulai Selasa, "
+        "1 Desember 2026 dan periode ini dibuka otomatis pada 1 Desember 2026 pukul 07.55 WIB."
+    )
+    assert "penyerahan kepada Inspektorat KPU RI s.d. 20 Desember 2026" in ask.text
+    assert "Periode Oktober 2026 yang sedang dikerjakan tetap ditampilkan lebih dahulu." in (
+        ask.text
+    )
+    assert [d for _, d in ask.buttons] == ["pr:y:2026-11", "pr:n:2026-11"]
+    await asyncio.sleep(1)
+    assert not any("November 2026" in s.text and KICKOFF in s.text for s in fake.sent[mark:])
+    done = await play.presses(ADMIN, ask, "pr:y:2026-11", "telah dibuka")
+    assert done.method == "editMessageText" and done.buttons == []  # the question answered
+    assert "Periode Oktober 2026 tetap ditampilkan lebih dahulu" in done.text
+
+    budi = SUBMITTERS[1][0]
+    told = await fake.wait_for(chat(budi), "bulan November 2026 paling lambat", after=mark)
+    assert "Periode Oktober 2026 masih berjalan: /kirim tetap menampilkannya lebih dahulu" in (
+        told.text
+    )
+    kirim = await play.says(budi, "/kirim", "Kelengkapan:")
+    assert kirim.text.splitlines()[0] == "Data dukung KPU Kabupaten Kerinci bulan Oktober 2026"
+    assert ("🗓 Periode November 2026", "kr:p:2026-11") in kirim.buttons
+    status = await play.says(budi, "/status", "Kelengkapan:")
+    assert status.text.splitlines()[0] == "KPU Kabupaten Kerinci — Oktober 2026"
+    sari = SUBMITTERS[0][0]
+    overview = await play.says(sari, "/status", "Status Kartu Kendali SPIP")
+    assert overview.text.splitlines()[0] == "Status Kartu Kendali SPIP — Oktober 2026"
+    card = await play.says(sari, "/kirim", "Kelengkapan:")
+    assert "bulan Oktober 2026" in card.text.splitlines()[0]
+    plan = await play.says(ADMIN, "/jadwal", "Jadwal pengingat")
+    assert plan.text.splitlines()[0].startswith("Jadwal pengingat untuk laporan bulan Oktober")
+    assert "👉 Hari ini, Senin, 9 November 2026: pengingat pengiriman" in plan.text
+
+    # until they choose otherwise: November is one tap away, and then it is November
+    november = await play.presses(budi, kirim, "kr:p:2026-11", "Kelengkapan:")
+    assert november.text.splitlines()[0] == (
+        "Data dukung KPU Kabupaten Kerinci bulan November 2026"
+    )
+    await bot.stop()
+    assert kickoffs(fake) == {int(who["id"]): 2 for who, _, _ in SUBMITTERS}  # Oct and Nov
     log = bot.output()
     assert " ERROR " not in log and "Traceback" not in log, log[-3000:]

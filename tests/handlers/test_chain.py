@@ -197,7 +197,9 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
         return await bot.press(SATGAS, "kr:c")
 
     receipt = texts_of(await upload_card("draft-v1.pdf"))[0]
-    assert receipt.startswith("Draf kartu kendali provinsi tersimpan sebagai versi 1")
+    assert receipt.startswith(
+        "Draf kartu kendali provinsi bulan Oktober 2026 tersimpan sebagai versi 1"
+    )
     inbox = await m.inbox()
     assert set(inbox) == {HUKUM.id, HSDM.id}
     assert [c.method for c in inbox[HUKUM.id]] == ["sendDocument", "sendMessage"]
@@ -314,7 +316,9 @@ async def test_the_whole_month(bot: TelegramHarness, small_core: Core) -> None:
 
     # --- step 6: the signed card, e-SPIP (with a screenshot), kirim data; step 9: hand-over
     receipt = texts_of(await upload_card("kartu-provinsi-ttd.pdf"))[0]
-    assert receipt.startswith("Kartu kendali provinsi bertanda tangan tersimpan sebagai versi 4")
+    assert receipt.startswith(
+        "Kartu kendali provinsi bulan Oktober 2026 bertanda tangan tersimpan sebagai versi 4"
+    )
     await bot.press(SATGAS, "kr:e")
     calls = await bot.send_photo(SATGAS, b"\xff\xd8\xff screenshot e-spip")
     assert texts.CARD_STEP_DONE[CardStatus.ESPIP] in texts_of(calls)

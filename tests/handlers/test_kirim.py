@@ -124,8 +124,8 @@ async def test_deliver_a_document_end_to_end(
     assert [c.method for c in calls] == ["getFile", "download", "sendMessage"]
     assert calls[-1].text.startswith("Berkas diterima: LRA Oktober.pdf (")
     assert (
-        "Butir: KEU-01 Laporan realisasi anggaran (LRA). Jumlah berkas dalam kiriman ini: 1."
-        in (calls[-1].text)
+        "Butir: KEU-01 Laporan realisasi anggaran (LRA), bulan Oktober 2026. Jumlah berkas "
+        "dalam kiriman ini: 1." in (calls[-1].text)
     )
     assert "(dicatat sebagai versi 1)" in calls[-1].text  # the file's answer is the confirmation
     assert calls[-1].buttons == [("✅ Kirim", "kr:c:2026-10:KEU-01:0"), ("✖️ Tutup", "kr:x")]
@@ -521,6 +521,32 @@ async def test_digest_mode_tells_the_satgas_once_about_many_deliveries(
     )
     assert "Bagian Keuangan, Umum dan Logistik: KEU-01" in digest.text
     assert digest.buttons == [("🔎 Periksa (3)", "rp:go")]  # into the desk, oldest first
+
+
+async def test_the_digest_counts_only_what_its_reader_decides(
+    core: Core, people: dict[str, Person]
+) -> None:
+    """The satgas' own delivery (the province's RPL-01) is not in his digest: it went to
+    Kabag HSDM at once, and "Periksa (N)" counts what he can decide."""
+    from tests.handlers.conftest import HSDM
+
+    join(core, HSDM, "15", "kabag_hsdm")
+    core.services.submission.notify_each_delivery = False  # SPIP_REVIEW_NOTIFY=digest
+    async with TelegramHarness(core) as bot:
+        await deliver_pdf(bot, KERINCI, "KEU-01")
+        await deliver_pdf(bot, SATGAS, "RPL-01", "notulen.pdf")
+        await outbox.drain(bot.context())
+        told = bot.take()
+        [second] = [c for c in told if c.chat_id == HSDM.id and c.method == "sendMessage"]
+        assert "RPL-01" in second.text and "Sari Satgas" in second.text
+        assert core.services.submission.announce_digest() == 2
+        await outbox.drain(bot.context())
+        [digest] = [c for c in bot.take() if c.chat_id == SATGAS.id and c.method == "sendMessage"]
+        [queue] = await bot.send(SATGAS, "/antrian")
+    assert digest.text.startswith("Kiriman baru untuk diperiksa: 1 butir")
+    assert "RPL-01" not in digest.text
+    assert digest.buttons == [("🔎 Periksa", "rp:go")]  # one delivery: no count
+    assert "RPL-01" not in queue.text and "KPU Kabupaten Kerinci: 1" in queue.text
 
 
 async def test_closing_after_a_confirmed_delivery_says_it_was_kept(

@@ -98,16 +98,23 @@ async def test_a_whole_month_day_by_day(
         "10 November 2026 dan baru 0% lengkap. Belum dikirim: KEU-01, RPL-01. Mohon segera "
         "dilengkapi melalui /kirim.\n"
         "• Kartu kendali bertanda tangan KPU Kabupaten Merangin bulan Oktober 2026 belum "
-        "dikirim; batas 15 November 2026.\n\n"
+        "dikirim; batas Minggu, 15 November 2026, hari libur; hari kerja terakhir Jumat, "
+        "13 November 2026.\n\n"
         "Terima kasih."
     ]
     assert (
         "baru 0% lengkap; batas pengiriman Selasa, 10 November 2026"
         in (received[MERANGIN.id][5][0])
     )
-    assert "belum disetujui; batas 15 November 2026" in received[KERINCI.id][13][0]
+    assert "belum disetujui; batas Minggu, 15 November 2026" in received[KERINCI.id][13][0]
     assert "1 kiriman bulan Oktober 2026 menunggu pemeriksaan Anda" in received[SATGAS.id][13][0]
     assert "Unit yang belum lengkap untuk bulan Oktober 2026 (2)" in received[SATGAS.id][11][0]
+    assert (
+        "• Kartu kendali provinsi bulan Oktober 2026 belum disusun; batas pemeriksaan, paraf dan "
+        "tanda tangan Minggu, 15 November 2026, hari libur; hari kerja terakhir Jumat, "
+        "13 November 2026. Data dukung 2 unit belum lengkap. Unggah drafnya melalui /kirim, "
+        "tombol “🗂 Kartu kendali provinsi”."
+    ) in received[SATGAS.id][12][0]
     assert "telah melewati batas 20 November 2026" in received[HSDM.id][23][0]
 
 
@@ -193,7 +200,8 @@ async def test_jadwal_shows_the_month_plan_to_admins(
     assert lines[0] == (
         "Jadwal pengingat untuk laporan bulan Oktober 2026 (hari kerja, pukul 08.00 WIB):"
     )
-    assert lines[1].startswith("Kamis, 5 November 2026: pengingat pengiriman data dukung")
+    assert lines[1] == "👉 Hari ini, Selasa, 3 November 2026: tidak ada pengingat."
+    assert lines[2].startswith("Kamis, 5 November 2026: pengingat pengiriman data dukung")
     assert any(
         line.startswith("Senin, 23 November 2026: pemberitahuan keterlambatan penyerahan")
         for line in lines
