@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from chatbot import texts
+from chatbot import commands, texts
 from chatbot.app import Core, build_core, make_clock, prepare_database
 from chatbot.config import ConfigError, Settings, load_settings
 from chatbot.domain.calendar import Period
@@ -110,6 +110,12 @@ def _parser() -> argparse.ArgumentParser:
     period_sub = period.add_subparsers(dest="period_command", required=True)
     period_open = period_sub.add_parser("open", help="membuka periode dan mengirim pemberitahuan")
     period_open.add_argument("period", help="bulan yang dilaporkan, TTTT-BB (mis. 2026-10)")
+    period_open.add_argument(
+        "--ya",
+        action="store_true",
+        help="membuka juga periode di luar jadwalnya (sebelum bulan pelaporannya atau setelah "
+        "batas penyerahannya) tanpa ditanya",
+    )
     period_sub.add_parser("list", help="daftar periode yang terbuka")
     delegate = sub.add_parser("delegate", help="menunjuk wakil untuk suatu peran (cuti)")
     delegate.add_argument("--to", type=int, required=True, help="ID pengguna wakil")
@@ -255,10 +261,13 @@ def _period(core: Core, args: argparse.Namespace) -> None:
             print(f"{period.code}  {texts.bulan(period)}")
         return
     period = Period.parse(args.period)
+    question = commands.open_question(core.services, period)
+    if question is not None and not args.ya:
+        raise CliError(f"{question}\nUlangi dengan --ya untuk tetap membukanya.")
     result = svc.open_period(period)
     if result.opened:
         deadline = core.services.calendar().schedule(period).submission_deadline
-        print(texts.period_opened(period, deadline, result.kickoffs))
+        print(texts.period_opened(period, deadline, result.kickoffs, svc.working_period()))
         print("(Pemberitahuan terkirim melalui bot saat `spip-bot run` berjalan.)")
     else:
         print(texts.period_already_open(period))

@@ -129,6 +129,20 @@ def periods(svc: Services, person: Person) -> Screen:
     return screens.periods(text, offer)
 
 
+def open_question(svc: Services, period: Period) -> str | None:
+    """The confirmation asked before opening ``period`` (None: it opens at once): a month
+    before its report month, or past its hand-over date, not opened before."""
+    sub = svc.submission
+    cal = sub.calendar()
+    window = cal.out_of_time(period, sub.today())
+    if window is None or period in svc.status.periods():
+        return None
+    opens = sub.opens_automatically(period)
+    return texts.confirm_open_period(
+        period, cal.schedule(period), window, sub.working_period(), opens, svc.timezone
+    )
+
+
 def open_pressed(svc: Services, person: Person, data: str) -> Screen:
     """An "open period" button: the overview's, or the confirmation's yes or no."""
     choice = callbacks.parse_open_period(data)
@@ -150,15 +164,9 @@ def open_period(svc: Services, person: Person, code: str, step: str = "o") -> Sc
         return _say(texts.period_not_opened(period))
     sub = svc.submission
     cal = sub.calendar()
-    at_work = sub.working_period()
-    if period not in svc.status.periods() and step != "y":
-        window = cal.out_of_time(period, sub.today())
-        if window is not None:
-            opens = sub.opens_automatically(period)
-            text = texts.confirm_open_period(
-                period, cal.schedule(period), window, at_work, opens, svc.timezone
-            )
-            return screens.confirm_open_period(text, period)
+    question = open_question(svc, period) if step != "y" else None
+    if question is not None:
+        return screens.confirm_open_period(question, period)
     try:
         result = sub.open_period(period, by=person)
     except DomainError as exc:

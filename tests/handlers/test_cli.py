@@ -140,8 +140,10 @@ def test_the_installed_console_script(env: Path) -> None:
 
 
 def test_period_open_from_the_command_line_once(
-    env: Path, capsys: pytest.CaptureFixture[str]
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the training clock: the commands run on Monday 2 November 2026, whatever today is
+    monkeypatch.setenv("SPIP_CLOCK_START", "2026-11-02T09:00+07:00")
     run(capsys, "init")
     code, out, _ = run(capsys, "period", "open", "2026-10")
     assert code == 0 and out.startswith("Periode Oktober 2026 telah dibuka.")
@@ -151,6 +153,14 @@ def test_period_open_from_the_command_line_once(
     assert run(capsys, "period", "list")[1].strip() == "2026-10  Oktober 2026"
     code, _, err = run(capsys, "period", "open", "Oktober")
     assert code == 2 and "TTTT-BB" in err
+    # a month before its report month is asked about, as in the chat, and opens with --ya
+    code, out, err = run(capsys, "period", "open", "2026-11")
+    assert code == 2 and out == ""
+    assert err.startswith("Galat: Periode November 2026 belum waktunya dibuka")
+    assert err.rstrip().endswith("Ulangi dengan --ya untuk tetap membukanya.")
+    code, out, _ = run(capsys, "period", "open", "2026-11", "--ya")
+    assert code == 0 and out.startswith("Periode November 2026 telah dibuka.")
+    assert "Periode Oktober 2026 tetap ditampilkan lebih dahulu" in out
 
 
 def test_delegate_and_audit_from_the_command_line(
@@ -174,6 +184,6 @@ def test_delegate_and_audit_from_the_command_line(
         capsys, *args[:-1], str(cover.id), "--from", "2026-11-10", "--until", "2026-11-14"
     )
     assert code == 1 and "penunjukan wakil tidak valid" in err
-    run(capsys, "period", "open", "2026-10")
+    run(capsys, "period", "open", "2026-10", "--ya")  # whatever today is
     code, out, _ = run(capsys, "audit", "--period", "2026-10")
     assert code == 0 and "periode_dibuka | sistem" in out

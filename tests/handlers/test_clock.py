@@ -88,7 +88,7 @@ def test_a_database_used_with_the_real_clock_refuses_the_training_clock(
     env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli.main(["init"]) == 0
-    assert cli.main(["period", "open", "2026-10"]) == 0
+    assert cli.main(["period", "open", "2026-10", "--ya"]) == 0  # whatever today is
     capsys.readouterr()
     monkeypatch.setenv("SPIP_CLOCK_START", "2026-11-02T07:56:00+07:00")
     assert cli.main(["status"]) == 2
