@@ -508,6 +508,7 @@ def new_delivery(
     lines = [
         "Kiriman baru untuk diperiksa" + (" (terlambat)" if late else ""),
         f"Unit: {sender.unit.name}",
+        f"Periode: {bulan(state.period)}",
         f"Butir: {item_title(state.item_code, item_name)}",
         f"Versi: {state.version}",
         f"Pengirim: {sender.name}",
