@@ -270,7 +270,7 @@ def _period(core: Core, args: argparse.Namespace) -> None:
         print(texts.period_opened(period, deadline, result.kickoffs, svc.working_period()))
         print("(Pemberitahuan terkirim melalui bot saat `spip-bot run` berjalan.)")
     else:
-        print(texts.period_already_open(period))
+        print(texts.period_already_open(period, closed=period not in svc.open_periods()))
 
 
 def _audit(core: Core, args: argparse.Namespace) -> None:

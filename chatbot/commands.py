@@ -122,7 +122,9 @@ def periods(svc: Services, person: Person) -> Screen:
     offer = None
     if suggested not in known and cal.out_of_time(suggested, today) is None:
         offer = suggested
-    upcoming = suggested if suggested not in known else suggested.shifted(1)
+    upcoming = suggested
+    while upcoming in known:  # the first month not opened yet
+        upcoming = upcoming.shifted(1)
     text = texts.periods_overview(
         rows, offer, upcoming, sub.opens_automatically(upcoming), svc.timezone
     )

@@ -128,7 +128,7 @@ class Delivery:
         return screens.checklist(sheet, periods, card), new
 
     def session(self, person: Person, draft: Draft | None) -> tuple[Draft | None, Screen | None]:
-        """The person's draft, begun on the latest open period when there is none (a file
+        """The person's draft, begun on the period they work on when there is none (a file
         or an item's button from a notice, before /kirim); else why there can be none."""
         if not self.may_deliver(person):
             return None, _text(texts.NOT_ALLOWED)
@@ -234,7 +234,7 @@ class Delivery:
         if draft.item_code != PROVINCIAL_CARD_ITEM or CardStep.UPLOAD_DRAFT not in draft.steps:
             return screen
         warning = texts.short_units_warning(
-            self.services.card.view(draft.period), "draf tetap dikirim"
+            self.services.card.view(draft.period), "draf tetap dikirim", "draf disusun"
         )
         return replace(screen, text=f"{screen.text}\n\n{warning}") if warning else screen
 

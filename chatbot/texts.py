@@ -447,7 +447,7 @@ def kickoff(
     catalogue: Catalogue,
     earlier: Period | None = None,
 ) -> str:
-    """Step 1's message; ``earlier``: an older period still open (this one opened early)."""
+    """Step 1's message; ``earlier``: an older period still open, shown first by /kirim."""
     lines = [
         f"Yth. Bapak/Ibu {person.name} ({person.unit.name}),",
         "",
@@ -457,8 +457,8 @@ def kickoff(
     if earlier is not None:
         lines.append(
             f"Periode {bulan(earlier)} masih berjalan: /kirim tetap menampilkannya lebih dahulu "
-            f"sampai data dukungnya lengkap; bulan {bulan(period)} dapat dipilih dengan tombol "
-            "🗓 di sana."
+            f"sampai seluruh data dukungnya terkirim; bulan {bulan(period)} dapat dipilih "
+            "dengan tombol 🗓 di sana."
         )
     lines += [
         "",
@@ -1097,8 +1097,8 @@ def batas(deadline: Deadline) -> str:
 def _deadlines(schedule: PeriodSchedule) -> str:
     return (
         f"pengiriman data dukung {tanggal(schedule.kickoff)} s.d. "
-        f"{tanggal(schedule.submission_deadline)}, pemeriksaan, paraf dan tanda tangan s.d. "
-        f"{tanggal(schedule.review_deadline)}, penyerahan kepada Inspektorat KPU RI s.d. "
+        f"{tanggal(schedule.submission_deadline)}; pemeriksaan, paraf dan tanda tangan s.d. "
+        f"{tanggal(schedule.review_deadline)}; penyerahan kepada Inspektorat KPU RI s.d. "
         f"{tanggal(schedule.handover_deadline)}"
     )
 
@@ -1111,11 +1111,11 @@ def period_opened(
         f"{hari_tanggal(deadline)}. Pemberitahuan dimulainya pelaporan dikirim kepada "
         f"{kickoffs} penyampai data."
     )
-    if at_work is not None and at_work != period:
+    if at_work is not None and at_work < period:
         text += (
             f"\nPeriode {bulan(at_work)} tetap ditampilkan lebih dahulu kepada setiap unit "
-            f"yang belum menyelesaikannya; periode {bulan(period)} dapat dipilih dengan tombol "
-            "🗓 pada /kirim dan /status."
+            f"yang belum mengirim seluruh data dukungnya; periode {bulan(period)} dapat dipilih "
+            "dengan tombol 🗓 pada /kirim dan /status."
         )
     return text
 
@@ -1159,9 +1159,14 @@ def confirm_open_period(
         "Bila dibuka sekarang, setiap penyampai data menerima pemberitahuan dimulainya "
         f"pelaporan bulan {bulan(period)}.",
     ]
-    if at_work is not None and at_work != period:
+    if at_work is not None and at_work < period:
         lines.append(
             f"Periode {bulan(at_work)} yang sedang dikerjakan tetap ditampilkan lebih dahulu."
+        )
+    elif at_work is not None and period < at_work:
+        lines.append(
+            f"Periode {bulan(period)} akan ditampilkan lebih dahulu kepada unit yang masih "
+            "memiliki data dukung yang belum dikirim untuk bulan itu."
         )
     lines.append(f"Buka periode {bulan(period)} sekarang?")
     return "\n".join(lines)
@@ -1593,15 +1598,15 @@ CARD_STEP_KEPT = (
 )
 
 
-def short_units_warning(view: CardView, what: str) -> str:
+def short_units_warning(view: CardView, what: str, done: str) -> str:
     """The units below 100% named where a step of the card is confirmed ("" when none)."""
     short = view.short
     if not short:
         return ""
     return (
         f"Perhatian: data dukung {angka(len(short))} unit belum lengkap (100%): "
-        f"{view.short_line}. Bila {what}, catatan mencatatnya sebagai dilakukan saat data "
-        "belum lengkap."
+        f"{view.short_line}. Bila {what}, riwayat kartu mencatat bahwa {done} saat data "
+        "dukung belum lengkap."
     )
 
 
@@ -1610,7 +1615,7 @@ def confirm_card_step(kind: StageKind, view: CardView) -> str:
     state = view.state
     what = "paraf" if kind is StageKind.PARAF else "tanda tangan"
     verb = "Berikan paraf" if kind is StageKind.PARAF else "Bubuhkan tanda tangan"
-    warning = short_units_warning(view, f"{what} tetap diberikan")
+    warning = short_units_warning(view, f"{what} tetap diberikan", f"{what} diberikan")
     warning = f"\n\n{warning}" if warning else ""
     return (
         f"{verb} pada kartu kendali provinsi bulan {bulan(state.period)} versi "
@@ -2301,7 +2306,7 @@ def _notice_text(notice: Notice, cal: SopCalendar) -> str:
             if returned
             else "belum disusun"
         )
-        short = (  # which units: the day's summary names them
+        short = (  # the count: from the 11th the day's summary names them
             f" Data dukung {angka(len(notice.units))} unit belum lengkap."
             if notice.units
             else " Data dukung semua unit sudah lengkap."
@@ -2353,7 +2358,11 @@ def month_plan(period: Period, days: Sequence[tuple[date, Sequence[Rule]]], toda
         else:
             lines.append(f"{hari_tanggal(day)}: {said}")
     if not marked:
-        lines.append(f"👉 Hari ini, {hari_tanggal(today)}: jadwal bulan ini telah selesai.")
+        lines.append(
+            f"👉 Hari ini, {hari_tanggal(today)}: tidak ada lagi pengingat terjadwal untuk "
+            "periode ini; selama belum diserahkan, pemberitahuan keterlambatan penyerahan "
+            "tetap dikirim setiap hari kerja."
+        )
     lines.append("Pengingat hanya dikirim kepada yang masih memiliki kewajiban pada hari itu.")
     return "\n".join(lines)
 

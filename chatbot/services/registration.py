@@ -193,19 +193,21 @@ class RegistrationService:
         self, uow: UnitOfWork, person: Person, now: datetime
     ) -> tuple[Period | None, date | None]:
         """Someone who joins (or gains a role) after the kick-off gets it at once, for each
-        open period; the latest is named in the welcome."""
+        open period; the oldest, the one their /kirim opens on, is named in the welcome."""
         if not person.may(Permission.SUBMIT_EVIDENCE):
             return None, None
         catalogue = uow.catalogue.load()
         if not catalogue.items_for(person.unit):
             return None, None
         cal = self.calendar()
-        latest: tuple[Period | None, date | None] = (None, None)
-        for info in uow.periods.open_periods():
+        first: tuple[Period | None, date | None] = (None, None)
+        for info in sorted(uow.periods.open_periods(), key=lambda i: i.period):
             deadline = cal.schedule(info.period).submission_deadline
-            notify.kickoff_to(uow, now, person, info.period, deadline, catalogue)
-            latest = (info.period, deadline)
-        return latest
+            earlier = first[0]
+            notify.kickoff_to(uow, now, person, info.period, deadline, catalogue, earlier)
+            if earlier is None:
+                first = (info.period, deadline)
+        return first
 
     def person(self, telegram_user_id: int) -> Person | None:
         """The person behind a chat user; someone who had blocked the bot and writes again is

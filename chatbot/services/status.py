@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from chatbot.domain.calendar import Deadline, Period, SopCalendar, Window, period_at_work
+from chatbot.domain.calendar import Deadline, Period, SopCalendar, Window
 from chatbot.domain.checklist import CardType, ChecklistItem
 from chatbot.domain.errors import NotYourRole, NotYourUnit, UnknownPeriod
 from chatbot.domain.events import Event, EventKind
@@ -150,7 +150,7 @@ class StatusService:
             open_periods = [p.period for p in uow.periods.open_periods()]
             every = uow.periods.all()
         if open_periods:
-            return period_at_work(open_periods, lambda _: True)
+            return min(open_periods)
         return every[-1].period if every else None
 
     def for_person(

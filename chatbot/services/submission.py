@@ -202,9 +202,6 @@ class SubmissionService:
                 return None
         return self.open_period(period)
 
-    def suggested_period(self) -> Period:
-        return self.calendar().period_reported_in(self.today())
-
     def open_periods(self) -> list[Period]:
         with self.uow_factory() as uow:
             return [p.period for p in uow.periods.open_periods()]
@@ -227,11 +224,16 @@ class SubmissionService:
 
             def has_work(period: Period) -> bool:
                 states = uow.items.for_unit(period, person.unit.code)
-                card = states.get(UNIT_CARD_ITEM)
-                card_owed = kabkota and (
-                    card is None or card.status in (ItemStatus.KOSONG, ItemStatus.DIKEMBALIKAN)
+                progress = unit_progress(items, states)
+                card = states.get(UNIT_CARD_ITEM)  # a regency's signed card, once it can go
+                card_owed = (
+                    kabkota
+                    and progress.complete
+                    and (
+                        card is None or card.status in (ItemStatus.KOSONG, ItemStatus.DIKEMBALIKAN)
+                    )
                 )
-                return card_owed or bool(unit_progress(items, states).to_do)
+                return card_owed or bool(progress.to_do)
 
             return period_at_work(periods, has_work)
 

@@ -305,6 +305,10 @@ async def test_a_month_out_of_its_time_is_confirmed_before_it_opens(driver: Driv
         "Batas penyerahan periode Agustus 2026 (Minggu, 20 September 2026) telah lewat; data "
         "yang dikirim sekarang tercatat terlambat."
     )
+    assert (  # older than October, being worked on: it will come first, and says so
+        "Periode Agustus 2026 akan ditampilkan lebih dahulu kepada unit yang masih memiliki data "
+        "dukung yang belum dikirim untuk bulan itu."
+    ) in late.text
     opened = last(await driver.press(admin, late.action("pr:y:")))
     assert opened.text.startswith("Periode Agustus 2026 telah dibuka.")
     overview = last(await driver.say(admin, command(driver, "periode")))
@@ -354,7 +358,10 @@ async def test_the_card_chain_to_the_handover_refusal(driver: Driver) -> None:
         if name == "draft.pdf":  # drafted short: the answer holding "Kirim" names the units
             assert "Butir: Kartu kendali provinsi, bulan Oktober 2026." in summary.text
             assert "Perhatian: data dukung 15 unit belum lengkap (100%): " in summary.text
-            assert "Bila draf tetap dikirim, catatan mencatatnya" in summary.text
+            assert (
+                "Bila draf tetap dikirim, riwayat kartu mencatat bahwa draf disusun saat data "
+                "dukung belum lengkap."
+            ) in summary.text
         return await driver.press(satgas, summary.action(callbacks.KIRIM_CONFIRM))
 
     uploaded = await upload("draft.pdf")
