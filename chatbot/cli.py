@@ -264,13 +264,10 @@ def _period(core: Core, args: argparse.Namespace) -> None:
     question = commands.open_question(core.services, period)
     if question is not None and not args.ya:
         raise CliError(f"{question}\nUlangi dengan --ya untuk tetap membukanya.")
-    result = svc.open_period(period)
-    if result.opened:
-        deadline = core.services.calendar().schedule(period).submission_deadline
-        print(texts.period_opened(period, deadline, result.kickoffs, svc.working_period()))
+    opened, said = commands.opening(core.services, period, None)
+    print(said)
+    if opened:
         print("(Pemberitahuan terkirim melalui bot saat `spip-bot run` berjalan.)")
-    else:
-        print(texts.period_already_open(period, closed=period not in svc.open_periods()))
 
 
 def _audit(core: Core, args: argparse.Namespace) -> None:

@@ -164,20 +164,27 @@ def open_period(svc: Services, person: Person, code: str, step: str = "o") -> Sc
         return _say(texts.PERIOD_FORMAT)
     if step == "n":
         return _say(texts.period_not_opened(period))
-    sub = svc.submission
-    cal = sub.calendar()
     question = open_question(svc, period) if step != "y" else None
     if question is not None:
         return screens.confirm_open_period(question, period)
     try:
-        result = sub.open_period(period, by=person)
+        opened, said = opening(svc, period, person)
     except DomainError as exc:
         return _say(texts.SUBMISSION_ERRORS.get(exc.code, texts.NOT_ALLOWED))
+    if opened:
+        log.info("period %s opened by person %s", period, person.id)
+    return _say(said)
+
+
+def opening(svc: Services, period: Period, by: Person | None) -> tuple[bool, str]:
+    """Open ``period`` (the chat's or the CLI's, once confirmed): whether it opened now, and
+    the sentence that says so (or that it was open, or closed, already)."""
+    sub = svc.submission
+    result = sub.open_period(period, by=by)
     if not result.opened:
-        return _say(texts.period_already_open(period, closed=period not in sub.open_periods()))
-    log.info("period %s opened by person %s", period, person.id)
-    deadline = cal.schedule(period).submission_deadline
-    return _say(texts.period_opened(period, deadline, result.kickoffs, sub.working_period()))
+        return False, texts.period_already_open(period, closed=period not in sub.open_periods())
+    deadline = sub.calendar().schedule(period).submission_deadline
+    return True, texts.period_opened(period, deadline, result.kickoffs, sub.working_period())
 
 
 def month_plan(svc: Services, person: Person) -> Screen:

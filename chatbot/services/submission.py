@@ -218,7 +218,7 @@ class SubmissionService:
                 or not person.may(Permission.SUBMIT_EVIDENCE)
                 or person.may(Permission.DRAFT_PROVINCIAL_CARD)
             ):
-                return period_at_work(periods, lambda _: True)
+                return min(periods, default=None)
             items = uow.catalogue.load().items_for(person.unit)
             kabkota = person.unit.kind is UnitKind.KABKOTA
 
