@@ -37,6 +37,7 @@ from storage.db import make_engine
 from tests.conftest import TOKEN
 from tests.e2e.player import BotProcess, Player, User, admin_code, environment, pdf, user
 from tests.support.fake_bot_api import FakeBotApi, Sent
+from tests.support.pdf import real_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ("kirim", "butir", "minta berkas", "berkas", "selesai", "konfirmasi")
@@ -196,7 +197,7 @@ async def per_update(fake: FakeBotApi, folder: Path, samples: int, figures: Figu
 
         async def send_file() -> Any:
             mark = play.mark()
-            await fake.send_document(who, name, b"%PDF-1.4 " + name.encode() * 2000)
+            await fake.send_document(who, name, real_pdf(note=name))
             return await fake.wait_for(int(who["id"]), f"Berkas diterima: {name}", after=mark)
 
         r = await sample("berkas", send_file)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from chatbot.clock import SimulatedClock, utc_now
-from chatbot.config import ConfigError, Settings
-from chatbot.domain.checklist import load_catalogue
-from chatbot.domain.units import load_org
+from chatbot.config import DATA, ConfigError, Settings
+from chatbot.domain.checklist import Catalogue, load_catalogue
+from chatbot.domain.units import Unit, load_org
 from chatbot.export.preview import Previews
 from chatbot.services.bundle import Services
 from chatbot.services.calendar import CalendarSource
@@ -25,6 +25,7 @@ from chatbot.services.recap import RecapService
 from chatbot.services.registration import RegistrationService
 from chatbot.services.reminders import ReminderService
 from chatbot.services.review import ReviewService
+from chatbot.services.scorecard import ScorecardService
 from chatbot.services.setup import ReferenceLoad, load_reference_data
 from chatbot.services.status import StatusService
 from chatbot.services.submission import SubmissionService
@@ -33,6 +34,8 @@ from storage.db import is_outage, make_engine
 from storage.files import EvidenceStore
 from storage.repositories import ReferenceCache
 from storage.uow import SqlUnitOfWork
+
+DEFAULT_CHECKLIST = DATA / "checklist.toml"
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +74,11 @@ class Core:
     services: Services
     evidence: EvidenceStore
     clock: Clock
+    # the services' cache of units and checklist: a load through ``uow`` drops it at once
+    reference: ReferenceCache = field(default_factory=ReferenceCache)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self.reference)
 
 
 def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None = None) -> Core:
@@ -92,6 +97,7 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
     )
     evidence = EvidenceStore(settings.evidence_dir)
     status = StatusService(uow_factory, clock, calendar, settings.chain(), settings.timezone)
+    scorecard = ScorecardService(uow_factory, clock, calendar, settings.timezone)
     services = Services(
         registration=RegistrationService(
             uow_factory,
@@ -130,7 +136,8 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
             settings.duties(),
         ),
         status=status,
-        recap=RecapService(uow_factory, status, evidence, settings.timezone),
+        recap=RecapService(uow_factory, status, evidence, settings.timezone, scorecard),
+        scorecard=scorecard,
         reminders=ReminderService(
             uow_factory,
             clock,
@@ -149,7 +156,14 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
         is_outage=is_outage,
         whatsapp=settings.whatsapp_phone_id is not None,
     )
-    return Core(settings=settings, engine=engine, services=services, evidence=evidence, clock=clock)
+    return Core(
+        settings=settings,
+        engine=engine,
+        services=services,
+        evidence=evidence,
+        clock=clock,
+        reference=reference,
+    )
 
 
 def prepare_database(
@@ -163,5 +177,23 @@ def prepare_database(
             "berjalan dengan jam sebenarnya"
         )
     units = load_org(org_file or core.settings.spip_org_file)
-    catalogue = load_catalogue(checklist_file or core.settings.spip_checklist_file)
-    return load_reference_data(core.uow, units, catalogue, core.clock)
+    path = checklist_file or core.settings.spip_checklist_file
+    own = checklist_file is not None or path.resolve() != DEFAULT_CHECKLIST.resolve()
+    with core.uow() as uow:
+        known, kept = uow.catalogue.everything(), uow.catalogue.loaded_from()
+    if not own and kept:
+        # the province's own checklist, loaded with `spip-bot init --checklist`, stays: a
+        # start with the shipped default never replaces it
+        log.info("ceklis yang dipakai: %s (dimuat dengan spip-bot init --checklist)", kept)
+        return load_reference_data(core.uow, units, None, core.clock)
+    catalogue = read_checklist(path, units, known if known.items else None)
+    return load_reference_data(core.uow, units, catalogue, core.clock, str(path) if own else None)
+
+
+def read_checklist(path: Path, units: list[Unit], known: Catalogue | None) -> Catalogue:
+    """The catalogue from a TOML file or the satgas' Excel form ceklis (.xlsx)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from chatbot.export.ceklis import read_ceklis  # openpyxl, only when asked
+
+        return read_ceklis(path, units, known)
+    return load_catalogue(path)

@@ -17,6 +17,8 @@ from chatbot.config import ConfigError, Settings, load_settings
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError, InvalidData
 from chatbot.domain.roles import Role
+from chatbot.domain.scorecard import Summary
+from chatbot.services.scorecard import Scorecard
 from handlers.app import WebhookOptions, run
 from storage import migrate
 from storage.db import make_engine
@@ -117,6 +119,14 @@ def _parser() -> argparse.ArgumentParser:
         "batas penyerahannya) tanpa ditanya",
     )
     period_sub.add_parser("list", help="daftar periode yang terbuka")
+    template = sub.add_parser(
+        "template", help="formulir kosong: kiriman yang sama persis dengannya belum diisi"
+    )
+    template_sub = template.add_subparsers(dest="template_command", required=True)
+    template_add = template_sub.add_parser("add", help="mendaftarkan formulir kosong")
+    template_add.add_argument("file", type=Path, help="berkas formulir kosong (PDF, Word, Excel)")
+    template_add.add_argument("--name", help="nama formulir (bawaan: nama berkasnya)")
+    template_sub.add_parser("list", help="daftar formulir kosong yang terdaftar")
     delegate = sub.add_parser("delegate", help="menunjuk wakil untuk suatu peran (cuti)")
     delegate.add_argument("--to", type=int, required=True, help="ID pengguna wakil")
     delegate.add_argument("--role", required=True, help="peran yang diwakilkan")
@@ -140,6 +150,10 @@ def _parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="kelengkapan per unit untuk satu periode")
     status.add_argument("--period", help="TTTT-BB (bawaan: periode terbuka terakhir)")
     status.add_argument("--json", action="store_true", help="keluaran JSON")
+    rapor = sub.add_parser("rapor", help="rapor kepatuhan: tepat waktu, lengkap, sesuai")
+    rapor.add_argument("--year", type=int, help="tahun (bawaan: tahun bulan terakhir yang dinilai)")
+    rapor.add_argument("--json", action="store_true", help="keluaran JSON")
+    rapor.add_argument("--out", type=Path, help="juga simpan buku kerja .xlsx ke berkas ini")
     export = sub.add_parser("export", help="rekap Excel satu periode")
     export.add_argument("--period", required=True, help="TTTT-BB")
     export.add_argument("--out", type=Path, required=True, help="berkas .xlsx tujuan")
@@ -209,6 +223,29 @@ def _init(core: Core, args: argparse.Namespace) -> None:
         f"Butir ceklis: {result.checklist.added} baru, {result.checklist.updated} diperbarui, "
         f"{result.checklist.deactivated} dinonaktifkan."
     )
+
+
+def _template(core: Core, args: argparse.Namespace) -> None:
+    _require_schema(core)
+    svc = core.services.submission
+    if args.template_command == "add":
+        path: Path = args.file
+        if not path.is_file():
+            raise CliError(f"berkas tidak ditemukan: {path}")
+        name = args.name or path.stem
+        if svc.register_template(path.read_bytes(), name):
+            print(
+                f"Formulir kosong \u201c{name}\u201d terdaftar: kiriman yang sama persis "
+                "dengannya disebut belum diisi, kepada pengirim dan pemeriksa."
+            )
+        else:
+            print("Formulir ini sudah terdaftar; tidak ada yang diubah.")
+        return
+    listed = svc.templates()
+    if not listed:
+        print("Belum ada formulir kosong yang terdaftar.")
+    for t in listed:
+        print(f"{t.name}\t{t.sha256[:12]}\t{t.registered_at:%Y-%m-%d}")
 
 
 def _bot_username(settings: Settings) -> str | None:
@@ -290,6 +327,70 @@ def _status(core: Core, args: argparse.Namespace) -> None:
     print(texts.status_overview(status).replace("⚠️ ", "! ").replace("✅ ", "* "))
 
 
+def _rapor(core: Core, args: argparse.Namespace) -> None:
+    _require_schema(core)
+    svc = core.services.scorecard
+    card = svc.year(args.year or svc.default_year())
+    if args.out:
+        args.out.write_bytes(core.services.recap.scorecard_workbook(card))
+    if args.json:
+        print(json.dumps(scorecard_json(card), ensure_ascii=False, indent=2))
+    else:
+        print(f"Rapor kepatuhan pelaporan kartu kendali SPIP {card.year}")
+        print("kode\tunit\tbulan dinilai\ttepat waktu\tlengkap\tsesuai %\tindeks %\ttren")
+        ranked = sorted(card.units, key=lambda e: (-e.year.index, e.unit.code))
+        for e in ranked:
+            s = e.year
+            print(
+                f"{e.unit.code}\t{e.unit.name}\t{s.months}\t{s.on_time}\t{s.complete}\t"
+                f"{100 * s.correct:.1f}\t{100 * s.index:.1f}\t{TREND_WORD[e.trend]}"
+            )
+        if not card.months:
+            print("(belum ada bulan yang dinilai)")
+    if args.out:
+        print(f"Buku kerja rapor {card.year} tersimpan di {args.out}", file=sys.stderr)
+
+
+TREND_WORD = {1: "naik", 0: "tetap", -1: "turun"}
+
+
+def scorecard_json(card: Scorecard) -> dict[str, object]:
+    def summary(s: Summary) -> dict[str, object]:
+        return {
+            "bulan_dinilai": s.months,
+            "tepat_waktu": s.on_time,
+            "lengkap": s.complete,
+            "sesuai": round(s.correct, 4),
+            "indeks": round(s.index, 4),
+        }
+
+    return {
+        "tahun": card.year,
+        "bulan_dinilai": [p.code for p in card.months],
+        "bulan_berjalan": [p.code for p in card.running],
+        "unit": [
+            {
+                "kode": e.unit.code,
+                "nama": e.unit.name,
+                "bulan": {
+                    p.code: {
+                        "butir_wajib": m.required,
+                        "tepat_waktu": m.on_time,
+                        "lengkap": m.complete,
+                        "lengkap_pada": m.complete_at.isoformat() if m.complete_at else None,
+                        "sesuai": round(m.correct, 4),
+                    }
+                    for p, m in sorted(e.months.items())
+                },
+                "triwulan": {str(q): summary(s) for q, s in e.quarters.items()},
+                "tahun": summary(e.year),
+                "tren": e.trend,
+            }
+            for e in card.units
+        ],
+    }
+
+
 def _export(core: Core, args: argparse.Namespace) -> None:
     _require_schema(core)
     period = Period.parse(args.period)
@@ -358,6 +459,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _invite(core, args)
         elif args.command == "period":
             _period(core, args)
+        elif args.command == "template":
+            _template(core, args)
         elif args.command == "delegate":
             _require_schema(core)
             done = core.services.delegation.delegate(
@@ -368,6 +471,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _status(core, args)
         elif args.command == "export":
             _export(core, args)
+        elif args.command == "rapor":
+            _rapor(core, args)
         elif args.command == "package":
             _package(core, args)
         elif args.command == "remind":

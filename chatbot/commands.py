@@ -18,6 +18,7 @@ from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission, Role
 from chatbot.screens import Screen
 from chatbot.services.bundle import Services
+from chatbot.services.scorecard import Scorecard
 from chatbot.services.status import PeriodStatus
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,20 @@ def status(svc: Services, person: Person, period_text: str = "", unit_code: str 
     if unit_code:
         return _say(texts.unit_status_detail(view, unit_code))
     return screens.status(view, person, svc.status.periods())
+
+
+def rapor(svc: Services, person: Person, year_text: str = "") -> tuple[Screen, Scorecard | None]:
+    """``rapor [TTTT]``: the scorecard's text, and the scorecard to draw when it has months."""
+    if not (person.may(Permission.VIEW_ALL_STATUS) or person.may(Permission.VIEW_OWN_STATUS)):
+        return _say(texts.RAPOR_NOT_ALLOWED), None
+    text = year_text.strip()
+    if text and not (text.isdigit() and len(text) == 4):
+        return _say(texts.RAPOR_YEAR_HINT), None
+    year = int(text) if text else svc.scorecard.default_year()
+    card = svc.scorecard.for_person(person, year)
+    own = not person.may(Permission.VIEW_ALL_STATUS)
+    drawn = card if card.months and card.units else None
+    return _say(texts.rapor(card, svc.timezone, own)), drawn
 
 
 def status_for_picture(svc: Services, person: Person, period: Period) -> PeriodStatus | str:

@@ -76,7 +76,18 @@ class Settings(BaseSettings):
     # answers 429 above its limits, and the outbox then waits those out)
     spip_send_rate: float = Field(default=30, ge=0, le=30)
     spip_allowed_file_types: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["pdf", "jpg", "png", "doc", "docx", "xls", "xlsx", "zip"]
+        default_factory=lambda: [
+            "pdf",
+            "jpg",
+            "png",
+            "heic",
+            "heif",
+            "doc",
+            "docx",
+            "xls",
+            "xlsx",
+            "zip",
+        ]
     )
     spip_max_file_mb: int = Field(default=20, ge=1, le=2000)
     spip_conversation_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)

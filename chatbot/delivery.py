@@ -18,7 +18,13 @@ from dataclasses import dataclass, field, replace
 from chatbot import callbacks, screens, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
-from chatbot.domain.files import ContentMismatch, FileTooLarge, FileTypeNotAllowed
+from chatbot.domain.evidence import Finding
+from chatbot.domain.files import (
+    ContentMismatch,
+    FileTooLarge,
+    FileTypeNotAllowed,
+    UnreadableFile,
+)
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
 from chatbot.domain.text import reason_text
@@ -206,6 +212,8 @@ class Delivery:
         except ContentMismatch:
             log.warning("file %r refused: its content is not its type", incoming.file_name)
             return _text(texts.content_mismatch(incoming.file_name or "foto"))
+        except UnreadableFile as exc:
+            return _text(texts.unreadable(incoming.file_name or "foto", exc.reason))
 
     def add_file(self, person: Person, draft: Draft, received: EvidenceFile) -> tuple[Screen, bool]:
         """(the answer, whether the file was new to the draft: the same content twice is
@@ -216,6 +224,7 @@ class Delivery:
         if earlier is None:
             svc.keep_draft(person, draft.period, draft.item_code, draft.files)
         shown = draft.files[-1] if earlier is None else received  # a photo: with its number
+        found = self._findings(draft, [shown]) if earlier is None else ()
         screen = screens.file_received(
             shown,
             earlier,
@@ -225,8 +234,18 @@ class Delivery:
             draft.version,
             _send(draft),
             draft.period,
+            found,
         )
         return self._short_warned(draft, screen), earlier is None
+
+    def _findings(self, draft: Draft, files: list[EvidenceFile]) -> tuple[Finding, ...]:
+        """The evidence checks of files for an item (never the provincial card: the satgas'
+        own document, checked by the officials who initial and sign it)."""
+        if draft.on_card or not files:
+            return ()
+        return self.services.submission.findings(
+            draft.person_id, draft.period, draft.item_code, files
+        )
 
     def _short_warned(self, draft: Draft, screen: Screen) -> Screen:
         """A draft of the provincial card while units are below 100%: the answer that holds
@@ -298,7 +317,13 @@ class Delivery:
         svc.keep_draft(person, period, LOOSE, [])
         draft.note = ""
         screen = screens.confirm_files(
-            draft.item_name, draft.item_code, draft.files, draft.version, _send(draft), draft.period
+            draft.item_name,
+            draft.item_code,
+            draft.files,
+            draft.version,
+            _send(draft),
+            draft.period,
+            self._findings(draft, draft.files),
         )
         return self._short_warned(draft, screen)
 
@@ -369,7 +394,13 @@ class Delivery:
         if not draft.files:
             return None
         screen = screens.confirm_files(
-            draft.item_name, draft.item_code, draft.files, draft.version, _send(draft), draft.period
+            draft.item_name,
+            draft.item_code,
+            draft.files,
+            draft.version,
+            _send(draft),
+            draft.period,
+            self._findings(draft, draft.files),
         )
         return self._short_warned(draft, screen)
 

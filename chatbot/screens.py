@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from chatbot import callbacks, texts
 from chatbot.domain.calendar import Period
+from chatbot.domain.evidence import Finding
 from chatbot.domain.people import Person
 from chatbot.domain.roles import UNIT_KIND_OF_ROLE, Permission, Role
 from chatbot.domain.units import Unit
@@ -229,14 +230,17 @@ def file_received(
     version: int,
     send: str,
     period: Period,
+    findings: Sequence[Finding] = (),
 ) -> Screen:
-    """A file's answer: it is kept, how many the delivery holds, and the button to send."""
+    """A file's answer: it is kept, how many the delivery holds, what the evidence checks
+    found in it, and the button to send."""
     text = (
         texts.file_received(file, len(files), code, name, version, period)
         if earlier is None
         else texts.file_already_in_draft(file, earlier, len(files), code, name, version, period)
     )
-    return Screen(text, _files_actions(send))
+    found = texts.findings_for_submitter(findings, period)
+    return Screen(f"{text}\n\n{found}" if found else text, _files_actions(send))
 
 
 def which_item(
@@ -308,10 +312,17 @@ def _confirm_actions(send: str) -> tuple[tuple[Action, ...], ...]:
 
 
 def confirm_files(
-    name: str, code: str, files: Sequence[EvidenceFile], version: int, send: str, period: Period
+    name: str,
+    code: str,
+    files: Sequence[EvidenceFile],
+    version: int,
+    send: str,
+    period: Period,
+    findings: Sequence[Finding] = (),
 ) -> Screen:
     text = texts.confirm_files(name, code, files, version, period)
-    return Screen(text, _confirm_actions(send))
+    found = texts.findings_for_submitter(findings, period)
+    return Screen(f"{text}\n\n{found}" if found else text, _confirm_actions(send))
 
 
 def confirm_nihil(

@@ -18,10 +18,12 @@ from chatbot.domain.calendar import Deadline, Period, PeriodSchedule, SopCalenda
 from chatbot.domain.checklist import Catalogue, ChecklistItem
 from chatbot.domain.errors import DomainError, UnitsIncomplete
 from chatbot.domain.events import EventKind
+from chatbot.domain.evidence import Finding, FindingKind
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress
 from chatbot.domain.reminders import Notice, Reminder, Rule, UnitSnapshot
 from chatbot.domain.roles import Permission, Role
+from chatbot.domain.scorecard import Summary
 from chatbot.domain.text import MAX_REASON_LENGTH
 from chatbot.domain.units import Unit, UnitKind
 from chatbot.domain.workflow import (
@@ -38,6 +40,7 @@ from chatbot.domain.workflow import (
 from chatbot.domain.workflow import PROVINCIAL_CARD_NAME as PROVINCIAL_CARD_NAME
 from chatbot.domain.workflow import UNIT_CARD_NAME as UNIT_CARD_NAME
 from chatbot.services.ports import Button, EvidenceFile, PendingAnnouncement, Submission
+from chatbot.services.scorecard import Scorecard
 from chatbot.services.status import PeriodStatus
 from chatbot.services.views import (
     CardView,
@@ -115,6 +118,13 @@ COMMANDS: tuple[Command, ...] = (
         "📊 Status",
         "menampilkan kelengkapan data dukung per unit dan tahap kartu kendali "
         "(contoh: /status 2026-10).",
+        (Permission.VIEW_ALL_STATUS, Permission.VIEW_OWN_STATUS),
+    ),
+    Command(
+        "rapor",
+        "📈 Rapor kepatuhan",
+        "menampilkan rapor kepatuhan pelaporan: tepat waktu, lengkap dan sesuai, per bulan, "
+        "triwulan dan tahun (contoh: /rapor 2026).",
         (Permission.VIEW_ALL_STATUS, Permission.VIEW_OWN_STATUS),
     ),
     Command(
@@ -418,7 +428,7 @@ STATUS_LABEL: dict[ItemStatus, str] = {
     ItemStatus.DIKIRIM: "dikirim, menunggu pemeriksaan",
     ItemStatus.DIKEMBALIKAN: "dikembalikan untuk perbaikan",
     ItemStatus.DISETUJUI: "disetujui",
-    ItemStatus.TIDAK_ADA_KEGIATAN: "tidak ada kegiatan (disetujui)",
+    ItemStatus.TIDAK_ADA_KEGIATAN: "nihil (disetujui)",
 }
 BUTTON_KIRIM: Button = ("📤 Kirim data dukung", callbacks.menu("kirim"))
 
@@ -476,13 +486,17 @@ def kickoff(
         "",
         "Cara mengirim: ketik /kirim atau tekan tombol di bawah, pilih butir, lalu kirim "
         "berkas (PDF, foto, Word, Excel atau ZIP). Bila pada bulan tersebut tidak ada "
-        "kegiatan untuk suatu butir, pilih \u201cTidak ada kegiatan\u201d dan tuliskan "
-        "keterangannya.",
+        "kegiatan untuk suatu butir, pilih \u201cNihil\u201d dan tuliskan keterangannya.",
     ]
-    if person.unit.kind is UnitKind.KABKOTA:
+    if catalogue.owes_signed_card(person.unit):
         lines.append(
             f"Setelah seluruh butir disetujui, kirimkan juga {UNIT_CARD_NAME.lower()} melalui "
             "/kirim."
+        )
+    elif person.unit.kind is UnitKind.KABKOTA and any(i.form for i in items):
+        lines.append(
+            "Formulir setiap kartu kendali (butir pertama setiap kartu) dikirim dalam keadaan "
+            "telah ditandatangani."
         )
     lines += ["", "Terima kasih."]
     return "\n".join(lines)
@@ -504,6 +518,7 @@ def new_delivery(
     late: bool,
     files: Sequence[EvidenceFile],
     note: str,
+    findings: Sequence[Finding] = (),
 ) -> str:
     lines = [
         "Kiriman baru untuk diperiksa" + (" (terlambat)" if late else ""),
@@ -517,7 +532,9 @@ def new_delivery(
         lines.append(f"Berkas ({len(files)}):")
         lines += [f"  • {f.file_name} ({ukuran(f.size)})" for f in files]
     else:
-        lines.append(f"Tidak ada kegiatan. Keterangan: {note}")
+        lines.append(f"Nihil. Keterangan: {note}")
+    if findings:
+        lines.append(findings_for_reviewer(findings, state.period))
     lines.append("Tekan \u201cPeriksa\u201d untuk melihat berkasnya dan memutuskan.")
     return "\n".join(lines)
 
@@ -579,7 +596,7 @@ def checklist_header(
         f"Batas waktu: {batas(deadline)}\n"
         f"Kelengkapan: {progress.percent}% ({progress.accepted} dari {progress.required} "
         f"butir wajib disetujui){sent}\n\n"
-        "Keterangan: ⬜ kosong, 📤 dikirim, ↩️ dikembalikan, ✅ disetujui, ➖ tidak ada kegiatan, "
+        "Keterangan: ⬜ kosong, 📤 dikirim, ↩️ dikembalikan, ✅ disetujui, ➖ nihil, "
         "📝 draf belum dikirim\n"
         "Silakan pilih butir yang akan dikirim:"
     )
@@ -603,7 +620,7 @@ def item_detail(
         if submission.files:
             lines += [f"  • {f.file_name} ({ukuran(f.size)})" for f in submission.files]
         else:
-            lines.append(f"  Tidak ada kegiatan: {submission.note}")
+            lines.append(f"  Nihil: {submission.note}")
     return "\n".join(lines)
 
 
@@ -638,7 +655,7 @@ ASK_FILES = (
     "Setelah semua berkas terkirim, tekan \u201cKirim\u201d."
 )
 ASK_NOTE = (
-    "Silakan tuliskan keterangan singkat mengapa tidak ada kegiatan untuk butir ini pada bulan "
+    "Silakan tuliskan keterangan Nihil: mengapa tidak ada kegiatan untuk butir ini pada bulan "
     "laporan (contoh: \u201cTidak ada perjalanan dinas pada bulan ini\u201d)."
     + " Paling banyak "
     + angka(MAX_REASON_LENGTH)
@@ -711,7 +728,7 @@ def card_record_step(kind: EventKind, stage: str) -> str:
     return EVENT_LABEL.get(kind, kind.value)
 
 
-DELIVERY_WORD = {"berkas": "berkas", "nihil": "tidak ada kegiatan"}
+DELIVERY_WORD = {"berkas": "berkas", "nihil": "nihil"}
 DETAIL_KEY = {
     "jenis": "bentuk",
     "atas_nama": "atas nama",
@@ -801,10 +818,7 @@ def session_closed(
     if drafts:
         lines.append(_drafts_kept(drafts))
     if pending_note:
-        lines.append(
-            f"Keterangan tidak ada kegiatan untuk butir {item} belum dikonfirmasi dan tidak "
-            "dikirim."
-        )
+        lines.append(f"Keterangan Nihil untuk butir {item} belum dikonfirmasi dan tidak dikirim.")
     if not confirmed and not drafts and not pending_note:
         lines.append("Tidak ada perubahan pada data Anda.")
     if not drafts:
@@ -829,7 +843,7 @@ def already_sent(code: str, version: int) -> str:
 
 NOTHING_TO_SEND = (
     "Belum ada yang dapat dikirim untuk butir ini: belum ada berkas atau keterangan. Silakan "
-    "kirim berkasnya, atau pilih \u201cTidak ada kegiatan\u201d."
+    "kirim berkasnya, atau pilih \u201cNihil\u201d bila tidak ada kegiatannya."
 )
 NO_ITEM_OPEN = (
     "Belum ada butir yang dibuka untuk dikirim (tombol dari pesan lama). Ketik /kirim lalu "
@@ -991,6 +1005,81 @@ def content_mismatch(name: str) -> str:
     )
 
 
+UNREADABLE = {
+    "rusak": (
+        "Mohon maaf, berkas {name} rusak dan tidak dapat dibuka, sehingga tidak diterima. "
+        "Silakan simpan ulang atau pindai ulang dokumennya sebagai PDF, lalu kirim kembali."
+    ),
+    "sandi": (
+        "Mohon maaf, berkas {name} dilindungi kata sandi, sehingga pemeriksa tidak dapat "
+        "membukanya, dan tidak diterima. Silakan simpan ulang tanpa kata sandi (misalnya "
+        "Cetak, lalu Simpan sebagai PDF) dan kirim kembali."
+    ),
+    "kosong": (
+        "Mohon maaf, berkas {name} tidak memiliki satu halaman pun, sehingga tidak diterima. "
+        "Silakan ekspor ulang dokumennya sebagai PDF, lalu kirim kembali."
+    ),
+    "foto": (
+        "Mohon maaf, foto HEIC {name} tidak dapat dibuka, sehingga tidak diterima. Silakan "
+        "kirim sebagai foto biasa (bukan sebagai berkas/dokumen) agar otomatis menjadi JPG, "
+        "atau ubah Pengaturan > Kamera > Format ke \u201cPaling Kompatibel\u201d."
+    ),
+}
+
+
+def unreadable(name: str, reason: str) -> str:
+    return UNREADABLE.get(reason, UNREADABLE["rusak"]).format(name=name)
+
+
+def finding(f: Finding, period: Period, to_reviewer: bool = False) -> str:
+    """One finding of the evidence checks: for the submitter with what to do, for the
+    reviewer as a fact."""
+    if f.kind is FindingKind.SAMA:
+        if f.same_item:
+            said = (
+                f"Berkas {f.file_name} sama dengan versi {f.version} butir ini yang sudah dikirim"
+            )
+            advice = "; bila butir ini dikembalikan, kirimkan berkas yang sudah diperbaiki."
+        else:
+            said = (
+                f"Berkas {f.file_name} sama dengan kiriman {f.unit} untuk {f.item} bulan "
+                f"{bulan(Period.parse(f.period))}"
+            )
+            advice = "; pastikan berkas ini memang bukti untuk butir ini."
+        return said + ("." if to_reviewer else advice)
+    if f.kind is FindingKind.KOSONG:
+        said = (
+            f"Berkas {f.file_name} tampak kosong: tidak ada teks dan halaman pertamanya polos "
+            "(hasil pindai lembar kosong?)"
+        )
+        return said + ("." if to_reviewer else "; periksa kembali berkasnya.")
+    if f.kind is FindingKind.TEMPLAT:
+        said = f"Berkas {f.file_name} sama persis dengan formulir kosong \u201c{f.item}\u201d"
+        return said + (": belum diisi." if to_reviewer else "; formulir ini tampaknya belum diisi.")
+    named = bulan(Period.parse(f.period))
+    said = f"Dokumen {f.file_name} menyebut {named}; periode ini {bulan(period)}"
+    return said + ("." if to_reviewer else f"; pastikan dokumennya untuk bulan {bulan(period)}.")
+
+
+def findings_for_submitter(findings: Sequence[Finding], period: Period) -> str:
+    if not findings:
+        return ""
+    lines = ["⚠️ Perhatian:"] + [f"• {finding(f, period)}" for f in findings]
+    lines.append(
+        "Kiriman tetap dapat dikirim; catatan ini disimpan bersama kiriman dan terlihat oleh "
+        "pemeriksa."
+    )
+    return "\n".join(lines)
+
+
+def findings_for_reviewer(findings: Sequence[Finding], period: Period) -> str:
+    if not findings:
+        return ""
+    return "\n".join(
+        ["⚠️ Pemeriksaan otomatis:"] + [f"• {finding(f, period, True)}" for f in findings]
+    )
+
+
 def download_failed(name: str) -> str:
     return (
         f"Mohon maaf, berkas {name} gagal diterima setelah beberapa kali percobaan. "
@@ -1026,13 +1115,13 @@ def confirm_files(
 def confirm_nihil(item_name: str, code: str, note: str, version: int, period: Period) -> str:
     return (
         f"Mohon periksa kiriman Anda untuk {_butir(code, item_name)} bulan {bulan(period)}:\n"
-        f"Tidak ada kegiatan. Keterangan: {note}\n"
+        f"Nihil. Keterangan: {note}\n"
         f"Kiriman ini akan dicatat sebagai versi {version + 1}. Kirim sekarang?"
     )
 
 
 def receipt(item_name: str, state: ItemState, late: bool, files: int) -> str:
-    what = f"{files} berkas" if files else "pernyataan tidak ada kegiatan"
+    what = f"{files} berkas" if files else "pernyataan Nihil"
     late_note = (
         "\nKiriman ini melewati batas waktu tanggal 10 dan dicatat sebagai terlambat."
         if late
@@ -1967,7 +2056,7 @@ DESK_GONE = (
 )
 DESK_ONLY_ONE = "Tidak ada kiriman lain yang menunggu; ini satu-satunya."
 DESK_SKIPPED = "⏭ Dilewati; kiriman ini tetap menunggu pemeriksaan."
-DESK_NO_FILES = "Kiriman ini tidak berisi berkas (tidak ada kegiatan)."
+DESK_NO_FILES = "Kiriman ini Nihil: tanpa berkas, karena tidak ada kegiatan pada bulan laporan."
 
 
 def decision_subject(target: ReviewTarget) -> str:
@@ -2032,7 +2121,9 @@ def desk_page(
             lines.append(f"Berkas ({angka(len(sub.files))}):")
             lines += [_file_line(fact) for fact in facts]
         else:
-            lines.append(f"Tidak ada kegiatan. Keterangan: {sub.note}")
+            lines.append(f"Nihil. Keterangan: {sub.note}")
+        if sub.findings:
+            lines.append(findings_for_reviewer(sub.findings, state.period))
     lines.append(
         "Setujui bila data dukung sudah sesuai; Kembalikan untuk meminta perbaikan dengan "
         "alasan; Lewati untuk memeriksanya nanti."
@@ -2380,7 +2471,7 @@ def person_blocked(person: Person) -> str:
 
 # each button: (its label on Telegram, its title on WhatsApp: 20 characters at most)
 LABEL_FILES = ("📎 Kirim berkas", "Kirim berkas")
-LABEL_NIHIL = ("➖ Tidak ada kegiatan", "Tidak ada kegiatan")
+LABEL_NIHIL = ("➖ Nihil (tidak ada kegiatan)", "Nihil")
 LABEL_WITHDRAW = ("↩️ Tarik kiriman", "Tarik kiriman")
 LABEL_BACK = ("⬅️ Kembali ke daftar", "Kembali ke daftar")
 LABEL_LIST = ("📋 Daftar butir", "Daftar butir")
@@ -2509,3 +2600,85 @@ NOTIFY_HERE: dict[str, str] = {
     "telegram": "Baik. Pemberitahuan selanjutnya dikirim melalui Telegram.",
     "whatsapp": "Baik. Pemberitahuan selanjutnya dikirim melalui WhatsApp.",
 }
+
+
+# ---------------------------------------------------------------- the scorecard (/rapor)
+
+TREND = {1: " ▲ naik", -1: " ▼ turun", 0: ""}
+RAPOR_KEY = (
+    "Tepat waktu: seluruh butir wajib terkirim paling lambat batas pengiriman data dukung "
+    "(kartu kendali bertanda tangan: batas pemeriksaan). Lengkap: seluruh butir wajib "
+    "disetujui (100%). Sesuai: bagian butir wajib yang disetujui tanpa pernah dikembalikan. "
+    "Indeks: rata-rata ketiganya. Tren: dibanding triwulan sebelumnya."
+)
+RAPOR_NOT_ALLOWED = (
+    "Mohon maaf, rapor hanya dapat dilihat oleh unit pelapor, Satgas SPIP dan pimpinan."
+)
+
+
+def _persen(value: float) -> str:
+    return f"{round(100 * value)}%"
+
+
+def _summary_line(summary: Summary) -> str:
+    return (
+        f"tepat waktu {summary.on_time} dari {summary.months} bulan, lengkap "
+        f"{summary.complete}, sesuai {_persen(summary.correct)}"
+    )
+
+
+def _months_scored(card: Scorecard) -> str:
+    if not card.months:
+        return (
+            f"Belum ada bulan tahun {card.year} yang dinilai: sebuah bulan dinilai setelah "
+            "diserahkan kepada Inspektorat atau setelah batas penyerahannya lewat."
+        )
+    first, last = card.months[0], card.months[-1]
+    span = bulan(first) if first == last else f"{bulan(first)} s.d. {bulan(last)}"
+    line = f"Bulan dinilai: {span} ({len(card.months)} bulan)"
+    if card.running:
+        line += "; " + ", ".join(bulan(p) for p in card.running) + " masih berjalan"
+    return line + "."
+
+
+def rapor(card: Scorecard, tz: ZoneInfo, own: bool) -> str:
+    """/rapor: every unit ranked (the satgas, officials), or the unit's own months."""
+    if own:
+        entry = card.units[0] if card.units else None
+        title = f"📈 Rapor {entry.unit.name} {card.year}" if entry else f"📈 Rapor {card.year}"
+        lines = [title, _months_scored(card)]
+        if entry is None:
+            return "\n".join(lines)
+        lines.append("")
+        for period, s in sorted(entry.months.items(), reverse=True):
+            done = f"✅ ({tanggal(s.complete_at.astimezone(tz).date())})" if s.complete_at else "❌"
+            lines.append(
+                f"{bulan(period)}: tepat waktu {'✅' if s.on_time else '❌'}, lengkap {done}, "
+                f"sesuai {_persen(s.correct)}"
+            )
+        lines.append("")
+        for summary in entry.quarters.values():
+            lines.append(f"{summary.label}: {_summary_line(summary)}")
+        lines.append(
+            f"Tahun {card.year}: {_summary_line(entry.year)}; indeks "
+            f"{_persen(entry.year.index)}{TREND[entry.trend]}"
+        )
+        return "\n".join([*lines, "", RAPOR_KEY])
+    lines = [f"📈 Rapor Kepatuhan Pelaporan Kartu Kendali SPIP {card.year}", _months_scored(card)]
+    if card.units and card.months:
+        lines += ["", "Urutan menurut indeks:"]
+        ranked = sorted(card.units, key=lambda e: (-e.year.index, e.unit.code))
+        for rank, entry in enumerate(ranked, start=1):
+            lines.append(
+                f"{rank}. {entry.unit.name}: {_persen(entry.year.index)}{TREND[entry.trend]} "
+                f"({_summary_line(entry.year)})"
+            )
+        lines += ["", RAPOR_KEY, "Rincian per bulan dan triwulan: /rekap (lembar Rapor)."]
+    return "\n".join(lines)
+
+
+RAPOR_YEAR_HINT = "Tahun rapor ditulis empat angka, misalnya: /rapor 2026."
+
+
+def rapor_caption(card: Scorecard) -> str:
+    return f"Rapor kepatuhan kartu kendali SPIP {card.year}"

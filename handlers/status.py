@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 from pathlib import Path
@@ -72,6 +73,22 @@ async def _picture(update: Update, context: Context, period_text: str) -> None:
     await chat.send_photo(png, caption=texts.picture_caption(status.period))
 
 
+async def rapor(update: Update, context: Context) -> None:
+    """/rapor [TTTT]: the scorecard's text, then its picture (drawn in a worker)."""
+    await _answer(update)
+    person = await current_person(update, context)
+    chat = update.effective_chat
+    if person is None or chat is None:
+        return
+    svc = services(context)
+    screen, card = commands.rapor(svc, person, args_text(context))
+    await show(update, screen)
+    if card is not None:
+        await chat.send_chat_action(ChatAction.UPLOAD_PHOTO)
+        png = await asyncio.to_thread(svc.recap.scorecard_picture, card)
+        await chat.send_photo(png, caption=texts.rapor_caption(card))
+
+
 async def _recap_period(update: Update, context: Context) -> tuple[Person, Period] | None:
     person = await current_person(update, context)
     if person is None:
@@ -127,6 +144,8 @@ async def paket(update: Update, context: Context) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("status", status))
+    application.add_handler(CommandHandler("rapor", rapor))
+    application.add_handler(CallbackQueryHandler(rapor, pattern=exact(callbacks.menu("rapor"))))
     application.add_handler(CallbackQueryHandler(status, pattern=exact(callbacks.menu("status"))))
     application.add_handler(CallbackQueryHandler(status_button, pattern=under(callbacks.STATUS)))
     application.add_handler(CommandHandler("rekap", rekap))

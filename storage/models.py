@@ -41,6 +41,7 @@ class ChecklistItemRow(SQLModel, table=True):
     description: str = Field(default="", sa_type=Text)
     position: int = 0
     active: bool = True
+    form: bool = False  # the filled card form itself, first item of its card
 
 
 class PersonRow(SQLModel, table=True):
@@ -112,6 +113,9 @@ class PeriodRow(SQLModel, table=True):
     opened_at: datetime = Field(sa_column=_utc())
     opened_by: int | None = Field(default=None, foreign_key="person.id")
     closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    # the catalogue the period was reported on, JSON, written when it closes: a reload of
+    # the checklist later never changes what a closed month owed
+    catalogue: str | None = Field(default=None, sa_type=Text)
 
 
 class DayOffRow(SQLModel, table=True):
@@ -210,6 +214,7 @@ class SubmissionRow(SQLModel, table=True):
     late: bool = False
     withdrawn_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     announced_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    findings: str = Field(default="", sa_type=Text)  # JSON list of the evidence checks' findings
 
 
 class EvidenceFileRow(SQLModel, table=True):
@@ -219,6 +224,16 @@ class EvidenceFileRow(SQLModel, table=True):
     sha256: str = Field(primary_key=True, max_length=64)
     size: int = Field(sa_type=BigInteger)
     first_seen_at: datetime = Field(sa_column=_utc())
+
+
+class EvidenceTemplateRow(SQLModel, table=True):
+    """A blank form the admin registered: evidence identical to it is an unfilled form."""
+
+    __tablename__ = "evidence_template"
+    sha256: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=255)
+    registered_by: int | None = Field(default=None, foreign_key="person.id")
+    registered_at: datetime = Field(sa_column=_utc())
 
 
 class SubmissionFileRow(SQLModel, table=True):

@@ -25,6 +25,7 @@ from storage.repositories import (
     SqlPlaced,
     SqlReminderLog,
     SqlReviewLog,
+    SqlTemplates,
     SqlUnits,
 )
 
@@ -54,6 +55,7 @@ class SqlUnitOfWork:
         self.drafts = SqlDrafts(self.session)
         self.placed = SqlPlaced(self.session)
         self.reviews = SqlReviewLog(self.session)
+        self.templates = SqlTemplates(self.session)
         return self
 
     def __exit__(

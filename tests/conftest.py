@@ -18,6 +18,7 @@ from tests.support.db import BACKENDS, PG_URL, PostgresSchema, SqliteTemplate
 warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
 
 TOKEN = "123456789:AAEtestTokenForTheSpipBotxxxxxxxxxx"
+CHECKLIST_2024 = Path(__file__).parent / "support" / "checklist_2024.toml"
 
 
 class Clock:
@@ -79,6 +80,10 @@ def settings(tmp_path: Path) -> Settings:
         # the tests' clock stands still: a decision's notice is due at once, and decisions
         # made before the outbox is drained still gather (test_review holds it for real)
         spip_decision_gather_seconds=0,
+        # the tests of the flows run on the earlier, smaller checklist (18 items, 6 types): a
+        # province's own list as `spip-bot init --checklist` loads it; the shipped eight-card
+        # catalogue has its own tests (tests/domain, tests/contract/test_catalogue.py)
+        spip_checklist_file=CHECKLIST_2024,
         _env_file=None,  # type: ignore[call-arg]
     )
 

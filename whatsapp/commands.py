@@ -5,6 +5,7 @@ files (recap, package, picture) are sent as WhatsApp documents and images."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -47,6 +48,7 @@ class Commands:
         self.words: dict[str, Command] = {
             "kirim": self.kirim_start,
             "status": self.status,
+            "rapor": self.rapor,
             "rekap": self.rekap,
             "paket": self.paket,
             "antrian": self.antrian,
@@ -205,6 +207,15 @@ class Commands:
             await self.show(to, commands.status(svc, person, choice.period.code), choice.page)
         else:
             await self.show(to, commands.status(svc, person, choice.period.code))
+
+    async def rapor(self, to: str, person: Person, args: list[str]) -> None:
+        screen, card = commands.rapor(self.services, person, " ".join(args))
+        await self.show(to, screen)
+        if card is not None:
+            png = await asyncio.to_thread(self.services.recap.scorecard_picture, card)
+            await self.wa.send_image(
+                to=to, image=png, caption=texts.rapor_caption(card), mime_type="image/png"
+            )
 
     async def _picture(self, to: str, person: Person, period: Period) -> None:
         status = commands.status_for_picture(self.services, person, period)

@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     KARTU_DATA_DIKIRIM = "kartu_data_dikirim"
     PERIODE_DISERAHKAN = "periode_diserahkan"
     DELEGASI_DIBUAT = "delegasi_dibuat"
+    TEMPLAT_DIDAFTARKAN = "templat_didaftarkan"  # a blank form, to tell unfilled evidence
 
 
 @dataclass(frozen=True, slots=True)

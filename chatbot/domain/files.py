@@ -19,6 +19,8 @@ MIME_EXTENSIONS: dict[str, str] = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
     "application/zip": "zip",
     "application/x-zip-compressed": "zip",
+    "image/heic": "heic",
+    "image/heif": "heif",
 }
 
 
@@ -28,6 +30,17 @@ class FileTooLarge(DomainError):
 
 class FileTypeNotAllowed(DomainError):
     code = "file_type_not_allowed"
+
+
+class UnreadableFile(DomainError):
+    """A PDF that cannot be opened: ``reason`` rusak (damaged), sandi (password-protected) or
+    kosong (no pages). The only check that refuses a file."""
+
+    code = "unreadable_file"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class ContentMismatch(DomainError):
@@ -48,6 +61,8 @@ CONTENT_OF: dict[str, frozenset[str]] = {
     "zip": frozenset({"zip", "docx", "xlsx", "pptx", "odt", "ods"}),
     "doc": frozenset({"ole2"}),
     "xls": frozenset({"ole2"}),
+    "heic": frozenset({"heic"}),  # iPhone photos, converted to JPEG when they arrive
+    "heif": frozenset({"heic"}),
 }
 OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
 

@@ -24,7 +24,7 @@ HEADER_PX = 260
 ROW_PX = 44
 ORDER = [None, *ItemStatus]  # None: not owed by the unit
 COLOURS = ["#FFFFFF", "#D0CECE", "#5B9BD5", "#ED7D31", "#70AD47", "#A9D18E"]
-LABELS = ["tidak wajib", "kosong", "dikirim", "dikembalikan", "disetujui", "tidak ada kegiatan"]
+LABELS = ["tidak wajib", "kosong", "dikirim", "dikembalikan", "disetujui", "nihil"]
 
 
 def picture_size(units: int) -> tuple[int, int]:

@@ -19,6 +19,8 @@ from chatbot import texts
 from chatbot.domain.roles import Role
 from chatbot.domain.text import printable
 from chatbot.domain.workflow import ItemStatus
+from chatbot.export.rapor import add_scorecard_sheets
+from chatbot.services.scorecard import Scorecard
 from chatbot.services.status import PeriodStatus, count_statuses
 
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
@@ -39,7 +41,7 @@ STATUS_TEXT: dict[ItemStatus, str] = {
     ItemStatus.DIKIRIM: "dikirim",
     ItemStatus.DIKEMBALIKAN: "dikembalikan",
     ItemStatus.DISETUJUI: "disetujui",
-    ItemStatus.TIDAK_ADA_KEGIATAN: "tidak ada kegiatan",
+    ItemStatus.TIDAK_ADA_KEGIATAN: "nihil",
 }
 
 
@@ -256,7 +258,13 @@ def _history(wb: Workbook, status: PeriodStatus, names: Mapping[int, str], tz: Z
     _a4_landscape(ws)
 
 
-def build_workbook(status: PeriodStatus, names: Mapping[int, str], tz: ZoneInfo) -> Workbook:
+def build_workbook(
+    status: PeriodStatus,
+    names: Mapping[int, str],
+    tz: ZoneInfo,
+    card: Scorecard | None = None,
+) -> Workbook:
+    """The period's sheets, then (``card``) the year's scorecard: monthly, quarterly, yearly."""
     wb = Workbook()
     _register_styles(wb)
     _cover(wb, status, tz)
@@ -264,14 +272,20 @@ def build_workbook(status: PeriodStatus, names: Mapping[int, str], tz: ZoneInfo)
     _missing(wb, status)
     _cards(wb, status, names, tz)
     _history(wb, status, names, tz)
+    if card is not None:
+        add_scorecard_sheets(wb, card, tz)
     return wb
 
 
 def write_workbook(
-    status: PeriodStatus, names: Mapping[int, str], tz: ZoneInfo, out: IO[bytes] | None = None
+    status: PeriodStatus,
+    names: Mapping[int, str],
+    tz: ZoneInfo,
+    out: IO[bytes] | None = None,
+    card: Scorecard | None = None,
 ) -> bytes | None:
     """To ``out`` (a file or stream), or returned as bytes when ``out`` is None."""
-    wb = build_workbook(status, names, tz)
+    wb = build_workbook(status, names, tz, card)
     if out is not None:
         wb.save(out)
         return None

@@ -18,6 +18,7 @@ from chatbot.services.recap import RecapService
 from chatbot.services.registration import RegistrationService
 from chatbot.services.reminders import ReminderService
 from chatbot.services.review import ReviewService
+from chatbot.services.scorecard import ScorecardService
 from chatbot.services.status import StatusService
 from chatbot.services.submission import SubmissionService
 
@@ -34,6 +35,7 @@ class Services:
     status: StatusService
     recap: RecapService
     reminders: ReminderService
+    scorecard: ScorecardService
     calendar: CalendarSource
     timezone: ZoneInfo
     files: FileStore

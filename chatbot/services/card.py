@@ -27,7 +27,7 @@ from chatbot.domain.events import Event, EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.progress import unit_progress
 from chatbot.domain.roles import Role
-from chatbot.domain.units import UnitKind, province_of
+from chatbot.domain.units import province_of
 from chatbot.domain.workflow import (
     CARD_STEP_ACTION,
     UNIT_CARD_ITEM,
@@ -91,7 +91,7 @@ class CardService:
 
     @staticmethod
     def standings(uow: UnitOfWork, period: Period) -> tuple[UnitStanding, ...]:
-        catalogue = uow.catalogue.load()
+        catalogue = uow.catalogue.load(period)
         by_unit: dict[str, dict[str, ItemState]] = {}
         for state in uow.items.for_period(period):
             by_unit.setdefault(state.unit_code, {})[state.item_code] = state
@@ -99,7 +99,7 @@ class CardService:
         for unit in uow.units.all():
             states = by_unit.get(unit.code, {})
             card = None
-            if unit.kind is UnitKind.KABKOTA:
+            if catalogue.owes_signed_card(unit):
                 signed = states.get(UNIT_CARD_ITEM)
                 card = signed.status if signed else ItemStatus.KOSONG
             progress = unit_progress(catalogue.items_for(unit), states)
@@ -403,6 +403,7 @@ class CardService:
                 )
             if isinstance(action, Handover):
                 uow.periods.close(period, now)
+                uow.catalogue.snapshot_into(period)
                 uow.drafts.drop_period(period)  # a closed period takes nothing more
                 notify.handed_over(uow, now, period, person, self.timezone)
             uow.commit()

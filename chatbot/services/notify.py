@@ -19,11 +19,12 @@ from chatbot.domain.calendar import Period, SopCalendar
 from chatbot.domain.checklist import Catalogue
 from chatbot.domain.duties import Duties, Reviewers
 from chatbot.domain.events import EventKind
+from chatbot.domain.evidence import Finding
 from chatbot.domain.people import Person
 from chatbot.domain.progress import unit_progress
 from chatbot.domain.reminders import Reminder
 from chatbot.domain.roles import SUBMITTING_ROLES, Role
-from chatbot.domain.units import Unit, UnitKind
+from chatbot.domain.units import Unit
 from chatbot.domain.workflow import (
     COMPLETE_STATUSES,
     UNIT_CARD_ITEM,
@@ -117,6 +118,7 @@ def new_delivery(
     day: date,
     duties: Duties,
     only_second: bool = False,
+    findings: Sequence[Finding] = (),
 ) -> None:
     """Step 2: whoever decides the delivery (the provincial satgas, never its own submitter;
     when that leaves nobody, the second reviewer, told why), one message per delivery: what
@@ -126,7 +128,7 @@ def new_delivery(
     deciders = acting.reviewers(uow, person.id, day, duties)
     if only_second and not deciders.second:
         return
-    text = texts.new_delivery(person, item_name, state, late, files, note)
+    text = texts.new_delivery(person, item_name, state, late, files, note, findings)
     if deciders.second:
         text += "\n\n" + texts.second_review(person)
     for reviewer_id in deciders.people:
@@ -192,9 +194,10 @@ def _unit_done(uow: UnitOfWork, period: Period, unit: Unit) -> texts.UnitDone:
     """Where the unit stands after the decisions: its required evidence all approved, and
     whether its signed card is still to be sent (regencies) or was approved."""
     states = uow.items.for_unit(period, unit.code)
-    progress = unit_progress(uow.catalogue.load().items_for(unit), states)
+    catalogue = uow.catalogue.load(period)
+    progress = unit_progress(catalogue.items_for(unit), states)
     card = states.get(UNIT_CARD_ITEM)
-    if unit.kind is not UnitKind.KABKOTA:
+    if not catalogue.owes_signed_card(unit):
         return texts.UnitDone(progress.complete, card_due=False)
     sent = card is not None and card.status in (ItemStatus.DIKIRIM, *COMPLETE_STATUSES)
     return texts.UnitDone(progress.complete, card_due=progress.complete and not sent)

@@ -13,6 +13,7 @@ from chatbot.domain.calendar import Period
 from chatbot.domain.channels import Channel
 from chatbot.domain.checklist import Catalogue
 from chatbot.domain.events import Event, EventKind
+from chatbot.domain.evidence import Finding
 from chatbot.domain.invites import Invite
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Role
@@ -150,17 +151,24 @@ class Submission:
     late: bool
     withdrawn_at: datetime | None
     files: tuple[EvidenceFile, ...]
+    findings: tuple[Finding, ...] = ()
 
 
 class UnitRepository(Protocol):
     def get(self, code: str) -> Unit | None: ...
+    def by_code(self) -> dict[str, Unit]: ...
     def all(self) -> list[Unit]: ...
     def replace_all(self, units: Sequence[Unit]) -> LoadResult: ...
 
 
 class CatalogueRepository(Protocol):
-    def load(self) -> Catalogue: ...
-    def replace(self, catalogue: Catalogue) -> LoadResult: ...
+    def load(self, period: Period | None = None) -> Catalogue: ...
+    def snapshot_into(self, period: Period) -> None: ...
+    def everything(self) -> Catalogue: ...
+    def loaded_from(self) -> str | None: ...
+    def replace(
+        self, catalogue: Catalogue, now: datetime, source: str | None = None
+    ) -> LoadResult: ...
 
 
 class PersonRepository(Protocol):
@@ -256,6 +264,10 @@ class InviteRepository(Protocol):
 
 class AuditRepository(Protocol):
     def append(self, event: Event) -> None: ...
+    def returned(self, first: Period, last: Period) -> set[tuple[str, str, str]]:
+        """(period, unit, item) of every item returned at least once in those months."""
+        ...
+
     def for_period(self, period: str, kinds: Collection[EventKind] = ()) -> list[Event]:
         """The period's events in order (only those of ``kinds`` when given)."""
         ...
@@ -362,7 +374,10 @@ class ItemRepository(Protocol):
         late: bool,
         files: Sequence[EvidenceFile],
         announced: bool,
+        findings: Sequence[Finding] = (),
     ) -> int: ...
+    def same_content(self, sha256s: Collection[str]) -> dict[str, EarlierContent]: ...
+    def score_rows(self, first: Period, last: Period) -> list[ScoreRow]: ...
     def withdraw(self, state_id: int, version: int, now: datetime) -> None: ...
     def submission(self, state_id: int, version: int) -> Submission | None: ...
     def unannounced(self, limit: int) -> list[PendingAnnouncement]: ...
@@ -415,6 +430,41 @@ class ReminderLog(Protocol):
     def record(self, period: str, rule: str, person_id: int, day: date, now: datetime) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """One item of one unit in one month, for the scorecard."""
+
+    period: str
+    unit_code: str
+    item_code: str
+    status: str
+    updated_at: datetime
+    first_delivery_at: datetime | None  # its first delivery not withdrawn
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    sha256: str
+    name: str
+    registered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierContent:
+    """Where a file's content was delivered before (the first time)."""
+
+    unit_code: str
+    item_code: str
+    period: Period
+    version: int
+
+
+class TemplateRepository(Protocol):
+    def add(self, sha256: str, size: int, name: str, by: int | None, now: datetime) -> bool: ...
+    def names(self, sha256s: Collection[str]) -> dict[str, str]: ...
+    def all(self) -> list[Template]: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def units(self) -> UnitRepository: ...
@@ -448,6 +498,8 @@ class UnitOfWork(Protocol):
     def placed(self) -> PlacedRepository: ...
     @property
     def reviews(self) -> ReviewLog: ...
+    @property
+    def templates(self) -> TemplateRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -18,6 +18,7 @@ from chatbot.domain.workflow import (
 )
 from chatbot.export.package import PackageEntry, write_package
 from chatbot.services.ports import FileStore, UnitOfWorkFactory
+from chatbot.services.scorecard import Scorecard, ScorecardService
 from chatbot.services.status import PeriodStatus, StatusService
 
 CARD_FOLDER = "Kartu Kendali"
@@ -36,7 +37,9 @@ class RecapService:
         status: StatusService,
         files: FileStore,
         timezone: ZoneInfo,
+        scorecard: ScorecardService | None = None,
     ) -> None:
+        self.scorecard = scorecard
         self.uow_factory = uow_factory
         self.status = status
         self.files = files
@@ -59,9 +62,20 @@ class RecapService:
         from chatbot.export.workbook import write_workbook  # openpyxl: loaded when first used
 
         status = self.status.period_status(period)
-        data = write_workbook(status, self._names(), self.timezone)
+        card = self.scorecard.year(period.year) if self.scorecard else None
+        data = write_workbook(status, self._names(), self.timezone, card=card)
         assert data is not None
         return data
+
+    def scorecard_workbook(self, card: Scorecard) -> bytes:
+        from chatbot.export.rapor import scorecard_workbook
+
+        return scorecard_workbook(card, self.timezone)
+
+    def scorecard_picture(self, card: Scorecard) -> bytes:
+        from chatbot.export.rapor import scorecard_png
+
+        return scorecard_png(card, self.timezone)
 
     def picture(self, status: PeriodStatus) -> bytes:
         from chatbot.export.picture import heatmap_png  # matplotlib: loaded when first used
@@ -75,7 +89,7 @@ class RecapService:
             if uow.periods.get(period) is None:
                 raise UnknownPeriod(period.code)
             units = {u.code: u for u in uow.units.all()}
-            catalogue = uow.catalogue.load()
+            catalogue = uow.catalogue.load(period)
             files = uow.items.approved_files(period)
         folders = {  # item code -> (card type, the item's folder: its number and name)
             i.code: (

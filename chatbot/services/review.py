@@ -85,7 +85,7 @@ class ReviewService:
         unit = uow.units.get(state.unit_code)
         if unit is None:
             raise UnknownItem(state.unit_code)
-        item = uow.catalogue.load().item(state.item_code)
+        item = uow.catalogue.load(state.period).item(state.item_code)
         name = (
             UNIT_CARD_NAME
             if state.item_code == UNIT_CARD_ITEM

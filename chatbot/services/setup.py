@@ -17,16 +17,23 @@ class ReferenceLoad:
 
 
 def load_reference_data(
-    uow_factory: UnitOfWorkFactory, units: list[Unit], catalogue: Catalogue, clock: Clock
+    uow_factory: UnitOfWorkFactory,
+    units: list[Unit],
+    catalogue: Catalogue | None,
+    clock: Clock,
+    source: str | None = None,
 ) -> ReferenceLoad:
     """Upsert units and the checklist; rows missing from the files are deactivated, not deleted.
+    ``catalogue`` None keeps the one loaded before; ``source`` names the admin's own file.
 
     Running it again with the same files changes nothing.
     """
-    catalogue.check_units(units)
     with uow_factory() as uow:
+        (catalogue or uow.catalogue.load()).check_units(units)
         unit_result = uow.units.replace_all(units)
-        checklist_result = uow.catalogue.replace(catalogue)
+        checklist_result = (
+            uow.catalogue.replace(catalogue, clock(), source) if catalogue else LoadResult()
+        )
         changed = any(
             (r.added, r.updated, r.deactivated) != (0, 0, 0)
             for r in (unit_result, checklist_result)

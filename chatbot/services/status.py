@@ -17,7 +17,7 @@ from chatbot.domain.events import Event, EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress, unit_progress
 from chatbot.domain.roles import Permission
-from chatbot.domain.units import Unit, UnitKind, province_of
+from chatbot.domain.units import Unit, province_of
 from chatbot.domain.workflow import UNIT_CARD_ITEM, CardState, ItemState, ItemStatus, Stage
 from chatbot.services.calendar import CalendarSource
 from chatbot.services.ports import Clock, ItemRecord, UnitOfWorkFactory
@@ -179,7 +179,7 @@ class StatusService:
             info = uow.periods.get(period)
             if info is None:
                 raise UnknownPeriod(period.code)
-            catalogue = uow.catalogue.load()
+            catalogue = uow.catalogue.load(period)
             all_units = uow.units.all()
             records = uow.items.records(period)
             card = uow.items.get_card(period, province_of(all_units).code).state
@@ -197,7 +197,7 @@ class StatusService:
             lines = tuple(_line(item, owned.get(item.code)) for item in items)
             progress = unit_progress(items, {c: r.state for c, r in owned.items()})
             card_line = None
-            if unit.kind is UnitKind.KABKOTA:
+            if catalogue.owes_signed_card(unit):
                 card_item = ChecklistItem(
                     UNIT_CARD_ITEM, "Kartu kendali bertanda tangan", "", frozenset(), True
                 )

@@ -9,6 +9,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import filetype
@@ -25,12 +26,13 @@ from chatbot.domain.errors import (
     UnknownPeriod,
 )
 from chatbot.domain.events import Event, EventKind
-from chatbot.domain.files import FilePolicy, FileTooLarge, check_content
+from chatbot.domain.evidence import Finding, FindingKind, other_month
+from chatbot.domain.files import FilePolicy, FileTooLarge, UnreadableFile, check_content
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress, unit_progress
 from chatbot.domain.roles import Permission
 from chatbot.domain.text import MAX_MIME_TYPE, file_name, one_line
-from chatbot.domain.units import Unit, UnitKind
+from chatbot.domain.units import Unit
 from chatbot.domain.workflow import (
     UNIT_CARD_ITEM,
     UNIT_CARD_NAME,
@@ -44,12 +46,14 @@ from chatbot.domain.workflow import (
     apply_item,
     item_steps,
 )
+from chatbot.export.inspect import Inspector, Unreadable, heic_to_jpeg
 from chatbot.services import notify
 from chatbot.services.ports import (
     Clock,
     EvidenceFile,
     FileStore,
     Submission,
+    Template,
     UnitOfWork,
     UnitOfWorkFactory,
 )
@@ -146,7 +150,9 @@ class SubmissionService:
         notify_each_delivery: bool = True,
         open_time: time = time(7, 55),
         duties: Duties | None = None,
+        inspector: Inspector | None = None,
     ) -> None:
+        self.inspector = inspector or Inspector()
         self.duties = duties or Duties()
         self.open_time = open_time
         self.timezone = timezone
@@ -219,8 +225,9 @@ class SubmissionService:
                 or person.may(Permission.DRAFT_PROVINCIAL_CARD)
             ):
                 return min(periods, default=None)
-            items = uow.catalogue.load().items_for(person.unit)
-            kabkota = person.unit.kind is UnitKind.KABKOTA
+            catalogue = uow.catalogue.load()
+            items = catalogue.items_for(person.unit)
+            kabkota = catalogue.owes_signed_card(person.unit)
 
             def has_work(period: Period) -> bool:
                 states = uow.items.for_unit(period, person.unit.code)
@@ -271,7 +278,7 @@ class SubmissionService:
             for i in items
         )
         card = None
-        if person.unit.kind is UnitKind.KABKOTA:
+        if catalogue.owes_signed_card(person.unit):
             card = states.get(UNIT_CARD_ITEM) or ItemState(period, person.unit.code, UNIT_CARD_ITEM)
         return UnitChecklist(
             unit=person.unit,
@@ -302,7 +309,7 @@ class SubmissionService:
 
     @staticmethod
     def _owed_item(catalogue: Catalogue, person: Person, item_code: str) -> ChecklistItem | None:
-        if item_code == UNIT_CARD_ITEM and person.unit.kind is UnitKind.KABKOTA:
+        if item_code == UNIT_CARD_ITEM and catalogue.owes_signed_card(person.unit):
             return None
         item = catalogue.item(item_code)
         if item is None or not item.owed_by_unit(person.unit):
@@ -335,14 +342,29 @@ class SubmissionService:
             raise DownloadFailed(incoming.file_name or "")
         if len(data) > self.policy.max_bytes:
             raise FileTooLarge(str(len(data)))
+        name = file_name(incoming.file_name) or f"foto.{extension}"  # numbered in the draft
+        mime_type = incoming.mime_type or ""
+        if extension in ("heic", "heif"):  # an iPhone photo: as a JPEG everyone can open
+            try:  # what is not a HEIC photo fails to decode here
+                data = await asyncio.to_thread(heic_to_jpeg, data)
+            except (OSError, ValueError) as exc:
+                log.warning("HEIC photo %r could not be converted: %s", name, exc)
+                raise UnreadableFile("foto") from None
+            extension, mime_type = "jpg", "image/jpeg"
+            name = f"{name.rsplit('.', 1)[0]}.jpg"
         detected = filetype.guess_extension(data[:CONTENT_HEAD])
         check_content(extension, "jpg" if detected == "jpeg" else detected, data[:CONTENT_HEAD])
+        try:
+            reading = await asyncio.to_thread(self.inspector.read, data, extension)
+        except Unreadable as exc:
+            log.info("file %r refused: PDF unreadable (%s)", name, exc)
+            raise UnreadableFile(exc.reason) from None
         stored = self.files.put_bytes(data)
-        name = file_name(incoming.file_name) or f"foto.{extension}"  # numbered in the draft
+        self.inspector.remember(stored.sha256, reading)
         return EvidenceFile(
             sha256=stored.sha256,
             file_name=name,
-            mime_type=one_line(incoming.mime_type or "", MAX_MIME_TYPE),
+            mime_type=one_line(mime_type, MAX_MIME_TYPE),
             size=stored.size,
             telegram_file_id=incoming.telegram_file_id,
             telegram_file_unique_id=incoming.telegram_file_unique_id,
@@ -361,6 +383,86 @@ class SubmissionService:
                 received = replace(received, file_name=f"foto {n}.{photo.group(2)}")
             files.append(received)
         return earlier
+
+    def findings(
+        self, person_id: int, period: Period, item_code: str, files: Sequence[EvidenceFile]
+    ) -> tuple[Finding, ...]:
+        """What the files' own content says against the delivery the person is about to
+        confirm (see domain.evidence)."""
+        if not files:
+            return ()
+        with self.uow_factory() as uow:
+            person = uow.people.get(person_id)
+            if person is None:
+                return ()
+            return self._findings(uow, person.unit.code, period, item_code, files)
+
+    def _findings(
+        self,
+        uow: UnitOfWork,
+        unit_code: str,
+        period: Period,
+        item_code: str,
+        files: Sequence[EvidenceFile],
+    ) -> tuple[Finding, ...]:
+        shas = {f.sha256 for f in files}
+        earlier = uow.items.same_content(shas)
+        templates = uow.templates.names(shas)
+        units = uow.units.by_code() if earlier else {}
+        found: list[Finding] = []
+        for f in files:
+            if f.sha256 in templates:
+                found.append(Finding(FindingKind.TEMPLAT, f.file_name, item=templates[f.sha256]))
+                continue
+            prior = earlier.get(f.sha256)
+            if prior is not None:
+                unit = units.get(prior.unit_code)
+                found.append(
+                    Finding(
+                        FindingKind.SAMA,
+                        f.file_name,
+                        unit=unit.name if unit else prior.unit_code,
+                        item=prior.item_code,
+                        period=prior.period.code,
+                        version=prior.version,
+                        same_item=(prior.unit_code, prior.item_code, prior.period)
+                        == (unit_code, item_code, period),
+                    )
+                )
+            extension = self.policy.extension(f.file_name, f.mime_type) or ""
+            reading = self.inspector.reading(
+                f.sha256, extension, partial(self.files.path(f.sha256).read_bytes)
+            )
+            if reading.blank:
+                found.append(Finding(FindingKind.KOSONG, f.file_name))
+            named = other_month(reading.text, period)
+            if named is not None:
+                found.append(Finding(FindingKind.BULAN, f.file_name, period=named.code))
+        return tuple(found)
+
+    def register_template(self, data: bytes, name: str, by: int | None = None) -> bool:
+        """A blank form (the card's form, a report template): evidence identical to it is
+        named an unfilled form. False when that content was registered already."""
+        stored = self.files.put_bytes(data)
+        now = self.clock()
+        with self.uow_factory() as uow:
+            added = uow.templates.add(stored.sha256, stored.size, name, by, now)
+            if added:
+                uow.audit.append(
+                    Event(
+                        EventKind.TEMPLAT_DIDAFTARKAN,
+                        now,
+                        by,
+                        subject=name,
+                        detail={"sha256": stored.sha256},
+                    )
+                )
+            uow.commit()
+        return added
+
+    def templates(self) -> list[Template]:
+        with self.uow_factory() as uow:
+            return uow.templates.all()
 
     @staticmethod
     def _named(
@@ -436,6 +538,7 @@ class SubmissionService:
                 ),
             )
             new = transition.state
+            findings = self._findings(uow, person.unit.code, period, item_code, files)
             state_id = uow.items.save(stored, new, now)
             files = self._named(
                 files, item_code if item else UNIT_CARD_NAME, person.unit, self.today()
@@ -450,6 +553,7 @@ class SubmissionService:
                 late,
                 files,
                 announced=self.notify_each_delivery,
+                findings=findings,
             )
             for event in transition.events:
                 uow.audit.append(event)
@@ -468,6 +572,7 @@ class SubmissionService:
                 self.today(),
                 self.duties,
                 only_second=not self.notify_each_delivery,
+                findings=findings,
             )
             uow.commit()
         return Receipt(item_name=item_name, state=new, late=late, files=len(files))

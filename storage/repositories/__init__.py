@@ -15,6 +15,7 @@ from storage.repositories.periods import SqlPeriods
 from storage.repositories.placed import SqlPlaced, SqlReviewLog
 from storage.repositories.reference import NO_CACHE, ReferenceCache, SqlCatalogue, SqlUnits
 from storage.repositories.reminders import SqlReminderLog
+from storage.repositories.templates import SqlTemplates
 
 __all__ = [
     "NO_CACHE",
@@ -34,5 +35,6 @@ __all__ = [
     "SqlPlaced",
     "SqlReminderLog",
     "SqlReviewLog",
+    "SqlTemplates",
     "SqlUnits",
 ]

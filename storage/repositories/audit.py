@@ -8,6 +8,7 @@ from collections.abc import Collection
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from chatbot.domain.calendar import Period
 from chatbot.domain.events import Event, EventKind
 from storage.models import (
     AuditRow,
@@ -31,6 +32,18 @@ class SqlAudit:
                 detail=json.dumps(dict(event.detail), ensure_ascii=False, sort_keys=True),
             )
         )
+
+    def returned(self, first: Period, last: Period) -> set[tuple[str, str, str]]:
+        rows = self.session.execute(
+            sa_select(col(AuditRow.period), col(AuditRow.unit_code), col(AuditRow.subject))
+            .where(
+                col(AuditRow.kind) == EventKind.ITEM_DIKEMBALIKAN.value,
+                col(AuditRow.period) >= first.code,
+                col(AuditRow.period) <= last.code,
+            )
+            .distinct()
+        )
+        return {(p, u, s) for p, u, s in rows if p and u and s}
 
     def for_period(self, period: str, kinds: Collection[EventKind] = ()) -> list[Event]:
         a = AuditRow  # column tuples: a national period logs tens of thousands of events

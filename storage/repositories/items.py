@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+import json
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
 
+from sqlalchemy import func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from chatbot.domain.calendar import Period
 from chatbot.domain.errors import ConcurrentChange
+from chatbot.domain.evidence import Finding
 from chatbot.domain.roles import Role
 from chatbot.domain.workflow import (
     PROVINCIAL_CARD_ITEM,
@@ -22,9 +24,11 @@ from chatbot.domain.workflow import (
     ItemStatus,
 )
 from chatbot.services.ports import (
+    EarlierContent,
     EvidenceFile,
     ItemRecord,
     PendingAnnouncement,
+    ScoreRow,
     StoredCard,
     StoredItem,
     Submission,
@@ -35,6 +39,13 @@ from storage.models import (
     SubmissionFileRow,
     SubmissionRow,
 )
+
+
+def _utc(value: datetime | str) -> datetime:
+    """An aggregate's datetime (MIN over a UTC column): aware, whatever the driver hands."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _evidence(f: SubmissionFileRow) -> EvidenceFile:
@@ -138,8 +149,10 @@ class SqlItems:
         late: bool,
         files: Sequence[EvidenceFile],
         announced: bool,
+        findings: Sequence[Finding] = (),
     ) -> int:
         row = SubmissionRow(
+            findings=json.dumps([f.data() for f in findings]) if findings else "",
             item_state_id=state_id,
             version=version,
             kind=kind.value,
@@ -343,6 +356,58 @@ class SqlItems:
                 .values(announced_at=now)
             )
 
+    def score_rows(self, first: Period, last: Period) -> list[ScoreRow]:
+        first_delivery = (
+            sa_select(
+                col(SubmissionRow.item_state_id).label("state_id"),
+                func.min(col(SubmissionRow.submitted_at)).label("at"),
+            )
+            .where(col(SubmissionRow.withdrawn_at).is_(None))
+            .group_by(col(SubmissionRow.item_state_id))
+            .subquery()
+        )
+        rows = self.session.execute(
+            sa_select(
+                col(ItemStateRow.period),
+                col(ItemStateRow.unit_code),
+                col(ItemStateRow.item_code),
+                col(ItemStateRow.status),
+                col(ItemStateRow.updated_at),
+                first_delivery.c.at,
+            )
+            .outerjoin(first_delivery, first_delivery.c.state_id == col(ItemStateRow.id))
+            .where(col(ItemStateRow.period) >= first.code, col(ItemStateRow.period) <= last.code)
+        )
+        return [
+            ScoreRow(p, u, i, s, updated, _utc(at) if at is not None else None)
+            for p, u, i, s, updated, at in rows
+        ]
+
+    def same_content(self, sha256s: Collection[str]) -> dict[str, EarlierContent]:
+        """For each content delivered before (not withdrawn), its first delivery."""
+        if not sha256s:
+            return {}
+        rows = self.session.execute(
+            sa_select(
+                col(SubmissionFileRow.sha256),
+                col(ItemStateRow.unit_code),
+                col(ItemStateRow.item_code),
+                col(ItemStateRow.period),
+                col(SubmissionRow.version),
+            )
+            .join(SubmissionRow, col(SubmissionRow.id) == col(SubmissionFileRow.submission_id))
+            .join(ItemStateRow, col(ItemStateRow.id) == col(SubmissionRow.item_state_id))
+            .where(
+                col(SubmissionFileRow.sha256).in_(sha256s),
+                col(SubmissionRow.withdrawn_at).is_(None),
+            )
+            .order_by(col(SubmissionRow.submitted_at), col(SubmissionRow.id))
+        )
+        found: dict[str, EarlierContent] = {}
+        for sha, unit, item, period, version in rows:
+            found.setdefault(sha, EarlierContent(unit, item, Period.parse(period), version))
+        return found
+
     def withdraw(self, state_id: int, version: int, now: datetime) -> None:
         self.session.execute(
             update(SubmissionRow)
@@ -376,4 +441,5 @@ class SqlItems:
             late=row.late,
             withdrawn_at=row.withdrawn_at,
             files=tuple(_evidence(f) for f in files),
+            findings=tuple(Finding.of(d) for d in json.loads(row.findings or "[]")),
         )

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from sqlmodel import Session, col, select
 
-from chatbot.domain.checklist import CardType, Catalogue, ChecklistItem
+from chatbot.domain.calendar import Period
+from chatbot.domain.checklist import (
+    CardType,
+    Catalogue,
+    ChecklistItem,
+    SignedCard,
+    catalogue_data,
+    parse_catalogue,
+)
 from chatbot.domain.units import Unit, UnitKind
 from chatbot.services.ports import (
     LoadResult,
@@ -16,8 +26,13 @@ from chatbot.services.ports import (
 from storage.models import (
     CardTypeRow,
     ChecklistItemRow,
+    MetaRow,
+    PeriodRow,
     UnitRow,
 )
+
+SIGNED_CARD_KEY = "kartu_bertanda_tangan"
+SOURCE_KEY = "ceklis_sumber"  # the file `spip-bot init --checklist` loaded, kept by later starts
 
 T = TypeVar("T")
 
@@ -105,18 +120,42 @@ class SqlCatalogue:
         self.session = session
         self.cache = cache
 
-    def load(self) -> Catalogue:
+    def load(self, period: Period | None = None) -> Catalogue:
+        """The catalogue loaded now, or the one ``period`` closed with (a closed month keeps
+        what it owed whatever is loaded later)."""
+        if period is not None:
+            snapshot = self.cache.get(f"catalogue:{period.code}", lambda: self._snapshot(period))
+            if snapshot is not None:
+                return snapshot
         return self.cache.get("catalogue", self._load)
 
-    def _load(self) -> Catalogue:
-        cards = self.session.exec(
-            select(CardTypeRow).where(col(CardTypeRow.active)).order_by(col(CardTypeRow.position))
-        ).all()
-        items = self.session.exec(
-            select(ChecklistItemRow)
-            .where(col(ChecklistItemRow.active))
-            .order_by(col(ChecklistItemRow.position))
-        ).all()
+    def _snapshot(self, period: Period) -> Catalogue | None:
+        row = self.session.get(PeriodRow, period.code)
+        if row is None or row.closed_at is None or not row.catalogue:
+            return None
+        return parse_catalogue(json.loads(row.catalogue))
+
+    def snapshot_into(self, period: Period) -> None:
+        """Keep the catalogue loaded now as the one ``period`` was reported on (at its close)."""
+        row = self.session.get(PeriodRow, period.code)
+        assert row is not None
+        row.catalogue = json.dumps(catalogue_data(self.load()))
+        self.session.add(row)
+        self.cache.clear()
+
+    def everything(self) -> Catalogue:
+        """Every card and item ever loaded, the deactivated too (codes are never reused)."""
+        return self._load(active_only=False)
+
+    def _load(self, active_only: bool = True) -> Catalogue:
+        card_query = select(CardTypeRow).order_by(col(CardTypeRow.position))
+        item_query = select(ChecklistItemRow).order_by(col(ChecklistItemRow.position))
+        if active_only:
+            card_query = card_query.where(col(CardTypeRow.active))
+            item_query = item_query.where(col(ChecklistItemRow.active))
+        cards = self.session.exec(card_query).all()
+        items = self.session.exec(item_query).all()
+        signed = self.session.get(MetaRow, SIGNED_CARD_KEY)
         return Catalogue(
             card_types=tuple(CardType(c.code, c.name) for c in cards),
             items=tuple(
@@ -127,14 +166,32 @@ class SqlCatalogue:
                     owed_by=frozenset(filter(None, i.owed_by.split(","))),
                     required=i.required,
                     description=i.description,
+                    form=i.form,
                 )
                 for i in items
             ),
+            signed_card=SignedCard(signed.value) if signed else SignedCard.PER_BULAN,
         )
 
-    def replace(self, catalogue: Catalogue) -> LoadResult:
+    def loaded_from(self) -> str | None:
+        """The file an admin loaded with ``spip-bot init --checklist``, if any."""
+        row = self.session.get(MetaRow, SOURCE_KEY)
+        return row.value if row and row.value else None
+
+    def replace(self, catalogue: Catalogue, now: datetime, source: str | None = None) -> LoadResult:
         self.cache.clear()
+        mark = self.session.get(MetaRow, SOURCE_KEY)
+        if (mark.value if mark else None) != source:
+            mark = mark or MetaRow(key=SOURCE_KEY, value="", updated_at=now)
+            mark.value, mark.updated_at = source or "", now
+            self.session.add(mark)
         added = updated = deactivated = 0
+        signed = self.session.get(MetaRow, SIGNED_CARD_KEY)
+        if (signed.value if signed else SignedCard.PER_BULAN.value) != catalogue.signed_card:
+            updated += 1
+            signed = signed or MetaRow(key=SIGNED_CARD_KEY, value="", updated_at=now)
+            signed.value, signed.updated_at = catalogue.signed_card.value, now
+            self.session.add(signed)
         cards = {r.code: r for r in self.session.exec(select(CardTypeRow))}
         for position, card in enumerate(catalogue.card_types):
             card_row = cards.pop(card.code, None) or CardTypeRow(code=card.code, name=card.name)
@@ -154,6 +211,7 @@ class SqlCatalogue:
                 description=item.description,
                 position=position,
                 active=True,
+                form=item.form,
             )
             row = items.pop(item.code, None)
             if row is None:

@@ -94,9 +94,9 @@ async def test_no_activity_with_a_note(driver: Driver) -> None:
     ask = last(await driver.press(budi, item.action(callbacks.KIRIM_NIHIL)))
     assert ask.text == texts.ASK_NOTE
     summary = last(await driver.say(budi, "Tidak ada hibah pada bulan Oktober"))
-    assert "Tidak ada kegiatan. Keterangan: Tidak ada hibah pada bulan Oktober" in summary.text
+    assert "Nihil. Keterangan: Tidak ada hibah pada bulan Oktober" in summary.text
     receipts = await driver.press(budi, summary.action(callbacks.KIRIM_CONFIRM))
-    assert any("versi 1 (pernyataan tidak ada kegiatan)" in s.text for s in receipts)
+    assert any("versi 1 (pernyataan Nihil)" in s.text for s in receipts)
     closed = last(await driver.say(budi, command(driver, "batal")))
     assert "1 kiriman yang sudah Anda konfirmasi dalam sesi ini tetap tersimpan" in closed.text
 

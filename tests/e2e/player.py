@@ -23,6 +23,7 @@ from storage.models import OutboxRow, PersonRow
 from tests.conftest import TOKEN
 from tests.handlers.conftest import CHECKLIST, ORG
 from tests.support.fake_bot_api import FakeBotApi, Sent
+from tests.support.pdf import real_pdf
 
 BIN = Path(sys.executable).parent
 RUNNING: set[BotProcess] = set()  # stopped by the e2e conftest after every test, pass or fail
@@ -267,7 +268,7 @@ class Player:
 
 
 def pdf(name: str) -> bytes:
-    return b"%PDF-1.4 " + name.encode() * 200
+    return real_pdf(note=name)
 
 
 @dataclass(frozen=True)

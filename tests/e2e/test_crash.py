@@ -28,7 +28,7 @@ from tests.support.fake_bot_api import FakeBotApi
 ADMIN = user(11, "Admin")
 SARI = user(31, "Sari", "Satgas")
 REGENCIES = [(user(100 + n, f"Staf{n}", "Kabupaten"), f"150{n}") for n in range(1, 9)]
-ITEMS = ["KEU-01", "KEU-02", "KEU-03"]
+ITEMS = ["KNH-01", "KNH-02", "KNH-03"]
 INTERRUPTED = re.compile(r"outbox message (\d+) to person \d+ was being sent")
 
 

@@ -289,10 +289,10 @@ def check_exactly_once(fake: FakeBotApi, database_url: str) -> None:
     for who in (HUKUM, HSDM):
         queued_files = sum(q.files for q in rows if q.chat == who["id"])
         assert queued_files > 0
-        # Kabag HSDM also had, at the desk, the satgas' own RPL-01 he decided as second
-        # reviewer (its file is no real PDF: sent as it is, not as a picture)
-        at_desk = 1 if who is HSDM else 0
-        assert documents_to(fake, who) == queued_files + at_desk
+        assert documents_to(fake, who) == queued_files
+    # Kabag HSDM also had, at the desk, the satgas' own RPL-01 he decided as second reviewer:
+    # its PDF as its first page's picture
+    assert any(s.method == "sendPhoto" and s.chat_id == HSDM["id"] for s in fake.sent)
 
 
 def check_history(env: dict[str, str], period: Period) -> None:

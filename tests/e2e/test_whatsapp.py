@@ -25,6 +25,7 @@ from tests.support.fake_graph_api import (
     signed,
     text_update,
 )
+from tests.support.pdf import real_pdf
 
 BUDI, SARI = "62811041", "62811031"
 
@@ -102,7 +103,7 @@ async def test_the_running_whatsapp_channel(
             await wait_until(
                 lambda: any("mohon menyampaikan" in t for t in graph.texts_to(BUDI)), "kick-off"
             )
-            graph.media["M1"] = (b"%PDF-1.4 laporan", "application/pdf")
+            graph.media["M1"] = (real_pdf(note="laporan"), "application/pdf")
             for update in (
                 text_update(BUDI, "Budi", "kirim"),
                 choice_update(BUDI, "Budi", "kr:i:KEU-01", "list_reply"),

@@ -64,7 +64,7 @@ class Month:
         await self.bot.send(user, "/kirim")
         await self.bot.press(user, f"kr:i:{item}")
         await self.bot.press(user, "kr:f")
-        await self.bot.send_document(user, name, b"%PDF-1.4 " + name.encode() * 50)
+        await self.bot.send_document(user, name, real_pdf(note=name))
         await self.bot.press(user, "kr:d")
         return await self.bot.press(user, "kr:c")
 
@@ -543,7 +543,7 @@ async def test_a_delegate_initials_for_the_covered_person(
     await bot.send(SATGAS, "/kirim")
     await bot.press(SATGAS, f"kr:i:{PROVINCIAL_CARD_ITEM}")
     await bot.press(SATGAS, "kr:f")
-    await bot.send_document(SATGAS, "draft.pdf", b"%PDF draft")
+    await bot.send_document(SATGAS, "draft.pdf", real_pdf(note="draft"))
     await bot.press(SATGAS, "kr:d")
     await bot.press(SATGAS, "kr:c")
     inbox = await m.inbox()

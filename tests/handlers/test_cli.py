@@ -50,7 +50,7 @@ async def test_init_twice_then_invite_redeemed_once(
     core = build_core(settings)
     with Session(core.engine) as session:
         assert session.exec(select(func.count()).select_from(UnitRow)).one() == 15
-        assert session.exec(select(func.count()).select_from(ChecklistItemRow)).one() == 18
+        assert session.exec(select(func.count()).select_from(ChecklistItemRow)).one() == 46
     code, out, _ = run(capsys, "units")
     assert code == 0 and len(out.strip().splitlines()) == 15 and "1572" in out
 
@@ -68,6 +68,49 @@ async def test_init_twice_then_invite_redeemed_once(
         assert refused == [texts.INVITE_ERRORS["invite_used"]]
     code, out, _ = run(capsys, "users")
     assert code == 0 and "1501" in out and "satgas_kabkota" in out and "Budi Santoso" in out
+
+
+def test_a_provinces_excel_form_ceklis_replaces_the_default(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The satgas' own form ceklis (one sheet: card, item, who owes it, required) loaded with
+    `spip-bot init --checklist`: the eight default cards are deactivated (kept for history),
+    a later start with the default settings keeps the province's list, a reload of the same
+    sheet changes nothing, and a bad row is named with its number."""
+    from openpyxl import Workbook
+
+    assert run(capsys, "init")[0] == 0
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["FORM CEKLIS KARTU KENDALI SPIP KPU PROVINSI JAMBI"])
+    sheet.append([])
+    sheet.append(["No", "Kartu Kendali", "Data Dukung", "Wajib Oleh", "Wajib"])
+    sheet.append([1, "Kepegawaian", "Kartu Kendali Kepegawaian", "Kabupaten/Kota, HSDM", "Ya"])
+    sheet.append([2, None, "Rekap absensi", None, "Ya"])
+    sheet.append([3, "Rapat Pleno", "Notulen rapat pleno", "Kabupaten/Kota", "Tidak"])
+    ceklis = env / "ceklis.xlsx"
+    book.save(ceklis)
+    code, out, err = run(capsys, "init", "--checklist", str(ceklis))
+    assert code == 0, err
+    # the card form the default also has keeps its code (same card, same name): its history
+    # goes on; the other 45 default items are deactivated, kept for the months they served
+    assert "Butir ceklis: 2 baru, 1 diperbarui, 45 dinonaktifkan." in out
+    assert run(capsys, "init")[1].endswith("Butir ceklis: 0 baru, 0 diperbarui, 0 dinonaktifkan.\n")
+    core = build_core(load_settings())
+    with core.uow() as uow:
+        catalogue = uow.catalogue.load()
+    assert [(i.code, i.name, i.form) for i in catalogue.items] == [
+        ("PEG-01", "Kartu Kendali Kepegawaian", True),
+        ("PEG-05", "Rekap absensi", False),
+        ("RP-01", "Notulen rapat pleno", False),
+    ]
+    with Session(core.engine) as session:
+        assert session.exec(select(func.count()).select_from(ChecklistItemRow)).one() == 48
+    sheet.append([4, "Rapat Pleno", "Daftar hadir", "Bagian Antah", "Ya"])
+    book.save(ceklis)
+    code, _, err = run(capsys, "init", "--checklist", str(ceklis))
+    assert code == 2 and "baris 7: unit “Bagian Antah” tidak dikenal" in err
 
 
 @pytest.mark.parametrize(
@@ -187,3 +230,35 @@ def test_delegate_and_audit_from_the_command_line(
     run(capsys, "period", "open", "2026-10", "--ya")  # whatever today is
     code, out, _ = run(capsys, "audit", "--period", "2026-10")
     assert code == 0 and "periode_dibuka | sistem" in out
+
+
+def test_rapor_from_the_command_line(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`spip-bot rapor --year`: the ranked table, the JSON and the workbook, the same figures."""
+    import json
+
+    from openpyxl import load_workbook
+
+    from bench.scorecard import generate_months
+    from chatbot.domain.calendar import Period
+
+    assert run(capsys, "init")[0] == 0
+    core = build_core(load_settings())
+    generate_months(core, [Period(2026, m) for m in range(1, 7)], seed=11)
+    code, out, _ = run(capsys, "rapor", "--year", "2026", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["bulan_dinilai"] == [f"2026-0{m}" for m in range(1, 7)]
+    kerinci = next(u for u in data["unit"] if u["kode"] == "1501")
+    assert len(kerinci["bulan"]) == 6 and set(kerinci["triwulan"]) == {"1", "2"}
+    card = core.services.scorecard.year(2026)
+    mine = card.unit("1501")
+    assert mine is not None and kerinci["tahun"]["tepat_waktu"] == mine.year.on_time
+    book = env / "rapor.xlsx"
+    code, out, err = run(capsys, "rapor", "--year", "2026", "--out", str(book))
+    assert code == 0 and f"tersimpan di {book}" in err
+    lines = out.strip().splitlines()
+    assert lines[0] == "Rapor kepatuhan pelaporan kartu kendali SPIP 2026" and len(lines) == 2 + 14
+    wb = load_workbook(book)
+    assert wb.sheetnames == ["Sampul", "Rapor Bulanan", "Rapor Triwulan", "Rapor Tahunan"]
+    # the province owes nothing in the eight-card default: 14 units
+    assert wb["Rapor Bulanan"].max_row == 1 + 14 * 6 and wb["Rapor Tahunan"].max_row == 1 + 14

@@ -29,6 +29,7 @@ from tests.conftest import Clock
 from tests.handlers.conftest import ADMIN, KERINCI, KUL, SATGAS
 from tests.handlers.test_kirim import P, deliver_pdf, sent
 from tests.handlers.test_review import at_desk, notice_for_satgas
+from tests.support.pdf import real_pdf
 from tests.support.telegram import TelegramHarness
 
 DOWN = NetworkError("httpx.ConnectError: All connection attempts failed")
@@ -127,7 +128,7 @@ async def test_an_exception_in_a_send_sets_that_notice_aside_and_the_others_go(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    sha = core.evidence.put_bytes(b"%PDF-1.4 bukti").sha256
+    sha = core.evidence.put_bytes(real_pdf(note="bukti")).sha256
     queue(core, people["satgas"], "dengan berkas", (Attachment(sha, "bukti.pdf"),))
     queue(core, people["kerinci"], "tanpa berkas")
 
@@ -366,7 +367,9 @@ async def test_long_and_odd_names_are_kept_on_every_database(
     await bot.send(KERINCI, "/kirim")
     await bot.press(KERINCI, "kr:i:KEU-01")
     await bot.press(KERINCI, "kr:f")
-    [ack] = sent(await bot.send_document(KERINCI, name, b"%PDF-1.4 x", mime_type="a/" + "b" * 300))
+    [ack] = sent(
+        await bot.send_document(KERINCI, name, real_pdf(note="x"), mime_type="a/" + "b" * 300)
+    )
     assert ack.startswith("Berkas diterima: Laporan sangat panjang")
     await bot.press(KERINCI, "kr:d")
     done = sent(await bot.press(KERINCI, "kr:c"))[0]
@@ -383,7 +386,7 @@ async def test_twenty_two_long_file_names_still_make_one_summary(
     await bot.press(KERINCI, "kr:f")
     for n in range(22):
         name = f"{n:02d} " + "Surat pertanggungjawaban perjalanan dinas " * 5 + ".pdf"
-        await bot.send_document(KERINCI, name, b"%PDF-1.4 " + bytes([n]) * 50)
+        await bot.send_document(KERINCI, name, real_pdf(note=f"{n}"))
     [summary] = sent(await bot.press(KERINCI, "kr:d"))
     assert len(summary) <= 4096 and "dan 2 berkas lainnya" in summary
     assert "Jumlah berkas: 22." in summary

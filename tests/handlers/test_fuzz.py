@@ -17,6 +17,7 @@ from chatbot.app import Core
 from chatbot.domain.people import Person
 from handlers import outbox
 from tests.handlers.conftest import ADMIN, KERINCI, KETUA, KUL, SATGAS
+from tests.support.pdf import real_pdf
 from tests.support.telegram import TelegramHarness, User
 
 STRANGER = User(99, "Orang", "Asing")
@@ -159,7 +160,7 @@ async def test_a_thousand_random_updates(
             calls = await bot.press(who, payload)
         elif kind == "document":
             name, mime, size = payload
-            calls = await bot.send_document(who, name, b"%PDF-1.4 fuzz", mime, size)
+            calls = await bot.send_document(who, name, real_pdf(note="fuzz"), mime, size)
         elif kind == "photo":
             calls = await bot.send_photo(who, b"\xff\xd8\xff foto")
         else:

@@ -23,6 +23,7 @@ from chatbot.export.workbook import STATUS_TEXT
 from storage.models import AuditRow, ItemStateRow
 from tests.handlers.conftest import HUKUM, KERINCI, KUL, MERANGIN, SATGAS
 from tests.handlers.test_chain import Month
+from tests.support.pdf import real_pdf
 from tests.support.telegram import Call, TelegramHarness, give_card_step
 
 P = Period(2026, 10)
@@ -55,7 +56,7 @@ async def month(small_bot: TelegramHarness, small_core: Core) -> Month:
     await bot.send(SATGAS, "/kirim")
     await bot.press(SATGAS, "kr:i:KARTU_PROV")
     await bot.press(SATGAS, "kr:f")
-    await bot.send_document(SATGAS, "draft.pdf", b"%PDF draft")
+    await bot.send_document(SATGAS, "draft.pdf", real_pdf(note="draft"))
     await bot.press(SATGAS, "kr:d")
     await bot.press(SATGAS, "kr:c")
     inbox = await m.inbox()
@@ -81,12 +82,21 @@ async def test_workbook_sheets_match_the_database(
     name, data = calls[2].uploads["document"]
     assert name == "Rekap-Kartu-Kendali-SPIP-2026-10.xlsx"
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["Sampul", "Ringkasan", "Belum Lengkap", "Kartu Kendali", "Riwayat"]
+    assert wb.sheetnames == [
+        "Sampul",
+        "Ringkasan",
+        "Belum Lengkap",
+        "Kartu Kendali",
+        "Riwayat",
+        "Rapor Bulanan",  # the year's scorecard (issue 18)
+        "Rapor Triwulan",
+        "Rapor Tahunan",
+    ]
 
     cover = {row[0]: row[1] for row in wb["Sampul"].iter_rows(values_only=True)}
     assert cover["Periode (bulan yang dilaporkan)"] == "Oktober 2026"
     assert isinstance(cover["Dibuat"], datetime) and cover["Jumlah unit"] == 4
-    assert cover["  disetujui"] == 2 and cover["  tidak ada kegiatan"] == 1
+    assert cover["  disetujui"] == 2 and cover["  nihil"] == 1
 
     states = db_states(small_core)
     summary = wb["Ringkasan"]

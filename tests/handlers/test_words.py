@@ -19,6 +19,7 @@ from chatbot.app import Core
 from chatbot.domain.calendar import Period
 from tests.handlers import test_chain
 from tests.handlers.conftest import SATGAS, join
+from tests.support.pdf import real_pdf
 from tests.support.telegram import Call, TelegramHarness, User
 
 FORBIDDEN: list[tuple[re.Pattern[str], str]] = [
@@ -119,7 +120,7 @@ async def test_a_whole_month_says_no_code(
     join(small_core, admin, "15", "admin")
     # November: a file sent straight, the question, and dropping it
     small_core.services.submission.open_period(Period(2026, 11))
-    asked = await small_bot.send_document(SATGAS, "catatan.pdf", b"%PDF-1.4 catatan")
+    asked = await small_bot.send_document(SATGAS, "catatan.pdf", real_pdf(note="catatan"))
     assert any("Untuk butir mana berkas ini?" in c.text for c in asked)
     seen.extend(asked)
     seen.extend(await small_bot.press(SATGAS, "kr:z:2026-11:-"))

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import Session, func, select
 
 from chatbot.app import Core, prepare_database
 from chatbot.config import DATA
+from chatbot.domain.calendar import Period
 from chatbot.domain.errors import (
     AlreadyInOtherUnit,
     InviteExpired,
@@ -20,8 +23,9 @@ from chatbot.domain.errors import (
 )
 from chatbot.domain.events import EventKind
 from chatbot.domain.roles import Role
+from chatbot.domain.workflow import ItemStatus
 from storage.models import AuditRow, ChecklistItemRow, InviteRow, OutboxRow, UnitRow
-from tests.conftest import Clock
+from tests.conftest import CHECKLIST_2024, Clock
 
 
 def count(core: Core, model: type) -> int:
@@ -40,7 +44,7 @@ def test_init_twice_leaves_one_set_of_units_and_checklist(core: Core) -> None:
 
 
 def test_init_with_an_edited_checklist_updates_and_deactivates(core: Core, tmp_path: Path) -> None:
-    text = (DATA / "checklist.toml").read_text(encoding="utf-8")
+    text = CHECKLIST_2024.read_text(encoding="utf-8")
     text = text.replace("Rekapitulasi daftar hadir pegawai", "Rekap daftar hadir")
     cut = text.index('[[card_type]]\ncode = "RPL"')
     edited = tmp_path / "checklist.toml"
@@ -53,6 +57,36 @@ def test_init_with_an_edited_checklist_updates_and_deactivates(core: Core, tmp_p
     renamed = catalogue.item("KPG-01")
     assert renamed is not None and renamed.name == "Rekap daftar hadir"
     assert count(core, ChecklistItemRow) == 18  # kept for history, inactive
+
+
+def test_a_reload_never_changes_what_a_closed_month_owed(core: Core) -> None:
+    """October closes on the checklist it was reported on; the eight default cards loaded
+    afterwards apply to November, while October's status and recap keep its own items, with
+    what was delivered, even for items the new list no longer has."""
+    reg = core.services.registration
+    kul = reg.redeem(reg.create_invite("KUL", "bagian").code, 51, 51, "Dewi").person
+    october, november = Period(2026, 10), Period(2026, 11)
+    core.services.submission.open_period(october)
+    core.services.submission.deliver(kul, october, "KEU-01", 0, note="Tidak ada LRA")
+    with core.uow() as uow:  # the hand-over closes it (services/card.py)
+        uow.periods.close(october, core.clock())
+        uow.catalogue.snapshot_into(october)
+        uow.commit()
+    result = prepare_database(core, checklist_file=DATA / "checklist.toml")
+    assert result.checklist.deactivated == 18
+    core.services.submission.open_period(november)
+    status = core.services.status
+    october_kul = next(u for u in status.period_status(october).units if u.unit.code == "KUL")
+    assert [line.item.code for line in october_kul.lines][:2] == ["KEU-01", "KEU-02"]
+    assert (october_kul.lines[0].status, october_kul.lines[0].version) == (
+        ItemStatus.DIKIRIM,
+        1,
+    )
+    november_kul = next(u for u in status.period_status(november).units if u.unit.code == "KUL")
+    assert november_kul.lines[0].item.code == "KNH-01" and len(november_kul.lines) == 39
+    book = load_workbook(BytesIO(core.services.recap.workbook(october)))
+    cells = {str(c.value) for row in book.worksheets[1].iter_rows() for c in row}
+    assert any("KEU-01" in c for c in cells) and not any("KNH-01" in c for c in cells)
 
 
 def test_invite_is_redeemed_once(core: Core) -> None:

@@ -23,6 +23,7 @@ from tests.support.fake_graph_api import (
     document_update,
     text_update,
 )
+from tests.support.pdf import real_pdf
 from tests.whatsapp.conftest import BUDI, post
 
 SARI, KETUA, STRANGER = "6281100000031", "6281100000061", "6289999999999"
@@ -133,7 +134,7 @@ async def test_a_thousand_random_whatsapp_updates(
             name, mime, fetchable = payload
             media = f"media-fuzz-{n}-{len(graph.sent)}"
             if fetchable:
-                graph.media[media] = (b"%PDF-1.4 fuzz", mime)
+                graph.media[media] = (real_pdf(note="fuzz"), mime)
             update = document_update(who, "Orang", media, name, mime)
         assert await post(webhook, update) == 200
         errors = [r for r in caplog.records if r.levelno >= logging.ERROR]

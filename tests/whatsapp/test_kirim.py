@@ -18,6 +18,7 @@ from tests.support.fake_graph_api import (
     document_update,
     text_update,
 )
+from tests.support.pdf import real_pdf
 from tests.whatsapp.conftest import BUDI, post
 
 SATGAS_TELEGRAM = 31
@@ -61,7 +62,7 @@ async def test_a_delivery_over_whatsapp(
     await post(webhook, choice_update(BUDI, "Budi", "kr:i:KEU-01", "list_reply"))
     assert graph.texts_to(BUDI)[-1].startswith("KEU-01 ")
     await post(webhook, choice_update(BUDI, "Budi", "kr:f"))
-    graph.media["MEDIA-1"] = (b"%PDF-1.4 laporan realisasi anggaran", "application/pdf")
+    graph.media["MEDIA-1"] = (real_pdf(note="laporan realisasi anggaran"), "application/pdf")
     await post(webhook, document_update(BUDI, "Budi", "MEDIA-1", "LRA Oktober.pdf"))
     assert "Berkas diterima: LRA Oktober.pdf" in graph.texts_to(BUDI)[-1]
     await post(webhook, choice_update(BUDI, "Budi", "kr:d"))
@@ -76,7 +77,9 @@ async def test_a_delivery_over_whatsapp(
     assert stored.file_name == "LRA Oktober.pdf" and stored.telegram_file_id is None
     [notice] = notices
     assert "KEU-01" in notice.text and notice.attachments == "[]"  # the files at the desk
-    assert core.evidence.path(stored.sha256).read_bytes() == b"%PDF-1.4 laporan realisasi anggaran"
+    assert core.evidence.path(stored.sha256).read_bytes() == real_pdf(
+        note="laporan realisasi anggaran"
+    )
 
     await post(webhook, choice_update(BUDI, "Budi", "kr:c"))  # pressed again: nothing twice
     assert graph.texts_to(BUDI)[-1].startswith("Sesi pengiriman tersebut sudah berakhir")

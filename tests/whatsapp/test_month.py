@@ -30,6 +30,7 @@ from tests.support.fake_graph_api import (
     text_update,
     update_with,
 )
+from tests.support.pdf import real_pdf
 from tests.support.telegram import TelegramHarness, User, give_card_step
 from tests.whatsapp.conftest import post
 from whatsapp.app import whatsapp_sender
@@ -104,7 +105,7 @@ class Player:
         return await self.presses(who, yes)
 
     async def sends_file(self, who: str, name: str, image: bool = False) -> str:
-        self.graph.media[name] = (b"%PDF-1.4 " + name.encode(), "application/pdf")
+        self.graph.media[name] = (real_pdf(note=name), "application/pdf")
         if image:
             self.graph.media[name] = (b"\xff\xd8\xff layar", "image/jpeg")
             update = update_with(
@@ -366,7 +367,7 @@ async def test_the_month_with_one_regency_on_whatsapp(
             await bot.send(SATGAS_TG, "/kirim")
             await bot.press(SATGAS_TG, f"kr:i:{PROVINCIAL_CARD_ITEM}")
             await bot.press(SATGAS_TG, "kr:f")
-            await bot.send_document(SATGAS_TG, name, b"%PDF-1.4 " + name.encode())
+            await bot.send_document(SATGAS_TG, name, real_pdf(note=name))
             await bot.press(SATGAS_TG, "kr:d")
             await bot.press(SATGAS_TG, "kr:c")
         for stage in ((HUKUM_TG, HSDM_TG), (SEKRETARIS_TG, DIVISI_TG, KETUA_TG)):
@@ -378,7 +379,7 @@ async def test_the_month_with_one_regency_on_whatsapp(
         await bot.send(SATGAS_TG, "/kirim")
         await bot.press(SATGAS_TG, f"kr:i:{PROVINCIAL_CARD_ITEM}")
         await bot.press(SATGAS_TG, "kr:f")
-        await bot.send_document(SATGAS_TG, "ttd.pdf", b"%PDF-1.4 ttd")
+        await bot.send_document(SATGAS_TG, "ttd.pdf", real_pdf(note="ttd"))
         await bot.press(SATGAS_TG, "kr:d")
         await bot.press(SATGAS_TG, "kr:c")
         await bot.press(SATGAS_TG, "kr:e")

@@ -23,6 +23,7 @@ from tests.support.fake_graph_api import (
     document_update,
     text_update,
 )
+from tests.support.pdf import real_pdf
 from tests.whatsapp.conftest import BUDI, post
 from whatsapp.app import whatsapp_sender
 
@@ -30,7 +31,7 @@ SARI = "6281100000031"
 
 
 async def deliver(webhook: TestClient[Any, Any], graph: FakeGraphApi, name: str) -> None:
-    graph.media[name] = (b"%PDF-1.4 " + name.encode(), "application/pdf")
+    graph.media[name] = (real_pdf(note=name), "application/pdf")
     for update in (
         text_update(BUDI, "Budi", "/kirim"),
         choice_update(BUDI, "Budi", "kr:i:KEU-01", "list_reply"),

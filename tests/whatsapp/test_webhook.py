@@ -68,7 +68,11 @@ async def test_joining_with_an_invite_code_then_help_and_status(
     assert person is not None and person.name == "Budi S" and person.unit.code == "1501"
     await post(webhook, text_update(BUDI, "Budi", "Bantuan"))
     menu = graph.sent[-1]["interactive"]["action"]["sections"][0]["rows"]
-    assert [row["id"] for row in menu] == ["mn:kirim", "mn:status"]  # no queue for a regency
+    assert [row["id"] for row in menu] == [
+        "mn:kirim",
+        "mn:status",
+        "mn:rapor",
+    ]  # no queue for a regency
     await post(webhook, text_update(BUDI, "Budi", "status"))
     core.services.submission.open_period(Period(2026, 10))
     await post(webhook, text_update(BUDI, "Budi", "status"))
