@@ -48,7 +48,8 @@ class Generated:
 def generate_months(core: Core, periods: list[Period], seed: int = 7) -> list[Generated]:
     """Every owed item (and a regency's signed card) of every unit, for ``periods`` (closed):
     delivered on a day from the 2nd to the 13th of the month after (the 10th is the
-    deadline), some returned once, most accepted."""
+    deadline), at 00.30, 09.30 or 23.30 WIB (a UTC date would misjudge the first and the
+    last), some returned once, most accepted."""
     rng = random.Random(seed)
     now = datetime(2027, 1, 25, 3, 0, tzinfo=UTC)
     with core.uow() as uow:
@@ -86,7 +87,9 @@ def generate_months(core: Core, periods: list[Period], seed: int = 7) -> list[Ge
                         status == "disetujui" and rng.random() < 0.1
                     )
                     delivered = (
-                        datetime(day.year, day.month, day.day, 9, rng.randint(0, 59), tzinfo=WIB)
+                        datetime(
+                            day.year, day.month, day.day, rng.choice((0, 9, 23)), 30, tzinfo=WIB
+                        )
                         if day
                         else None
                     )

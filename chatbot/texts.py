@@ -733,6 +733,13 @@ DETAIL_KEY = {
     "jenis": "bentuk",
     "atas_nama": "atas nama",
     "data_belum_lengkap": "data dukung belum lengkap",
+    "temuan": "pemeriksaan otomatis",
+}
+FINDING_WORD = {
+    "sama": "berkas sama dengan kiriman sebelumnya",
+    "kosong": "hasil pindai kosong",
+    "templat": "formulir kosong",
+    "bulan": "menyebut bulan lain",
 }
 
 
@@ -761,6 +768,8 @@ def event_detail(detail: Mapping[str, str], names: Mapping[int, str]) -> str:
             value = DELIVERY_WORD.get(value, value)
         elif key in ("wakil", "atas_nama") and value.isdigit():
             value = names.get(int(value), value)
+        elif key == "temuan":
+            value = ", ".join(FINDING_WORD.get(v, v) for v in value.split(", "))
         parts.append(f"{DETAIL_KEY.get(key, key)}: {value}")
     return "; ".join(parts)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from chatbot.domain.calendar import Period
 
@@ -21,9 +21,13 @@ class ItemFacts:
     """One item of one unit in one month, as the record has it."""
 
     item_code: str
-    delivered_on: date | None  # its first delivery still standing (not withdrawn), local day
-    accepted_at: datetime | None  # approved or Nihil accepted; None while not
+    in_time: bool  # its first delivery still standing (not withdrawn) was by its deadline
+    accepted: bool  # approved, or Nihil accepted
     returned: bool  # returned for revision at least once
+
+    @staticmethod
+    def missing(item_code: str) -> ItemFacts:
+        return ItemFacts(item_code, False, False, False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,34 +52,23 @@ def score_month(
     period: Period,
     required: Sequence[str],
     facts: Mapping[str, ItemFacts],
-    deadline: date,
     card: ItemFacts | None = None,
-    card_deadline: date | None = None,
+    last_accepted: datetime | None = None,
 ) -> MonthScore:
-    """The month of one unit. ``card``: the regency's signed card when it owes one (it counts
-    for tepat waktu and lengkap, as the SOP's step 7 asks it by its own deadline)."""
-    owed = [facts.get(code) or ItemFacts(code, None, None, False) for code in required]
-    owed_card = [card] if card is not None else []
-
-    def by(day: date | None, f: ItemFacts) -> bool:
-        return f.delivered_on is not None and day is not None and f.delivered_on <= day
-
-    on_time = all(by(deadline, f) for f in owed) and all(by(card_deadline, f) for f in owed_card)
-    everything = owed + owed_card
-    accepted = [f for f in owed if f.accepted_at is not None]
-    complete = all(f.accepted_at is not None for f in everything)
-    complete_at = (
-        max((f.accepted_at for f in everything if f.accepted_at is not None), default=None)
-        if complete
-        else None
-    )
+    """The month of one unit. Each item's ``in_time`` was judged against its own deadline (the
+    evidence's submission deadline; the regency's signed card, ``card``, by the review
+    deadline: SOP step 7). ``last_accepted``: when the last of its items was accepted."""
+    owed = [facts.get(code) or ItemFacts.missing(code) for code in required]
+    everything = owed if card is None else [*owed, card]
+    accepted = [f for f in owed if f.accepted]
+    complete = all(f.accepted for f in everything)
     return MonthScore(
         unit_code=unit_code,
         period=period,
         required=len(owed),
-        on_time=on_time,
+        on_time=all(f.in_time for f in everything),
         complete=complete,
-        complete_at=complete_at,
+        complete_at=last_accepted if complete else None,
         accepted=len(accepted),
         accepted_first_time=sum(1 for f in accepted if not f.returned),
     )

@@ -14,7 +14,7 @@ from chatbot.domain.scorecard import ROMAN
 from chatbot.services.scorecard import Scorecard
 
 YES, NO = "Ya", "Tidak"
-GOOD, HALF, BAD = "C6EFCE", "FFEB9C", "F8CBAD"
+GOOD, BAD = "C6EFCE", "F8CBAD"
 ARROW = {1: "▲ naik", 0: "= tetap", -1: "▼ turun"}
 
 
@@ -30,10 +30,6 @@ def _head(ws: object, headers: list[str]) -> None:
     ws.freeze_panes = "C2"  # type: ignore[attr-defined]
 
 
-def _fill(cell: object, colour: str) -> None:
-    cell.fill = PatternFill("solid", fgColor=colour)  # type: ignore[attr-defined]
-
-
 def add_scorecard_sheets(wb: Workbook, card: Scorecard, tz: ZoneInfo) -> None:
     monthly = wb.create_sheet("Rapor Bulanan")
     _head(
@@ -43,13 +39,17 @@ def add_scorecard_sheets(wb: Workbook, card: Scorecard, tz: ZoneInfo) -> None:
             "Sesuai (%)", "Tepat waktu", "Lengkap", "Lengkap pada",
         ],
     )  # fmt: skip
+    names = {p: texts.bulan(p) for p in card.months}
+    good, bad = PatternFill("solid", fgColor=GOOD), PatternFill("solid", fgColor=BAD)
+    row = 1
     for entry in card.units:
         for period, score in sorted(entry.months.items()):
+            row += 1  # counted: asking the sheet its max_row costs a scan of every cell
             monthly.append(
                 [
                     entry.unit.code,
                     entry.unit.name,
-                    texts.bulan(period),
+                    names[period],
                     score.required,
                     score.accepted,
                     score.accepted_first_time,
@@ -61,9 +61,8 @@ def add_scorecard_sheets(wb: Workbook, card: Scorecard, tz: ZoneInfo) -> None:
                     else None,
                 ]
             )
-            row = monthly.max_row
-            _fill(monthly.cell(row, 8), GOOD if score.on_time else BAD)
-            _fill(monthly.cell(row, 9), GOOD if score.complete else BAD)
+            monthly.cell(row, 8).fill = good if score.on_time else bad
+            monthly.cell(row, 9).fill = good if score.complete else bad
             monthly.cell(row, 10).number_format = "dd/mm/yyyy hh:mm"
     quarterly = wb.create_sheet("Rapor Triwulan")
     _head(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from chatbot.domain.calendar import Period, SopCalendar
@@ -25,10 +25,8 @@ from chatbot.domain.scorecard import (
     trend,
 )
 from chatbot.domain.units import Unit
-from chatbot.domain.workflow import COMPLETE_STATUSES, UNIT_CARD_ITEM
+from chatbot.domain.workflow import UNIT_CARD_ITEM
 from chatbot.services.ports import Clock, UnitOfWorkFactory
-
-COMPLETE = frozenset(s.value for s in COMPLETE_STATUSES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +62,16 @@ class ScorecardService:
         self.clock = clock
         self.calendar = calendar
         self.timezone = timezone
+
+    def _boundaries(self, cal: SopCalendar, period: Period) -> tuple[datetime, datetime]:
+        """The first instant after the evidence's deadline day (the 10th) and after the signed
+        card's (the 15th), local midnight: a delivery before it is on time."""
+        schedule = cal.schedule(period)
+
+        def after(day: date) -> datetime:
+            return datetime.combine(day + timedelta(days=1), time(0), self.timezone)
+
+        return after(schedule.submission_deadline), after(schedule.review_deadline)
 
     def default_year(self) -> int:
         """The year of the latest month that can be scored (past its hand-over date or
@@ -101,44 +109,44 @@ class ScorecardService:
             running = tuple(p.period for p in periods if p.period not in scored)
             catalogues = {p: uow.catalogue.load(p) for p in scored}
             units = [u for u in uow.units.all() if only_unit in (None, u.code)]
-            rows = uow.items.score_rows(first, last) if scored else []
+            due = {p.code: self._boundaries(cal, p) for p in scored}
+            rows = uow.items.score_rows(first, last, due) if scored else []
             returned = uow.audit.returned(first, last) if scored else set()
+            last_accepted = uow.items.last_accepted(first, last) if scored else {}
         facts: dict[tuple[str, str], dict[str, ItemFacts]] = defaultdict(dict)
-        wanted = {p.code for p in scored}
-        for row in rows:
-            if row.period not in wanted or (only_unit and row.unit_code != only_unit):
+        for period_code, unit_code, item_code, accepted, in_time in rows:
+            if only_unit and unit_code != only_unit:
                 continue
-            delivered: date | None = None
-            if row.first_delivery_at is not None:
-                delivered = row.first_delivery_at.astimezone(self.timezone).date()
-            facts[(row.period, row.unit_code)][row.item_code] = ItemFacts(
-                row.item_code,
-                delivered,
-                row.updated_at if row.status in COMPLETE else None,
-                (row.period, row.unit_code, row.item_code) in returned,
+            facts[(period_code, unit_code)][item_code] = ItemFacts(
+                item_code,
+                in_time,
+                accepted,
+                (period_code, unit_code, item_code) in returned,
             )
         result = []
+        owed: dict[tuple[int, str], list[str]] = {}
         for unit in units:
             months: dict[Period, MonthScore] = {}
             for period in scored:
                 catalogue = catalogues[period]
-                required = [i.code for i in catalogue.items_for(unit) if i.required]
+                key = (id(catalogue), unit.code)  # months on one catalogue: worked out once
+                if key not in owed:
+                    owed[key] = [i.code for i in catalogue.items_for(unit) if i.required]
+                required = owed[key]
                 owes_card = catalogue.owes_signed_card(unit)
                 if not required and not owes_card:
                     continue
-                schedule = cal.schedule(period)
                 own = facts.get((period.code, unit.code), {})
                 card = None
                 if owes_card:
-                    card = own.get(UNIT_CARD_ITEM) or ItemFacts(UNIT_CARD_ITEM, None, None, False)
+                    card = own.get(UNIT_CARD_ITEM) or ItemFacts.missing(UNIT_CARD_ITEM)
                 months[period] = score_month(
                     unit.code,
                     period,
                     required,
                     own,
-                    schedule.submission_deadline,
                     card,
-                    schedule.review_deadline,
+                    last_accepted.get((period.code, unit.code)),
                 )
             if not months:
                 continue

@@ -556,6 +556,9 @@ class SubmissionService:
                 findings=findings,
             )
             for event in transition.events:
+                if findings:  # the audit line names what the checks found, too
+                    kinds = ", ".join(dict.fromkeys(f.kind.value for f in findings))
+                    event = replace(event, detail={**event.detail, "temuan": kinds})
                 uow.audit.append(event)
             uow.drafts.put(person.id, period, item_code, [], now)  # sent: no longer a draft
             item_name = item.name if item else UNIT_CARD_NAME

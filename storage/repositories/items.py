@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, case, func, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -16,7 +16,9 @@ from chatbot.domain.errors import ConcurrentChange
 from chatbot.domain.evidence import Finding
 from chatbot.domain.roles import Role
 from chatbot.domain.workflow import (
+    COMPLETE_STATUSES,
     PROVINCIAL_CARD_ITEM,
+    UNIT_CARD_ITEM,
     CardState,
     CardStatus,
     DeliveryKind,
@@ -39,6 +41,9 @@ from storage.models import (
     SubmissionFileRow,
     SubmissionRow,
 )
+from storage.types import UTCDateTime
+
+COMPLETE_VALUES = tuple(s.value for s in COMPLETE_STATUSES)
 
 
 def _utc(value: datetime | str) -> datetime:
@@ -356,32 +361,59 @@ class SqlItems:
                 .values(announced_at=now)
             )
 
-    def score_rows(self, first: Period, last: Period) -> list[ScoreRow]:
-        first_delivery = (
-            sa_select(
-                col(SubmissionRow.item_state_id).label("state_id"),
-                func.min(col(SubmissionRow.submitted_at)).label("at"),
-            )
-            .where(col(SubmissionRow.withdrawn_at).is_(None))
-            .group_by(col(SubmissionRow.item_state_id))
-            .subquery()
+    def score_rows(
+        self, first: Period, last: Period, due: Mapping[str, tuple[datetime, datetime]]
+    ) -> list[ScoreRow]:
+        """Every item of the months from ``first`` to ``last``: accepted, and whether its first
+        delivery not withdrawn came before its month's boundary in ``due`` (period code ->
+        the evidence's, the signed card's; aware datetimes), judged by the database."""
+        s, sub = ItemStateRow, SubmissionRow
+        evidence_due = case(
+            *(
+                (col(s.period) == code, bindparam(f"e{code}", at, UTCDateTime()))
+                for code, (at, _) in due.items()
+            ),
+            else_=None,
         )
+        card_due = case(
+            *(
+                (col(s.period) == code, bindparam(f"c{code}", at, UTCDateTime()))
+                for code, (_, at) in due.items()
+            ),
+            else_=None,
+        )
+        boundary = case((col(s.item_code) == UNIT_CARD_ITEM, card_due), else_=evidence_due)
+        first_at = func.min(col(sub.submitted_at))
+        rows = self.session.execute(
+            sa_select(
+                col(s.period),
+                col(s.unit_code),
+                col(s.item_code),
+                col(s.status).in_(COMPLETE_VALUES),
+                case((first_at < boundary, 1), else_=0),
+            )
+            .outerjoin(sub, (col(sub.item_state_id) == col(s.id)) & col(sub.withdrawn_at).is_(None))
+            .where(col(s.period) >= first.code, col(s.period) <= last.code)
+            .group_by(col(s.id), col(s.period), col(s.unit_code), col(s.item_code), col(s.status))
+        )
+        return [(p, u, i, bool(done), bool(in_time)) for p, u, i, done, in_time in rows]
+
+    def last_accepted(self, first: Period, last: Period) -> dict[tuple[str, str], datetime]:
+        """When each unit's last accepted item of each month was accepted."""
         rows = self.session.execute(
             sa_select(
                 col(ItemStateRow.period),
                 col(ItemStateRow.unit_code),
-                col(ItemStateRow.item_code),
-                col(ItemStateRow.status),
-                col(ItemStateRow.updated_at),
-                first_delivery.c.at,
+                func.max(col(ItemStateRow.updated_at)),
             )
-            .outerjoin(first_delivery, first_delivery.c.state_id == col(ItemStateRow.id))
-            .where(col(ItemStateRow.period) >= first.code, col(ItemStateRow.period) <= last.code)
+            .where(
+                col(ItemStateRow.period) >= first.code,
+                col(ItemStateRow.period) <= last.code,
+                col(ItemStateRow.status).in_(COMPLETE_VALUES),
+            )
+            .group_by(col(ItemStateRow.period), col(ItemStateRow.unit_code))
         )
-        return [
-            ScoreRow(p, u, i, s, updated, _utc(at) if at is not None else None)
-            for p, u, i, s, updated, at in rows
-        ]
+        return {(p, u): _utc(at) for p, u, at in rows if at is not None}
 
     def same_content(self, sha256s: Collection[str]) -> dict[str, EarlierContent]:
         """For each content delivered before (not withdrawn), its first delivery."""

@@ -140,3 +140,64 @@ async def test_taps_and_messages_of_the_month(driver: Driver, core: Core) -> Non
 
 def budi_unit(core: Core, who: Who) -> Unit:
     return next(p for p in core.services.registration.people() if p.name == who.name).unit
+
+
+async def test_a_regencys_month_on_the_eight_card_catalogue(driver: Driver, core: Core) -> None:
+    """The shipped catalogue (8 cards, 46 items) loaded, a regency's month on both channels:
+    the card forms and evidence sent (the file, then which item, then "Kirim"), the hibah
+    items answered Nihil, approve-all, the signed card of the month, 100%."""
+    from chatbot.app import prepare_database
+    from chatbot.config import DATA
+
+    loaded = prepare_database(core, checklist_file=DATA / "checklist.toml")
+    assert loaded.checklist.added == 46
+    satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
+    budi = await driver.join("1501", "satgas_kabkota", "Budi Kerinci")
+    core.services.submission.open_period(OCTOBER)
+    kickoff = (await driver.notices())[budi.address]
+    assert any("PEG-01 Kartu Kendali Kepegawaian" in s.text for s in kickoff)
+    with core.uow() as uow:
+        owed = uow.catalogue.load().items_for(budi_unit(core, budi))
+    assert len(owed) == 46
+    c = Counter(driver, budi)
+    nihil = [i for i in owed if "hibah" in i.name.lower() and not i.form]
+    for item in owed:
+        if item in nihil:
+            continue
+        await deliver(c, item.code, f"{item.code} Oktober.pdf", real_pdf(note=item.code))
+    files_taps = c.taps
+    for item in nihil:  # a month without hibah: Nihil, with its note
+        checklist = await c.say(command(driver, "kirim"))
+        while not any(d.endswith(f":{item.code}") for _, d in checklist.actions):
+            checklist = await c.press(checklist.action("kr:pg:"))
+        opened = await c.press(checklist.item(item.code))
+        ask = await c.press(opened.action(callbacks.KIRIM_NIHIL))
+        assert "keterangan Nihil" in ask.text
+        summary = await c.say("Tidak ada dana hibah pada bulan Oktober 2026")
+        assert "Nihil. Keterangan: Tidak ada dana hibah" in summary.text
+        await c.press(summary.action(callbacks.KIRIM_CONFIRM))
+        await c.say(command(driver, "batal"))
+    print(c.report(f"{len(owed) - len(nihil)} files, {len(nihil)} Nihil"), f"files: {files_taps}")
+    told = (await driver.notices())[satgas.address]
+    assert len(told) == 46
+    queue = await driver.say(satgas, command(driver, "antrian"))
+    unit = next(s for s in queue if any(d == "aq:all:1501" for _, d in s.actions))
+    asked = await driver.press(satgas, unit.action(callbacks.approve_all("1501")))
+    assert any("Setujui semua 46 butir KPU Kabupaten Kerinci" in s.text for s in asked)
+    confirm = asked[-1]  # on WhatsApp a long question's buttons follow in a second message
+    await driver.press(satgas, confirm.action(callbacks.APPROVE_ALL_YES))
+    heard = (await driver.notices())[budi.address]
+    done = next(s for s in heard if s.actions)
+    signed = [d for _, d in done.actions if callbacks.parse_kirim_item(d) is not None]
+    assert signed, done  # the button for the signed card
+    opened = await c.press(signed[0])
+    await c.press(opened.action(callbacks.KIRIM_FILES))
+    received = await c.file("Kartu kendali Oktober ttd.pdf", real_pdf(note="ditandatangani"))
+    await c.press(received.action(callbacks.KIRIM_CONFIRM))
+    notice = next(s for s in (await driver.notices())[satgas.address] if s.actions)
+    shown = await driver.press(satgas, notice.action("rp:op:"))
+    await driver.press(satgas, shown[-1].action("rp:ok:"))
+    status = core.services.status.period_status(OCTOBER)
+    kerinci = next(u for u in status.units if u.unit.code == "1501")
+    assert kerinci.progress.percent == 100 and kerinci.card is not None
+    assert kerinci.card.status.value == "disetujui"

@@ -14,7 +14,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
+from chatbot.config import DATA
+from chatbot.domain.calendar import Period
 from chatbot.domain.channels import Channel
+from chatbot.domain.checklist import load_catalogue
 from chatbot.services.outbox import OutboxService, Outcome, SendResult
 from chatbot.services.ports import Attachment, QueuedMessage
 from storage import migrate
@@ -118,3 +121,47 @@ def test_the_previous_release_upgrades_with_nothing_lost(empty_engine: Engine) -
     for channel in ("telegram", "whatsapp", "telegram", "whatsapp"):
         asyncio.run(outbox.drain(send, channel=channel))
     assert sorted(sent) == [1, 2]  # each once
+
+
+def test_the_previous_release_keeps_what_its_closed_months_owed(empty_engine: Engine) -> None:
+    """A database of the release before the eight cards (revision 0012), with a month handed
+    over and one open: upgraded, the closed month keeps the checklist it was reported on
+    whatever is loaded later; the open one takes the new list; old submissions have no
+    findings."""
+    engine = empty_engine
+    migrate.upgrade(engine, "0012")
+    now = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+    with engine.begin() as db:
+        db.execute(
+            text(
+                "INSERT INTO card_type (code, name, position, active) VALUES "
+                "('KEU', 'Keuangan Negara dan Hibah', 0, :yes)"
+            ),
+            {"yes": True},
+        )
+        db.execute(
+            text(
+                "INSERT INTO checklist_item (code, name, card_type, owed_by, required, "
+                "description, position, active) VALUES "
+                "('KEU-01', 'Laporan realisasi anggaran (LRA)', 'KEU', 'kabkota', :yes, '', 0, "
+                ":yes)"
+            ),
+            {"yes": True},
+        )
+        db.execute(
+            text(
+                "INSERT INTO period (code, opened_at, closed_at) VALUES "
+                "('2026-09', :now, :now), ('2026-10', :now, NULL)"
+            ),
+            {"now": now},
+        )
+    migrate.upgrade(engine)
+    uow = lambda: SqlUnitOfWork(engine)  # noqa: E731
+    with uow() as u:
+        u.catalogue.replace(load_catalogue(DATA / "checklist.toml"), now)
+        u.commit()
+    with uow() as u:
+        september = u.catalogue.load(Period(2026, 9))
+        october = u.catalogue.load(Period(2026, 10))
+    assert [i.code for i in september.items] == ["KEU-01"]
+    assert len(october.items) == 46 and october.items[0].code == "PEG-01"
