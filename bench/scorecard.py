@@ -48,7 +48,8 @@ class Generated:
 def generate_months(core: Core, periods: list[Period], seed: int = 7) -> list[Generated]:
     """Every owed item (and a regency's signed card) of every unit, for ``periods`` (closed):
     delivered on a day from the 2nd to the 13th of the month after (the 10th is the
-    deadline), at 00.30, 09.30 or 23.30 WIB (a UTC date would misjudge the first and the
+    deadline; a signed card from the 8th to the 17th, due the 15th), recorded late as the bot
+    records it, at 00.30, 09.30 or 23.30 WIB (a UTC date would misjudge the first and the
     last), some returned once, most accepted."""
     rng = random.Random(seed)
     now = datetime(2027, 1, 25, 3, 0, tzinfo=UTC)
@@ -79,10 +80,12 @@ def generate_months(core: Core, periods: list[Period], seed: int = 7) -> list[Ge
                 for item in items:
                     state_id += 1
                     status = rng.choice(STATUSES)
+                    card = item == UNIT_CARD_ITEM  # due on the 15th, the evidence on the 10th
+                    due = 15 if card else 10
                     day = None
                     if status != "kosong":
-                        last = 13 if late_unit else 10
-                        day = date(report.year, report.month, rng.randint(2, last))
+                        first_day, last = (8, 17) if card else (2, 13 if late_unit else 10)
+                        day = date(report.year, report.month, rng.randint(first_day, last))
                     returned = status == "dikembalikan" or (
                         status == "disetujui" and rng.random() < 0.1
                     )
@@ -118,7 +121,7 @@ def generate_months(core: Core, periods: list[Period], seed: int = 7) -> list[Ge
                                 "note": "",
                                 "submitted_by": person.id,
                                 "submitted_at": delivered,
-                                "late": day is not None and day.day > 10,
+                                "late": day is not None and day.day > due,
                                 "announced_at": delivered,
                                 "findings": "",
                             }

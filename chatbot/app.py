@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 
 from chatbot.clock import SimulatedClock, utc_now
 from chatbot.config import DATA, ConfigError, Settings
-from chatbot.domain.checklist import Catalogue, load_catalogue
+from chatbot.domain.checklist import Catalogue, SignedCard, load_catalogue
+from chatbot.domain.errors import InvalidData
 from chatbot.domain.units import Unit, load_org
 from chatbot.export.preview import Previews
 from chatbot.services.bundle import Services
@@ -167,9 +168,13 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
 
 
 def prepare_database(
-    core: Core, org_file: Path | None = None, checklist_file: Path | None = None
+    core: Core,
+    org_file: Path | None = None,
+    checklist_file: Path | None = None,
+    signed_card: SignedCard | None = None,
 ) -> ReferenceLoad:
-    """Create or upgrade the schema, then load units and checklist. Safe to run again."""
+    """Create or upgrade the schema, then load units and checklist. Safe to run again.
+    ``signed_card`` sets the catalogue's signed-card setting (an Excel form ceklis has none)."""
     migrate.upgrade(core.engine)
     if not isinstance(core.clock, SimulatedClock) and training.read_mark(core.engine):
         log.warning(
@@ -185,13 +190,25 @@ def prepare_database(
         # the province's own checklist, loaded with `spip-bot init --checklist`, stays: a
         # start with the shipped default never replaces it
         log.info("ceklis yang dipakai: %s (dimuat dengan spip-bot init --checklist)", kept)
-        return load_reference_data(core.uow, units, None, core.clock)
+        held = None
+        if signed_card is not None:  # only the setting changes
+            with core.uow() as uow:
+                held = replace(uow.catalogue.load(), signed_card=signed_card)
+        loaded = load_reference_data(core.uow, units, held, core.clock, kept if held else None)
+        return replace(loaded, kept=kept)
     catalogue = read_checklist(path, units, known if known.items else None)
+    if signed_card is not None:
+        catalogue = replace(catalogue, signed_card=signed_card)
     return load_reference_data(core.uow, units, catalogue, core.clock, str(path) if own else None)
 
 
 def read_checklist(path: Path, units: list[Unit], known: Catalogue | None) -> Catalogue:
     """The catalogue from a TOML file or the satgas' Excel form ceklis (.xlsx)."""
+    if path.suffix.lower() == ".xls":
+        raise InvalidData(
+            f"{path.name}: buku kerja Excel lama (.xls) belum dapat dibaca; simpan sebagai "
+            ".xlsx (Excel: Simpan Sebagai, Buku Kerja Excel) lalu muat kembali"
+        )
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from chatbot.export.ceklis import read_ceklis  # openpyxl, only when asked
 

@@ -15,6 +15,7 @@ from chatbot import commands, texts
 from chatbot.app import Core, build_core, make_clock, prepare_database
 from chatbot.config import ConfigError, Settings, load_settings
 from chatbot.domain.calendar import Period
+from chatbot.domain.checklist import SignedCard
 from chatbot.domain.errors import DomainError, InvalidData
 from chatbot.domain.roles import Role
 from chatbot.domain.scorecard import Summary
@@ -103,7 +104,16 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     init = sub.add_parser("init", help="membuat/memperbarui basis data, memuat unit dan ceklis")
     init.add_argument("--org", type=Path, help="berkas organisasi (TOML)")
-    init.add_argument("--checklist", type=Path, help="berkas katalog ceklis (TOML)")
+    init.add_argument(
+        "--checklist", type=Path, help="berkas katalog ceklis (TOML, atau form ceklis Excel .xlsx)"
+    )
+    init.add_argument(
+        "--kartu-bertanda-tangan",
+        dest="signed_card",
+        choices=[s.value for s in SignedCard],
+        help="kartu kendali bertanda tangan kabupaten/kota: satu per bulan, atau formulir "
+        "setiap kartu dikirim bertanda tangan",
+    )
     invite = sub.add_parser("invite", help="membuat kode undangan sekali pakai")
     invite.add_argument("--unit", required=True, help="kode unit, mis. 1501")
     invite.add_argument("--role", required=True, help="peran, mis. satgas_kabkota")
@@ -215,13 +225,19 @@ def _require_schema(core: Core) -> None:
 
 
 def _init(core: Core, args: argparse.Namespace) -> None:
-    result = prepare_database(core, args.org, args.checklist)
+    signed = SignedCard(args.signed_card) if args.signed_card else None
+    result = prepare_database(core, args.org, args.checklist, signed)
     print(
         f"Basis data siap ({core.settings.db_url.split('@')[-1]}).\n"
         f"Unit: {result.units.added} baru, {result.units.updated} diperbarui, "
         f"{result.units.deactivated} dinonaktifkan.\n"
         f"Butir ceklis: {result.checklist.added} baru, {result.checklist.updated} diperbarui, "
         f"{result.checklist.deactivated} dinonaktifkan."
+        + (
+            f"\nCeklis tetap yang dimuat sebelumnya dengan --checklist: {result.kept}."
+            if result.kept
+            else ""
+        )
     )
 
 
@@ -233,13 +249,7 @@ def _template(core: Core, args: argparse.Namespace) -> None:
         if not path.is_file():
             raise CliError(f"berkas tidak ditemukan: {path}")
         name = args.name or path.stem
-        if svc.register_template(path.read_bytes(), name):
-            print(
-                f"Formulir kosong \u201c{name}\u201d terdaftar: kiriman yang sama persis "
-                "dengannya disebut belum diisi, kepada pengirim dan pemeriksa."
-            )
-        else:
-            print("Formulir ini sudah terdaftar; tidak ada yang diubah.")
+        print(texts.template_registered(name, svc.register_template(path.read_bytes(), name)))
         return
     listed = svc.templates()
     if not listed:
@@ -338,20 +348,16 @@ def _rapor(core: Core, args: argparse.Namespace) -> None:
     else:
         print(f"Rapor kepatuhan pelaporan kartu kendali SPIP {card.year}")
         print("kode\tunit\tbulan dinilai\ttepat waktu\tlengkap\tsesuai %\tindeks %\ttren")
-        ranked = sorted(card.units, key=lambda e: (-e.year.index, e.unit.code))
-        for e in ranked:
+        for e in card.ranked():
             s = e.year
             print(
                 f"{e.unit.code}\t{e.unit.name}\t{s.months}\t{s.on_time}\t{s.complete}\t"
-                f"{100 * s.correct:.1f}\t{100 * s.index:.1f}\t{TREND_WORD[e.trend]}"
+                f"{100 * s.correct:.1f}\t{100 * s.index:.1f}\t{texts.TREND[e.trend]}"
             )
         if not card.months:
             print("(belum ada bulan yang dinilai)")
     if args.out:
         print(f"Buku kerja rapor {card.year} tersimpan di {args.out}", file=sys.stderr)
-
-
-TREND_WORD = {1: "naik", 0: "tetap", -1: "turun"}
 
 
 def scorecard_json(card: Scorecard) -> dict[str, object]:

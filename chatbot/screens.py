@@ -334,7 +334,7 @@ def confirm_nihil(
 def receipt(result: Receipt, list_button: bool = False) -> Screen:
     """The delivery's receipt; with a button back to the checklist where the checklist does
     not follow it (WhatsApp, which cannot update a sent list)."""
-    text = texts.receipt(result.item_name, result.state, result.late, result.files)
+    text = texts.receipt(result.item_name, result.state, result.late, result.files, result.due)
     if not list_button:
         return Screen(text)
     # "/kirim" again: it works after the session too (the receipt outlives it)

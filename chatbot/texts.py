@@ -546,9 +546,10 @@ def delivery_digest(
     for p in pending:
         unit = units[p.unit_code].name if p.unit_code in units else p.unit_code
         late = " (terlambat)" if p.late else ""
+        found = f" ⚠️ {p.findings} catatan pemeriksaan otomatis" if p.findings else ""
         lines.append(
             f"  • {unit}: {item_title(p.item_code, names.get(p.item_code, ''))} versi "
-            f"{p.version}{late}"
+            f"{p.version}{late}{found}"
         )
     lines.append(
         "Tekan \u201cPeriksa\u201d untuk melihat berkasnya satu per satu, lalu menyetujui "
@@ -655,7 +656,7 @@ ASK_FILES = (
     "Setelah semua berkas terkirim, tekan \u201cKirim\u201d."
 )
 ASK_NOTE = (
-    "Silakan tuliskan keterangan Nihil: mengapa tidak ada kegiatan untuk butir ini pada bulan "
+    "Silakan tuliskan keterangan singkat mengapa butir ini Nihil (tidak ada kegiatan) pada bulan "
     "laporan (contoh: \u201cTidak ada perjalanan dinas pada bulan ini\u201d)."
     + " Paling banyak "
     + angka(MAX_REASON_LENGTH)
@@ -1044,19 +1045,26 @@ def finding(f: Finding, period: Period, to_reviewer: bool = False) -> str:
     """One finding of the evidence checks: for the submitter with what to do, for the
     reviewer as a fact."""
     if f.kind is FindingKind.SAMA:
-        if f.same_item:
+        if f.returned:
+            said = f"Berkas {f.file_name} sama persis dengan versi {f.version} yang dikembalikan"
+            advice = "; kirimkan berkas yang sudah diperbaiki sesuai alasan pengembalian."
+        elif f.same_item:
             said = (
                 f"Berkas {f.file_name} sama dengan versi {f.version} butir ini yang sudah dikirim"
             )
-            advice = "; bila butir ini dikembalikan, kirimkan berkas yang sudah diperbaiki."
+            advice = "."
         else:
+            item = f"{f.item} {f.item_name}" if f.item_name else f.item
             said = (
-                f"Berkas {f.file_name} sama dengan kiriman {f.unit} untuk {f.item} bulan "
+                f"Berkas {f.file_name} sama dengan kiriman {f.unit} untuk butir {item} bulan "
                 f"{bulan(Period.parse(f.period))}"
             )
             advice = "; pastikan berkas ini memang bukti untuk butir ini."
         return said + ("." if to_reviewer else advice)
     if f.kind is FindingKind.KOSONG:
+        if f.photo:
+            said = f"Foto {f.file_name} tampak kosong (polos, tanpa isi)"
+            return said + ("." if to_reviewer else "; periksa kembali fotonya.")
         said = (
             f"Berkas {f.file_name} tampak kosong: tidak ada teks dan halaman pertamanya polos "
             "(hasil pindai lembar kosong?)"
@@ -1066,7 +1074,9 @@ def finding(f: Finding, period: Period, to_reviewer: bool = False) -> str:
         said = f"Berkas {f.file_name} sama persis dengan formulir kosong \u201c{f.item}\u201d"
         return said + (": belum diisi." if to_reviewer else "; formulir ini tampaknya belum diisi.")
     named = bulan(Period.parse(f.period))
-    said = f"Dokumen {f.file_name} menyebut {named}; periode ini {bulan(period)}"
+    said = (
+        f"Dokumen {f.file_name} menyebut {named}, sedangkan kiriman ini untuk bulan {bulan(period)}"
+    )
     return said + ("." if to_reviewer else f"; pastikan dokumennya untuk bulan {bulan(period)}.")
 
 
@@ -1129,10 +1139,13 @@ def confirm_nihil(item_name: str, code: str, note: str, version: int, period: Pe
     )
 
 
-def receipt(item_name: str, state: ItemState, late: bool, files: int) -> str:
+def receipt(
+    item_name: str, state: ItemState, late: bool, files: int, due: date | None = None
+) -> str:
     what = f"{files} berkas" if files else "pernyataan Nihil"
+    deadline = f", {hari_tanggal(due)}," if due is not None else ""
     late_note = (
-        "\nKiriman ini melewati batas waktu tanggal 10 dan dicatat sebagai terlambat."
+        f"\nKiriman ini melewati batas waktunya{deadline} dan dicatat sebagai terlambat."
         if late
         else ""
     )
@@ -2613,7 +2626,7 @@ NOTIFY_HERE: dict[str, str] = {
 
 # ---------------------------------------------------------------- the scorecard (/rapor)
 
-TREND = {1: " ▲ naik", -1: " ▼ turun", 0: ""}
+TREND = {1: "▲ naik", -1: "▼ turun", 0: "= tetap"}  # against the previous quarter
 RAPOR_KEY = (
     "Tepat waktu: seluruh butir wajib terkirim paling lambat batas pengiriman data dukung "
     "(kartu kendali bertanda tangan: batas pemeriksaan). Lengkap: seluruh butir wajib "
@@ -2632,7 +2645,7 @@ def _persen(value: float) -> str:
 def _summary_line(summary: Summary) -> str:
     return (
         f"tepat waktu {summary.on_time} dari {summary.months} bulan, lengkap "
-        f"{summary.complete}, sesuai {_persen(summary.correct)}"
+        f"{summary.complete} bulan, sesuai {_persen(summary.correct)}"
     )
 
 
@@ -2670,16 +2683,16 @@ def rapor(card: Scorecard, tz: ZoneInfo, own: bool) -> str:
             lines.append(f"{summary.label}: {_summary_line(summary)}")
         lines.append(
             f"Tahun {card.year}: {_summary_line(entry.year)}; indeks "
-            f"{_persen(entry.year.index)}{TREND[entry.trend]}"
+            f"{_persen(entry.year.index)}" + (f" {TREND[entry.trend]}" if entry.trend else "")
         )
         return "\n".join([*lines, "", RAPOR_KEY])
     lines = [f"📈 Rapor Kepatuhan Pelaporan Kartu Kendali SPIP {card.year}", _months_scored(card)]
     if card.units and card.months:
         lines += ["", "Urutan menurut indeks:"]
-        ranked = sorted(card.units, key=lambda e: (-e.year.index, e.unit.code))
-        for rank, entry in enumerate(ranked, start=1):
+        for rank, entry in enumerate(card.ranked(), start=1):
+            trend = f" {TREND[entry.trend]}" if entry.trend else ""
             lines.append(
-                f"{rank}. {entry.unit.name}: {_persen(entry.year.index)}{TREND[entry.trend]} "
+                f"{rank}. {entry.unit.name}: {_persen(entry.year.index)}{trend} "
                 f"({_summary_line(entry.year)})"
             )
         lines += ["", RAPOR_KEY, "Rincian per bulan dan triwulan: /rekap (lembar Rapor)."]
@@ -2687,6 +2700,15 @@ def rapor(card: Scorecard, tz: ZoneInfo, own: bool) -> str:
 
 
 RAPOR_YEAR_HINT = "Tahun rapor ditulis empat angka, misalnya: /rapor 2026."
+
+
+def template_registered(name: str, added: bool) -> str:
+    if not added:
+        return "Formulir ini sudah terdaftar; tidak ada yang diubah."
+    return (
+        f"Formulir kosong \u201c{name}\u201d terdaftar. Kiriman yang sama persis dengannya "
+        "akan disebut belum diisi, baik kepada pengirim maupun kepada pemeriksa."
+    )
 
 
 def rapor_caption(card: Scorecard) -> str:

@@ -81,7 +81,8 @@ async def rapor(update: Update, context: Context) -> None:
     if person is None or chat is None:
         return
     svc = services(context)
-    screen, card = commands.rapor(svc, person, args_text(context))
+    # a national year is over a second of queries: off the event loop
+    screen, card = await asyncio.to_thread(commands.rapor, svc, person, args_text(context))
     await show(update, screen)
     if card is not None:
         await chat.send_chat_action(ChatAction.UPLOAD_PHOTO)

@@ -209,7 +209,9 @@ class Commands:
             await self.show(to, commands.status(svc, person, choice.period.code))
 
     async def rapor(self, to: str, person: Person, args: list[str]) -> None:
-        screen, card = commands.rapor(self.services, person, " ".join(args))
+        screen, card = await asyncio.to_thread(
+            commands.rapor, self.services, person, " ".join(args)
+        )
         await self.show(to, screen)
         if card is not None:
             png = await asyncio.to_thread(self.services.recap.scorecard_picture, card)

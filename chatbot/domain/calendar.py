@@ -239,9 +239,17 @@ class SopCalendar:
             return Window.PENYERAHAN
         return Window.TERLAMBAT
 
-    def is_late(self, period: Period, day: date) -> bool:
-        """A delivery after the submission deadline is accepted but marked late."""
-        return day > self.schedule(period).submission_deadline
+    def due(self, period: Period, signed_card: bool = False) -> date:
+        """The deadline of a delivery: evidence by the submission deadline (the 10th); a
+        regency's signed card, checked with the provincial card, by the review deadline
+        (the 15th: SOP step 7)."""
+        s = self.schedule(period)
+        return s.review_deadline if signed_card else s.submission_deadline
+
+    def is_late(self, period: Period, day: date, signed_card: bool = False) -> bool:
+        """A delivery after its deadline (``due``) is accepted but marked late: the record
+        the rapor's "tepat waktu" reads."""
+        return day > self.due(period, signed_card)
 
     def window_end(self, period: Period, day: date) -> date | None:
         """The last day of the window ``day`` falls in (None once past the hand-over)."""

@@ -208,6 +208,7 @@ _KINDS: dict[str, UnitKind] = {
     "kab/kota": UnitKind.KABKOTA,
     "kabupaten/kota": UnitKind.KABKOTA,
     "kpu kabupaten/kota": UnitKind.KABKOTA,
+    "kpu kab/kota": UnitKind.KABKOTA,
     "semua kabupaten/kota": UnitKind.KABKOTA,
     "seluruh kabupaten/kota": UnitKind.KABKOTA,
     "bagian": UnitKind.BAGIAN,
@@ -259,8 +260,12 @@ def parse_ceklis(
     so a reload never renames history) and a new one takes the next free number."""
     by_name = {u.name.lower(): u.code for u in units}
     codes = {u.code.lower(): u.code for u in units}
-    known_cards = {c.name.lower(): c.code for c in known.card_types} if known else {}
-    known_items = {(i.card_type, i.name.lower()): i.code for i in (known.items if known else ())}
+    known_cards = {_card_key(c.name): c.code for c in known.card_types} if known else {}
+    known_items: dict[tuple[str, str, int], str] = {}
+    for i in known.items if known else ():
+        key = (i.card_type, i.name.lower())
+        n = sum(1 for k in known_items if k[:2] == key)
+        known_items[(*key, n)] = i.code  # the n-th item of that name in its card
     taken_items = {i.code for i in known.items} if known else set()
     taken_cards = {c.code for c in known.card_types} if known else set()
     card_types: list[CardType] = []
@@ -279,7 +284,7 @@ def parse_ceklis(
             raise InvalidData(f"{where}: nama kartu kendali belum diisi")
         card = next((c for c in card_types if c.name.lower() == card_name.lower()), None)
         if card is None:
-            code = _norm(row.get("card_code")) or known_cards.get(card_name.lower())
+            code = _norm(row.get("card_code")) or known_cards.get(_card_key(card_name))
             code = code or _card_code(card_name, taken_cards)
             if any(c.code == code for c in card_types):
                 raise InvalidData(f"{where}: kode kartu {code} ganda")
@@ -287,7 +292,7 @@ def parse_ceklis(
             card = CardType(code=code, name=card_name)
             card_types.append(card)
         owed_text = _norm(row.get("owed")) or owed_text
-        if not owed_text:
+        if not owed_text.strip(" ,;"):
             raise InvalidData(f"{where}: unit yang wajib menyampaikan butir belum diisi")
         owed: set[str] = set()
         for token in filter(None, (t.strip() for t in re.split(r"[,;\n]", owed_text))):
@@ -310,7 +315,10 @@ def parse_ceklis(
         form = item_name.lower().startswith("kartu kendali") and not any(
             i.form and i.card_type == card.code for i in items
         )
-        code = _norm(row.get("code")) or known_items.get((card.code, item_name.lower()), "")
+        same = sum(
+            1 for i in items if i.card_type == card.code and i.name.lower() == item_name.lower()
+        )
+        code = _norm(row.get("code")) or known_items.get((card.code, item_name.lower(), same), "")
         if not code:
             n = 1
             while f"{card.code}-{n:02d}" in taken_items:
@@ -332,4 +340,12 @@ def parse_ceklis(
         )
     if not items:
         raise InvalidData("form ceklis tidak memuat satu butir pun")
-    return Catalogue(card_types=tuple(card_types), items=tuple(items), signed_card=signed_card)
+    # checked as a TOML catalogue is (what a closed month's snapshot is read back with)
+    found = Catalogue(card_types=tuple(card_types), items=tuple(items), signed_card=signed_card)
+    return parse_catalogue(catalogue_data(found))
+
+
+def _card_key(name: str) -> str:
+    """A card's name to match it by: "Kartu Kendali Kepegawaian" is "Kepegawaian"."""
+    key = " ".join(name.lower().split())
+    return key.removeprefix("kartu kendali ").strip()

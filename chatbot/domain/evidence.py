@@ -31,6 +31,9 @@ class Finding:
     period: str = ""  # SAMA: that delivery's period (YYYY-MM); BULAN: the month named
     version: int = 0  # SAMA: that delivery's version
     same_item: bool = False  # SAMA: an earlier version of this very item
+    returned: bool = False  # SAMA: that version was returned, and is sent again unchanged
+    item_name: str = ""  # SAMA: the item's name
+    photo: bool = False  # KOSONG: a photo, not a PDF
 
     def data(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in ("", 0, False)}

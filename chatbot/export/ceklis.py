@@ -6,6 +6,7 @@ the catalogue through ``chatbot.domain.checklist.parse_ceklis``."""
 from __future__ import annotations
 
 from pathlib import Path
+from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -20,7 +21,7 @@ HEADER_ROWS = 15  # a title and the office's letterhead may stand above the head
 def read_ceklis(path: Path, units: list[Unit], known: Catalogue | None) -> Catalogue:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InvalidData(
             f"{path.name}: bukan buku kerja Excel yang dapat dibaca ({exc})"
         ) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -48,11 +49,32 @@ def _blank(image: Image.Image) -> bool:
     return stat.stddev[0] < BLANK_STDDEV and stat.mean[0] > BLANK_MEAN
 
 
+# PDFium must never be called from two threads at once, even on different documents
+# (pypdfium2's documentation): every call of this process (these readings, the desk's
+# previews) holds this lock
+PDFIUM = threading.Lock()
+ENCRYPTED = re.compile(rb"/Encrypt(?![A-Za-z])")
+NO_PAGES = re.compile(rb"/Count\s*0(?![0-9])")
+
+
 def read_pdf(data: bytes) -> Reading:
+    with PDFIUM:
+        return _read_pdf(data)
+
+
+def _read_pdf(data: bytes) -> Reading:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        reason = "sandi" if "password" in str(exc).lower() else "rusak"
+        # PDFium's error text is its last error, which may be left from another file: the
+        # file itself says whether it is encrypted, or has a page tree of no pages (which
+        # PDFium refuses to open)
+        if ENCRYPTED.search(data):
+            reason = "sandi"
+        elif NO_PAGES.search(data):
+            reason = "kosong"
+        else:
+            reason = "rusak"
         raise Unreadable(reason, str(exc)) from None
     try:
         pages = len(document)
@@ -95,7 +117,9 @@ def heic_to_jpeg(data: bytes) -> bytes:
     register_heif_opener()
     with Image.open(io.BytesIO(data)) as image:
         out = io.BytesIO()
-        image.convert("RGB").save(out, "JPEG", quality=90)
+        exif = image.info.get("exif")  # when and with what it was taken: kept as evidence
+        extra = {"exif": exif} if exif else {}
+        image.convert("RGB").save(out, "JPEG", quality=90, **extra)
         return out.getvalue()
 
 

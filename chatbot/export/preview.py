@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from chatbot.export.inspect import PDFIUM
+
 log = logging.getLogger(__name__)
 
 WIDTH = 1000  # pixels: a phone's screen width and then some, a page's text readable
@@ -31,7 +33,13 @@ class Preview:
 
 
 def render(source: Path, picture: Path) -> Preview:
-    """The first page of ``source`` into ``picture`` (JPEG); blocking."""
+    """The first page of ``source`` into ``picture`` (JPEG); blocking, one PDFium call of
+    the process at a time (``inspect.PDFIUM``)."""
+    with PDFIUM:
+        return _render(source, picture)
+
+
+def _render(source: Path, picture: Path) -> Preview:
     try:
         document = pdfium.PdfDocument(source)
     except pdfium.PdfiumError as exc:

@@ -10,12 +10,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from chatbot import texts
-from chatbot.domain.scorecard import ROMAN
+from chatbot.domain.scorecard import ROMAN, trend
 from chatbot.services.scorecard import Scorecard
 
 YES, NO = "Ya", "Tidak"
 GOOD, BAD = "C6EFCE", "F8CBAD"
-ARROW = {1: "▲ naik", 0: "= tetap", -1: "▼ turun"}
 
 
 def _percent(value: float) -> float:
@@ -75,10 +74,7 @@ def add_scorecard_sheets(wb: Workbook, card: Scorecard, tz: ZoneInfo) -> None:
     for entry in card.units:
         previous = None
         for q, summary in sorted(entry.quarters.items()):
-            change = 0
-            if previous is not None:
-                delta = summary.index - previous.index
-                change = 0 if abs(delta) < 1e-9 else (1 if delta > 0 else -1)
+            change = trend(previous, summary)
             quarterly.append(
                 [
                     entry.unit.code,
@@ -89,7 +85,7 @@ def add_scorecard_sheets(wb: Workbook, card: Scorecard, tz: ZoneInfo) -> None:
                     summary.complete,
                     _percent(summary.correct),
                     _percent(summary.index),
-                    ARROW[change] if previous is not None else "",
+                    texts.TREND[change] if previous is not None else "",
                 ]
             )
             previous = summary
@@ -101,8 +97,7 @@ def add_scorecard_sheets(wb: Workbook, card: Scorecard, tz: ZoneInfo) -> None:
             "Bulan lengkap", "Sesuai (%)", "Indeks (%)",
         ],
     )  # fmt: skip
-    ranked = sorted(card.units, key=lambda e: (-e.year.index, e.unit.code))
-    for rank, entry in enumerate(ranked, start=1):
+    for rank, entry in enumerate(card.ranked(), start=1):
         s = entry.year
         yearly.append(
             [
@@ -143,7 +138,7 @@ def scorecard_png(card: Scorecard, tz: ZoneInfo) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    units = list(card.units[:40])
+    units = card.ranked()[:40]  # ranked as the text is; beyond 40 a phone cannot read it
     months = list(card.months)
     colours = ["#FFFFFF", "#70AD47", "#FFD966", "#ED7D31", "#C00000"]
     grid = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -342,6 +342,7 @@ class PendingAnnouncement:
     item_code: str
     late: bool
     submitted_by: int = 0
+    findings: int = 0  # how many findings the evidence checks recorded with it
 
 
 class PeriodRepository(Protocol):
@@ -376,11 +377,11 @@ class ItemRepository(Protocol):
         announced: bool,
         findings: Sequence[Finding] = (),
     ) -> int: ...
-    def same_content(self, sha256s: Collection[str]) -> dict[str, EarlierContent]: ...
-    def score_rows(
-        self, first: Period, last: Period, due: Mapping[str, tuple[datetime, datetime]]
-    ) -> list[ScoreRow]: ...
-    def last_accepted(self, first: Period, last: Period) -> dict[tuple[str, str], datetime]: ...
+    def same_content(self, sha256s: Collection[str]) -> dict[str, list[EarlierContent]]: ...
+    def score_rows(self, first: Period, last: Period) -> list[ScoreRow]: ...
+    def last_accepted(
+        self, first: Period, last: Period, codes: Collection[str]
+    ) -> dict[tuple[str, str], datetime]: ...
     def withdraw(self, state_id: int, version: int, now: datetime) -> None: ...
     def submission(self, state_id: int, version: int) -> Submission | None: ...
     def unannounced(self, limit: int) -> list[PendingAnnouncement]: ...
@@ -434,7 +435,7 @@ class ReminderLog(Protocol):
 
 
 # one item of one unit in one month, for the scorecard: period, unit, item, accepted, and
-# whether its first delivery not withdrawn came by its deadline (plain tuples: a year of a
+# whether its first delivery not withdrawn was recorded on time (plain tuples: a year of a
 # national office is 190,000 of them)
 ScoreRow = tuple[str, str, str, bool, bool]
 

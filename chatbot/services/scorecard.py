@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from chatbot.domain.calendar import Period, SopCalendar
@@ -49,6 +49,11 @@ class Scorecard:
     def unit(self, code: str) -> UnitYear | None:
         return next((u for u in self.units if u.unit.code == code), None)
 
+    def ranked(self) -> list[UnitYear]:
+        """Highest index first (ties by unit code): the chat's list, the picture, the CLI
+        and the yearly sheet rank alike."""
+        return sorted(self.units, key=lambda e: (-e.year.index, e.unit.code))
+
 
 class ScorecardService:
     def __init__(
@@ -62,16 +67,6 @@ class ScorecardService:
         self.clock = clock
         self.calendar = calendar
         self.timezone = timezone
-
-    def _boundaries(self, cal: SopCalendar, period: Period) -> tuple[datetime, datetime]:
-        """The first instant after the evidence's deadline day (the 10th) and after the signed
-        card's (the 15th), local midnight: a delivery before it is on time."""
-        schedule = cal.schedule(period)
-
-        def after(day: date) -> datetime:
-            return datetime.combine(day + timedelta(days=1), time(0), self.timezone)
-
-        return after(schedule.submission_deadline), after(schedule.review_deadline)
 
     def default_year(self) -> int:
         """The year of the latest month that can be scored (past its hand-over date or
@@ -109,13 +104,16 @@ class ScorecardService:
             running = tuple(p.period for p in periods if p.period not in scored)
             catalogues = {p: uow.catalogue.load(p) for p in scored}
             units = [u for u in uow.units.all() if only_unit in (None, u.code)]
-            due = {p.code: self._boundaries(cal, p) for p in scored}
-            rows = uow.items.score_rows(first, last, due) if scored else []
+            rows = uow.items.score_rows(first, last) if scored else []
             returned = uow.audit.returned(first, last) if scored else set()
-            last_accepted = uow.items.last_accepted(first, last) if scored else {}
+            owed_codes = {i.code for c in catalogues.values() for i in c.items if i.required} | {
+                UNIT_CARD_ITEM
+            }
+            last_accepted = uow.items.last_accepted(first, last, owed_codes) if scored else {}
+        wanted = {p.code for p in scored}
         facts: dict[tuple[str, str], dict[str, ItemFacts]] = defaultdict(dict)
         for period_code, unit_code, item_code, accepted, in_time in rows:
-            if only_unit and unit_code != only_unit:
+            if period_code not in wanted or (only_unit and unit_code != only_unit):
                 continue
             facts[(period_code, unit_code)][item_code] = ItemFacts(
                 item_code,

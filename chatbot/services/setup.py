@@ -14,6 +14,7 @@ from chatbot.services.ports import Clock, LoadResult, UnitOfWorkFactory
 class ReferenceLoad:
     units: LoadResult
     checklist: LoadResult
+    kept: str | None = None  # the province's own checklist file, kept (not reloaded)
 
 
 def load_reference_data(

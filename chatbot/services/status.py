@@ -194,6 +194,8 @@ class StatusService:
                 continue
             owned = by_unit.get(unit.code, {})
             items = catalogue.items_for(unit)
+            if not items and not catalogue.owes_signed_card(unit):
+                continue  # owes nothing (the province in the eight-card default): not listed
             lines = tuple(_line(item, owned.get(item.code)) for item in items)
             progress = unit_progress(items, {c: r.state for c, r in owned.items()})
             card_line = None

@@ -126,6 +126,7 @@ class Receipt:
     state: ItemState
     late: bool
     files: int
+    due: date | None = None  # its deadline, named when it is late
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,7 +396,9 @@ class SubmissionService:
             person = uow.people.get(person_id)
             if person is None:
                 return ()
-            return self._findings(uow, person.unit.code, period, item_code, files)
+            state = uow.items.get(period, person.unit.code, item_code).state
+            returned = state.version if state.status is ItemStatus.DIKEMBALIKAN else 0
+            return self._findings(uow, person.unit.code, period, item_code, files, returned)
 
     def _findings(
         self,
@@ -404,7 +407,10 @@ class SubmissionService:
         period: Period,
         item_code: str,
         files: Sequence[EvidenceFile],
+        returned: int = 0,
     ) -> tuple[Finding, ...]:
+        """``returned``: the version of this item that was returned, if it is (the same file
+        sent again is then named as such)."""
         shas = {f.sha256 for f in files}
         earlier = uow.items.same_content(shas)
         templates = uow.templates.names(shas)
@@ -414,19 +420,32 @@ class SubmissionService:
             if f.sha256 in templates:
                 found.append(Finding(FindingKind.TEMPLAT, f.file_name, item=templates[f.sha256]))
                 continue
-            prior = earlier.get(f.sha256)
+            seen = earlier.get(f.sha256, [])
+            here = (unit_code, item_code, period)
+            # this item's own latest version (sent again after a return), else the first
+            prior = next(
+                (e for e in reversed(seen) if (e.unit_code, e.item_code, e.period) == here), None
+            )
+            prior = prior or (seen[0] if seen else None)
             if prior is not None:
                 unit = units.get(prior.unit_code)
+                same_item = (prior.unit_code, prior.item_code, prior.period) == here
+                named_item = uow.catalogue.load(prior.period).item(prior.item_code)
                 found.append(
                     Finding(
                         FindingKind.SAMA,
                         f.file_name,
                         unit=unit.name if unit else prior.unit_code,
                         item=prior.item_code,
+                        item_name=named_item.name
+                        if named_item
+                        else UNIT_CARD_NAME
+                        if prior.item_code == UNIT_CARD_ITEM
+                        else "",
                         period=prior.period.code,
                         version=prior.version,
-                        same_item=(prior.unit_code, prior.item_code, prior.period)
-                        == (unit_code, item_code, period),
+                        same_item=same_item,
+                        returned=same_item and prior.version == returned,
                     )
                 )
             extension = self.policy.extension(f.file_name, f.mime_type) or ""
@@ -434,7 +453,7 @@ class SubmissionService:
                 f.sha256, extension, partial(self.files.path(f.sha256).read_bytes)
             )
             if reading.blank:
-                found.append(Finding(FindingKind.KOSONG, f.file_name))
+                found.append(Finding(FindingKind.KOSONG, f.file_name, photo=extension != "pdf"))
             named = other_month(reading.text, period)
             if named is not None:
                 found.append(Finding(FindingKind.BULAN, f.file_name, period=named.code))
@@ -516,7 +535,8 @@ class SubmissionService:
         kind = DeliveryKind.BERKAS if files else DeliveryKind.NIHIL
         now = self.clock()
         cal = self.calendar()
-        late = cal.is_late(period, self.today())
+        due = cal.due(period, signed_card=item_code == UNIT_CARD_ITEM)
+        late = self.today() > due
         with self.uow_factory() as uow:
             self._open_period(uow, period)
             catalogue = uow.catalogue.load()
@@ -538,11 +558,13 @@ class SubmissionService:
                 ),
             )
             new = transition.state
-            findings = self._findings(uow, person.unit.code, period, item_code, files)
             state_id = uow.items.save(stored, new, now)
             files = self._named(
                 files, item_code if item else UNIT_CARD_NAME, person.unit, self.today()
             )
+            # by the names the reviewer sees (photos named), before this delivery is stored
+            returned = stored.state.version if stored.state.status is ItemStatus.DIKEMBALIKAN else 0
+            findings = self._findings(uow, person.unit.code, period, item_code, files, returned)
             uow.items.add_submission(
                 state_id,
                 new.version,
@@ -578,7 +600,7 @@ class SubmissionService:
                 findings=findings,
             )
             uow.commit()
-        return Receipt(item_name=item_name, state=new, late=late, files=len(files))
+        return Receipt(item_name=item_name, state=new, late=late, files=len(files), due=due)
 
     def announce_digest(self, limit: int = DIGEST_SIZE) -> int:
         """Digest mode: one message per reviewer listing the deliveries not yet announced,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, case, func, update
+from sqlalchemy import case, func, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -18,7 +18,6 @@ from chatbot.domain.roles import Role
 from chatbot.domain.workflow import (
     COMPLETE_STATUSES,
     PROVINCIAL_CARD_ITEM,
-    UNIT_CARD_ITEM,
     CardState,
     CardStatus,
     DeliveryKind,
@@ -41,7 +40,6 @@ from storage.models import (
     SubmissionFileRow,
     SubmissionRow,
 )
-from storage.types import UTCDateTime
 
 COMPLETE_VALUES = tuple(s.value for s in COMPLETE_STATUSES)
 
@@ -349,6 +347,7 @@ class SqlItems:
                 item_code=state.item_code,
                 late=sub.late,
                 submitted_by=sub.submitted_by,
+                findings=len(json.loads(sub.findings)) if sub.findings else 0,
             )
             for sub, state in rows
         ]
@@ -361,36 +360,19 @@ class SqlItems:
                 .values(announced_at=now)
             )
 
-    def score_rows(
-        self, first: Period, last: Period, due: Mapping[str, tuple[datetime, datetime]]
-    ) -> list[ScoreRow]:
-        """Every item of the months from ``first`` to ``last``: accepted, and whether its first
-        delivery not withdrawn came before its month's boundary in ``due`` (period code ->
-        the evidence's, the signed card's; aware datetimes), judged by the database."""
+    def score_rows(self, first: Period, last: Period) -> list[ScoreRow]:
+        """Every item of the months from ``first`` to ``last``: accepted, and whether its
+        first delivery still standing (not withdrawn) was on time, as it was recorded when
+        it came (``submission.late``: a standing delivery on time means the first was)."""
         s, sub = ItemStateRow, SubmissionRow
-        evidence_due = case(
-            *(
-                (col(s.period) == code, bindparam(f"e{code}", at, UTCDateTime()))
-                for code, (at, _) in due.items()
-            ),
-            else_=None,
-        )
-        card_due = case(
-            *(
-                (col(s.period) == code, bindparam(f"c{code}", at, UTCDateTime()))
-                for code, (_, at) in due.items()
-            ),
-            else_=None,
-        )
-        boundary = case((col(s.item_code) == UNIT_CARD_ITEM, card_due), else_=evidence_due)
-        first_at = func.min(col(sub.submitted_at))
+        on_time = func.max(case((col(sub.id).is_not(None) & ~col(sub.late), 1), else_=0))
         rows = self.session.execute(
             sa_select(
                 col(s.period),
                 col(s.unit_code),
                 col(s.item_code),
                 col(s.status).in_(COMPLETE_VALUES),
-                case((first_at < boundary, 1), else_=0),
+                on_time,
             )
             .outerjoin(sub, (col(sub.item_state_id) == col(s.id)) & col(sub.withdrawn_at).is_(None))
             .where(col(s.period) >= first.code, col(s.period) <= last.code)
@@ -398,8 +380,10 @@ class SqlItems:
         )
         return [(p, u, i, bool(done), bool(in_time)) for p, u, i, done, in_time in rows]
 
-    def last_accepted(self, first: Period, last: Period) -> dict[tuple[str, str], datetime]:
-        """When each unit's last accepted item of each month was accepted."""
+    def last_accepted(
+        self, first: Period, last: Period, codes: Collection[str]
+    ) -> dict[tuple[str, str], datetime]:
+        """When each unit's last accepted item among ``codes`` (those it owes) was accepted."""
         rows = self.session.execute(
             sa_select(
                 col(ItemStateRow.period),
@@ -410,13 +394,14 @@ class SqlItems:
                 col(ItemStateRow.period) >= first.code,
                 col(ItemStateRow.period) <= last.code,
                 col(ItemStateRow.status).in_(COMPLETE_VALUES),
+                col(ItemStateRow.item_code).in_(codes),
             )
             .group_by(col(ItemStateRow.period), col(ItemStateRow.unit_code))
         )
         return {(p, u): _utc(at) for p, u, at in rows if at is not None}
 
-    def same_content(self, sha256s: Collection[str]) -> dict[str, EarlierContent]:
-        """For each content delivered before (not withdrawn), its first delivery."""
+    def same_content(self, sha256s: Collection[str]) -> dict[str, list[EarlierContent]]:
+        """For each content delivered before (not withdrawn), its deliveries, oldest first."""
         if not sha256s:
             return {}
         rows = self.session.execute(
@@ -435,9 +420,11 @@ class SqlItems:
             )
             .order_by(col(SubmissionRow.submitted_at), col(SubmissionRow.id))
         )
-        found: dict[str, EarlierContent] = {}
+        found: dict[str, list[EarlierContent]] = {}
         for sha, unit, item, period, version in rows:
-            found.setdefault(sha, EarlierContent(unit, item, Period.parse(period), version))
+            found.setdefault(sha, []).append(
+                EarlierContent(unit, item, Period.parse(period), version)
+            )
         return found
 
     def withdraw(self, state_id: int, version: int, now: datetime) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+import pypdfium2 as pdfium
 from PIL import Image
 from pillow_heif import register_heif_opener
 from sqlmodel import Session, select
@@ -50,20 +51,31 @@ async def test_the_same_file_under_another_name_is_named_to_both(
     await send(driver, budi, first)
     again = await file_for(driver, budi, "KEU-02", "SPJ Oktober.pdf", LRA)
     said = (
-        "Berkas SPJ Oktober.pdf sama dengan kiriman KPU Kabupaten Kerinci untuk KEU-01 bulan "
-        "Oktober 2026; pastikan berkas ini memang bukti untuk butir ini."
+        "Berkas SPJ Oktober.pdf sama dengan kiriman KPU Kabupaten Kerinci untuk butir KEU-01 "
+        "Laporan realisasi anggaran (LRA) bulan Oktober 2026; pastikan berkas ini memang bukti "
+        "untuk butir ini."
     )
     assert f"⚠️ Perhatian:\n• {said}" in again.text
     assert "Kiriman tetap dapat dikirim" in again.text  # a warning, not a refusal
     await send(driver, budi, again)
     notice = await notice_about(driver, satgas, "KEU-02")
     fact = (
-        "• Berkas SPJ Oktober.pdf sama dengan kiriman KPU Kabupaten Kerinci untuk KEU-01 bulan "
-        "Oktober 2026."
+        "• Berkas SPJ Oktober.pdf sama dengan kiriman KPU Kabupaten Kerinci untuk butir KEU-01 "
+        "Laporan realisasi anggaran (LRA) bulan Oktober 2026."
     )
     assert f"⚠️ Pemeriksaan otomatis:\n{fact}" in notice.text
     desk = await at_desk(driver, satgas, notice)
     assert fact in desk.text
+    # returned, then the same file sent again for it: named as the returned version
+    await driver.press(satgas, desk.action("rp:no:"))
+    question = last(await driver.say(satgas, "Bukan berkas SPJ"))
+    await driver.press(satgas, question.action("rt:y"))
+    await driver.notices()
+    resent = await file_for(driver, budi, "KEU-02", "SPJ Oktober (2).pdf", LRA)
+    assert (
+        "• Berkas SPJ Oktober (2).pdf sama persis dengan versi 1 yang dikembalikan; kirimkan "
+        "berkas yang sudah diperbaiki sesuai alasan pengembalian." in resent.text
+    )
     with Session(core.engine) as session:
         rows = session.exec(select(SubmissionRow).order_by(SubmissionRow.id)).all()
     assert rows[0].findings == ""
@@ -81,6 +93,10 @@ async def test_an_unreadable_pdf_is_refused_with_what_to_do(driver: Driver, core
     )
     assert locked.text == texts.unreadable("LRA bersandi.pdf", "sandi")
     assert "dilindungi kata sandi" in locked.text
+    empty = io.BytesIO()
+    pdfium.PdfDocument.new().save(empty)  # a PDF of no pages, right after the password one
+    nothing = last(await driver.send_file(budi, "LRA.pdf", empty.getvalue(), "application/pdf"))
+    assert nothing.text == texts.unreadable("LRA.pdf", "kosong")
     with Session(core.engine) as session:  # nothing kept of either
         assert not session.exec(select(SubmissionFileRow)).all()
     fine = last(await driver.send_file(budi, "LRA.pdf", LRA, "application/pdf"))
@@ -123,8 +139,8 @@ async def test_a_september_document_sent_for_october_is_a_warning(driver: Driver
     )
     answer = await file_for(driver, budi, "KEU-01", "LRA.pdf", september)
     assert (
-        "Dokumen LRA.pdf menyebut September 2026; periode ini Oktober 2026; pastikan "
-        "dokumennya untuk bulan Oktober 2026." in answer.text
+        "Dokumen LRA.pdf menyebut September 2026, sedangkan kiriman ini untuk bulan Oktober "
+        "2026; pastikan dokumennya untuk bulan Oktober 2026." in answer.text
     )
     await send(driver, budi, answer)  # still sent: the reviewer decides
     signed_in_november = text_pdf(["Laporan bulan Oktober 2026", "Jambi, 4 November 2026"])

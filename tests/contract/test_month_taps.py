@@ -172,7 +172,7 @@ async def test_a_regencys_month_on_the_eight_card_catalogue(driver: Driver, core
             checklist = await c.press(checklist.action("kr:pg:"))
         opened = await c.press(checklist.item(item.code))
         ask = await c.press(opened.action(callbacks.KIRIM_NIHIL))
-        assert "keterangan Nihil" in ask.text
+        assert "mengapa butir ini Nihil" in ask.text
         summary = await c.say("Tidak ada dana hibah pada bulan Oktober 2026")
         assert "Nihil. Keterangan: Tidak ada dana hibah" in summary.text
         await c.press(summary.action(callbacks.KIRIM_CONFIRM))
@@ -200,4 +200,5 @@ async def test_a_regencys_month_on_the_eight_card_catalogue(driver: Driver, core
     status = core.services.status.period_status(OCTOBER)
     kerinci = next(u for u in status.units if u.unit.code == "1501")
     assert kerinci.progress.percent == 100 and kerinci.card is not None
+    assert "15" not in {u.unit.code for u in status.units}  # the province owes nothing here
     assert kerinci.card.status.value == "disetujui"

@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 from chatbot import cli, texts
 from chatbot.app import build_core
 from chatbot.config import load_settings
+from chatbot.domain.checklist import SignedCard
 from storage.models import ChecklistItemRow, UnitRow
 from tests.conftest import TOKEN
 from tests.handlers.conftest import BUDI, OUTSIDER
@@ -96,7 +97,9 @@ def test_a_provinces_excel_form_ceklis_replaces_the_default(
     # the card form the default also has keeps its code (same card, same name): its history
     # goes on; the other 45 default items are deactivated, kept for the months they served
     assert "Butir ceklis: 2 baru, 1 diperbarui, 45 dinonaktifkan." in out
-    assert run(capsys, "init")[1].endswith("Butir ceklis: 0 baru, 0 diperbarui, 0 dinonaktifkan.\n")
+    again = run(capsys, "init")[1]  # a later init (or start) keeps the province's list
+    assert "Butir ceklis: 0 baru, 0 diperbarui, 0 dinonaktifkan." in again
+    assert f"Ceklis tetap yang dimuat sebelumnya dengan --checklist: {ceklis}." in again
     core = build_core(load_settings())
     with core.uow() as uow:
         catalogue = uow.catalogue.load()
@@ -107,6 +110,12 @@ def test_a_provinces_excel_form_ceklis_replaces_the_default(
     ]
     with Session(core.engine) as session:
         assert session.exec(select(func.count()).select_from(ChecklistItemRow)).one() == 48
+    # the signed-card setting, which an Excel sheet does not hold, given on the command line
+    assert catalogue.signed_card is SignedCard.PER_BULAN
+    assert run(capsys, "init", "--kartu-bertanda-tangan", "per_kartu")[0] == 0
+    with build_core(load_settings()).uow() as uow:  # another process's load: a fresh cache
+        assert uow.catalogue.load().signed_card is SignedCard.PER_KARTU
+        assert [i.code for i in uow.catalogue.load().items] == ["PEG-01", "PEG-05", "RP-01"]
     sheet.append([4, "Rapat Pleno", "Daftar hadir", "Bagian Antah", "Ya"])
     book.save(ceklis)
     code, _, err = run(capsys, "init", "--checklist", str(ceklis))

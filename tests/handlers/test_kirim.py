@@ -522,6 +522,8 @@ async def test_digest_mode_tells_the_satgas_once_about_many_deliveries(
         digest.text
     )
     assert "Bagian Keuangan, Umum dan Logistik: KEU-01" in digest.text
+    # the same file three times: the two after the first carry the evidence check's finding
+    assert digest.text.count("versi 1 ⚠️ 1 catatan pemeriksaan otomatis") == 2
     assert digest.buttons == [("🔎 Periksa (3)", "rp:go")]  # into the desk, oldest first
 
 

@@ -126,8 +126,7 @@ def test_the_previous_release_upgrades_with_nothing_lost(empty_engine: Engine) -
 def test_the_previous_release_keeps_what_its_closed_months_owed(empty_engine: Engine) -> None:
     """A database of the release before the eight cards (revision 0012), with a month handed
     over and one open: upgraded, the closed month keeps the checklist it was reported on
-    whatever is loaded later; the open one takes the new list; old submissions have no
-    findings."""
+    whatever is loaded later; the open one takes the new list."""
     engine = empty_engine
     migrate.upgrade(engine, "0012")
     now = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)

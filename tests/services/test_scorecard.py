@@ -75,6 +75,18 @@ def test_the_years_scorecard_matches_the_record(core: Core) -> None:
             sum(m[2] for m in year) / sum(m[3] for m in year)
         )
     assert seen == len(want) == 15 * 12
+    # a signed card sent from the 11th to the 15th is on time (its own deadline): such months
+    # exist in the generated year and are scored on time
+    card_late_evidence_in_time = [
+        (r.period, r.unit_code)
+        for r in rows
+        if r.item_code == UNIT_CARD_ITEM and r.delivered_on and 10 < r.delivered_on.day <= 15
+    ]
+    on_time_by_card = [key for key in card_late_evidence_in_time if want[key][0]]
+    assert on_time_by_card
+    for period, unit in on_time_by_card:
+        entry = card.unit(unit)
+        assert entry is not None and entry.months[period].on_time
     # the generator makes some months late and some incomplete: the figures are not trivial
     assert 0 < sum(m[0] for m in want.values()) < len(want)
     assert 0 < sum(m[1] for m in want.values()) < len(want)
