@@ -238,6 +238,19 @@ class Delivery:
         )
         return self._short_warned(draft, screen), earlier is None
 
+    def _confirmation(self, draft: Draft) -> Screen:
+        """The files of the open item to confirm, with what the checks found in them."""
+        screen = screens.confirm_files(
+            draft.item_name,
+            draft.item_code,
+            draft.files,
+            draft.version,
+            _send(draft),
+            draft.period,
+            self._findings(draft, draft.files),
+        )
+        return self._short_warned(draft, screen)
+
     def _findings(self, draft: Draft, files: list[EvidenceFile]) -> tuple[Finding, ...]:
         """The evidence checks of files for an item (never the provincial card: the satgas'
         own document, checked by the officials who initial and sign it)."""
@@ -316,16 +329,7 @@ class Delivery:
         svc.keep_draft(person, period, draft.item_code, draft.files)
         svc.keep_draft(person, period, LOOSE, [])
         draft.note = ""
-        screen = screens.confirm_files(
-            draft.item_name,
-            draft.item_code,
-            draft.files,
-            draft.version,
-            _send(draft),
-            draft.period,
-            self._findings(draft, draft.files),
-        )
-        return self._short_warned(draft, screen)
+        return self._confirmation(draft)
 
     def discard(
         self, person: Person, draft: Draft, target: callbacks.KirimTarget | None = None
@@ -393,16 +397,7 @@ class Delivery:
         """The confirmation of the files received; None (with nothing shown) when none came."""
         if not draft.files:
             return None
-        screen = screens.confirm_files(
-            draft.item_name,
-            draft.item_code,
-            draft.files,
-            draft.version,
-            _send(draft),
-            draft.period,
-            self._findings(draft, draft.files),
-        )
-        return self._short_warned(draft, screen)
+        return self._confirmation(draft)
 
     # ------------------------------------------------------------------ the provincial card
 
