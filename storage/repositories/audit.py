@@ -34,7 +34,7 @@ class SqlAudit:
         )
 
     def returned(self, first: Period, last: Period) -> set[tuple[str, str, str]]:
-        rows = self.session.execute(
+        rows = self.session.connection().execute(
             sa_select(col(AuditRow.period), col(AuditRow.unit_code), col(AuditRow.subject))
             .where(
                 col(AuditRow.kind) == EventKind.ITEM_DIKEMBALIKAN.value,
