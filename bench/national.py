@@ -62,6 +62,19 @@ def org_and_checklist(folder: Path) -> tuple[Path, Path]:
     return org_file, checklist_file
 
 
+def national_settings(folder: Path, database_url: str | None) -> Settings:
+    """The settings of a national-scale office in ``folder`` (its org and checklist files)."""
+    org, checklist = org_and_checklist(folder)
+    return Settings(
+        telegram_bot_token=TOKEN,
+        spip_data_dir=folder / "data",
+        database_url=database_url,
+        spip_org_file=org,
+        spip_checklist_file=checklist,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
 def generate(settings: Settings) -> tuple[object, Period]:
     now = datetime(2026, 11, 12, 3, 0, tzinfo=UTC)
     core = build_core(settings, clock=lambda: now)
@@ -183,15 +196,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="spip-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    org, checklist = org_and_checklist(folder)
-    settings = Settings(
-        telegram_bot_token=TOKEN,
-        spip_data_dir=folder / "data",
-        database_url=args.database_url,
-        spip_org_file=org,
-        spip_checklist_file=checklist,
-        _env_file=None,  # type: ignore[call-arg]
-    )
+    settings = national_settings(folder, args.database_url)
     start = time.perf_counter()
     core, period = generate(settings)
     print(

@@ -21,9 +21,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
-from bench.national import MONTHS, TOKEN, UNITS, org_and_checklist
+from bench.national import MONTHS, UNITS, national_settings
 from chatbot.app import Core, build_core, prepare_database
-from chatbot.config import Settings
 from chatbot.domain.calendar import Period
 from chatbot.domain.events import EventKind
 from chatbot.domain.workflow import UNIT_CARD_ITEM
@@ -153,16 +152,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="spip-rapor-"))
-    org, checklist = org_and_checklist(folder)
-    settings = Settings(
-        telegram_bot_token=TOKEN,
-        spip_data_dir=folder / "data",
-        database_url=args.database_url,
-        spip_org_file=org,
-        spip_checklist_file=checklist,
-        _env_file=None,  # type: ignore[call-arg]
-    )
+    settings = national_settings(Path(tempfile.mkdtemp(prefix="spip-rapor-")), args.database_url)
     now = datetime(2027, 1, 25, 3, 0, tzinfo=UTC)
     core = build_core(settings, clock=lambda: now)
     prepare_database(core)

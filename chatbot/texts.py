@@ -23,7 +23,7 @@ from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress
 from chatbot.domain.reminders import Notice, Reminder, Rule, UnitSnapshot
 from chatbot.domain.roles import Permission, Role
-from chatbot.domain.scorecard import Summary
+from chatbot.domain.scorecard import ROMAN, Summary
 from chatbot.domain.text import MAX_REASON_LENGTH
 from chatbot.domain.units import Unit, UnitKind
 from chatbot.domain.workflow import (
@@ -968,9 +968,7 @@ def file_type_refused(allowed: Sequence[str], extension: str = "") -> str:
     kinds = ", ".join(sorted(x.upper() for x in allowed))
     if extension in ("heic", "heif"):  # iPhone photos sent as files
         return (
-            "Mohon maaf, foto berformat HEIC (dari iPhone) belum dapat diterima. Silakan "
-            "kirim sebagai foto biasa (bukan sebagai berkas/dokumen) agar otomatis menjadi "
-            "JPG, atau ubah Pengaturan > Kamera > Format ke \u201cPaling Kompatibel\u201d. "
+            f"Mohon maaf, foto berformat HEIC (dari iPhone) belum dapat diterima. {HEIC_HINT} "
             f"Jenis yang diterima: {kinds}."
         )
     return f"Mohon maaf, jenis berkas ini tidak dapat diterima. Jenis yang diterima: {kinds}."
@@ -1015,6 +1013,10 @@ def content_mismatch(name: str) -> str:
     )
 
 
+HEIC_HINT = (
+    "Silakan kirim sebagai foto biasa (bukan sebagai berkas/dokumen) agar otomatis menjadi JPG, "
+    "atau ubah Pengaturan > Kamera > Format ke \u201cPaling Kompatibel\u201d."
+)
 UNREADABLE = {
     "rusak": (
         "Mohon maaf, berkas {name} rusak dan tidak dapat dibuka, sehingga tidak diterima. "
@@ -1029,11 +1031,8 @@ UNREADABLE = {
         "Mohon maaf, berkas {name} tidak memiliki satu halaman pun, sehingga tidak diterima. "
         "Silakan ekspor ulang dokumennya sebagai PDF, lalu kirim kembali."
     ),
-    "foto": (
-        "Mohon maaf, foto HEIC {name} tidak dapat dibuka, sehingga tidak diterima. Silakan "
-        "kirim sebagai foto biasa (bukan sebagai berkas/dokumen) agar otomatis menjadi JPG, "
-        "atau ubah Pengaturan > Kamera > Format ke \u201cPaling Kompatibel\u201d."
-    ),
+    "foto": "Mohon maaf, foto HEIC {name} tidak dapat dibuka, sehingga tidak diterima. "
+    + HEIC_HINT,
 }
 
 
@@ -2638,6 +2637,11 @@ RAPOR_NOT_ALLOWED = (
 )
 
 
+def triwulan(quarter: int, year: int) -> str:
+    """Triwulan III 2026"""
+    return f"Triwulan {ROMAN[quarter - 1]} {year}"
+
+
 def _persen(value: float) -> str:
     return f"{round(100 * value)}%"
 
@@ -2679,8 +2683,8 @@ def rapor(card: Scorecard, tz: ZoneInfo, own: bool) -> str:
                 f"sesuai {_persen(s.correct)}"
             )
         lines.append("")
-        for summary in entry.quarters.values():
-            lines.append(f"{summary.label}: {_summary_line(summary)}")
+        for q, summary in entry.quarters.items():
+            lines.append(f"{triwulan(q, card.year)}: {_summary_line(summary)}")
         lines.append(
             f"Tahun {card.year}: {_summary_line(entry.year)}; indeks "
             f"{_persen(entry.year.index)}" + (f" {TREND[entry.trend]}" if entry.trend else "")

@@ -80,7 +80,6 @@ class Summary:
     and sesuai over all their required items."""
 
     unit_code: str
-    label: str  # "Triwulan I 2026", "2026"
     months: int
     on_time: int
     complete: int
@@ -105,11 +104,10 @@ class Summary:
         return (self.on_time_share + self.complete_share + self.correct) / 3
 
 
-def summarise(unit_code: str, label: str, months: Iterable[MonthScore]) -> Summary:
+def summarise(unit_code: str, months: Iterable[MonthScore]) -> Summary:
     scores = list(months)
     return Summary(
         unit_code=unit_code,
-        label=label,
         months=len(scores),
         on_time=sum(s.on_time for s in scores),
         complete=sum(s.complete for s in scores),

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from chatbot import texts
-from chatbot.domain.scorecard import ROMAN, trend
+from chatbot.domain.scorecard import trend
 from chatbot.services.scorecard import Scorecard
 
 YES, NO = "Ya", "Tidak"
@@ -79,7 +79,7 @@ def add_scorecard_sheets(wb: Workbook, card: Scorecard, tz: ZoneInfo) -> None:
                 [
                     entry.unit.code,
                     entry.unit.name,
-                    f"Triwulan {ROMAN[q - 1]} {card.year}",
+                    texts.triwulan(q, card.year),
                     summary.months,
                     summary.on_time,
                     summary.complete,

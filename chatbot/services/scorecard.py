@@ -15,7 +15,6 @@ from chatbot.domain.errors import NotYourRole
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission
 from chatbot.domain.scorecard import (
-    ROMAN,
     ItemFacts,
     MonthScore,
     Summary,
@@ -149,11 +148,7 @@ class ScorecardService:
             if not months:
                 continue
             quarters = {
-                q: summarise(
-                    unit.code,
-                    f"Triwulan {ROMAN[q - 1]} {year}",
-                    (s for p, s in months.items() if quarter_of(p) == q),
-                )
+                q: summarise(unit.code, (s for p, s in months.items() if quarter_of(p) == q))
                 for q in sorted({quarter_of(p) for p in months})
             }
             ordered = list(quarters.values())
@@ -162,7 +157,7 @@ class ScorecardService:
                     unit=unit,
                     months=months,
                     quarters=quarters,
-                    year=summarise(unit.code, str(year), months.values()),
+                    year=summarise(unit.code, months.values()),
                     trend=trend(ordered[-2] if len(ordered) > 1 else None, ordered[-1]),
                 )
             )
