@@ -7,7 +7,9 @@
 - ``bench.national``: /status, the JSON status, the workbook and the package at national
   scale (514 units x 30 items x 24 months);
 - ``bench.reminders``: one day's warnings for ``--people`` people, planned, then sent through
-  a fake that enforces Telegram's limits.
+  a fake that enforces Telegram's limits;
+- ``bench.backup``: `spip-bot backup` and `restore` of the national-scale data (archive size,
+  times, the restore's check).
 """
 
 from __future__ import annotations
@@ -21,13 +23,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--people", type=int, default=5000)
-    parser.add_argument("--skip", default="", help="comma-separated: updates,national,reminders")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated: updates,national,reminders,backup"
+    )
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     suites = {
         "updates": ["--runs", str(args.runs)],
         "national": ["--runs", str(args.runs)],
         "reminders": ["--people", str(args.people)],
+        "backup": ["--runs", str(args.runs)],
     }
     for name, extra in suites.items():
         if name in skip:

@@ -447,3 +447,68 @@ def parse_delegate_step(data: str) -> DelegateStep | None:
         else:
             return None
     return DelegateStep(parts[1], **values)  # type: ignore[arg-type]
+
+
+PEOPLE = "ps"  # /pengguna by buttons: each step's data carries the choices made so far
+PEOPLE_CANCEL = "ps:n"
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleStep:
+    """How far a /pengguna by buttons has come: ``step`` is "l" (the list, a page), "p" (a
+    person), "d"/"a" (deactivate / reactivate: asked), "m" (move: the units), "mp" (a page of
+    them), "mu" (the unit chosen: its roles), "mr" (the role: asked), "r" (replace: who),
+    "rs" (the successor: asked); a step ending in "y" is confirmed (``vacant``: the warning of
+    a role left vacant was shown and accepted)."""
+
+    step: str
+    person: int = 0
+    unit: str = ""
+    role: str = ""
+    other: int = 0
+    page: int = 0
+    vacant: int = 0
+
+
+_PEOPLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "l": ("page",),
+    "p": ("person",),
+    "d": ("person",),
+    "dy": ("person", "vacant"),
+    "a": ("person",),
+    "ay": ("person",),
+    "m": ("person",),
+    "mp": ("person", "page"),
+    "mu": ("person", "unit"),
+    "mr": ("person", "unit", "role"),
+    "my": ("person", "unit", "role", "vacant"),
+    "r": ("person",),
+    "rp": ("person", "page"),
+    "rs": ("person", "other"),
+    "ry": ("person", "other"),
+}
+_PEOPLE_FORM = {"unit": re.compile(r"[A-Z0-9]{1,16}"), "role": re.compile(r"[a-z_]{1,20}")}
+
+
+def people_step(step: PeopleStep) -> str:
+    values = (str(getattr(step, name)) for name in _PEOPLE_FIELDS[step.step])
+    return ":".join((PEOPLE, step.step, *values))
+
+
+def parse_people_step(data: str) -> PeopleStep | None:
+    parts = data.split(":")
+    names = _PEOPLE_FIELDS.get(parts[1]) if len(parts) > 1 and parts[0] == PEOPLE else None
+    if names is None or len(names) != len(parts) - 2:
+        return None
+    values: dict[str, int | str] = {}
+    for name, raw in zip(names, parts[2:], strict=True):
+        if name in _PEOPLE_FORM:
+            if not _PEOPLE_FORM[name].fullmatch(raw):
+                return None
+            values[name] = raw
+        else:
+            number = small_int(raw)
+            if number is None or (name == "vacant" and number > 1):
+                return None
+            values[name] = number
+    return PeopleStep(parts[1], **values)  # type: ignore[arg-type]

@@ -11,17 +11,22 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from chatbot import commands, texts
-from chatbot.app import Core, build_core, make_clock, prepare_database
+from chatbot import commands, doctor, texts
+from chatbot.app import Core, build_core, make_clock, prepare_database, schema_revision
 from chatbot.config import ConfigError, Settings, load_settings
 from chatbot.domain.calendar import Period
 from chatbot.domain.checklist import SignedCard
-from chatbot.domain.errors import DomainError, InvalidData
+from chatbot.domain.errors import (
+    DomainError,
+    InvalidData,
+    LeavesRoleVacant,
+    PersonChangeRefused,
+)
 from chatbot.domain.roles import Role
 from chatbot.domain.scorecard import Summary
 from chatbot.services.scorecard import Scorecard
 from handlers.app import WebhookOptions, run
-from storage import migrate
+from storage import backup, migrate
 from storage.db import make_engine
 from whatsapp.app import run_whatsapp
 
@@ -34,6 +39,7 @@ CLI_ERRORS: dict[str, str] = {
     "invalid_data": "data tidak valid: {detail}",
     "invalid_delegation": "penunjukan wakil tidak valid: {detail}",
     "unknown_period": "periode tidak dikenal atau belum dibuka: {detail}",
+    "unknown_person": "pengguna dengan ID {detail} tidak ada (lihat `spip-bot person list`)",
 }
 
 
@@ -58,6 +64,7 @@ ARGPARSE_WORDS: dict[str, str] = {
     "invalid %(type)s value: %(value)r": "nilai %(type)s tidak valid: %(value)r",
     "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
     "not allowed with argument %s": "tidak boleh bersama argumen %s",
+    "one of the arguments %s is required": "salah satu argumen berikut wajib diisi: %s",
 }
 
 
@@ -66,14 +73,17 @@ def _indonesian(message: str) -> str:
 
 
 METAVAR = {  # what each value is, in the help's usage lines
+    "archive": "BERKAS",
     "checklist": "BERKAS",
     "covered": "ID",
     "date": "TTTT-BB-HH",
     "end": "TTTT-BB-HH",
+    "keep": "N",
     "listen": "ALAMAT",
     "name": "NAMA",
     "org": "BERKAS",
     "out": "BERKAS",
+    "out_dir": "FOLDER",
     "path": "JALUR",
     "period": "TTTT-BB",
     "port": "PORT",
@@ -82,6 +92,8 @@ METAVAR = {  # what each value is, in the help's usage lines
     "start": "TTTT-BB-HH",
     "to": "ID",
     "unit": "KODE_UNIT",
+    "successor": "ID",
+    "id": "ID",
     "webhook_url": "URL",
 }
 
@@ -179,7 +191,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     audit = sub.add_parser("audit", help="riwayat (log audit) satu periode")
     audit.add_argument("--period", required=True, help="TTTT-BB")
-    sub.add_parser("users", help="daftar pengguna")
+    sub.add_parser("users", help="daftar pengguna (sama dengan `person list`)")
+    person = sub.add_parser(
+        "person", help="pengguna: daftar, nonaktifkan, aktifkan, pindah unit/peran, ganti (mutasi)"
+    )
+    person_sub = person.add_subparsers(dest="person_command", required=True)
+    person_list = person_sub.add_parser(
+        "list", help="daftar pengguna: peran, unit, saluran, aktivitas terakhir"
+    )
+    person_list.add_argument("--json", action="store_true", help="keluaran JSON")
+    vacant_help = "tetap lakukan walaupun sebuah peran tidak lagi dipegang siapa pun"
+    person_off = person_sub.add_parser(
+        "deactivate", help="mengakhiri akses; pekerjaannya dialihkan ke pemegang perannya"
+    )
+    person_off.add_argument("id", type=int, help="ID pengguna (lihat `spip-bot person list`)")
+    person_off.add_argument("--ya", action="store_true", help=vacant_help)
+    person_on = person_sub.add_parser("reactivate", help="mengaktifkan kembali akses")
+    person_on.add_argument("id", type=int, help="ID pengguna")
+    person_move = person_sub.add_parser(
+        "move", help="mengubah unit dan/atau peran (mutasi); pekerjaan lamanya dialihkan"
+    )
+    person_move.add_argument("id", type=int, help="ID pengguna")
+    person_move.add_argument("--unit", help="kode unit baru (bawaan: unitnya sekarang)")
+    person_move.add_argument(
+        "--role", required=True, help="peran baru; beberapa dipisah koma, mis. satgas_prov,admin"
+    )
+    person_move.add_argument("--ya", action="store_true", help=vacant_help)
+    person_replace = person_sub.add_parser(
+        "replace", help="mengganti pengguna dengan orang lain di unit yang sama"
+    )
+    person_replace.add_argument("id", type=int, help="ID pengguna yang digantikan")
+    person_replace.add_argument(
+        "--with", dest="successor", type=int, required=True, help="ID penggantinya"
+    )
+    person_history = person_sub.add_parser("history", help="riwayat perubahan seorang pengguna")
+    person_history.add_argument("id", type=int, help="ID pengguna")
     sub.add_parser("units", help="daftar unit")
     run_p = sub.add_parser("run", help="menjalankan bot (polling, atau webhook)")
     run_p.add_argument("--webhook-url", help="URL HTTPS publik untuk mode webhook")
@@ -195,6 +241,32 @@ def _parser() -> argparse.ArgumentParser:
     wa_p.add_argument("--listen", default="0.0.0.0", help="alamat dengar webhook")
     wa_p.add_argument("--port", type=int, default=8444, help="port dengar webhook")
     wa_p.add_argument("--path", default="/whatsapp", help="jalur webhook (sama dengan di Meta)")
+    doctor_p = sub.add_parser(
+        "doctor",
+        help="memeriksa kesehatan bot: setelan, basis data, folder bukti, token, antrean "
+        "kirim, langkah harian",
+    )
+    doctor_p.add_argument("--json", action="store_true", help="keluaran JSON")
+    doctor_p.add_argument(
+        "--local",
+        action="store_true",
+        help="tanpa pemeriksaan jaringan (Telegram, WhatsApp), mis. untuk healthcheck kontainer",
+    )
+    backup_p = sub.add_parser(
+        "backup", help="mencadangkan basis data dan berkas bukti ke satu arsip (bot boleh berjalan)"
+    )
+    backup_to = backup_p.add_mutually_exclusive_group(required=True)
+    backup_to.add_argument("--out", type=Path, help="berkas arsip tujuan (.zip)")
+    backup_to.add_argument(
+        "--out-dir", type=Path, help="folder tujuan; nama berkasnya spip-cadangan-<waktu>.zip"
+    )
+    backup_p.add_argument(
+        "--keep", type=int, help="bersama --out-dir: simpan N cadangan terbaru, hapus yang lama"
+    )
+    restore_p = sub.add_parser(
+        "restore", help="memulihkan cadangan ke basis data dan folder bukti yang masih kosong"
+    )
+    restore_p.add_argument("archive", type=Path, help="berkas cadangan (.zip)")
     _name_values(parser)
     return parser
 
@@ -220,13 +292,29 @@ def _secret(args: argparse.Namespace, settings: Settings) -> str | None:
 
 
 def _require_schema(core: Core) -> None:
-    if migrate.current_revision(core.engine) != migrate.head_revision():
+    """A database at this version's schema; a newer one's is refused (ConfigError)."""
+    revision, head = schema_revision(core.engine), migrate.head_revision()
+    if revision is None:
         raise CliError("basis data belum siap: jalankan `spip-bot init` terlebih dahulu")
+    if revision != head:
+        raise CliError(
+            f"basis data masih versi {revision}, versi spip-bot ini memakai {head}: jalankan "
+            "`spip-bot init` untuk memperbaruinya"
+        )
+
+
+def schema_line(schema: migrate.Upgraded) -> str:
+    if schema.created:
+        return f"Basis data baru dibuat (versi {schema.after})."
+    if schema.changed:
+        return f"Basis data diperbarui dari versi {schema.before} ke {schema.after}."
+    return f"Basis data sudah versi terbaru ({schema.after})."
 
 
 def _init(core: Core, args: argparse.Namespace) -> None:
     signed = SignedCard(args.signed_card) if args.signed_card else None
     result = prepare_database(core, args.org, args.checklist, signed)
+    print(schema_line(result.schema))
     print(
         f"Basis data siap ({core.settings.db_url.split('@')[-1]}).\n"
         f"Unit: {result.units.added} baru, {result.units.updated} diperbarui, "
@@ -429,15 +517,75 @@ def _remind(core: Core, args: argparse.Namespace) -> None:
         print(f"\nDiantrekan: {report.queued}; sudah pernah dikirim: {report.already_sent}.")
 
 
-def _users(core: Core) -> None:
+def _users(core: Core, as_json: bool = False) -> None:
     _require_schema(core)
-    people = core.services.registration.people()
-    if not people:
+    entries = core.services.staffing.directory()
+    tz = core.settings.timezone
+    if as_json:
+        listed = [
+            {
+                "id": e.person.id,
+                "nama": e.person.name,
+                "unit": e.person.unit.code,
+                "peran": sorted(r.value for r in e.person.roles),
+                "aktif": e.person.active,
+                "saluran": texts.channels_text(e.person),
+                "aktivitas_terakhir": e.last_seen.isoformat() if e.last_seen else None,
+            }
+            for e in entries
+        ]
+        print(json.dumps(listed, ensure_ascii=False, indent=2))
+        return
+    if not entries:
         print("Belum ada pengguna. Buat undangan dengan `spip-bot invite`.")
-    for p in people:
-        roles = ",".join(sorted(r.value for r in p.roles))
+    for e in entries:
+        p = e.person
+        roles = ",".join(sorted(r.value for r in p.roles)) or "-"
         status = "aktif" if p.active else "nonaktif"
-        print(f"{p.id:>4}  {p.unit.code:<9} {roles:<28} {status:<8} {p.name}")
+        print(
+            f"{p.id:>4}  {p.unit.code:<9} {roles:<28} {status:<8} {p.name}  "
+            f"[{texts.channels_text(p)}; aktivitas terakhir "
+            f"{texts.last_seen_text(e.last_seen, tz)}]"
+        )
+
+
+def _person(core: Core, args: argparse.Namespace) -> None:
+    """``spip-bot person``: the operator of the server changes people (``by`` None)."""
+    _require_schema(core)
+    svc = core.services.staffing
+    command = args.person_command
+    if command == "list":
+        _users(core, args.json)
+        return
+    if command == "history":
+        person = svc.get(args.id)
+        names = {p.id: p.name for p in core.services.registration.people()}
+        events = svc.history(person.id)
+        print(f"Riwayat perubahan {person.name} (ID {person.id}):")
+        for event in events:
+            print(texts.person_history_line(event, names, core.settings.timezone))
+        if not events:
+            print("(belum ada perubahan)")
+        return
+    try:
+        if command == "deactivate":
+            done = svc.deactivate(args.id, confirm_vacant=args.ya)
+        elif command == "reactivate":
+            done = svc.reactivate(args.id)
+        elif command == "move":
+            roles = [r for r in args.role.split(",") if r.strip()]
+            done = svc.move(args.id, args.unit, roles, confirm_vacant=args.ya)
+        else:
+            done = svc.replace(args.id, args.successor)
+    except LeavesRoleVacant as exc:
+        raise CliError(
+            f"{texts.vacancy_text(exc.context['vacant'])}\n"  # type: ignore[arg-type]
+            "Ulangi dengan --ya untuk tetap melakukannya."
+        ) from None
+    except PersonChangeRefused as exc:
+        who = None if exc.detail == "same_person" else svc.get(args.id)
+        raise CliError(texts.person_refused(exc.detail, who)) from None
+    print(texts.change_done(done).replace("⚠️ ", "! "))
 
 
 def _units(core: Core) -> None:
@@ -446,8 +594,18 @@ def _units(core: Core) -> None:
         print(f"{unit.code:<9} {unit.kind.value:<9} {unit.name}")
 
 
+def _backup(settings: Settings, args: argparse.Namespace) -> str:
+    if args.command == "restore":
+        return backup.run_restore(args.archive, settings.db_url, settings.evidence_dir)
+    return backup.run_backup(
+        settings.db_url, settings.evidence_dir, args.out, args.out_dir, args.keep
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "doctor":  # before the settings: a bad setting is one of its answers
+        return doctor.run(args.json, args.local)
     try:
         settings = load_settings()
         logging.basicConfig(
@@ -457,6 +615,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("alembic").setLevel(logging.WARNING)
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        if args.command in ("backup", "restore"):  # before the core: the target stays untouched
+            print(_backup(settings, args))
+            return 0
         engine = make_engine(settings.db_url)
         core = build_core(settings, make_clock(settings, engine), engine)
         if args.command == "init":
@@ -487,6 +648,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _audit(core, args)
         elif args.command == "users":
             _users(core)
+        elif args.command == "person":
+            _person(core, args)
         elif args.command == "units":
             _units(core)
         elif args.command == "run":
@@ -502,7 +665,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "run-whatsapp":
             settings.require_whatsapp()
             run_whatsapp(core, args.listen, args.port, args.path)
-    except (ConfigError, CliError) as exc:
+    except (ConfigError, CliError, backup.BackupError) as exc:
         print(f"Galat: {exc}", file=sys.stderr)
         return 2
     except InvalidData as exc:

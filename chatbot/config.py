@@ -109,6 +109,14 @@ class Settings(BaseSettings):
     spip_separate_duties: bool = True
     spip_second_reviewer: Role | None = Role.KABAG_HSDM
     spip_log_level: str = "INFO"
+    # the health check (`spip-bot doctor`, the health URL, the admins' alerts): the evidence
+    # disk's free space below this is a problem; so is a message unsent for this long
+    spip_min_free_mb: int = Field(default=1024, ge=1, le=1024 * 1024)
+    spip_outbox_late_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # GET /healthz of the Telegram process on a small server of its own (off when unset);
+    # the WhatsApp process answers it on its webhook's port
+    spip_health_port: int | None = Field(default=None, ge=1, le=65535)
+    spip_health_listen: str = "0.0.0.0"
     # training only: the bot runs as if it were this instant (then time passes as usual);
     # refused on a database that was used with the real clock (README, "Training clock")
     spip_clock_start: datetime | None = None

@@ -17,13 +17,14 @@ from chatbot import callbacks
 from chatbot.domain.calendar import Deadline, Period, PeriodSchedule, SopCalendar, Window
 from chatbot.domain.checklist import Catalogue, ChecklistItem
 from chatbot.domain.errors import DomainError, UnitsIncomplete
-from chatbot.domain.events import EventKind
+from chatbot.domain.events import Event, EventKind
 from chatbot.domain.evidence import Finding, FindingKind
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress
 from chatbot.domain.reminders import Notice, Reminder, Rule, UnitSnapshot
 from chatbot.domain.roles import Permission, Role
 from chatbot.domain.scorecard import ROMAN, Summary
+from chatbot.domain.staffing import Vacancy
 from chatbot.domain.text import MAX_REASON_LENGTH
 from chatbot.domain.units import Unit, UnitKind
 from chatbot.domain.workflow import (
@@ -44,9 +45,13 @@ from chatbot.services.scorecard import Scorecard
 from chatbot.services.status import PeriodStatus
 from chatbot.services.views import (
     CardView,
+    Change,
+    ChangeKind,
     Decision,
     Delegated,
+    Entry,
     Given,
+    Plan,
     ReviewTarget,
     UnitStanding,
 )
@@ -169,6 +174,14 @@ COMMANDS: tuple[Command, ...] = (
         Permission.DELEGATE,
     ),
     Command(
+        "pengguna",
+        "👥 Pengguna",
+        "menampilkan daftar pengguna beserta peran, saluran dan aktivitas terakhirnya, serta "
+        "menonaktifkan, mengaktifkan kembali, memindahkan unit/peran, atau mengganti pengguna "
+        "(mutasi).",
+        Permission.MANAGE_PEOPLE,
+    ),
+    Command(
         "jadwal",
         "⏰ Jadwal pengingat",
         "menampilkan jadwal pengingat bulan berjalan.",
@@ -285,6 +298,21 @@ def notices_failing(person: Person, since: datetime, error: str, tz: ZoneInfo) -
     )
 
 
+# the admins' alert from the health check (``chatbot/services/health.py``), once per incident
+HEALTH_ALERT_TITLES = {
+    "antrean": "pengiriman pesan bot terganggu",
+    "disk": "ruang disk server bot hampir penuh",
+}
+
+
+def health_alert(kind: str, problem: str) -> str:
+    return (
+        f"⚠️ Peringatan untuk admin: {HEALTH_ALERT_TITLES.get(kind, kind)}.\n\n{problem}\n\n"
+        "Pemeriksaan lengkap: jalankan spip-bot doctor di server bot. Peringatan ini dikirim "
+        "sekali; bila masalahnya pulih lalu muncul lagi, Anda diberi tahu kembali."
+    )
+
+
 WA_CHOOSE_ACTION = "Silakan pilih tindakan untuk pesan di atas:"
 WA_BUTTON_INVALID = "Pilihan ini tidak berlaku. Ketik menu untuk melihat pilihan yang tersedia."
 BUTTON_INVALID = "Tombol ini tidak berlaku. Silakan buka kembali menu dengan /start."
@@ -345,6 +373,11 @@ def joined_notice(person: Person, role: Role) -> str:
 
 
 INVITE_ERRORS: dict[str, str] = {
+    "access_ended": (
+        "Mohon maaf, akses Anda ke layanan Kartu Kendali SPIP KPU Provinsi Jambi telah "
+        "diakhiri oleh admin, sehingga kode ini tidak dapat dipakai. Bila Anda kembali "
+        "bertugas, mintalah admin mengaktifkan kembali akses Anda."
+    ),
     "invite_invalid": (
         "Mohon maaf, kode undangan tidak dikenal. Periksa kembali kode yang Anda terima "
         "(10 huruf/angka, contoh ABCDE-FGH23), atau mintalah kode baru kepada admin."
@@ -715,6 +748,11 @@ EVENT_LABEL: dict[EventKind, str] = {
     EventKind.KARTU_DATA_DIKIRIM: "kirim data di e-SPIP",
     EventKind.PERIODE_DISERAHKAN: "periode diserahkan ke Inspektorat",
     EventKind.DELEGASI_DIBUAT: "wakil ditunjuk",
+    EventKind.TEMPLAT_DIDAFTARKAN: "formulir kosong didaftarkan",
+    EventKind.ANGGOTA_DINONAKTIFKAN: "akses pengguna diakhiri",
+    EventKind.ANGGOTA_DIAKTIFKAN: "akses pengguna diaktifkan kembali",
+    EventKind.ANGGOTA_DIPINDAHKAN: "unit/peran pengguna diubah",
+    EventKind.ANGGOTA_DIGANTIKAN: "pengguna digantikan",
 }
 STAGE_WORD = {"paraf": "paraf", "tanda_tangan": "tanda tangan"}
 
@@ -2717,3 +2755,294 @@ def template_registered(name: str, added: bool) -> str:
 
 def rapor_caption(card: Scorecard) -> str:
     return f"Rapor kepatuhan kartu kendali SPIP {card.year}"
+
+
+# ------------------------------------------------------------------ people who come and go
+
+ACCESS_ENDED = (
+    "Mohon maaf, akses Anda ke layanan Kartu Kendali SPIP KPU Provinsi Jambi telah diakhiri "
+    "oleh admin, sehingga permintaan ini tidak diproses. Data yang telah Anda kirim tetap "
+    "tersimpan. Bila ini keliru, hubungi admin Satgas SPIP KPU Provinsi Jambi."
+)
+CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
+LABEL_DEACTIVATE = ("⛔ Nonaktifkan", "Nonaktifkan")
+LABEL_REACTIVATE = ("✅ Aktifkan kembali", "Aktifkan kembali")
+LABEL_MOVE = ("🔀 Pindah unit/peran", "Pindah unit/peran")
+LABEL_REPLACE = ("👤 Ganti dengan orang lain", "Ganti orang")
+LABEL_PEOPLE_LIST = ("⬅️ Daftar pengguna", "Daftar pengguna")
+LABEL_CHANGE_YES = ("✔️ Ya, lakukan", "Ya, lakukan")
+LABEL_CHANGE_VACANT = ("⚠️ Tetap lakukan", "Tetap lakukan")
+LABEL_PICK_UNIT = "Pilih unit"
+LABEL_PICK_ROLE = "Pilih peran"
+LABEL_PICK_ACTION = "Pilih tindakan"
+LABEL_PERSON_BACK = ("⬅️ Rincian pengguna", "Rincian pengguna")
+UNIT_KIND_LABEL = {
+    UnitKind.KABKOTA: "KPU kabupaten/kota",
+    UnitKind.BAGIAN: "bagian di Sekretariat KPU Provinsi",
+    UnitKind.PROVINSI: "Sekretariat KPU Provinsi (satgas dan pejabat)",
+}
+
+
+def move_unit(person: Person) -> str:
+    return (
+        f"Pindahkan {person.name} (kini {roles_text(person.roles)}, {person.unit.name}) ke unit "
+        "mana? Pilih unitnya; perannya dipilih sesudahnya."
+    )
+
+
+def move_role(person: Person, unit: Unit) -> str:
+    return f"Sebagai apa {person.name} di {unit.name}?"
+
+
+def replace_who(person: Person) -> str:
+    return (
+        f"Siapa yang menggantikan {person.name} sebagai {roles_text(person.roles)}, "
+        f"{person.unit.name}? Penggantinya harus sudah bergabung di unit yang sama (undang "
+        "dengan /undang bila belum)."
+    )
+
+
+def replace_nobody(person: Person) -> str:
+    return (
+        f"Belum ada pengguna aktif lain di {person.unit.name} yang dapat menggantikan "
+        f"{person.name}. Undang penggantinya dengan /undang, lalu ulangi."
+    )
+
+
+PEOPLE_CANCELLED = "Dibatalkan; tidak ada perubahan pada pengguna."
+PEOPLE_NOBODY = "Belum ada pengguna. Buat undangan dengan /undang."
+PEOPLE_PICK = "Pilih pengguna untuk melihat rinciannya atau mengubahnya."
+
+
+def channels_text(person: Person) -> str:
+    held = [
+        name
+        for name, linked in (
+            ("Telegram", person.telegram_chat_id is not None),
+            ("WhatsApp", person.whatsapp_id is not None),
+        )
+        if linked
+    ]
+    return ", ".join(held) or "belum terhubung"
+
+
+def last_seen_text(seen: datetime | None, tz: ZoneInfo) -> str:
+    return waktu(seen, tz) if seen is not None else "belum ada"
+
+
+def person_line(entry: Entry, tz: ZoneInfo) -> str:
+    """A line of the directory (the command line's ``spip-bot person list`` too)."""
+    p = entry.person
+    state = "" if p.active else " [NONAKTIF]"
+    return (
+        f"{p.name}{state} — {roles_text(p.roles) or 'tanpa peran'}, {p.unit.name}; "
+        f"{channels_text(p)}; aktivitas terakhir {last_seen_text(entry.last_seen, tz)}"
+    )
+
+
+def people_directory(entries: Sequence[Entry]) -> str:
+    active = sum(1 for e in entries if e.person.active)
+    return f"Pengguna layanan: {active} aktif, {len(entries) - active} nonaktif.\n\n{PEOPLE_PICK}"
+
+
+def person_card(entry: Entry, history: Sequence[str], tz: ZoneInfo) -> str:
+    p = entry.person
+    lines = [
+        f"{p.name} (ID {p.id})",
+        f"Status: {'aktif' if p.active else 'nonaktif (akses diakhiri)'}",
+        f"Unit: {p.unit.name}",
+        f"Peran: {roles_text(p.roles) or 'tanpa peran'}",
+        f"Saluran: {channels_text(p)}",
+        f"Aktivitas terakhir: {last_seen_text(entry.last_seen, tz)}",
+    ]
+    if history:
+        lines += ["", "Riwayat perubahan:", *(f"• {h}" for h in history)]
+    return "\n".join(lines)
+
+
+def vacancy_text(vacant: Sequence[Vacancy]) -> str:
+    names = [
+        f"{ROLE_LABEL[v.role]} {v.unit.name}" if v.unit is not None else ROLE_LABEL[v.role]
+        for v in vacant
+    ]
+    return (
+        f"⚠️ Setelah perubahan ini tidak ada lagi yang memegang peran {', '.join(names)}: "
+        "langkah peran itu tidak dapat dijalankan siapa pun sampai ada pemegang baru "
+        "(undang dengan /undang)."
+    )
+
+
+def _work_text(successor: Person | None, drafts: int, with_requests: bool) -> str:
+    if successor is None:
+        return (
+            "Tidak ada pemegang peran lain yang dapat menerima pekerjaannya; drafnya tetap "
+            "tersimpan dan diserahkan kepada penggantinya kelak (Ganti dengan orang lain)."
+        )
+    parts = [f"{drafts} draf kiriman"] if drafts else []
+    if with_requests:
+        parts.append("permintaan yang masih menunggu tindakannya")
+    what = " dan ".join(parts) if parts else "pekerjaan yang masih terbuka"
+    return f"{what[0].upper()}{what[1:]} dialihkan kepada {successor.name}."
+
+
+def plan_text(plan: Plan) -> str:
+    """The confirmation of a change, before it is made."""
+    p, after = plan.person, plan.after
+    if plan.kind is ChangeKind.DEACTIVATE:
+        lines = [
+            f"Nonaktifkan {p.name} ({roles_text(p.roles)}, {p.unit.name})?",
+            "Aksesnya berakhir seketika di Telegram dan WhatsApp; data yang telah dikirimnya "
+            "tetap tersimpan.",
+            _work_text(plan.successor, plan.drafts, True),
+        ]
+    elif plan.kind is ChangeKind.REACTIVATE:
+        lines = [
+            f"Aktifkan kembali {p.name} ({roles_text(p.roles)}, {p.unit.name})?",
+            "Ia dapat memakai layanan ini lagi dengan peran yang sama.",
+        ]
+    elif plan.kind is ChangeKind.MOVE:
+        lines = [
+            f"Ubah {p.name}: dari {roles_text(p.roles)}, {p.unit.name}, menjadi "
+            f"{roles_text(after.roles)}, {after.unit.name}?",
+        ]
+        if plan.successor is not None or plan.drafts:
+            lines.append(_work_text(plan.successor, plan.drafts, True))
+    else:
+        assert plan.successor is not None
+        lines = [
+            f"Ganti {p.name} dengan {plan.successor.name} sebagai {roles_text(p.roles)}, "
+            f"{p.unit.name}?",
+            f"{plan.successor.name} menerima peran dan pekerjaan yang masih terbuka"
+            + (f" ({plan.drafts} draf kiriman)" if plan.drafts else "")
+            + f"; akses {p.name} berakhir seketika.",
+        ]
+    if plan.vacant:
+        lines.append(vacancy_text(plan.vacant))
+    return "\n\n".join(lines)
+
+
+def change_done(done: Change) -> str:
+    """What the admin reads once the change is made (the chat and the command line)."""
+    b, a = done.before, done.after
+    if done.kind is ChangeKind.DEACTIVATE:
+        head = f"Akses {b.name} ({roles_text(b.roles)}, {b.unit.name}) telah diakhiri."
+    elif done.kind is ChangeKind.REACTIVATE:
+        head = f"Akses {b.name} ({roles_text(b.roles)}, {b.unit.name}) telah aktif kembali."
+    elif done.kind is ChangeKind.MOVE:
+        head = (
+            f"{b.name} kini {roles_text(a.roles)}, {a.unit.name} (sebelumnya "
+            f"{roles_text(b.roles)}, {b.unit.name})."
+        )
+    else:
+        assert done.successor is not None
+        head = (
+            f"{done.successor.name} kini menggantikan {b.name} sebagai {roles_text(b.roles)}, "
+            f"{b.unit.name}; akses {b.name} telah diakhiri."
+        )
+    lines = [head]
+    handed = []
+    if done.drafts:
+        handed.append(f"{len(done.drafts)} draf kiriman")
+    if done.forwarded:
+        handed.append(f"{done.forwarded} permintaan yang menunggu tindakan")
+    if handed and done.successor is not None:
+        lines.append(f"Dialihkan kepada {done.successor.name}: {' dan '.join(handed)}.")
+    if done.vacant:
+        names = ", ".join(
+            f"{ROLE_LABEL[v.role]} {v.unit.name}" if v.unit else ROLE_LABEL[v.role]
+            for v in done.vacant
+        )
+        lines.append(f"⚠️ Peran {names} kini tidak dipegang siapa pun.")
+    lines.append("Perubahan ini tercatat dalam log audit.")
+    return "\n".join(lines)
+
+
+def staffing_notice(done: Change) -> str:
+    """To the provincial satgas: who changed, by whom, and where the work went."""
+    by = f" oleh {done.by.name}" if done.by is not None else " oleh admin server"
+    return f"Pemberitahuan perubahan pengguna{by}:\n{change_done(done)}"
+
+
+def forwarded_from(person: Person) -> str:
+    return (
+        f"↪️ Diteruskan kepada Anda dari {person.name} ({roles_text(person.roles)}, "
+        f"{person.unit.name}), yang tidak lagi memegang peran ini:"
+    )
+
+
+def staffing_successor(done: Change, catalogue: Catalogue) -> str:
+    b = done.before
+    lines = [
+        f"Anda kini menerima pekerjaan yang ditinggalkan {b.name} ({roles_text(b.roles)}, "
+        f"{b.unit.name})."
+    ]
+    if done.kind is ChangeKind.REPLACE:
+        lines[0] = (
+            f"Anda ditetapkan menggantikan {b.name} sebagai {roles_text(b.roles)}, "
+            f"{b.unit.name}, beserta pekerjaannya yang masih terbuka."
+        )
+    if done.drafts:
+        names = []
+        for period, code in done.drafts:
+            item = catalogue.item(code) if code else None
+            what = f"{item.code} {item.name}" if item else "berkas yang belum dipilih butirnya"
+            names.append(f"• {what} ({bulan(period)})")
+        lines += [
+            "",
+            "Draf kiriman yang belum dikirim, kini milik Anda (buka /kirim untuk "
+            "memeriksa dan mengirimnya):",
+            *names,
+        ]
+    if done.forwarded:
+        lines += [
+            "",
+            f"{done.forwarded} permintaan yang masih menunggu tindakan diteruskan kepada Anda "
+            "dalam pesan berikut.",
+        ]
+    return "\n".join(lines)
+
+
+def staffing_person(done: Change) -> str:
+    a = done.after
+    if done.kind is ChangeKind.REACTIVATE:
+        return (
+            f"Yth. Bapak/Ibu {a.name},\nakses Anda ke layanan Kartu Kendali SPIP KPU Provinsi "
+            f"Jambi telah aktif kembali sebagai {roles_text(a.roles)}, {a.unit.name}. Ketik "
+            "/start untuk melihat menu."
+        )
+    return (
+        f"Yth. Bapak/Ibu {a.name},\nperan Anda pada layanan Kartu Kendali SPIP KPU Provinsi "
+        f"Jambi telah diubah oleh admin: kini {roles_text(a.roles)}, {a.unit.name}. Ketik "
+        "/start untuk melihat menu sesuai peran baru Anda."
+    )
+
+
+PERSON_REFUSED: dict[str, str] = {
+    "self": "Mohon maaf, Anda tidak dapat mengubah akses atau peran Anda sendiri; mintalah "
+    "admin lain, atau gunakan perintah spip-bot person di server.",
+    "already_inactive": "{name} sudah nonaktif.",
+    "already_active": "{name} sudah aktif.",
+    "inactive": "{name} nonaktif; aktifkan kembali terlebih dahulu sebelum memindahkannya.",
+    "unchanged": "Tidak ada yang berubah: {name} sudah memegang peran itu di unit itu.",
+    "same_person": "Pengganti tidak boleh orang yang sama.",
+    "successor_inactive": "Pengganti yang dipilih nonaktif; aktifkan kembali terlebih dahulu.",
+    "other_unit": "Pengganti harus berada di unit yang sama ({unit}); pindahkan dahulu ia ke "
+    "unit itu dengan Pindah unit/peran.",
+    "no_roles": "{name} tidak memegang peran apa pun untuk diserahkan.",
+}
+
+
+def person_refused(reason: str, person: Person | None) -> str:
+    template = PERSON_REFUSED.get(reason, "Perubahan pengguna ditolak ({reason}).")
+    name = person.name if person is not None else "Pengguna ini"
+    unit = person.unit.name if person is not None else ""
+    return template.format(name=name, unit=unit, reason=reason)
+
+
+def person_history_line(event: Event, names: Mapping[int, str], tz: ZoneInfo) -> str:
+    who = names.get(event.actor_id, "admin") if event.actor_id is not None else "admin server"
+    detail = event.detail
+    line = f"{waktu(event.at, tz)}: {EVENT_LABEL.get(event.kind, event.kind.value)} oleh {who}"
+    if "dialihkan_ke" in detail:
+        line += f"; pekerjaan dialihkan kepada {names.get(int(detail['dialihkan_ke']), '?')}"
+    return line

@@ -61,7 +61,7 @@ def typed(svc: Services, person: Person, args: list[str]) -> Screen:
         return Screen(texts.NOT_ALLOWED)
     if not args:
         return step(svc, person, DelegateStep("cp"))
-    found = parse_typed(args, svc.registration.people())
+    found = parse_typed(args, [p for p in svc.registration.people() if p.active])
     if found.problem:
         return Screen(texts.leave_typed_problem(found.problem, found.said, found.ambiguous))
     return _record(svc, person, found)

@@ -1,12 +1,13 @@
-"""Admin: /undang, making invite codes from the chat (by arguments or by buttons), and /wakil,
-leave cover. What each does is decided in ``chatbot.commands``, shared with WhatsApp."""
+"""Admin: /undang, making invite codes from the chat (by arguments or by buttons), /wakil,
+leave cover, and /pengguna, people who come and go. What each does is decided in
+``chatbot.commands``, ``chatbot.wakil`` and ``chatbot.pengguna``, shared with WhatsApp."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from chatbot import callbacks, commands, texts
+from chatbot import callbacks, commands, pengguna, texts
 from chatbot import wakil as wakil_flow
 from chatbot.domain.people import Person
 from handlers.common import Context, current_person, pressed_by, reply, services
@@ -68,10 +69,28 @@ async def wakil_button(update: Update, context: Context) -> None:
         await replace(update, screen)
 
 
+async def people(update: Update, context: Context) -> None:
+    """/pengguna: the directory, then a person and what can be done to them, by buttons."""
+    person = await current_person(update, context)
+    if person is not None:
+        await show(update, pengguna.typed(services(context), person, list(context.args or [])))
+
+
+async def people_button(update: Update, context: Context) -> None:
+    """A step of /pengguna: the same message shows the next one."""
+    pressed = await pressed_by(update, context, lambda _: True)
+    if pressed is not None:
+        data, person = pressed
+        screen, _ = pengguna.pressed(services(context), person, data)
+        await replace(update, screen)
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("wakil", wakil))
     application.add_handler(CallbackQueryHandler(wakil_button, pattern=rf"^{callbacks.DELEGATE}:"))
     application.add_handler(CommandHandler("undang", undang))
+    application.add_handler(CommandHandler("pengguna", people))
+    application.add_handler(CallbackQueryHandler(people_button, pattern=rf"^{callbacks.PEOPLE}:"))
     application.add_handler(
         CallbackQueryHandler(
             invite_button, pattern=rf"^(?:{callbacks.INVITE_UNIT}|{callbacks.INVITE_ROLE}):"

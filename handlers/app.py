@@ -19,6 +19,7 @@ from chatbot.services.outbox import DrainBackoff
 from handlers import jobs
 from handlers import outbox as outbox_handlers
 from handlers.bot import HandledQueue, SpipBot
+from handlers.health import serve_health
 from handlers.request import RetryingRequest
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,14 @@ class WebhookOptions:
 def run(core: Core, webhook: WebhookOptions | None = None) -> None:
     prepare_database(core)
     application = build_application(core)
+    settings = core.settings
+    if settings.spip_health_port is not None:  # PTB's webhook server takes no other route
+        serve_health(
+            application,
+            core.services.health,
+            settings.spip_health_listen,
+            settings.spip_health_port,
+        )
     if webhook is None:
         log.info("starting in polling mode")
         application.run_polling(drop_pending_updates=False)

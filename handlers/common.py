@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 
 from chatbot import texts
+from chatbot.domain.errors import AccessEnded
 from chatbot.domain.people import Person
 from chatbot.services.bundle import Services
 
@@ -45,11 +46,32 @@ async def reply(
     return await chat.send_message(text, reply_markup=markup)
 
 
-async def current_person(update: Update, context: Context) -> Person | None:
-    """The registered person behind the update, or None after telling them how to join."""
+SEEN = "_orang"  # user_data: (update id, the person the gate found for it)
+
+
+def _looked_up(update: Update, context: Context) -> Person | None:
+    """The person behind the update: found once per update (the gate, then every handler
+    that asks); raises ``AccessEnded`` for a person deactivated."""
     user = update.effective_user
     assert user is not None  # the gate lets no update without a user through
+    data = context.user_data
+    seen = data.get(SEEN) if data is not None else None
+    if seen is not None and seen[0] == update.update_id:
+        return cast(Person, seen[1])
     person = services(context).registration.person(user.id)
+    if data is not None and person is not None:
+        data[SEEN] = (update.update_id, person)
+    return person
+
+
+async def current_person(update: Update, context: Context) -> Person | None:
+    """The registered person behind the update, or None after telling them how to join
+    (or that their access ended)."""
+    try:
+        person = _looked_up(update, context)
+    except AccessEnded:
+        await reply(update, texts.ACCESS_ENDED)
+        return None
     if person is None:
         await reply(update, texts.NOT_REGISTERED)
     return person
@@ -85,6 +107,17 @@ async def _gate(update: Update, context: Context) -> None:
         elif update.message and update.message.text and update.message.text.startswith("/"):
             await update.message.reply_text(texts.PRIVATE_ONLY)
         raise ApplicationHandlerStop
+    if update.message is not None or update.callback_query is not None:
+        try:  # a person whose access ended: nothing they send or press is done
+            _looked_up(update, context)
+        except AccessEnded:
+            log.info("refused an update from deactivated telegram user %s", user.id)
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            await reply(update, texts.ACCESS_ENDED)
+            raise ApplicationHandlerStop from None
+        except Exception:  # the database failing: the handler that needs the person meets
+            pass  # the same fault and says it once, with its sentence
 
 
 def register_gate(application: Application) -> None:  # type: ignore[type-arg]

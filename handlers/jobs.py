@@ -18,12 +18,15 @@ class ScheduleMemo:
     them again; the database is what makes them go once (a restart asks again)."""
 
     reminded_on: date | None = None
+    recorded_on: date | None = None  # the day the health check was last told the steps ran
 
 
 async def scheduled_steps(context: Context) -> None:
     """JobQueue, at start and then every few seconds: the day's steps by the services' clock.
     The period of the month opens at 07:55 WIB of day 1 (or the first working day after, or
-    later during days 1-10 to catch up), then the day's warnings go out once, from 08:00."""
+    later during days 1-10 to catch up), then the day's warnings go out once, from 08:00.
+    Each tick also has the health service watch the outbox and the disk (the admins told once
+    per incident, ``HealthService.alert``)."""
     memo = context.job.data if context.job is not None else None
     assert isinstance(memo, ScheduleMemo)
     svc = services(context)
@@ -31,9 +34,17 @@ async def scheduled_steps(context: Context) -> None:
     if result is not None and result.opened:
         log.info("period %s opened by the scheduler, %s kick-offs", result.period, result.kickoffs)
     day = svc.reminders.due_now()
-    if day is not None and memo.reminded_on != day:
+    reminded = day is not None and memo.reminded_on != day
+    if reminded:
         await send_reminders(context)
         memo.reminded_on = day
+    # recorded at the first tick of each day and after the day's warnings: `spip-bot doctor`
+    # tells when they stopped; then the outbox and the disk, of which the admins are told
+    today = svc.reminders.today()
+    if reminded or memo.recorded_on != today:
+        svc.health.steps_ran()
+        memo.recorded_on = today
+    svc.health.alert()
 
 
 async def announce_digest(context: Context) -> None:

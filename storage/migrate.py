@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class NewerSchema(Exception):
+    """The database is at a revision this code does not know: a newer release migrated it.
+    Nothing was changed; running this older code on it could lose or garble data."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(revision)
+        self.revision = revision
+
+
+@dataclass(frozen=True, slots=True)
+class Upgraded:
+    """What an upgrade did: the revision before (None: the database was empty) and after."""
+
+    before: str | None
+    after: str | None
+
+    @property
+    def created(self) -> bool:
+        return self.before is None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
 
 
 def alembic_config() -> Config:
@@ -19,17 +47,77 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in _scripts().walk_revisions()}
+
+
+def _revision_of(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _refuse_unknown(revision: str | None) -> None:
+    if revision is not None and revision not in known_revisions():
+        raise NewerSchema(revision)
+
+
+@contextmanager
+def _one_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection whose work is one transaction, DDL included. PostgreSQL's DDL is
+    transactional as it is. SQLite's is too, but Python's driver opens a transaction only before
+    INSERT, UPDATE or DELETE, so each CREATE or ALTER before those would be committed at once
+    and a migration failing half-way would leave half a schema (and fail again on the next
+    start): here the driver leaves transactions alone and BEGIN IMMEDIATE ... COMMIT holds all."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            yield connection
+        return
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        legacy = driver.isolation_level
+        driver.isolation_level = None
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.exec_driver_sql("ROLLBACK")
+                raise
+            connection.exec_driver_sql("COMMIT")
+        finally:
+            driver.isolation_level = legacy
+
+
+def upgrade(engine: Engine, revision: str = "head") -> Upgraded:
+    """Migrate to ``revision`` in one transaction: a migration that fails leaves the database
+    as it was. Refuses (NewerSchema, before touching anything) a database whose revision this
+    code does not know."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with _one_transaction(engine) as connection:
+        before = _revision_of(connection)
+        _refuse_unknown(before)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        after = _revision_of(connection)
+    return Upgraded(before, after)
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _revision_of(connection)
+
+
+def check(engine: Engine) -> str | None:
+    """The database's revision (None: no schema yet); NewerSchema when this code does not
+    know it."""
+    revision = current_revision(engine)
+    _refuse_unknown(revision)
+    return revision
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _scripts().get_current_head()

@@ -15,6 +15,7 @@ from storage.repositories import (
     SqlDaysOff,
     SqlDelegations,
     SqlDrafts,
+    SqlHealth,
     SqlInbound,
     SqlInvites,
     SqlItems,
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
         self.placed = SqlPlaced(self.session)
         self.reviews = SqlReviewLog(self.session)
         self.templates = SqlTemplates(self.session)
+        self.health = SqlHealth(self.session)
         return self
 
     def __exit__(

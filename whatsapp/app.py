@@ -13,6 +13,7 @@ import httpx
 from aiohttp import web
 from pywa_async.client import WhatsApp
 
+from chatbot import healthz
 from chatbot.app import Core, prepare_database
 from chatbot.services.outbox import DrainBackoff
 from storage.db import is_outage
@@ -78,12 +79,15 @@ def whatsapp_sender(core: Core, wa: WhatsApp) -> WhatsAppSender:
     )
 
 
-def run_whatsapp(core: Core, listen: str, port: int, path: str) -> None:
-    prepare_database(core)
-    channel = build_whatsapp(core)
+def whatsapp_app(core: Core, channel: WhatsAppChannel, path: str) -> web.Application:
+    """The process's web app: Meta's webhook at ``path``, the health URL (``/healthz``), and
+    while it runs the outbox loop and the health watch (the admins told of a failing outbox
+    or a full disk, decided by the health service)."""
     app = whatsapp_server.web_app(channel.client, path, channel.flows)
+    healthz.add_route(app, core.services.health)
     sender = whatsapp_sender(core, channel.client)
     interval = core.settings.spip_outbox_interval_seconds
+    tick = core.settings.spip_schedule_tick_seconds
 
     async def drain_forever(_: object) -> AsyncIterator[None]:
         async def loop() -> None:
@@ -97,10 +101,26 @@ def run_whatsapp(core: Core, listen: str, port: int, path: str) -> None:
                     pace.succeeded()
                 await asyncio.sleep(pace.next_wait())
 
-        task = asyncio.create_task(loop())
+        async def watch() -> None:
+            while True:
+                try:
+                    core.services.health.alert()
+                except Exception as exc:  # the drain's log says when the database fails
+                    if not is_outage(exc):
+                        log.exception("health: the watch failed")
+                await asyncio.sleep(tick)
+
+        tasks = [asyncio.create_task(loop()), asyncio.create_task(watch())]
         yield
-        task.cancel()
+        for task in tasks:
+            task.cancel()
 
     app.cleanup_ctx.append(drain_forever)
-    log.info("WhatsApp webhook on %s:%s%s", listen, port, path)
+    return app
+
+
+def run_whatsapp(core: Core, listen: str, port: int, path: str) -> None:
+    prepare_database(core)
+    app = whatsapp_app(core, build_whatsapp(core), path)
+    log.info("WhatsApp webhook on %s:%s%s (health URL %s)", listen, port, path, healthz.PATH)
     web.run_app(app, host=listen, port=port, print=None, access_log_class=whatsapp_server.AccessLog)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pywa_async.client import WhatsApp
 
-from chatbot import callbacks, commands, screens, texts
+from chatbot import callbacks, commands, pengguna, screens, texts
 from chatbot import wakil as wakil_flow
 from chatbot.domain.calendar import Period
 from chatbot.domain.people import Person
@@ -58,6 +58,7 @@ class Commands:
             "jadwal": self.jadwal,
             "undang": self.undang,
             "wakil": self.wakil,
+            "pengguna": self.pengguna,
             "bantuan": self.menu,
             "menu": self.menu,
             "help": self.menu,
@@ -117,6 +118,9 @@ class Commands:
 
     async def wakil(self, to: str, person: Person, args: list[str]) -> None:
         await self.show(to, wakil_flow.typed(self.services, person, args))
+
+    async def pengguna(self, to: str, person: Person, args: list[str]) -> None:
+        await self.show(to, pengguna.typed(self.services, person, args))
 
     async def _export_period(
         self, to: str, person: Person, args: list[str], preparing: str
@@ -185,6 +189,9 @@ class Commands:
             await self.show(to, commands.open_pressed(svc, person, data))
         elif data.startswith(callbacks.DELEGATE + ":"):
             screen, page = wakil_flow.pressed(svc, person, data)
+            await self.show(to, screen, page)
+        elif data.startswith(callbacks.PEOPLE + ":"):
+            screen, page = pengguna.pressed(svc, person, data)
             await self.show(to, screen, page)
         elif (invite := callbacks.parse_invite(data)) is not None:
             unit_code, role = invite

@@ -18,7 +18,7 @@ from pywa_async.types.message import Message
 
 from chatbot import callbacks, texts
 from chatbot.domain import invites
-from chatbot.domain.errors import DomainError, InviteInvalid
+from chatbot.domain.errors import AccessEnded, DomainError, InviteInvalid
 from chatbot.domain.people import Person
 from chatbot.screens import Action, Screen
 from chatbot.services.bundle import Services
@@ -83,7 +83,12 @@ def _person(
 async def incoming(wa: WhatsApp, services: Services, words: Commands, message: Message) -> None:
     kirim, review = words.kirim, words.review
     sender = message.from_user.preferred_id  # the business-scoped id, else the number
-    fresh, person = _person(services, message.id, sender, message.from_user.wa_id)
+    try:
+        fresh, person = _person(services, message.id, sender, message.from_user.wa_id)
+    except AccessEnded:
+        log.info("refused a WhatsApp message from deactivated %s", sender)
+        await words.say(sender, texts.ACCESS_ENDED)
+        return
     if not fresh:
         return
     text = (message.text or "").strip()
@@ -128,7 +133,12 @@ async def chosen(
 ) -> None:
     kirim, review = words.kirim, words.review
     sender = choice.from_user.preferred_id
-    fresh, person = _person(services, choice.id, sender, choice.from_user.wa_id)
+    try:
+        fresh, person = _person(services, choice.id, sender, choice.from_user.wa_id)
+    except AccessEnded:
+        log.info("refused a WhatsApp button from deactivated %s", sender)
+        await words.say(sender, texts.ACCESS_ENDED)
+        return
     if not fresh:
         return
     if person is None:

@@ -24,6 +24,8 @@ class AccessLog(AbstractAccessLogger):
     verify token in it (``hub.verify_token``), which must not reach the log."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        if request.path == "/healthz" and response.status == 200:
+            return  # a monitor asks every few seconds: only its unhealthy answers are logged
         self.logger.info(
             "%s %s %s %s %.3fs", request.remote, request.method, request.path, response.status, time
         )

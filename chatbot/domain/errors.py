@@ -158,3 +158,28 @@ class CoverConflict(DomainError):
     (``context``: delegate, held, role)."""
 
     code = "cover_conflict"
+
+
+class UnknownPerson(DomainError):
+    """No person with this id (the command line's ``spip-bot person ... ID``)."""
+
+    code = "unknown_person"
+
+
+class LeavesRoleVacant(DomainError):
+    """The change would leave a role nobody holds (``context["vacant"]``: the roles, each
+    with its unit for a unit's own role); done only when confirmed."""
+
+    code = "leaves_role_vacant"
+
+
+class PersonChangeRefused(DomainError):
+    """A change of a person that cannot be made (``detail``: why, a stable word)."""
+
+    code = "person_change_refused"
+
+
+class AccessEnded(DomainError):
+    """The person was deactivated: nothing they ask is done (an invite code included)."""
+
+    code = "access_ended"

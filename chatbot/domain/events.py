@@ -28,6 +28,12 @@ class EventKind(StrEnum):
     PERIODE_DISERAHKAN = "periode_diserahkan"
     DELEGASI_DIBUAT = "delegasi_dibuat"
     TEMPLAT_DIDAFTARKAN = "templat_didaftarkan"  # a blank form, to tell unfilled evidence
+    # people who come and go (subject "orang:<id>"): access ended or given back, a transfer,
+    # a successor; detail names what was handed over to whom
+    ANGGOTA_DINONAKTIFKAN = "anggota_dinonaktifkan"
+    ANGGOTA_DIAKTIFKAN = "anggota_diaktifkan"
+    ANGGOTA_DIPINDAHKAN = "anggota_dipindahkan"
+    ANGGOTA_DIGANTIKAN = "anggota_digantikan"
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ class Permission(StrEnum):
     INVITE = "invite"
     OPEN_PERIOD = "open_period"
     DELEGATE = "delegate"
+    MANAGE_PEOPLE = "manage_people"  # deactivate, reactivate, transfer, replace
 
 
 _P = Permission
@@ -67,7 +68,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SEKRETARIS: _LEADERS | {_P.SIGN},
     Role.DIVISI_HUKUM: _LEADERS | {_P.SIGN},
     Role.KETUA: _LEADERS | {_P.SIGN},
-    Role.ADMIN: _LEADERS | {_P.INVITE, _P.OPEN_PERIOD, _P.DELEGATE},
+    Role.ADMIN: _LEADERS | {_P.INVITE, _P.OPEN_PERIOD, _P.DELEGATE, _P.MANAGE_PEOPLE},
 }
 
 # The kind of unit a person with the role belongs to: a regency satgas sits in a regency unit,

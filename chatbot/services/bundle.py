@@ -11,6 +11,7 @@ from chatbot.export.preview import Previews
 from chatbot.services.calendar import CalendarSource
 from chatbot.services.card import CardService
 from chatbot.services.delegation import DelegationService
+from chatbot.services.health import HealthService
 from chatbot.services.history import HistoryService
 from chatbot.services.outbox import OutboxService
 from chatbot.services.ports import FileStore
@@ -19,6 +20,7 @@ from chatbot.services.registration import RegistrationService
 from chatbot.services.reminders import ReminderService
 from chatbot.services.review import ReviewService
 from chatbot.services.scorecard import ScorecardService
+from chatbot.services.staffing import StaffingService
 from chatbot.services.status import StatusService
 from chatbot.services.submission import SubmissionService
 
@@ -36,10 +38,12 @@ class Services:
     recap: RecapService
     reminders: ReminderService
     scorecard: ScorecardService
+    staffing: StaffingService  # people who come and go
     calendar: CalendarSource
     timezone: ZoneInfo
     files: FileStore
     previews: Previews  # first pages of PDFs, for the reviewer's desk
+    health: HealthService  # `spip-bot doctor`, the health URL, the admins' alerts
     conversation_timeout: timedelta = timedelta(minutes=30)
     # whether an exception is the database failing for a while (storage knows which)
     is_outage: Callable[[BaseException | None], bool] = lambda _: False

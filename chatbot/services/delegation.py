@@ -62,6 +62,8 @@ class DelegationService:
                 raise InvalidDelegation(f"{covered.name} tidak memegang peran {label}")
             if covered.id == delegate.id:
                 raise InvalidDelegation("seseorang tidak dapat mewakili dirinya sendiri")
+            if not delegate.active:
+                raise InvalidDelegation(f"akses {delegate.name} telah diakhiri (nonaktif)")
             if delegate.unit.kind not in COVERING_UNITS:
                 raise InvalidDelegation(
                     f"{delegate.name} bukan pegawai Sekretariat KPU Provinsi ({delegate.unit.name})"

@@ -43,7 +43,7 @@ from chatbot.services.ports import (
     Placed,
     UnitOfWork,
 )
-from chatbot.services.views import CardView, Decision, Delegated, Given
+from chatbot.services.views import CardView, Change, Decision, Delegated, Given
 
 HANDED_OVER_TO = (Role.SATGAS_PROV, Role.KABAG_HSDM, Role.SEKRETARIS, Role.KETUA)
 
@@ -98,7 +98,8 @@ def kickoff_to(
             person_id=person.id,
             text=texts.kickoff(person, period, deadline, items, catalogue, earlier),
             buttons=((texts.BUTTON_KIRIM,),),
-            dedupe_key=f"kickoff:{period.code}:{person.id}",
+            # once per person, period and unit: a transfer brings the new unit's checklist
+            dedupe_key=f"kickoff:{period.code}:{person.id}:{person.unit.code}",
             subject=period_subject(period),
         ),
         now,
@@ -215,10 +216,13 @@ def decisions(
     yet. It says once when the unit's evidence is all approved (with the button for the
     signed card), and carries a button to each returned item."""
     gathered: dict[tuple[int, Period], list[Decision]] = {}
+    told: dict[int, int | None] = {}  # submitter -> who is told (an approve-all: one look)
     for d in decided:
         if d.target.submission is not None:
-            key = (d.target.submission.submitted_by, d.target.state.period)
-            gathered.setdefault(key, []).append(d)
+            by = d.target.submission.submitted_by
+            to = told[by] if by in told else told.setdefault(by, addressee(uow, by))
+            if to is not None:
+                gathered.setdefault((to, d.target.state.period), []).append(d)
     for (person_id, period), items in gathered.items():
         group = f"keputusan:{period.code}"
         unit = items[0].target.unit
@@ -231,6 +235,19 @@ def decisions(
             held.id, compose([*held.grouped, *new], until), now
         ):
             uow.outbox.put(compose(new, until), now)  # what was held goes as it is
+
+
+def addressee(uow: UnitOfWork, submitter_id: int) -> int | None:
+    """Who is told about a delivery: the person who sent it, or, once their access ended,
+    whoever now delivers for their unit (the first to have joined); None if nobody does."""
+    person = uow.people.get(submitter_id)
+    if person is None or person.active:
+        return submitter_id
+    for role in sorted(person.roles & SUBMITTING_ROLES):
+        for other in uow.people.with_role(role):
+            if other.unit.code == person.unit.code:
+                return other.id
+    return None
 
 
 def _decisions_message(
@@ -545,6 +562,22 @@ def notices_failing(
             )
 
 
+def health_alert(uow: UnitOfWork, now: datetime, kind: str, incident: int, problem: str) -> int:
+    """The admins, once per incident (``kind`` "antrean": the outbox failing; "disk": the
+    disk nearly full), with the health check's sentence. The number queued."""
+    return sum(
+        uow.outbox.put(
+            OutgoingMessage(
+                admin.id,
+                texts.health_alert(kind, problem),
+                dedupe_key=f"kesehatan:{kind}:{incident}:{admin.id}",
+            ),
+            now,
+        )
+        for admin in uow.people.with_role(Role.ADMIN)
+    )
+
+
 def reminder_text(person: Person, reminder: Reminder, cal: SopCalendar) -> str:
     return texts.reminder(person, reminder, cal)
 
@@ -560,3 +593,50 @@ def reminder(uow: UnitOfWork, now: datetime, day: date, person: Person, text: st
 def files_missing(names: Sequence[str]) -> str:
     """Said under a notice whose files could not be sent."""
     return texts.files_missing(names)
+
+
+# ------------------------------------------------------------------ people who come and go
+
+
+def hand_over(
+    uow: UnitOfWork, now: datetime, person: Person, successor: Person | None, stop: bool
+) -> int:
+    """What ``person`` was asked to act on and is still waiting goes to ``successor`` (headed
+    by who it comes from); ``stop``: nothing more goes to ``person`` (their access ended).
+    The number forwarded."""
+    heading = texts.forwarded_from(person)
+    to = successor.id if successor else None
+    return uow.outbox.hand_over(person.id, to, now, heading, stop)
+
+
+def staffing(uow: UnitOfWork, now: datetime, done: Change) -> None:
+    """The provincial satgas (each change), the successor (the work they now hold) and the
+    person (their access given back, or their new unit and roles)."""
+    key = f"orang:{done.before.id}:{done.kind.value}:{now.isoformat()}"
+    catalogue = uow.catalogue.load()
+    told = {done.before.id}
+    for satgas in uow.people.with_role(Role.SATGAS_PROV):
+        if satgas.id not in told:
+            told.add(satgas.id)
+            uow.outbox.put(
+                OutgoingMessage(
+                    satgas.id, texts.staffing_notice(done), dedupe_key=f"{key}:{satgas.id}"
+                ),
+                now,
+            )
+    taker = done.successor
+    if taker is not None and (done.drafts or done.forwarded or done.kind.value == "ganti"):
+        uow.outbox.put(
+            OutgoingMessage(
+                taker.id,
+                texts.staffing_successor(done, catalogue),
+                buttons=((texts.BUTTON_KIRIM,),) if done.drafts else (),
+                dedupe_key=f"{key}:penerus",
+            ),
+            now,
+        )
+    if done.after.active and done.kind.value in ("aktif", "pindah"):
+        uow.outbox.put(
+            OutgoingMessage(done.after.id, texts.staffing_person(done), dedupe_key=f"{key}:diri"),
+            now,
+        )

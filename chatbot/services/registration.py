@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from chatbot.domain import invites
-from chatbot.domain.calendar import Period
+from chatbot.domain.calendar import Period, SopCalendar
 from chatbot.domain.channels import Channel
 from chatbot.domain.errors import (
+    AccessEnded,
     AlreadyInOtherUnit,
     AlreadyLinked,
     InviteExpired,
@@ -64,6 +65,27 @@ class ChannelUser:
     chat_id: int | None = None
     whatsapp_id: str | None = None
     whatsapp_phone: str | None = None
+
+
+def late_kickoff(
+    uow: UnitOfWork, person: Person, now: datetime, cal: SopCalendar
+) -> tuple[Period | None, date | None]:
+    """Someone who joins (or gains a role, or moves to a unit) after the kick-off gets it at
+    once, for each open period; the oldest, the one their /kirim opens on, is named in the
+    welcome."""
+    if not person.may(Permission.SUBMIT_EVIDENCE):
+        return None, None
+    catalogue = uow.catalogue.load()
+    if not catalogue.items_for(person.unit):
+        return None, None
+    first: tuple[Period | None, date | None] = (None, None)
+    for info in sorted(uow.periods.open_periods(), key=lambda i: i.period):
+        deadline = cal.schedule(info.period).submission_deadline
+        earlier = first[0]
+        notify.kickoff_to(uow, now, person, info.period, deadline, catalogue, earlier)
+        if earlier is None:
+            first = (info.period, deadline)
+    return first
 
 
 class RegistrationService:
@@ -142,6 +164,8 @@ class RegistrationService:
                 if who.telegram_user_id is not None
                 else uow.people.by_whatsapp(who.whatsapp_id or "")
             )
+            if person is not None and not person.active:
+                raise AccessEnded()
             new_person = person is None
             if person is None:
                 person = uow.people.add(
@@ -192,30 +216,18 @@ class RegistrationService:
     def _late_kickoff(
         self, uow: UnitOfWork, person: Person, now: datetime
     ) -> tuple[Period | None, date | None]:
-        """Someone who joins (or gains a role) after the kick-off gets it at once, for each
-        open period; the oldest, the one their /kirim opens on, is named in the welcome."""
-        if not person.may(Permission.SUBMIT_EVIDENCE):
-            return None, None
-        catalogue = uow.catalogue.load()
-        if not catalogue.items_for(person.unit):
-            return None, None
-        cal = self.calendar()
-        first: tuple[Period | None, date | None] = (None, None)
-        for info in sorted(uow.periods.open_periods(), key=lambda i: i.period):
-            deadline = cal.schedule(info.period).submission_deadline
-            earlier = first[0]
-            notify.kickoff_to(uow, now, person, info.period, deadline, catalogue, earlier)
-            if earlier is None:
-                first = (info.period, deadline)
-        return first
+        return late_kickoff(uow, person, now, self.calendar())
 
     def person(self, telegram_user_id: int) -> Person | None:
-        """The person behind a chat user; someone who had blocked the bot and writes again is
-        reachable again."""
+        """The person behind a chat user (None for a stranger); someone who had blocked the
+        bot and writes again is reachable again. A person whose access ended (deactivated)
+        raises ``AccessEnded``."""
         with self.uow_factory() as uow:
             person = uow.people.by_telegram(telegram_user_id)
-            if person is None or not person.active:
+            if person is None:
                 return None
+            if not person.active:
+                raise AccessEnded()
             if person.telegram_blocked:
                 uow.people.unblock(person.id, Channel.TELEGRAM)
                 uow.commit()
@@ -245,6 +257,9 @@ class RegistrationService:
                 raise InviteUsed()
             if now >= expires_at:
                 raise InviteExpired()
+            holder = uow.people.get(person_id)
+            if holder is None or not holder.active:
+                raise AccessEnded()
             other = uow.people.by_whatsapp(whatsapp_id)
             if other is not None and other.id != person_id:
                 raise AlreadyLinked(str(other.id))
@@ -278,8 +293,10 @@ class RegistrationService:
         phone number when WhatsApp gives it."""
         with self.uow_factory() as uow:
             person = uow.people.by_whatsapp(whatsapp_id)
-            if person is None or not person.active:
+            if person is None:
                 return None
+            if not person.active:
+                raise AccessEnded()
             uow.people.whatsapp_seen(person.id, self.clock(), phone)
             if person.whatsapp_blocked:  # writing again makes WhatsApp reach them again
                 uow.people.unblock(person.id, Channel.WHATSAPP)

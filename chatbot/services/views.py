@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from chatbot.domain.calendar import Period
 from chatbot.domain.people import Person
 from chatbot.domain.progress import Progress
 from chatbot.domain.roles import Role
+from chatbot.domain.staffing import Vacancy
 from chatbot.domain.units import Unit
 from chatbot.domain.workflow import (
     CardState,
@@ -108,3 +110,48 @@ class CardDecision:
     role: Role  # the role the person decided in
     stage: Stage  # the stage it belongs to
     at: datetime  # when it was recorded
+
+
+# ------------------------------------------------------------------ people who come and go
+
+
+class ChangeKind(StrEnum):
+    DEACTIVATE = "nonaktif"
+    REACTIVATE = "aktif"
+    MOVE = "pindah"
+    REPLACE = "ganti"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A line of the directory: the person and their last recorded activity."""
+
+    person: Person
+    last_seen: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a change would do, shown before it is confirmed."""
+
+    kind: ChangeKind
+    person: Person
+    after: Person  # as they would be
+    successor: Person | None  # who takes over their open work
+    drafts: int  # drafts that would go to the successor
+    vacant: tuple[Vacancy, ...]  # roles nobody would hold
+    leaving: frozenset[Role] = frozenset()  # the roles whose open work is handed over
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change made."""
+
+    kind: ChangeKind
+    before: Person
+    after: Person
+    successor: Person | None
+    drafts: tuple[tuple[Period, str], ...]  # (period, item) handed to the successor
+    forwarded: int  # requests still waiting, forwarded to the successor
+    vacant: tuple[Vacancy, ...]  # roles nobody holds now (confirmed)
+    by: Person | None

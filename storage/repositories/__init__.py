@@ -6,6 +6,7 @@ from storage.repositories.audit import SqlAudit
 from storage.repositories.days_off import SqlDaysOff
 from storage.repositories.delegations import SqlDelegations
 from storage.repositories.drafts import SqlDrafts
+from storage.repositories.health import SqlHealth
 from storage.repositories.invites import SqlInvites
 from storage.repositories.items import SqlItems
 from storage.repositories.links import SqlInbound, SqlLinkCodes
@@ -25,6 +26,7 @@ __all__ = [
     "SqlDaysOff",
     "SqlDelegations",
     "SqlDrafts",
+    "SqlHealth",
     "SqlInbound",
     "SqlInvites",
     "SqlItems",

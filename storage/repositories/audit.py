@@ -77,3 +77,25 @@ class SqlAudit:
             )
             for kind, at, actor_id, unit_code, subject, version, detail in rows
         ]
+
+    def about(self, subject: str) -> list[Event]:
+        """Every event about ``subject`` (a person's "orang:<id>"), in order."""
+        a = AuditRow
+        rows = self.session.execute(
+            sa_select(col(a.kind), col(a.at), col(a.actor_id), col(a.unit_code), col(a.detail))
+            .where(col(a.subject) == subject)
+            .order_by(col(a.id))
+        )
+        by_value = {k.value: k for k in EventKind}
+        return [
+            Event(
+                kind=by_value[kind],
+                at=at,
+                actor_id=actor_id,
+                unit_code=unit_code,
+                subject=subject,
+                detail=json.loads(detail) if detail != "{}" else {},
+            )
+            for kind, at, actor_id, unit_code, detail in rows
+            if kind in by_value
+        ]

@@ -67,3 +67,21 @@ class SqlDrafts:
         """A closed period's drafts can no longer be sent."""
         result = self.session.execute(delete(DraftRow).where(col(DraftRow.period) == period.code))
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def hand_over(self, from_id: int, to_id: int, now: datetime) -> list[tuple[Period, str]]:
+        """``from_id``'s drafts become ``to_id``'s (files joined to a draft of the same item
+        they have, none twice); the (period, item) of each."""
+        moved: list[tuple[Period, str]] = []
+        for row in self.session.exec(
+            select(DraftRow).where(DraftRow.person_id == from_id).order_by(col(DraftRow.id))
+        ).all():
+            period = Period.parse(row.period)
+            files = self.get(to_id, period, row.item_code)
+            known = {f.sha256 for f in files}
+            files += [f for f in _files(row.files) if f.sha256 not in known]
+            self.session.delete(row)
+            self.session.flush()
+            self.put(to_id, period, row.item_code, files, now)
+            moved.append((period, row.item_code))
+        self.session.flush()
+        return moved

@@ -21,7 +21,11 @@ from chatbot.services.ports import (
 from storage.models import (
     OutboxRow,
     PersonRow,
+    PlacedRow,
 )
+
+# what a person who leaves a role may have been asked to act on, and not acted on yet
+ACTIONABLE = ("item:", "kartu:", "periode:")
 
 
 class SqlOutbox:
@@ -50,6 +54,9 @@ class SqlOutbox:
             edit_chat_id=message.edit[0] if message.edit else None,
             edit_message_id=message.edit[1] if message.edit else None,
         )
+        person = self.session.get(PersonRow, message.person_id)
+        if person is not None and not person.active:  # kept as a record, never sent
+            row.failed_at, row.last_error = now, "penerima dinonaktifkan"
         try:
             with self.session.begin_nested():
                 self.session.add(row)
@@ -122,6 +129,7 @@ class SqlOutbox:
                 col(OutboxRow.sent_at).is_(None),
                 col(OutboxRow.failed_at).is_(None),
                 col(OutboxRow.next_attempt_at) <= now,
+                col(PersonRow.active),  # a deactivated person is sent nothing
             )
             .order_by(col(OutboxRow.id))
         )
@@ -232,3 +240,71 @@ class SqlOutbox:
             row.text, row.buttons, row.subject = f"{row.text}\n\n{outcome}", "[]", None
             self.session.add(row)
         return len(rows)
+
+    def hand_over(
+        self, from_id: int, to_id: int | None, now: datetime, forwarded: str, stop: bool
+    ) -> int:
+        """Someone left a role: what they were asked to act on (a message with buttons about a
+        delivery, a card's step or a month, not yet settled) goes to ``to_id`` headed by
+        ``forwarded``, unless ``to_id`` was asked the same; ``stop`` (their access ended):
+        what was queued for them is recorded as not sent. The number forwarded."""
+        rows = self.session.exec(
+            select(OutboxRow)
+            .where(
+                OutboxRow.person_id == from_id,
+                col(OutboxRow.failed_at).is_(None),
+                col(OutboxRow.edit_message_id).is_(None),
+            )
+            .order_by(col(OutboxRow.id))
+            .with_for_update()
+        ).all()
+        subjects = {r.subject for r in rows if r.subject}
+        settled = set(
+            self.session.exec(
+                select(PlacedRow.subject).where(
+                    col(PlacedRow.subject).in_(subjects), col(PlacedRow.settled_at).is_not(None)
+                )
+            ).all()
+        )
+        theirs = (
+            {
+                (r.subject, r.group_key)
+                for r in self.session.exec(
+                    select(OutboxRow).where(
+                        OutboxRow.person_id == to_id, col(OutboxRow.subject).in_(subjects)
+                    )
+                ).all()
+            }
+            if to_id is not None
+            else set()
+        )
+        count, seen = 0, set()
+        for row in rows:
+            waiting = (
+                to_id is not None
+                and row.subject is not None
+                and row.subject.startswith(ACTIONABLE)
+                and row.buttons != "[]"
+                and row.subject not in settled
+                and (row.subject, row.group_key) not in theirs
+                and (row.subject, row.group_key) not in seen
+            )
+            if waiting and to_id is not None:
+                seen.add((row.subject, row.group_key))
+                self.session.add(
+                    OutboxRow(
+                        person_id=to_id,
+                        text=f"{forwarded}\n\n{row.text}",
+                        buttons=row.buttons,
+                        attachments=row.attachments,
+                        dedupe_key=f"alih:{row.id}:{to_id}",
+                        created_at=now,
+                        next_attempt_at=now,
+                        subject=row.subject,
+                    )
+                )
+                count += 1
+            if stop and row.sent_at is None:  # not sent to one who left, forwarded or not
+                row.failed_at, row.last_error = now, "penerima dinonaktifkan atau berganti peran"
+                self.session.add(row)
+        return count

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from chatbot.domain.channels import Channel
@@ -15,6 +15,7 @@ from chatbot.domain.people import Person
 from chatbot.domain.roles import Role
 from chatbot.domain.units import Unit
 from storage.models import (
+    AuditRow,
     PersonRoleRow,
     PersonRow,
 )
@@ -173,3 +174,33 @@ class SqlPeople:
 
     def all(self) -> list[Person]:
         return self._people(self.session.exec(select(PersonRow).order_by(col(PersonRow.id))).all())
+
+    def set_active(self, person_id: int, active: bool) -> None:
+        self._set(person_id, active=active)
+
+    def place(self, person_id: int, unit_code: str, roles: frozenset[Role]) -> None:
+        """The person's unit and roles from now on (a transfer, or a role changed)."""
+        self._set(person_id, unit_code=unit_code)
+        self.session.execute(delete(PersonRoleRow).where(col(PersonRoleRow.person_id) == person_id))
+        for role in roles:
+            self.session.add(PersonRoleRow(person_id=person_id, role=role.value))
+        self.session.flush()
+
+    def last_seen(self) -> dict[int, datetime]:
+        """Each person's last recorded activity: their latest entry in the audit log, or
+        their latest WhatsApp message when later."""
+        seen: dict[int, datetime] = {}
+        for actor, at in self.session.execute(
+            sa_select(col(AuditRow.actor_id), func.max(col(AuditRow.at)))
+            .where(col(AuditRow.actor_id).is_not(None))
+            .group_by(col(AuditRow.actor_id))
+        ):
+            seen[int(actor)] = at
+        for person_id, at in self.session.execute(
+            sa_select(col(PersonRow.id), col(PersonRow.whatsapp_seen_at)).where(
+                col(PersonRow.whatsapp_seen_at).is_not(None)
+            )
+        ):
+            if person_id not in seen or at > seen[person_id]:
+                seen[person_id] = at
+        return seen

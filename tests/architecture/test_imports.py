@@ -14,7 +14,7 @@ ADAPTERS = ("handlers", "whatsapp")
 ALLOWED_IN_ADAPTERS = {
     "chatbot.domain.calendar": {"Period"},
     "chatbot.domain.people": {"Person"},
-    "chatbot.domain.errors": {"DomainError", "InviteInvalid"},
+    "chatbot.domain.errors": {"AccessEnded", "DomainError", "InviteInvalid"},  # rendered
     "chatbot.domain.text": {"pieces"},
     "chatbot.domain": {"invites"},  # the shape of an invite code, to tell it from a word
 }

@@ -32,6 +32,8 @@ class FakeGraphApi:
     uploads: list[tuple[str, str]] = field(default_factory=list)  # (media id, file name)
     throttle: int = 0  # the next n messages are refused with 131056 (pair rate limit)
     undeliverable: set[str] = field(default_factory=set)  # wa ids refused with 131026
+    # the access token the phone number's lookup accepts (None: any), as the health check asks
+    token: str | None = None
     port: int = 0
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -40,6 +42,7 @@ class FakeGraphApi:
         app = web.Application(client_max_size=128 * 1024 * 1024)
         app.router.add_post("/{version}/{phone_id}/messages", self._messages)
         app.router.add_post("/{version}/{phone_id}/media", self._upload)
+        app.router.add_get(f"/{{version}}/{PHONE_ID}", self._phone)
         app.router.add_get("/{version}/{media_id}", self._media_url)
         app.router.add_get("/download/{media_id}", self._download)
         self._runner, self.port = await serve(app)
@@ -100,6 +103,19 @@ class FakeGraphApi:
                 "messaging_product": "whatsapp",
                 "contacts": [{"input": to, "wa_id": to}],
                 "messages": [{"id": self.sent_ids[-1]}],
+            }
+        )
+
+    async def _phone(self, request: web.Request) -> web.Response:
+        """The phone number's own node, as the Graph API answers ``GET /<version>/<id>``."""
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if self.token is not None and given != self.token:
+            return self._error(401, 190, "Invalid OAuth access token - Cannot parse access token")
+        return web.json_response(
+            {
+                "id": PHONE_ID,
+                "display_phone_number": "+62 811-0000-1234",
+                "verified_name": "KPU Provinsi Jambi",
             }
         )
 

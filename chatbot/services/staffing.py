@@ -1,0 +1,278 @@
+"""People who come and go (mutasi): deactivate, reactivate, transfer, replace, and the
+directory. Each change is one transaction: the person's access and roles, their open work
+handed to whoever now holds their role (drafts, the requests still waiting for them), the
+audit log, and the notices to the satgas, the successor and the person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+
+from chatbot.domain.calendar import Period
+from chatbot.domain.errors import (
+    LeavesRoleVacant,
+    NotYourRole,
+    PersonChangeRefused,
+    RoleNotForUnit,
+    UnknownPerson,
+    UnknownUnit,
+)
+from chatbot.domain.events import Event, EventKind
+from chatbot.domain.people import Person
+from chatbot.domain.roles import SUBMITTING_ROLES, UNIT_KIND_OF_ROLE, Permission, Role
+from chatbot.domain.staffing import left_vacant, successor
+from chatbot.domain.units import Unit
+from chatbot.services import notify
+from chatbot.services.calendar import CalendarSource
+from chatbot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from chatbot.services.registration import late_kickoff
+from chatbot.services.views import Change, ChangeKind, Entry, Plan
+
+EVENT_OF = {
+    ChangeKind.DEACTIVATE: EventKind.ANGGOTA_DINONAKTIFKAN,
+    ChangeKind.REACTIVATE: EventKind.ANGGOTA_DIAKTIFKAN,
+    ChangeKind.MOVE: EventKind.ANGGOTA_DIPINDAHKAN,
+    ChangeKind.REPLACE: EventKind.ANGGOTA_DIGANTIKAN,
+}
+
+
+def subject_of(person_id: int) -> str:
+    return f"orang:{person_id}"
+
+
+class StaffingService:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, calendar: CalendarSource):
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.calendar = calendar
+
+    # ------------------------------------------------------------------ reading
+
+    def directory(self, by: Person | None = None) -> list[Entry]:
+        """Everyone, active first, by unit and name, with their last recorded activity."""
+        self._allowed(by)
+        with self.uow_factory() as uow:
+            people, seen = uow.people.all(), uow.people.last_seen()
+        order = {u.code: i for i, u in enumerate(self._units())}
+        people.sort(key=lambda p: (not p.active, order.get(p.unit.code, 0), p.name.lower()))
+        return [Entry(p, seen.get(p.id)) for p in people]
+
+    def get(self, person_id: int) -> Person:
+        with self.uow_factory() as uow:
+            person = uow.people.get(person_id)
+        if person is None:
+            raise UnknownPerson(str(person_id))
+        return person
+
+    def history(self, person_id: int) -> list[Event]:
+        with self.uow_factory() as uow:
+            return uow.audit.about(subject_of(person_id))
+
+    def _units(self) -> list[Unit]:
+        with self.uow_factory() as uow:
+            return uow.units.all()
+
+    # ------------------------------------------------------------------ what a change does
+
+    def plan(
+        self,
+        kind: ChangeKind,
+        person_id: int,
+        unit_code: str | None = None,
+        roles: Iterable[str] = (),
+        successor_id: int | None = None,
+        by: Person | None = None,
+    ) -> Plan:
+        """What the change would do, refused as the change itself would be (but for a role
+        left vacant, which the plan names)."""
+        self._allowed(by)
+        with self.uow_factory() as uow:
+            return self._plan(uow, kind, person_id, unit_code, roles, successor_id, by)
+
+    def _plan(
+        self,
+        uow: UnitOfWork,
+        kind: ChangeKind,
+        person_id: int,
+        unit_code: str | None,
+        roles: Iterable[str],
+        successor_id: int | None,
+        by: Person | None,
+    ) -> Plan:
+        person = uow.people.get(person_id)
+        if person is None:
+            raise UnknownPerson(str(person_id))
+        if by is not None and by.id == person.id and kind is not ChangeKind.REACTIVATE:
+            raise PersonChangeRefused("self")
+        everyone = uow.people.all()
+        taker: Person | None = None
+        if kind is ChangeKind.DEACTIVATE:
+            if not person.active:
+                raise PersonChangeRefused("already_inactive")
+            after = replace(person, active=False)
+            leaving = person.roles
+        elif kind is ChangeKind.REACTIVATE:
+            if person.active:
+                raise PersonChangeRefused("already_active")
+            after, leaving = replace(person, active=True), frozenset()
+        elif kind is ChangeKind.MOVE:
+            if not person.active:
+                raise PersonChangeRefused("inactive")
+            after = self._moved(uow, person, unit_code, roles)
+            if after.unit.code == person.unit.code and after.roles == person.roles:
+                raise PersonChangeRefused("unchanged")
+            leaving = frozenset(
+                r for r in person.roles if r not in after.roles or after.unit != person.unit
+            )
+        else:
+            taker = uow.people.get(successor_id) if successor_id is not None else None
+            if taker is None:
+                raise UnknownPerson(str(successor_id))
+            if taker.id == person.id:
+                raise PersonChangeRefused("same_person")
+            if not taker.active:
+                raise PersonChangeRefused("successor_inactive")
+            if taker.unit.code != person.unit.code:
+                raise PersonChangeRefused("other_unit")
+            if not person.roles:
+                raise PersonChangeRefused("no_roles")
+            after, leaving = replace(person, active=False), person.roles
+            # the successor holds the roles from now on: nothing is left vacant
+            everyone = [
+                replace(taker, roles=taker.roles | person.roles) if p.id == taker.id else p
+                for p in everyone
+            ]
+        vacant = (
+            left_vacant(person, after.roles if after.active else frozenset(), after.unit, everyone)
+            if person.active
+            else []
+        )
+        if taker is None and leaving:
+            taker = successor(person, leaving, everyone)
+        hands_drafts = kind in (ChangeKind.DEACTIVATE, ChangeKind.REPLACE) or (
+            kind is ChangeKind.MOVE
+            and (after.unit != person.unit or not (after.roles & SUBMITTING_ROLES))
+        )
+        drafts = (
+            sum(len(uow.drafts.of_person(person.id, i.period)) for i in uow.periods.open_periods())
+            if hands_drafts and taker is not None
+            else 0
+        )
+        return Plan(kind, person, after, taker, drafts, tuple(vacant), leaving)
+
+    def _moved(
+        self, uow: UnitOfWork, person: Person, unit_code: str | None, roles: Iterable[str]
+    ) -> Person:
+        unit = uow.units.get((unit_code or person.unit.code).strip().upper())
+        if unit is None:
+            raise UnknownUnit(unit_code or "")
+        chosen = frozenset(Role.parse(r) for r in roles) or person.roles
+        for role in chosen:
+            if UNIT_KIND_OF_ROLE[role] is not unit.kind:
+                raise RoleNotForUnit(f"{role.value} / {unit.code}")
+        return replace(person, unit=unit, roles=chosen)
+
+    # ------------------------------------------------------------------ the changes
+
+    def deactivate(
+        self, person_id: int, by: Person | None = None, confirm_vacant: bool = False
+    ) -> Change:
+        return self.change(ChangeKind.DEACTIVATE, person_id, by=by, confirm_vacant=confirm_vacant)
+
+    def reactivate(self, person_id: int, by: Person | None = None) -> Change:
+        return self.change(ChangeKind.REACTIVATE, person_id, by=by)
+
+    def move(
+        self,
+        person_id: int,
+        unit_code: str | None,
+        roles: Iterable[str],
+        by: Person | None = None,
+        confirm_vacant: bool = False,
+    ) -> Change:
+        return self.change(
+            ChangeKind.MOVE, person_id, unit_code, roles, by=by, confirm_vacant=confirm_vacant
+        )
+
+    def replace(self, person_id: int, successor_id: int, by: Person | None = None) -> Change:
+        return self.change(ChangeKind.REPLACE, person_id, successor_id=successor_id, by=by)
+
+    def change(
+        self,
+        kind: ChangeKind,
+        person_id: int,
+        unit_code: str | None = None,
+        roles: Iterable[str] = (),
+        successor_id: int | None = None,
+        by: Person | None = None,
+        confirm_vacant: bool = False,
+    ) -> Change:
+        """``by``: the admin in the chat; None for the command line (the server's operator).
+        A change that leaves a role nobody holds raises ``LeavesRoleVacant`` unless
+        ``confirm_vacant``."""
+        self._allowed(by)
+        now = self.clock()
+        with self.uow_factory() as uow:
+            plan = self._plan(uow, kind, person_id, unit_code, roles, successor_id, by)
+            if plan.vacant and not confirm_vacant:
+                raise LeavesRoleVacant(
+                    ",".join(v.role.value for v in plan.vacant), vacant=plan.vacant
+                )
+            person, after, taker = plan.person, plan.after, plan.successor
+            if kind is ChangeKind.REPLACE:
+                assert taker is not None
+                uow.people.place(taker.id, taker.unit.code, taker.roles | person.roles)
+                taker = uow.people.get(taker.id)
+            if after.active != person.active:
+                uow.people.set_active(person.id, after.active)
+            if kind is ChangeKind.MOVE:
+                uow.people.place(person.id, after.unit.code, after.roles)
+            drafts: list[tuple[Period, str]] = []
+            forwarded = 0
+            if taker is not None and plan.drafts:
+                drafts = uow.drafts.hand_over(person.id, taker.id, now)
+            if plan.leaving:  # what waits for them in the roles they leave goes on
+                forwarded = notify.hand_over(uow, now, person, taker, stop=not after.active)
+            after = uow.people.get(person.id) or after
+            done = Change(kind, person, after, taker, tuple(drafts), forwarded, plan.vacant, by)
+            uow.audit.append(self._event(done, now))
+            notify.staffing(uow, now, done)
+            if kind in (ChangeKind.MOVE, ChangeKind.REACTIVATE) and after.active:
+                late_kickoff(uow, after, now, self.calendar())
+            if kind is ChangeKind.REPLACE and taker is not None:
+                late_kickoff(uow, taker, now, self.calendar())
+            uow.commit()
+        return done
+
+    @staticmethod
+    def _event(done: Change, now: datetime) -> Event:
+        detail = {
+            "peran": ",".join(sorted(r.value for r in done.before.roles)) or "-",
+        }
+        if done.kind is ChangeKind.MOVE:
+            detail["unit_baru"] = done.after.unit.code
+            detail["peran_baru"] = ",".join(sorted(r.value for r in done.after.roles))
+        if done.successor is not None and (
+            done.drafts or done.forwarded or done.kind is ChangeKind.REPLACE
+        ):
+            detail["dialihkan_ke"] = str(done.successor.id)
+        if done.drafts:
+            detail["draf"] = str(len(done.drafts))
+        if done.forwarded:
+            detail["permintaan"] = str(done.forwarded)
+        if done.vacant:
+            detail["peran_kosong"] = ",".join(v.role.value for v in done.vacant)
+        return Event(
+            kind=EVENT_OF[done.kind],
+            at=now,
+            actor_id=done.by.id if done.by else None,
+            unit_code=done.before.unit.code,
+            subject=subject_of(done.before.id),
+            detail=detail,
+        )
+
+    @staticmethod
+    def _allowed(by: Person | None) -> None:
+        if by is not None and not by.may(Permission.MANAGE_PEOPLE):
+            raise NotYourRole(Permission.MANAGE_PEOPLE.value)
