@@ -146,7 +146,13 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
         status=status,
         recap=RecapService(uow_factory, status, evidence, settings.timezone, scorecard),
         scorecard=scorecard,
-        staffing=StaffingService(uow_factory, clock, calendar),
+        staffing=StaffingService(
+            uow_factory,
+            clock,
+            calendar,
+            tuple(r for stage in settings.chain() for r in stage.roles),
+            settings.duties(),
+        ),
         reminders=ReminderService(
             uow_factory,
             clock,

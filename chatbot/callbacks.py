@@ -468,24 +468,25 @@ class PeopleStep:
     other: int = 0
     page: int = 0
     vacant: int = 0
+    seen: int = 0  # the person's changes when the confirmation was shown: an older one expires
 
 
 _PEOPLE_FIELDS: dict[str, tuple[str, ...]] = {
     "l": ("page",),
     "p": ("person",),
     "d": ("person",),
-    "dy": ("person", "vacant"),
+    "dy": ("person", "vacant", "seen"),
     "a": ("person",),
-    "ay": ("person",),
+    "ay": ("person", "seen"),
     "m": ("person",),
     "mp": ("person", "page"),
     "mu": ("person", "unit"),
     "mr": ("person", "unit", "role"),
-    "my": ("person", "unit", "role", "vacant"),
+    "my": ("person", "unit", "role", "vacant", "seen"),
     "r": ("person",),
     "rp": ("person", "page"),
     "rs": ("person", "other"),
-    "ry": ("person", "other"),
+    "ry": ("person", "other", "seen"),
 }
 _PEOPLE_FORM = {"unit": re.compile(r"[A-Z0-9]{1,16}"), "role": re.compile(r"[a-z_]{1,20}")}
 

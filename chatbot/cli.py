@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import json
 import logging
 import sys
@@ -25,6 +26,7 @@ from chatbot.domain.errors import (
 from chatbot.domain.roles import Role
 from chatbot.domain.scorecard import Summary
 from chatbot.services.scorecard import Scorecard
+from chatbot.services.views import ChangeKind
 from handlers.app import WebhookOptions, run
 from storage import backup, migrate
 from storage.db import make_engine
@@ -567,24 +569,30 @@ def _person(core: Core, args: argparse.Namespace) -> None:
         if not events:
             print("(belum ada perubahan)")
         return
+    kind = {
+        "deactivate": ChangeKind.DEACTIVATE,
+        "reactivate": ChangeKind.REACTIVATE,
+        "move": ChangeKind.MOVE,
+        "replace": ChangeKind.REPLACE,
+    }[command]
+    roles = [r for r in (getattr(args, "role", "") or "").split(",") if r.strip()]
     try:
-        if command == "deactivate":
-            done = svc.deactivate(args.id, confirm_vacant=args.ya)
-        elif command == "reactivate":
-            done = svc.reactivate(args.id)
-        elif command == "move":
-            roles = [r for r in args.role.split(",") if r.strip()]
-            done = svc.move(args.id, args.unit, roles, confirm_vacant=args.ya)
-        else:
-            done = svc.replace(args.id, args.successor)
+        done = svc.change(
+            kind,
+            args.id,
+            getattr(args, "unit", None),
+            roles,
+            successor_id=getattr(args, "successor", None),
+            confirm_vacant=getattr(args, "ya", False),
+            operator=getpass.getuser(),
+        )
     except LeavesRoleVacant as exc:
         raise CliError(
             f"{texts.vacancy_text(exc.context['vacant'])}\n"  # type: ignore[arg-type]
             "Ulangi dengan --ya untuk tetap melakukannya."
         ) from None
     except PersonChangeRefused as exc:
-        who = None if exc.detail == "same_person" else svc.get(args.id)
-        raise CliError(texts.person_refused(exc.detail, who)) from None
+        raise CliError(texts.person_refused(exc, svc.get(args.id))) from None
     print(texts.change_done(done).replace("⚠️ ", "! "))
 
 

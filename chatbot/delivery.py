@@ -506,7 +506,10 @@ class Delivery:
 
     def closing(self, draft: Draft | None, timed_out: bool) -> str:
         """What closing the session kept and did not keep, said as it is: the deliveries
-        confirmed, the drafts kept in the database, a note not confirmed."""
+        confirmed, the drafts kept in the database, a note not confirmed. Nothing ("") for a
+        person whose access ended meanwhile: their drafts went to their successor."""
+        if draft is not None and draft.person_id and not self.active(draft.person_id):
+            return ""
         if draft is None:
             return texts.session_closed(timed_out, confirmed=0, drafts=[], pending_note=False)
         return texts.session_closed(
@@ -516,6 +519,12 @@ class Delivery:
             pending_note=bool(draft.note),
             item=f"{draft.item_code} {draft.item_name}".strip(),
         )
+
+    def active(self, person_id: int) -> bool:
+        try:
+            return self.services.staffing.get(person_id).active
+        except DomainError:
+            return False
 
     def stale(self, person: Person | None) -> str:
         """A button of a session that ended (closed, timed out, the bot restarted)."""

@@ -49,6 +49,7 @@ from chatbot.services.views import (
     ChangeKind,
     Decision,
     Delegated,
+    DraftItem,
     Entry,
     Given,
     Plan,
@@ -753,6 +754,7 @@ EVENT_LABEL: dict[EventKind, str] = {
     EventKind.ANGGOTA_DIAKTIFKAN: "akses pengguna diaktifkan kembali",
     EventKind.ANGGOTA_DIPINDAHKAN: "unit/peran pengguna diubah",
     EventKind.ANGGOTA_DIGANTIKAN: "pengguna digantikan",
+    EventKind.ANGGOTA_MENGGANTIKAN: "pengguna menggantikan orang lain",
 }
 STAGE_WORD = {"paraf": "paraf", "tanda_tangan": "tanda tangan"}
 
@@ -2761,10 +2763,14 @@ def rapor_caption(card: Scorecard) -> str:
 
 ACCESS_ENDED = (
     "Mohon maaf, akses Anda ke layanan Kartu Kendali SPIP KPU Provinsi Jambi telah diakhiri "
-    "oleh admin, sehingga permintaan ini tidak diproses. Data yang telah Anda kirim tetap "
-    "tersimpan. Bila ini keliru, hubungi admin Satgas SPIP KPU Provinsi Jambi."
+    "oleh admin, sehingga permintaan ini tidak diproses. Data yang telah Anda kirim sebelumnya "
+    "tetap tersimpan. Bila ini keliru, hubungi admin Satgas SPIP KPU Provinsi Jambi."
 )
-CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
+ACCESS_ENDED_FILE = (
+    "Mohon maaf, akses Anda ke layanan Kartu Kendali SPIP KPU Provinsi Jambi telah diakhiri "
+    "oleh admin, sehingga berkas ini tidak disimpan. Data yang telah Anda kirim sebelumnya "
+    "tetap tersimpan. Bila ini keliru, hubungi admin Satgas SPIP KPU Provinsi Jambi."
+)
 LABEL_DEACTIVATE = ("⛔ Nonaktifkan", "Nonaktifkan")
 LABEL_REACTIVATE = ("✅ Aktifkan kembali", "Aktifkan kembali")
 LABEL_MOVE = ("🔀 Pindah unit/peran", "Pindah unit/peran")
@@ -2776,42 +2782,45 @@ LABEL_PICK_UNIT = "Pilih unit"
 LABEL_PICK_ROLE = "Pilih peran"
 LABEL_PICK_ACTION = "Pilih tindakan"
 LABEL_PERSON_BACK = ("⬅️ Rincian pengguna", "Rincian pengguna")
-UNIT_KIND_LABEL = {
-    UnitKind.KABKOTA: "KPU kabupaten/kota",
-    UnitKind.BAGIAN: "bagian di Sekretariat KPU Provinsi",
-    UnitKind.PROVINSI: "Sekretariat KPU Provinsi (satgas dan pejabat)",
+PEOPLE_CANCELLED = "Dibatalkan; tidak ada perubahan pada pengguna."
+PEOPLE_NOBODY = "Belum ada pengguna. Buat undangan dengan perintah /undang."
+PEOPLE_NONE_FOUND = (
+    "Tidak ada pengguna yang nama atau unitnya memuat “{query}”. Ketik /pengguna saja untuk "
+    "melihat semuanya."
+)
+PEOPLE_PICK = (
+    "Pilih pengguna untuk melihat rinciannya atau mengubahnya. Untuk mencari, ketik /pengguna "
+    "diikuti nama atau unit (contoh: /pengguna Kerinci)."
+)
+PEOPLE_EXPIRED = (
+    "Pilihan ini sudah kedaluwarsa karena data pengguna telah berubah sejak pesan ini dikirim; "
+    "tidak ada perubahan yang dilakukan. Silakan buka kembali /pengguna."
+)
+# what a role nobody holds stops, named in the warning
+VACANT_CONSEQUENCE: dict[Role, str] = {
+    Role.SATGAS_KABKOTA: "data dukung dan kartu kendali unit itu tidak dapat dikirim",
+    Role.BAGIAN: "data dukung bagian itu tidak dapat dikirim",
+    Role.SATGAS_PROV: "kiriman tidak dapat diperiksa dan kartu kendali provinsi tidak dapat "
+    "disusun, diunggah ke e-SPIP, maupun diserahkan",
+    Role.SUBBAG_HUKUM: "kartu kendali provinsi tidak dapat diparaf pada tahap itu",
+    Role.KABAG_HSDM: "kartu kendali provinsi tidak dapat diparaf pada tahap itu",
+    Role.SEKRETARIS: "kartu kendali provinsi tidak dapat ditandatangani pada tahap itu",
+    Role.DIVISI_HUKUM: "kartu kendali provinsi tidak dapat ditandatangani pada tahap itu",
+    Role.KETUA: "kartu kendali provinsi tidak dapat ditandatangani pada tahap itu",
+    Role.ADMIN: "tidak ada yang dapat mengelola pengguna, undangan dan periode melalui chat "
+    "(pengelola server tetap dapat melakukannya dengan perintah spip-bot)",
 }
 
 
-def move_unit(person: Person) -> str:
-    return (
-        f"Pindahkan {person.name} (kini {roles_text(person.roles)}, {person.unit.name}) ke unit "
-        "mana? Pilih unitnya; perannya dipilih sesudahnya."
-    )
-
-
-def move_role(person: Person, unit: Unit) -> str:
-    return f"Sebagai apa {person.name} di {unit.name}?"
-
-
-def replace_who(person: Person) -> str:
-    return (
-        f"Siapa yang menggantikan {person.name} sebagai {roles_text(person.roles)}, "
-        f"{person.unit.name}? Penggantinya harus sudah bergabung di unit yang sama (undang "
-        "dengan /undang bila belum)."
-    )
-
-
-def replace_nobody(person: Person) -> str:
-    return (
-        f"Belum ada pengguna aktif lain di {person.unit.name} yang dapat menggantikan "
-        f"{person.name}. Undang penggantinya dengan /undang, lalu ulangi."
-    )
-
-
-PEOPLE_CANCELLED = "Dibatalkan; tidak ada perubahan pada pengguna."
-PEOPLE_NOBODY = "Belum ada pengguna. Buat undangan dengan /undang."
-PEOPLE_PICK = "Pilih pengguna untuk melihat rinciannya atau mengubahnya."
+def unit_short(unit: Unit) -> str:
+    """A unit's name on a WhatsApp list row (24 characters): the regency or city alone."""
+    if unit.name.startswith("KPU Kabupaten "):
+        return unit.name.removeprefix("KPU Kabupaten ")
+    if unit.name.startswith("KPU Kota "):
+        return unit.name.removeprefix("KPU ")
+    if unit.kind is UnitKind.BAGIAN:
+        return f"Bagian {unit.code}"
+    return unit.name
 
 
 def channels_text(person: Person) -> str:
@@ -2830,6 +2839,29 @@ def last_seen_text(seen: datetime | None, tz: ZoneInfo) -> str:
     return waktu(seen, tz) if seen is not None else "belum ada"
 
 
+def _roles_short(person: Person) -> str:
+    return ", ".join(ROLE_SHORT[r] for r in sorted(person.roles)) or "tanpa peran"
+
+
+def person_button(entry: Entry) -> str:
+    """A person's button in the directory: name, role and unit, short enough for a phone."""
+    p = entry.person
+    gone = "⛔ " if not p.active else ""
+    return f"{gone}{p.name} · {_roles_short(p)} · {unit_short(p.unit)}"
+
+
+def person_row(entry: Entry, tz: ZoneInfo) -> str:
+    """A person's row description on WhatsApp (72 characters): role, unit, last activity."""
+    p = entry.person
+    seen = (
+        format_date(entry.last_seen.astimezone(tz), "d MMM y", locale="id")
+        if entry.last_seen
+        else "belum ada"
+    )
+    gone = "NONAKTIF · " if not p.active else ""
+    return f"{gone}{_roles_short(p)} · {unit_short(p.unit)} · aktif {seen}"
+
+
 def person_line(entry: Entry, tz: ZoneInfo) -> str:
     """A line of the directory (the command line's ``spip-bot person list`` too)."""
     p = entry.person
@@ -2840,85 +2872,127 @@ def person_line(entry: Entry, tz: ZoneInfo) -> str:
     )
 
 
-def people_directory(entries: Sequence[Entry]) -> str:
+def people_directory(entries: Sequence[Entry], query: str = "") -> str:
     active = sum(1 for e in entries if e.person.active)
-    return f"Pengguna layanan: {active} aktif, {len(entries) - active} nonaktif.\n\n{PEOPLE_PICK}"
+    found = f" yang memuat “{query}”" if query else ""
+    return (
+        f"Pengguna layanan{found}: {active} aktif, {len(entries) - active} nonaktif.\n\n"
+        f"{PEOPLE_PICK}"
+    )
 
 
-def person_card(entry: Entry, history: Sequence[str], tz: ZoneInfo) -> str:
+def person_card(entry: Entry, history: Sequence[str], tz: ZoneInfo, own: bool) -> str:
     p = entry.person
     lines = [
-        f"{p.name} (ID {p.id})",
+        p.name,
         f"Status: {'aktif' if p.active else 'nonaktif (akses diakhiri)'}",
         f"Unit: {p.unit.name}",
         f"Peran: {roles_text(p.roles) or 'tanpa peran'}",
         f"Saluran: {channels_text(p)}",
         f"Aktivitas terakhir: {last_seen_text(entry.last_seen, tz)}",
+        f"Nomor pengguna: {p.id} (untuk perintah spip-bot di server)",
     ]
     if history:
         lines += ["", "Riwayat perubahan:", *(f"• {h}" for h in history)]
+    if own:
+        lines += ["", PERSON_REFUSED["self"]]
     return "\n".join(lines)
 
 
+def _role_in(role: Role, unit: Unit | None) -> str:
+    return f"{ROLE_LABEL[role]} di {unit.name}" if unit is not None else ROLE_LABEL[role]
+
+
 def vacancy_text(vacant: Sequence[Vacancy]) -> str:
-    names = [
-        f"{ROLE_LABEL[v.role]} {v.unit.name}" if v.unit is not None else ROLE_LABEL[v.role]
+    parts = [
+        f"tidak ada lagi yang memegang peran {_role_in(v.role, v.unit)}, sehingga "
+        f"{VACANT_CONSEQUENCE[v.role]}"
         for v in vacant
     ]
     return (
-        f"⚠️ Setelah perubahan ini tidak ada lagi yang memegang peran {', '.join(names)}: "
-        "langkah peran itu tidak dapat dijalankan siapa pun sampai ada pemegang baru "
-        "(undang dengan /undang)."
+        f"⚠️ Setelah perubahan ini {'; '.join(parts)}, sampai ada pemegang baru. Bila "
+        "penggantinya sudah bergabung, gunakan Ganti dengan orang lain sebagai ganti langkah "
+        "ini; bila belum, buat undangan dengan perintah /undang."
     )
 
 
-def _work_text(successor: Person | None, drafts: int, with_requests: bool) -> str:
-    if successor is None:
-        return (
-            "Tidak ada pemegang peran lain yang dapat menerima pekerjaannya; drafnya tetap "
-            "tersimpan dan diserahkan kepada penggantinya kelak (Ganti dengan orang lain)."
-        )
-    parts = [f"{drafts} draf kiriman"] if drafts else []
-    if with_requests:
-        parts.append("permintaan yang masih menunggu tindakannya")
-    what = " dan ".join(parts) if parts else "pekerjaan yang masih terbuka"
+def drafts_text(drafts: Sequence[DraftItem]) -> str:
+    """ "draf KEU-02 Neraca (Oktober 2026)" for each, joined."""
+    named = [
+        f"draf {d.code} {d.name} ({bulan(d.period)})".replace("  ", " ")
+        if d.code
+        else f"draf berkas yang belum dipilih butirnya ({bulan(d.period)})"
+        for d in drafts
+    ]
+    return ", ".join(named)
+
+
+def _handed_text(successor: Person | None, drafts: Sequence[DraftItem], waiting: int) -> str:
+    parts = [drafts_text(drafts)] if drafts else []
+    if waiting:
+        parts.append(f"{waiting} permintaan yang masih menunggu tindakannya")
+    if successor is None or not parts:
+        return ""
+    what = " dan ".join(parts)
     return f"{what[0].upper()}{what[1:]} dialihkan kepada {successor.name}."
 
 
 def plan_text(plan: Plan) -> str:
     """The confirmation of a change, before it is made."""
     p, after = plan.person, plan.after
+    handed = _handed_text(plan.successor, plan.drafts, plan.waiting)
     if plan.kind is ChangeKind.DEACTIVATE:
         lines = [
             f"Nonaktifkan {p.name} ({roles_text(p.roles)}, {p.unit.name})?",
             "Aksesnya berakhir seketika di Telegram dan WhatsApp; data yang telah dikirimnya "
             "tetap tersimpan.",
-            _work_text(plan.successor, plan.drafts, True),
         ]
     elif plan.kind is ChangeKind.REACTIVATE:
         lines = [
             f"Aktifkan kembali {p.name} ({roles_text(p.roles)}, {p.unit.name})?",
-            "Ia dapat memakai layanan ini lagi dengan peran yang sama.",
+            "Yang bersangkutan dapat kembali menggunakan layanan ini dengan peran yang sama. "
+            "Draf dan permintaan yang telah dialihkan kepada orang lain tetap pada penerimanya.",
         ]
     elif plan.kind is ChangeKind.MOVE:
-        lines = [
-            f"Ubah {p.name}: dari {roles_text(p.roles)}, {p.unit.name}, menjadi "
-            f"{roles_text(after.roles)}, {after.unit.name}?",
-        ]
-        if plan.successor is not None or plan.drafts:
-            lines.append(_work_text(plan.successor, plan.drafts, True))
+        if after.roles == p.roles:
+            head = (
+                f"Pindahkan {p.name} dari {p.unit.name} ke {after.unit.name} (tetap "
+                f"{roles_text(p.roles)})?"
+            )
+        elif after.unit == p.unit:
+            head = (
+                f"Ubah peran {p.name} di {p.unit.name} dari {roles_text(p.roles)} menjadi "
+                f"{roles_text(after.roles)}?"
+            )
+        else:
+            head = (
+                f"Pindahkan {p.name} dari {p.unit.name} ({roles_text(p.roles)}) ke "
+                f"{after.unit.name} sebagai {roles_text(after.roles)}?"
+            )
+        lines = [head]
     else:
         assert plan.successor is not None
         lines = [
             f"Ganti {p.name} dengan {plan.successor.name} sebagai {roles_text(p.roles)}, "
             f"{p.unit.name}?",
-            f"{plan.successor.name} menerima peran dan pekerjaan yang masih terbuka"
-            + (f" ({plan.drafts} draf kiriman)" if plan.drafts else "")
-            + f"; akses {p.name} berakhir seketika.",
+            f"{plan.successor.name} menerima perannya; akses {p.name} berakhir seketika.",
         ]
+    if handed:
+        lines.append(handed)
+    if plan.dropped:
+        lines.append(dropped_text(plan.dropped, p.unit))
     if plan.vacant:
         lines.append(vacancy_text(plan.vacant))
     return "\n\n".join(lines)
+
+
+def dropped_text(drafts: Sequence[DraftItem], unit: Unit) -> str:
+    what = drafts_text(drafts)
+    return (
+        f"{what[0].upper()}{what[1:]} tidak dapat dialihkan karena tidak ada pemegang peran "
+        f"lain di {unit.name}, sehingga dihapus dari daftar draf (berkasnya tetap tersimpan di "
+        "server, dan penghapusannya tercatat dalam log audit)."
+    )
 
 
 def change_done(done: Change) -> str:
@@ -2940,18 +3014,13 @@ def change_done(done: Change) -> str:
             f"{b.unit.name}; akses {b.name} telah diakhiri."
         )
     lines = [head]
-    handed = []
-    if done.drafts:
-        handed.append(f"{len(done.drafts)} draf kiriman")
-    if done.forwarded:
-        handed.append(f"{done.forwarded} permintaan yang menunggu tindakan")
-    if handed and done.successor is not None:
-        lines.append(f"Dialihkan kepada {done.successor.name}: {' dan '.join(handed)}.")
+    handed = _handed_text(done.successor, done.drafts, done.forwarded)
+    if handed:
+        lines.append(handed)
+    if done.dropped:
+        lines.append(dropped_text(done.dropped, b.unit))
     if done.vacant:
-        names = ", ".join(
-            f"{ROLE_LABEL[v.role]} {v.unit.name}" if v.unit else ROLE_LABEL[v.role]
-            for v in done.vacant
-        )
+        names = ", ".join(_role_in(v.role, v.unit) for v in done.vacant)
         lines.append(f"⚠️ Peran {names} kini tidak dipegang siapa pun.")
     lines.append("Perubahan ini tercatat dalam log audit.")
     return "\n".join(lines)
@@ -2959,8 +3028,11 @@ def change_done(done: Change) -> str:
 
 def staffing_notice(done: Change) -> str:
     """To the provincial satgas: who changed, by whom, and where the work went."""
-    by = f" oleh {done.by.name}" if done.by is not None else " oleh admin server"
-    return f"Pemberitahuan perubahan pengguna{by}:\n{change_done(done)}"
+    by = f" oleh {done.by.name}" if done.by is not None else " oleh pengelola server"
+    text = f"Pemberitahuan perubahan pengguna{by}:\n{change_done(done)}"
+    if done.vacant:
+        text += "\n" + vacancy_text(done.vacant).removeprefix("⚠️ Setelah perubahan ini ")
+    return text
 
 
 def forwarded_from(person: Person) -> str:
@@ -2970,56 +3042,59 @@ def forwarded_from(person: Person) -> str:
     )
 
 
-def staffing_successor(done: Change, catalogue: Catalogue) -> str:
+def staffing_successor(done: Change) -> str:
     b = done.before
-    lines = [
-        f"Anda kini menerima pekerjaan yang ditinggalkan {b.name} ({roles_text(b.roles)}, "
-        f"{b.unit.name})."
-    ]
     if done.kind is ChangeKind.REPLACE:
-        lines[0] = (
-            f"Anda ditetapkan menggantikan {b.name} sebagai {roles_text(b.roles)}, "
-            f"{b.unit.name}, beserta pekerjaannya yang masih terbuka."
+        head = (
+            f"Yth. Bapak/Ibu {done.successor.name if done.successor else ''},\nAnda "
+            f"ditetapkan menggantikan {b.name} sebagai {roles_text(b.roles)}, {b.unit.name}."
         )
+    else:
+        head = (
+            f"Pekerjaan {b.name} ({roles_text(b.roles)}, {b.unit.name}) yang belum selesai kini "
+            "dialihkan kepada Anda."
+        )
+    lines = [head]
     if done.drafts:
-        names = []
-        for period, code in done.drafts:
-            item = catalogue.item(code) if code else None
-            what = f"{item.code} {item.name}" if item else "berkas yang belum dipilih butirnya"
-            names.append(f"• {what} ({bulan(period)})")
         lines += [
             "",
-            "Draf kiriman yang belum dikirim, kini milik Anda (buka /kirim untuk "
-            "memeriksa dan mengirimnya):",
-            *names,
+            "Draf yang belum dikirim, kini milik Anda (buka /kirim untuk memeriksa dan "
+            "mengirimnya):",
+            *(f"• {drafts_text([d]).removeprefix('draf ')}" for d in done.drafts),
         ]
     if done.forwarded:
         lines += [
             "",
             f"{done.forwarded} permintaan yang masih menunggu tindakan diteruskan kepada Anda "
-            "dalam pesan berikut.",
+            "dalam pesan terpisah, bertanda ↪️.",
         ]
+    if done.kind is ChangeKind.REPLACE:
+        lines += ["", "Ketik /bantuan untuk melihat perintah sesuai peran Anda."]
     return "\n".join(lines)
 
 
 def staffing_person(done: Change) -> str:
-    a = done.after
+    a, b = done.after, done.before
     if done.kind is ChangeKind.REACTIVATE:
         return (
             f"Yth. Bapak/Ibu {a.name},\nakses Anda ke layanan Kartu Kendali SPIP KPU Provinsi "
             f"Jambi telah aktif kembali sebagai {roles_text(a.roles)}, {a.unit.name}. Ketik "
-            "/start untuk melihat menu."
+            "/bantuan untuk melihat perintah yang dapat Anda gunakan."
         )
-    return (
+    text = (
         f"Yth. Bapak/Ibu {a.name},\nperan Anda pada layanan Kartu Kendali SPIP KPU Provinsi "
-        f"Jambi telah diubah oleh admin: kini {roles_text(a.roles)}, {a.unit.name}. Ketik "
-        "/start untuk melihat menu sesuai peran baru Anda."
+        f"Jambi telah diubah oleh admin: kini {roles_text(a.roles)}, {a.unit.name} "
+        f"(sebelumnya {roles_text(b.roles)}, {b.unit.name})."
     )
+    handed = _handed_text(done.successor, done.drafts, done.forwarded)
+    if handed:
+        text += f" {handed.replace('tindakannya', 'tindakan Anda')}"
+    return text + " Ketik /bantuan untuk melihat perintah sesuai peran baru Anda."
 
 
 PERSON_REFUSED: dict[str, str] = {
-    "self": "Mohon maaf, Anda tidak dapat mengubah akses atau peran Anda sendiri; mintalah "
-    "admin lain, atau gunakan perintah spip-bot person di server.",
+    "self": "Perubahan atas akses atau peran Anda sendiri tidak dapat dilakukan melalui chat; "
+    "mintalah admin lain atau pengelola server.",
     "already_inactive": "{name} sudah nonaktif.",
     "already_active": "{name} sudah aktif.",
     "inactive": "{name} nonaktif; aktifkan kembali terlebih dahulu sebelum memindahkannya.",
@@ -3029,20 +3104,91 @@ PERSON_REFUSED: dict[str, str] = {
     "other_unit": "Pengganti harus berada di unit yang sama ({unit}); pindahkan dahulu ia ke "
     "unit itu dengan Pindah unit/peran.",
     "no_roles": "{name} tidak memegang peran apa pun untuk diserahkan.",
+    "stale": PEOPLE_EXPIRED,
+    "duties": "Mohon maaf, perubahan ini ditolak: {who} akan memegang peran {first} dan "
+    "{second} sekaligus, sehingga memberi dua persetujuan pada kartu kendali yang sama "
+    "(pemisahan tugas). Pilih orang lain.",
 }
 
 
-def person_refused(reason: str, person: Person | None) -> str:
-    template = PERSON_REFUSED.get(reason, "Perubahan pengguna ditolak ({reason}).")
-    name = person.name if person is not None else "Pengguna ini"
-    unit = person.unit.name if person is not None else ""
-    return template.format(name=name, unit=unit, reason=reason)
+PERSON_ERRORS: dict[str, str] = {  # a rule's refusal of a change, by its code
+    "unknown_person": "Pengguna tersebut tidak ditemukan; silakan buka kembali /pengguna.",
+    "unknown_unit": "Unit tersebut tidak dikenal; silakan buka kembali /pengguna.",
+    "unknown_role": "Peran tersebut tidak dikenal; silakan buka kembali /pengguna.",
+    "role_not_for_unit": "Peran itu tidak sesuai dengan jenis unitnya; pilih peran lain.",
+    "not_your_role": NOT_ALLOWED,
+}
+
+
+def person_refused(exc: DomainError, person: Person | None) -> str:
+    reason = exc.detail
+    fallback = PERSON_ERRORS.get(
+        exc.code, "Mohon maaf, perubahan pengguna ini tidak dapat dilakukan."
+    )
+    template = (
+        PERSON_REFUSED.get(reason, fallback) if exc.code == "person_change_refused" else fallback
+    )
+    roles = exc.context.get("roles")
+    who = exc.context.get("person")
+    first, second = roles if isinstance(roles, tuple) else (None, None)
+    return template.format(
+        name=person.name if person is not None else "Pengguna ini",
+        unit=person.unit.name if person is not None else "",
+        reason=reason,
+        who=who.name if isinstance(who, Person) else "",
+        first=ROLE_LABEL[first] if isinstance(first, Role) else "",
+        second=ROLE_LABEL[second] if isinstance(second, Role) else "",
+    )
 
 
 def person_history_line(event: Event, names: Mapping[int, str], tz: ZoneInfo) -> str:
-    who = names.get(event.actor_id, "admin") if event.actor_id is not None else "admin server"
-    detail = event.detail
-    line = f"{waktu(event.at, tz)}: {EVENT_LABEL.get(event.kind, event.kind.value)} oleh {who}"
-    if "dialihkan_ke" in detail:
-        line += f"; pekerjaan dialihkan kepada {names.get(int(detail['dialihkan_ke']), '?')}"
-    return line
+    """A change of a person as their card and ``spip-bot person history`` say it."""
+    by = names.get(event.actor_id, "admin") if event.actor_id is not None else "pengelola server"
+    d = event.detail
+    taker = names.get(int(d["dialihkan_ke"]), "?") if "dialihkan_ke" in d else ""
+    if event.kind is EventKind.ANGGOTA_DIGANTIKAN:
+        what = f"digantikan oleh {taker}"
+    elif event.kind is EventKind.ANGGOTA_MENGGANTIKAN:
+        left = names.get(int(d["menggantikan"]), "?") if "menggantikan" in d else "?"
+        what = f"menggantikan {left}"
+    elif event.kind is EventKind.ANGGOTA_DIPINDAHKAN:
+        roles = ", ".join(ROLE_LABEL[Role(r)] for r in d.get("peran_baru", "").split(",") if r)
+        what = f"dipindahkan ke unit {d.get('unit_baru', '?')} sebagai {roles}"
+        if taker:
+            what += f"; pekerjaannya dialihkan kepada {taker}"
+    else:
+        what = EVENT_LABEL.get(event.kind, event.kind.value)
+        if taker:
+            what += f"; pekerjaannya dialihkan kepada {taker}"
+    if event.actor_id is None and d.get("pengelola"):
+        by += f" {d['pengelola']}"
+    return f"{waktu(event.at, tz)}: {what} (dicatat oleh {by})"
+
+
+def move_unit(person: Person) -> str:
+    return (
+        f"Pindahkan {person.name} (kini {roles_text(person.roles)}, {person.unit.name}) ke unit "
+        "mana? Pilih unitnya; perannya dipilih sesudahnya bila ada lebih dari satu."
+    )
+
+
+def move_role(person: Person, unit: Unit) -> str:
+    return f"Pilih peran {person.name} di {unit.name}."
+
+
+UNIT_NOW = "unit saat ini"
+
+
+def replace_who(person: Person) -> str:
+    return (
+        f"Siapa yang menggantikan {person.name} sebagai {roles_text(person.roles)}, "
+        f"{person.unit.name}? Penggantinya harus sudah bergabung di unit yang sama; bila "
+        "belum, buat undangan dengan perintah /undang."
+    )
+
+
+def replace_nobody(person: Person) -> str:
+    return (
+        f"Belum ada pengguna aktif lain di {person.unit.name} yang dapat menggantikan "
+        f"{person.name}. Buat undangan untuk penggantinya dengan perintah /undang, lalu ulangi."
+    )

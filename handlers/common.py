@@ -114,7 +114,13 @@ async def _gate(update: Update, context: Context) -> None:
             log.info("refused an update from deactivated telegram user %s", user.id)
             if update.callback_query is not None:
                 await update.callback_query.answer()
-            await reply(update, texts.ACCESS_ENDED)
+            message = update.message
+            sent_file = message is not None and bool(
+                message.document or message.photo or message.video or message.audio
+            )
+            await reply(update, texts.ACCESS_ENDED_FILE if sent_file else texts.ACCESS_ENDED)
+            if context.user_data is not None:  # what their session held is theirs no more
+                context.user_data.clear()
             raise ApplicationHandlerStop from None
         except Exception:  # the database failing: the handler that needs the person meets
             pass  # the same fault and says it once, with its sentence

@@ -742,28 +742,43 @@ def restore(archive: Path, db_url: str, evidence_dir: Path) -> RestoreResult:
             )
         behind = _check_revision(manifest)
         verify(zf, manifest)  # every hash, before anything is written
-        for member in manifest.evidence:
-            _extract(zf, member, evidence_dir.joinpath(*_evidence_path(member.name).parts))
-        os.sync()  # the files are on disk before the database that names them
-        database = manifest.database_member
-        if kind == "sqlite":
-            path = _sqlite_path(url)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(prefix=".spip-pemulihan-", dir=path.parent) as work:
-                snapshot = Path(work) / "spip.db"
-                _extract(zf, database, snapshot)
-                src, dst = sqlite3.connect(snapshot), sqlite3.connect(path)
-                try:
-                    src.backup(dst)
-                finally:
-                    src.close()
-                    dst.close()
-        else:
-            assert manifest.pg_schema is not None
-            with tempfile.TemporaryDirectory(prefix="spip-pemulihan-") as work:
-                dump = Path(work) / "spip.pgdump"
-                _extract(zf, database, dump)
-                _pg_restore(db_url, dump, manifest.pg_schema, Path(work))
+        # the files go to a folder beside the evidence folder first, and into it only once
+        # the database is in: a restore that fails half-way leaves the evidence folder empty,
+        # so it can be tried again
+        evidence_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{evidence_dir.name}-pemulihan-", dir=evidence_dir.parent)
+        )
+        try:
+            for member in manifest.evidence:
+                _extract(zf, member, staging.joinpath(*_evidence_path(member.name).parts))
+            os.sync()  # the files are on disk before the database that names them
+            database = manifest.database_member
+            if kind == "sqlite":
+                path = _sqlite_path(url)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with tempfile.TemporaryDirectory(
+                    prefix=".spip-pemulihan-", dir=path.parent
+                ) as work:
+                    snapshot = Path(work) / "spip.db"
+                    _extract(zf, database, snapshot)
+                    src, dst = sqlite3.connect(snapshot), sqlite3.connect(path)
+                    try:
+                        src.backup(dst)
+                    finally:
+                        src.close()
+                        dst.close()
+            else:
+                assert manifest.pg_schema is not None
+                with tempfile.TemporaryDirectory(prefix="spip-pemulihan-") as work:
+                    dump = Path(work) / "spip.pgdump"
+                    _extract(zf, database, dump)
+                    _pg_restore(db_url, dump, manifest.pg_schema, Path(work))
+            evidence_dir.mkdir(parents=True, exist_ok=True)
+            for entry in staging.iterdir():
+                os.replace(entry, evidence_dir / entry.name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     engine = make_engine(db_url)
     try:
         restored = migrate.current_revision(engine)

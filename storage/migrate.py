@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -92,12 +92,19 @@ def _one_transaction(engine: Engine) -> Iterator[Connection]:
             driver.isolation_level = legacy
 
 
+LOCK_KEY = 0x5F1B_0001  # the advisory lock of spip-bot's migrations (PostgreSQL)
+
+
 def upgrade(engine: Engine, revision: str = "head") -> Upgraded:
     """Migrate to ``revision`` in one transaction: a migration that fails leaves the database
     as it was. Refuses (NewerSchema, before touching anything) a database whose revision this
     code does not know."""
     config = alembic_config()
     with _one_transaction(engine) as connection:
+        if connection.dialect.name == "postgresql":  # two processes starting at once: the
+            # second waits here, then finds the schema migrated (SQLite's BEGIN IMMEDIATE
+            # already holds the write lock)
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         before = _revision_of(connection)
         _refuse_unknown(before)
         config.attributes["connection"] = connection

@@ -130,7 +130,11 @@ class AuditRow(SQLModel, table=True):
     """Append-only: rows are inserted, never updated or deleted."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_period_at", "period", "at"),)
+    __table_args__ = (
+        Index("ix_audit_period_at", "period", "at"),
+        Index("ix_audit_subject", "subject"),  # a person's changes ("orang:<id>")
+        Index("ix_audit_actor_at", "actor_id", "at"),  # each person's last activity
+    )
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_column=_utc())
     kind: str = Field(max_length=40)

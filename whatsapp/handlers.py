@@ -87,7 +87,9 @@ async def incoming(wa: WhatsApp, services: Services, words: Commands, message: M
         fresh, person = _person(services, message.id, sender, message.from_user.wa_id)
     except AccessEnded:
         log.info("refused a WhatsApp message from deactivated %s", sender)
-        await words.say(sender, texts.ACCESS_ENDED)
+        kirim.forget(sender)
+        sent_file = bool(message.document or message.image)
+        await words.say(sender, texts.ACCESS_ENDED_FILE if sent_file else texts.ACCESS_ENDED)
         return
     if not fresh:
         return
@@ -137,6 +139,7 @@ async def chosen(
         fresh, person = _person(services, choice.id, sender, choice.from_user.wa_id)
     except AccessEnded:
         log.info("refused a WhatsApp button from deactivated %s", sender)
+        kirim.forget(sender)
         await words.say(sender, texts.ACCESS_ENDED)
         return
     if not fresh:

@@ -322,6 +322,11 @@ class Kirim:
             return
         await self.say(to, self.flow.closing(draft, timed_out=False))
 
+    def forget(self, to: str) -> None:
+        """Their session ends unsaid (their access ended: their drafts are in the database,
+        handed over)."""
+        self.drafts.pop(to, None)
+
     async def expire_idle(self) -> int:
         """End the drafts idle longer than the conversation time-out (as Telegram's do), each
         person told what was kept. Returns how many ended."""
@@ -330,8 +335,11 @@ class Kirim:
         idle = [to for to, d in self.drafts.items() if d.touched and now - d.touched >= limit]
         for to in idle:
             draft = self.drafts.pop(to)
+            text = self.flow.closing(draft, timed_out=True)
+            if not text:  # nothing to one whose access ended
+                continue
             try:
-                await self.say(to, self.flow.closing(draft, timed_out=True))
+                await self.say(to, text)
             except Exception:  # the person is told at their next message instead
                 log.warning("could not tell WhatsApp user %s that the session ended", to)
         return len(idle)

@@ -34,6 +34,7 @@ class EventKind(StrEnum):
     ANGGOTA_DIAKTIFKAN = "anggota_diaktifkan"
     ANGGOTA_DIPINDAHKAN = "anggota_dipindahkan"
     ANGGOTA_DIGANTIKAN = "anggota_digantikan"
+    ANGGOTA_MENGGANTIKAN = "anggota_menggantikan"  # the successor's side of a replacement
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,10 @@ over the open work of someone who leaves a role. Pure rules; the services apply 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from chatbot.domain.duties import Duties
 from chatbot.domain.people import Person
 from chatbot.domain.roles import PROVINCIAL_ROLES, Role
 from chatbot.domain.units import Unit
@@ -60,4 +61,20 @@ def successor(
         for p in rest:
             if _holds(p, role, person.unit):
                 return p
+    return None
+
+
+def duty_conflict(
+    roles: frozenset[Role], chain_roles: Collection[Role], duties: Duties
+) -> tuple[Role, Role] | None:
+    """Two roles one person must not hold together (separation of duties): two roles of the
+    card's paraf and signature chain (one person would give two of them), or the provincial
+    satgas, who drafts the card, with one of them (they would approve their own draft)."""
+    if not duties.separate:
+        return None
+    chain = sorted((r for r in roles if r in chain_roles), key=PRECEDENCE.index)
+    if len(chain) >= 2:
+        return chain[0], chain[1]
+    if chain and Role.SATGAS_PROV in roles:
+        return Role.SATGAS_PROV, chain[0]
     return None

@@ -32,6 +32,9 @@ def asked(uow: UnitOfWork, role: Role, day: date) -> list[Holder]:
     result: dict[int, Holder] = {}
     covered: set[int] = set()
     for covered_id, delegate_id in uow.delegations.covers(role, day):
+        held = own.get(covered_id) or uow.people.get(covered_id)
+        if held is None or not held.active or role not in held.roles:
+            continue  # their access ended, or the role is no longer theirs: nobody covers it
         delegate = uow.people.get(delegate_id)
         if delegate is None or not delegate.active:
             continue

@@ -24,6 +24,7 @@ from chatbot.domain.people import Person
 from chatbot.domain.progress import unit_progress
 from chatbot.domain.reminders import Reminder
 from chatbot.domain.roles import SUBMITTING_ROLES, Role
+from chatbot.domain.staffing import successor
 from chatbot.domain.units import Unit
 from chatbot.domain.workflow import (
     COMPLETE_STATUSES,
@@ -42,6 +43,7 @@ from chatbot.services.ports import (
     PendingAnnouncement,
     Placed,
     UnitOfWork,
+    WaitingMessage,
 )
 from chatbot.services.views import CardView, Change, Decision, Delegated, Given
 
@@ -216,11 +218,12 @@ def decisions(
     yet. It says once when the unit's evidence is all approved (with the button for the
     signed card), and carries a button to each returned item."""
     gathered: dict[tuple[int, Period], list[Decision]] = {}
-    told: dict[int, int | None] = {}  # submitter -> who is told (an approve-all: one look)
+    told: dict[tuple[int, str], int | None] = {}  # (submitter, unit) -> who is told
     for d in decided:
         if d.target.submission is not None:
-            by = d.target.submission.submitted_by
-            to = told[by] if by in told else told.setdefault(by, addressee(uow, by))
+            by, code = d.target.submission.submitted_by, d.target.unit.code
+            key = (by, code)  # an approve-all: one look per submitter
+            to = told[key] if key in told else told.setdefault(key, addressee(uow, by, code))
             if to is not None:
                 gathered.setdefault((to, d.target.state.period), []).append(d)
     for (person_id, period), items in gathered.items():
@@ -237,15 +240,16 @@ def decisions(
             uow.outbox.put(compose(new, until), now)  # what was held goes as it is
 
 
-def addressee(uow: UnitOfWork, submitter_id: int) -> int | None:
-    """Who is told about a delivery: the person who sent it, or, once their access ended,
-    whoever now delivers for their unit (the first to have joined); None if nobody does."""
+def addressee(uow: UnitOfWork, submitter_id: int, unit_code: str) -> int | None:
+    """Who is told about a delivery of ``unit_code``: the person who sent it, or, once their
+    access ended or they moved to another unit, whoever now delivers for the unit (the first
+    to have joined); None if nobody does."""
     person = uow.people.get(submitter_id)
-    if person is None or person.active:
+    if person is None or (person.active and person.unit.code == unit_code):
         return submitter_id
-    for role in sorted(person.roles & SUBMITTING_ROLES):
+    for role in sorted(SUBMITTING_ROLES):
         for other in uow.people.with_role(role):
-            if other.unit.code == person.unit.code:
+            if other.unit.code == unit_code:
                 return other.id
     return None
 
@@ -598,22 +602,80 @@ def files_missing(names: Sequence[str]) -> str:
 # ------------------------------------------------------------------ people who come and go
 
 
-def hand_over(
-    uow: UnitOfWork, now: datetime, person: Person, successor: Person | None, stop: bool
+def asked_as(subject: str, second_reviewer: Role | None) -> frozenset[Role]:
+    """The roles a request about ``subject`` is made to: a delivery's to its reviewers, a
+    card's step to its role, a month's to those who deliver."""
+    if subject.startswith("kartu:"):
+        role = subject.rsplit(":", 1)[-1]
+        return frozenset({Role(role)}) if role in set(Role) else frozenset()
+    if subject.startswith("item:"):
+        second = {second_reviewer} if second_reviewer is not None else set()
+        return frozenset({*acting.REVIEWING_ROLES, *second})
+    if subject.startswith("periode:"):
+        return SUBMITTING_ROLES
+    return frozenset()
+
+
+def _handed(
+    uow: UnitOfWork,
+    person: Person,
+    leaving: frozenset[Role],
+    others: Sequence[Person],
+    second_reviewer: Role | None,
+) -> list[tuple[WaitingMessage, Person | None]]:
+    """Each request still waiting for ``person`` in a role they leave, with who now takes
+    it (the successor in that role; None: nobody holds it)."""
+    handed = []
+    for waiting in uow.outbox.waiting(person.id):
+        roles = asked_as(waiting.subject, second_reviewer) & leaving
+        if roles:
+            handed.append((waiting, successor(person, roles, others)))
+    return handed
+
+
+def waiting_for(
+    uow: UnitOfWork,
+    person: Person,
+    leaving: frozenset[Role],
+    others: Sequence[Person],
+    second_reviewer: Role | None,
 ) -> int:
-    """What ``person`` was asked to act on and is still waiting goes to ``successor`` (headed
-    by who it comes from); ``stop``: nothing more goes to ``person`` (their access ended).
-    The number forwarded."""
+    """How many requests a hand-over would forward (``hand_over``), said before it."""
+    return sum(
+        1
+        for waiting, taker in _handed(uow, person, leaving, others, second_reviewer)
+        if taker is not None
+        and (waiting.group is not None or not uow.outbox.asked(taker.id, waiting.subject))
+    )
+
+
+def hand_over(
+    uow: UnitOfWork,
+    now: datetime,
+    person: Person,
+    leaving: frozenset[Role],
+    others: Sequence[Person],
+    second_reviewer: Role | None,
+    access_ended: bool,
+) -> int:
+    """The requests still waiting for ``person`` in the roles they leave go to whoever now
+    holds each role (headed by who they come from), unless that one was asked the same;
+    what was queued for ``person`` in those roles (all of it, once their access ended) is
+    recorded as not sent. The number forwarded."""
     heading = texts.forwarded_from(person)
-    to = successor.id if successor else None
-    return uow.outbox.hand_over(person.id, to, now, heading, stop)
+    forwarded, stopped = 0, []
+    for waiting, taker in _handed(uow, person, leaving, others, second_reviewer):
+        stopped.append(waiting.id)
+        if taker is not None and uow.outbox.forward(waiting.id, taker.id, heading, now):
+            forwarded += 1
+    uow.outbox.stop(person.id, now, None if access_ended else stopped)
+    return forwarded
 
 
 def staffing(uow: UnitOfWork, now: datetime, done: Change) -> None:
     """The provincial satgas (each change), the successor (the work they now hold) and the
     person (their access given back, or their new unit and roles)."""
-    key = f"orang:{done.before.id}:{done.kind.value}:{now.isoformat()}"
-    catalogue = uow.catalogue.load()
+    key = f"orang:{done.before.id}:{done.seq}"
     told = {done.before.id}
     for satgas in uow.people.with_role(Role.SATGAS_PROV):
         if satgas.id not in told:
@@ -629,7 +691,7 @@ def staffing(uow: UnitOfWork, now: datetime, done: Change) -> None:
         uow.outbox.put(
             OutgoingMessage(
                 taker.id,
-                texts.staffing_successor(done, catalogue),
+                texts.staffing_successor(done),
                 buttons=((texts.BUTTON_KIRIM,),) if done.drafts else (),
                 dedupe_key=f"{key}:penerus",
             ),

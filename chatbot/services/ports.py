@@ -40,6 +40,15 @@ class OutgoingMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitingMessage:
+    """A message that asked someone to act and is still waiting (``Outbox.waiting``)."""
+
+    id: int
+    subject: str
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Placed:
     """A Telegram message holding buttons for a subject, as it was sent."""
 
@@ -212,6 +221,10 @@ class PersonRepository(Protocol):
         """The person's unit and roles from now on (a transfer, or a role changed)."""
         ...
 
+    def lock_all(self) -> None:
+        """Changes of people one at a time, until the transaction ends."""
+        ...
+
     def last_seen(self) -> dict[int, datetime]:
         """Each person's last recorded activity (the audit log, WhatsApp messages)."""
         ...
@@ -314,12 +327,21 @@ class Outbox(Protocol):
 
     def mark_part_sent(self, message_id: int, parts_sent: int) -> None: ...
     def mark_sent(self, message_id: int, now: datetime) -> None: ...
-    def hand_over(
-        self, from_id: int, to_id: int | None, now: datetime, forwarded: str, stop: bool
-    ) -> int:
-        """What ``from_id`` was asked to act on and has not been settled goes to ``to_id``
-        (headed ``forwarded``); ``stop``: nothing queued is sent to ``from_id`` any more.
-        The number forwarded."""
+    def waiting(self, person_id: int) -> list[WaitingMessage]:
+        """What the person was asked to act on (buttons about a delivery, a card's step or a
+        month) and is not settled yet."""
+        ...
+
+    def forward(self, message_id: int, to_id: int, heading: str, now: datetime) -> bool:
+        """A copy to ``to_id`` headed ``heading``; False when they were asked the same."""
+        ...
+
+    def asked(self, person_id: int, subject: str) -> bool:
+        """Whether the person was asked about ``subject`` themselves (not a gathered notice)."""
+        ...
+
+    def stop(self, person_id: int, now: datetime, only: Collection[int] | None = None) -> int:
+        """Queued for the person and not sent: recorded as not sent (``only``: those)."""
         ...
 
     def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None: ...

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from chatbot.domain.calendar import Period
+from chatbot.domain.duties import Duties
 from chatbot.domain.errors import (
     LeavesRoleVacant,
     NotYourRole,
@@ -21,13 +22,13 @@ from chatbot.domain.errors import (
 from chatbot.domain.events import Event, EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.roles import SUBMITTING_ROLES, UNIT_KIND_OF_ROLE, Permission, Role
-from chatbot.domain.staffing import left_vacant, successor
+from chatbot.domain.staffing import duty_conflict, left_vacant, successor
 from chatbot.domain.units import Unit
 from chatbot.services import notify
 from chatbot.services.calendar import CalendarSource
 from chatbot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from chatbot.services.registration import late_kickoff
-from chatbot.services.views import Change, ChangeKind, Entry, Plan
+from chatbot.services.views import Change, ChangeKind, DraftItem, Entry, Plan
 
 EVENT_OF = {
     ChangeKind.DEACTIVATE: EventKind.ANGGOTA_DINONAKTIFKAN,
@@ -42,10 +43,19 @@ def subject_of(person_id: int) -> str:
 
 
 class StaffingService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, calendar: CalendarSource):
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        calendar: CalendarSource,
+        chain_roles: tuple[Role, ...],
+        duties: Duties,
+    ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.calendar = calendar
+        self.chain_roles = chain_roles  # the card's paraf and signature roles
+        self.duties = duties
 
     # ------------------------------------------------------------------ reading
 
@@ -63,6 +73,15 @@ class StaffingService:
             person = uow.people.get(person_id)
         if person is None:
             raise UnknownPerson(str(person_id))
+        return person
+
+    def movable(self, person_id: int, by: Person | None = None) -> Person:
+        """The person, when they may be moved (by buttons: asked before the units)."""
+        person = self.get(person_id)
+        if by is not None and by.id == person.id:
+            raise PersonChangeRefused("self")
+        if not person.active:
+            raise PersonChangeRefused("inactive")
         return person
 
     def history(self, person_id: int) -> list[Event]:
@@ -122,6 +141,7 @@ class StaffingService:
             after = self._moved(uow, person, unit_code, roles)
             if after.unit.code == person.unit.code and after.roles == person.roles:
                 raise PersonChangeRefused("unchanged")
+            self._separate(person, person.roles, after.roles)
             leaving = frozenset(
                 r for r in person.roles if r not in after.roles or after.unit != person.unit
             )
@@ -137,6 +157,7 @@ class StaffingService:
                 raise PersonChangeRefused("other_unit")
             if not person.roles:
                 raise PersonChangeRefused("no_roles")
+            self._separate(taker, taker.roles, taker.roles | person.roles)
             after, leaving = replace(person, active=False), person.roles
             # the successor holds the roles from now on: nothing is left vacant
             everyone = [
@@ -154,12 +175,56 @@ class StaffingService:
             kind is ChangeKind.MOVE
             and (after.unit != person.unit or not (after.roles & SUBMITTING_ROLES))
         )
-        drafts = (
-            sum(len(uow.drafts.of_person(person.id, i.period)) for i in uow.periods.open_periods())
-            if hands_drafts and taker is not None
-            else 0
+        held = (
+            self._named(
+                uow,
+                [
+                    (info.period, code)
+                    for info in sorted(uow.periods.open_periods(), key=lambda i: i.period)
+                    for code in uow.drafts.of_person(person.id, info.period)
+                ],
+            )
+            if hands_drafts
+            else ()
         )
-        return Plan(kind, person, after, taker, drafts, tuple(vacant), leaving)
+        # a deactivated person's drafts wait for a successor; one who moved to another unit
+        # cannot keep the old unit's (they would be sent as the new unit's): let go of them
+        moved_away = kind is ChangeKind.MOVE and after.unit != person.unit
+        drafts = held if taker is not None else ()
+        dropped = held if taker is None and moved_away else ()
+        second = self.duties.second_reviewer
+        waiting = notify.waiting_for(uow, person, leaving, everyone, second) if leaving else 0
+        changes = len(uow.audit.about(subject_of(person.id)))
+        return Plan(
+            kind,
+            person,
+            after,
+            taker,
+            drafts,
+            tuple(vacant),
+            leaving,
+            waiting,
+            changes,
+            dropped,
+            tuple(everyone),
+        )
+
+    @staticmethod
+    def _named(uow: UnitOfWork, drafts: Iterable[tuple[Period, str]]) -> tuple[DraftItem, ...]:
+        catalogue = uow.catalogue.load()
+        named = []
+        for period, code in drafts:
+            item = catalogue.item(code) if code else None
+            named.append(DraftItem(period, code, item.name if item else ""))
+        return tuple(named)
+
+    def _separate(self, who: Person, before: frozenset[Role], after: frozenset[Role]) -> None:
+        """Refused: a change that gives ``who`` two roles they must not hold together."""
+        conflict = duty_conflict(after, self.chain_roles, self.duties)
+        if conflict is not None and conflict != duty_conflict(
+            before, self.chain_roles, self.duties
+        ):
+            raise PersonChangeRefused("duties", person=who, roles=conflict)
 
     def _moved(
         self, uow: UnitOfWork, person: Person, unit_code: str | None, roles: Iterable[str]
@@ -176,12 +241,20 @@ class StaffingService:
     # ------------------------------------------------------------------ the changes
 
     def deactivate(
-        self, person_id: int, by: Person | None = None, confirm_vacant: bool = False
+        self,
+        person_id: int,
+        by: Person | None = None,
+        confirm_vacant: bool = False,
+        seen: int | None = None,
     ) -> Change:
-        return self.change(ChangeKind.DEACTIVATE, person_id, by=by, confirm_vacant=confirm_vacant)
+        return self.change(
+            ChangeKind.DEACTIVATE, person_id, by=by, confirm_vacant=confirm_vacant, seen=seen
+        )
 
-    def reactivate(self, person_id: int, by: Person | None = None) -> Change:
-        return self.change(ChangeKind.REACTIVATE, person_id, by=by)
+    def reactivate(
+        self, person_id: int, by: Person | None = None, seen: int | None = None
+    ) -> Change:
+        return self.change(ChangeKind.REACTIVATE, person_id, by=by, seen=seen)
 
     def move(
         self,
@@ -190,13 +263,28 @@ class StaffingService:
         roles: Iterable[str],
         by: Person | None = None,
         confirm_vacant: bool = False,
+        seen: int | None = None,
     ) -> Change:
         return self.change(
-            ChangeKind.MOVE, person_id, unit_code, roles, by=by, confirm_vacant=confirm_vacant
+            ChangeKind.MOVE,
+            person_id,
+            unit_code,
+            roles,
+            by=by,
+            confirm_vacant=confirm_vacant,
+            seen=seen,
         )
 
-    def replace(self, person_id: int, successor_id: int, by: Person | None = None) -> Change:
-        return self.change(ChangeKind.REPLACE, person_id, successor_id=successor_id, by=by)
+    def replace(
+        self,
+        person_id: int,
+        successor_id: int,
+        by: Person | None = None,
+        seen: int | None = None,
+    ) -> Change:
+        return self.change(
+            ChangeKind.REPLACE, person_id, successor_id=successor_id, by=by, seen=seen
+        )
 
     def change(
         self,
@@ -207,14 +295,21 @@ class StaffingService:
         successor_id: int | None = None,
         by: Person | None = None,
         confirm_vacant: bool = False,
+        seen: int | None = None,
+        operator: str | None = None,
     ) -> Change:
-        """``by``: the admin in the chat; None for the command line (the server's operator).
+        """``by``: the admin in the chat; None for the command line (the server's operator,
+        ``operator`` the account that ran it, kept in the record).
         A change that leaves a role nobody holds raises ``LeavesRoleVacant`` unless
-        ``confirm_vacant``."""
+        ``confirm_vacant``. ``seen``: the number of changes of the person the confirmation
+        was shown after; another since (an old button pressed again) refuses it."""
         self._allowed(by)
         now = self.clock()
         with self.uow_factory() as uow:
+            uow.people.lock_all()  # the plan read under the lock is the one applied
             plan = self._plan(uow, kind, person_id, unit_code, roles, successor_id, by)
+            if seen is not None and seen != plan.changes:
+                raise PersonChangeRefused("stale")
             if plan.vacant and not confirm_vacant:
                 raise LeavesRoleVacant(
                     ",".join(v.role.value for v in plan.vacant), vacant=plan.vacant
@@ -228,15 +323,51 @@ class StaffingService:
                 uow.people.set_active(person.id, after.active)
             if kind is ChangeKind.MOVE:
                 uow.people.place(person.id, after.unit.code, after.roles)
-            drafts: list[tuple[Period, str]] = []
+            drafts: tuple[DraftItem, ...] = ()
             forwarded = 0
             if taker is not None and plan.drafts:
-                drafts = uow.drafts.hand_over(person.id, taker.id, now)
+                drafts = self._named(uow, uow.drafts.hand_over(person.id, taker.id, now))
+            for let_go in plan.dropped:
+                uow.drafts.put(person.id, let_go.period, let_go.code, [], now)
             if plan.leaving:  # what waits for them in the roles they leave goes on
-                forwarded = notify.hand_over(uow, now, person, taker, stop=not after.active)
+                forwarded = notify.hand_over(
+                    uow,
+                    now,
+                    person,
+                    plan.leaving,
+                    plan.others,
+                    self.duties.second_reviewer,
+                    access_ended=not after.active,
+                )
             after = uow.people.get(person.id) or after
-            done = Change(kind, person, after, taker, tuple(drafts), forwarded, plan.vacant, by)
-            uow.audit.append(self._event(done, now))
+            done = Change(
+                kind,
+                person,
+                after,
+                taker,
+                drafts,
+                forwarded,
+                plan.vacant,
+                by,
+                plan.changes + 1,
+                plan.dropped,
+            )
+            uow.audit.append(self._event(done, now, operator))
+            if kind is ChangeKind.REPLACE and taker is not None:  # the successor's record too
+                uow.audit.append(
+                    Event(
+                        kind=EventKind.ANGGOTA_MENGGANTIKAN,
+                        at=now,
+                        actor_id=by.id if by else None,
+                        unit_code=taker.unit.code,
+                        subject=subject_of(taker.id),
+                        detail={
+                            "menggantikan": str(person.id),
+                            "peran_baru": ",".join(sorted(r.value for r in taker.roles)),
+                            **({"pengelola": operator} if operator and by is None else {}),
+                        },
+                    )
+                )
             notify.staffing(uow, now, done)
             if kind in (ChangeKind.MOVE, ChangeKind.REACTIVATE) and after.active:
                 late_kickoff(uow, after, now, self.calendar())
@@ -246,7 +377,7 @@ class StaffingService:
         return done
 
     @staticmethod
-    def _event(done: Change, now: datetime) -> Event:
+    def _event(done: Change, now: datetime, operator: str | None = None) -> Event:
         detail = {
             "peran": ",".join(sorted(r.value for r in done.before.roles)) or "-",
         }
@@ -263,6 +394,12 @@ class StaffingService:
             detail["permintaan"] = str(done.forwarded)
         if done.vacant:
             detail["peran_kosong"] = ",".join(v.role.value for v in done.vacant)
+        if done.dropped:
+            detail["draf_dilepas"] = ",".join(
+                f"{d.code or '-'}@{d.period.code}" for d in done.dropped
+            )
+        if operator and done.by is None:  # the server's account that ran the command
+            detail["pengelola"] = operator
         return Event(
             kind=EVENT_OF[done.kind],
             at=now,

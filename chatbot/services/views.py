@@ -123,6 +123,15 @@ class ChangeKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class DraftItem:
+    """A draft handed over: its month and item ("" code: files whose item is not chosen)."""
+
+    period: Period
+    code: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A line of the directory: the person and their last recorded activity."""
 
@@ -138,9 +147,13 @@ class Plan:
     person: Person
     after: Person  # as they would be
     successor: Person | None  # who takes over their open work
-    drafts: int  # drafts that would go to the successor
+    drafts: tuple[DraftItem, ...]  # drafts that go to the successor
     vacant: tuple[Vacancy, ...]  # roles nobody would hold
     leaving: frozenset[Role] = frozenset()  # the roles whose open work is handed over
+    waiting: int = 0  # requests still waiting for them, forwarded to the successor
+    changes: int = 0  # changes of the person so far: a confirmation's token
+    dropped: tuple[DraftItem, ...] = ()  # drafts of the unit they leave, nobody to take them
+    others: tuple[Person, ...] = ()  # everyone as they will be (who takes each request)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +164,9 @@ class Change:
     before: Person
     after: Person
     successor: Person | None
-    drafts: tuple[tuple[Period, str], ...]  # (period, item) handed to the successor
+    drafts: tuple[DraftItem, ...]  # handed to the successor
     forwarded: int  # requests still waiting, forwarded to the successor
     vacant: tuple[Vacancy, ...]  # roles nobody holds now (confirmed)
     by: Person | None
+    seq: int = 0  # the person's changes with this one (each notice of it is sent once)
+    dropped: tuple[DraftItem, ...] = ()  # drafts let go of (nobody in the unit they left)

@@ -182,7 +182,7 @@ async def timed_out(update: Update, context: Context) -> None:
     await end_session(context)
     _set_draft(context, None)
     chat = update.effective_chat
-    if chat is not None:
+    if chat is not None and text:  # nothing to one whose access ended
         try:
             await chat.send_message(text)
         except TelegramError:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import asdict
 from datetime import datetime
 
+from sqlalchemy import or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -17,6 +18,7 @@ from chatbot.services.ports import (
     Gathering,
     OutgoingMessage,
     QueuedMessage,
+    WaitingMessage,
 )
 from storage.models import (
     OutboxRow,
@@ -241,70 +243,77 @@ class SqlOutbox:
             self.session.add(row)
         return len(rows)
 
-    def hand_over(
-        self, from_id: int, to_id: int | None, now: datetime, forwarded: str, stop: bool
-    ) -> int:
-        """Someone left a role: what they were asked to act on (a message with buttons about a
-        delivery, a card's step or a month, not yet settled) goes to ``to_id`` headed by
-        ``forwarded``, unless ``to_id`` was asked the same; ``stop`` (their access ended):
-        what was queued for them is recorded as not sent. The number forwarded."""
-        rows = self.session.exec(
-            select(OutboxRow)
+    def waiting(self, person_id: int) -> list[WaitingMessage]:
+        """What the person was asked to act on and is still waiting: messages with buttons
+        about a delivery, a card's step or a month whose subject is not settled (filtered in
+        the database: a national satgas has thousands of settled ones); of a request asked
+        again, the latest; every gathered notice (each a unit's decisions)."""
+        o, settled = OutboxRow, PlacedRow
+        rows = self.session.execute(
+            sa_select(col(o.id), col(o.subject), col(o.group_key))
             .where(
-                OutboxRow.person_id == from_id,
-                col(OutboxRow.failed_at).is_(None),
-                col(OutboxRow.edit_message_id).is_(None),
+                col(o.person_id) == person_id,
+                col(o.failed_at).is_(None),
+                col(o.edit_message_id).is_(None),
+                col(o.buttons) != "[]",
+                or_(*(col(o.subject).startswith(prefix) for prefix in ACTIONABLE)),
+                ~sa_select(col(settled.id))
+                .where(col(settled.subject) == col(o.subject), col(settled.settled_at).is_not(None))
+                .exists(),
             )
-            .order_by(col(OutboxRow.id))
-            .with_for_update()
+            .order_by(col(o.id))
         ).all()
-        subjects = {r.subject for r in rows if r.subject}
-        settled = set(
+        latest: dict[tuple[str, str | None], WaitingMessage] = {}
+        for message_id, subject, group in rows:
+            key = (subject, group if group is None else f"{group}:{message_id}")
+            latest.pop(key, None)  # a request asked again: the latest says where it stands
+            latest[key] = WaitingMessage(message_id, subject, group)
+        return list(latest.values())
+
+    def forward(self, message_id: int, to_id: int, heading: str, now: datetime) -> bool:
+        """The message, headed ``heading``, to ``to_id``; not when they were asked the same
+        request themselves (a gathered notice is always theirs alone)."""
+        row = self._row(message_id)
+        if row.group_key is None and row.subject is not None and self.asked(to_id, row.subject):
+            return False
+        return self.put(
+            OutgoingMessage(
+                person_id=to_id,
+                text=f"{heading}\n\n{row.text}",
+                buttons=tuple(tuple((b[0], b[1]) for b in r) for r in json.loads(row.buttons)),
+                attachments=tuple(Attachment(**a) for a in json.loads(row.attachments)),
+                dedupe_key=f"alih:{row.id}:{to_id}",
+                subject=row.subject,
+            ),
+            now,
+        )
+
+    def asked(self, person_id: int, subject: str) -> bool:
+        """Whether the person was sent (or will be) a request about ``subject`` themselves."""
+        return (
             self.session.exec(
-                select(PlacedRow.subject).where(
-                    col(PlacedRow.subject).in_(subjects), col(PlacedRow.settled_at).is_not(None)
+                select(OutboxRow.id).where(
+                    OutboxRow.person_id == person_id,
+                    OutboxRow.subject == subject,
+                    col(OutboxRow.group_key).is_(None),
                 )
-            ).all()
+            ).first()
+            is not None
         )
-        theirs = (
-            {
-                (r.subject, r.group_key)
-                for r in self.session.exec(
-                    select(OutboxRow).where(
-                        OutboxRow.person_id == to_id, col(OutboxRow.subject).in_(subjects)
-                    )
-                ).all()
-            }
-            if to_id is not None
-            else set()
+
+    def stop(self, person_id: int, now: datetime, only: Collection[int] | None = None) -> int:
+        """What is queued for the person and not sent is recorded as not sent (their access
+        ended, or the role it was for); ``only``: those messages."""
+        query = update(OutboxRow).where(
+            col(OutboxRow.person_id) == person_id,
+            col(OutboxRow.sent_at).is_(None),
+            col(OutboxRow.failed_at).is_(None),
         )
-        count, seen = 0, set()
-        for row in rows:
-            waiting = (
-                to_id is not None
-                and row.subject is not None
-                and row.subject.startswith(ACTIONABLE)
-                and row.buttons != "[]"
-                and row.subject not in settled
-                and (row.subject, row.group_key) not in theirs
-                and (row.subject, row.group_key) not in seen
-            )
-            if waiting and to_id is not None:
-                seen.add((row.subject, row.group_key))
-                self.session.add(
-                    OutboxRow(
-                        person_id=to_id,
-                        text=f"{forwarded}\n\n{row.text}",
-                        buttons=row.buttons,
-                        attachments=row.attachments,
-                        dedupe_key=f"alih:{row.id}:{to_id}",
-                        created_at=now,
-                        next_attempt_at=now,
-                        subject=row.subject,
-                    )
-                )
-                count += 1
-            if stop and row.sent_at is None:  # not sent to one who left, forwarded or not
-                row.failed_at, row.last_error = now, "penerima dinonaktifkan atau berganti peran"
-                self.session.add(row)
-        return count
+        if only is not None:
+            if not only:
+                return 0
+            query = query.where(col(OutboxRow.id).in_(list(only)))
+        result = self.session.execute(
+            query.values(failed_at=now, last_error="penerima dinonaktifkan atau berganti peran")
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

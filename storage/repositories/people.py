@@ -204,3 +204,8 @@ class SqlPeople:
             if person_id not in seen or at > seen[person_id]:
                 seen[person_id] = at
         return seen
+
+    def lock_all(self) -> None:
+        """Changes of people one at a time (PostgreSQL: every person row locked until the
+        transaction ends), so two admins never both leave a role to the other."""
+        self.session.execute(sa_select(col(PersonRow.id)).with_for_update())

@@ -37,7 +37,7 @@ async def test_access_ends_at_once_while_the_bot_runs(
     listed = await acli(env, "person", "list")
     budi_id = next(line.split()[0] for line in listed.splitlines() if "Budi Kerinci" in line)
     said = await acli(env, "person", "deactivate", budi_id)
-    assert "Dialihkan kepada Citra Kerinci: 1 draf kiriman." in said
+    assert "dialihkan kepada Citra Kerinci." in said and "Draf KEU-01" in said
 
     refused = await play.says(BUDI, "/kirim", "akses Anda")
     assert refused.text == texts.ACCESS_ENDED
@@ -46,8 +46,8 @@ async def test_access_ends_at_once_while_the_bot_runs(
     mark = play.mark()
     await fake.send_document(BUDI, "Lagi.pdf", pdf("lagi"))
     refused = await fake.wait_for(41, "akses Anda", after=mark)
-    assert refused.text == texts.ACCESS_ENDED
-    told = await fake.wait_for(42, "Anda kini menerima pekerjaan yang ditinggalkan Budi Kerinci")
+    assert refused.text == texts.ACCESS_ENDED_FILE
+    told = await fake.wait_for(42, "Pekerjaan Budi Kerinci")
     assert "KEU-01" in told.text and "Oktober 2026" in told.text
     mine = await play.says(CITRA, "/kirim", "Kelengkapan:")
     opened = await play.presses(CITRA, mine, "kr:i:KEU-01", "Daftar hadir.pdf")

@@ -3,6 +3,7 @@ and replaces people (issue 19), on SQLite and PostgreSQL, as typed at the server
 
 from __future__ import annotations
 
+import getpass
 import os
 import uuid
 from collections.abc import Iterator
@@ -99,7 +100,10 @@ def test_people_come_and_go_at_the_command_line(
     assert out.startswith(
         "Akses Budi Kerinci (Satgas SPIP KPU Kabupaten/Kota, KPU Kabupaten Kerinci) telah diakhiri."
     )
-    assert "Dialihkan kepada Citra Kerinci: 1 draf kiriman." in out
+    assert (
+        "Draf PEG-02 Rekapitulasi daftar hadir pegawai (absensi) (Oktober 2026) dialihkan "
+        "kepada Citra Kerinci."
+    ) in out
     with core.uow() as uow:
         assert [f.file_name for f in uow.drafts.get(citra, OCTOBER, "PEG-02")] == ["Neraca.pdf"]
         assert uow.drafts.of_person(budi, OCTOBER) == {}
@@ -110,7 +114,7 @@ def test_people_come_and_go_at_the_command_line(
     code, _, err = run(
         capsys, "person", "move", str(citra), "--unit", "1502", "--role", "satgas_kabkota"
     )
-    assert code == 2 and "Satgas SPIP KPU Kabupaten/Kota KPU Kabupaten Kerinci" in err
+    assert code == 2 and "Satgas SPIP KPU Kabupaten/Kota di KPU Kabupaten Kerinci" in err
     code, _, err = run(capsys, "person", "move", str(citra), "--unit", "1502", "--role", "ketua")
     assert code == 1 and "peran tidak sesuai dengan jenis unit: ketua / 1502" in err
     code, out, _ = run(
@@ -133,11 +137,14 @@ def test_people_come_and_go_at_the_command_line(
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0] == f"Riwayat perubahan Budi Kerinci (ID {budi}):"
+    by = f"pengelola server {getpass.getuser()}"  # the account that ran the command
     assert [x.split(": ", 1)[1] for x in lines[1:]] == [
-        "akses pengguna diakhiri oleh admin server; pekerjaan dialihkan kepada Citra Kerinci",
-        "akses pengguna diaktifkan kembali oleh admin server",
-        "pengguna digantikan oleh admin server; pekerjaan dialihkan kepada Dedi Kerinci",
+        f"akses pengguna diakhiri; pekerjaannya dialihkan kepada Citra Kerinci (dicatat oleh {by})",
+        f"akses pengguna diaktifkan kembali (dicatat oleh {by})",
+        f"digantikan oleh Dedi Kerinci (dicatat oleh {by})",
     ]
+    code, out, _ = run(capsys, "person", "history", str(dedi))
+    assert out.strip().splitlines()[1].endswith(f": menggantikan Budi Kerinci (dicatat oleh {by})")
     kinds = [e.kind for e in core.services.staffing.history(citra)]
     assert kinds == [EventKind.ANGGOTA_DIPINDAHKAN]
     code, _, err = run(capsys, "person", "reactivate", "999")

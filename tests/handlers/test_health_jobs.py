@@ -8,8 +8,10 @@ from dataclasses import replace
 from datetime import timedelta
 
 import aiohttp
+import pytest
 from telegram.ext import Job
 
+from chatbot import healthz
 from chatbot.app import Core
 from chatbot.domain.calendar import Period
 from chatbot.domain.people import Person
@@ -65,8 +67,11 @@ async def test_the_scheduler_records_its_steps_and_tells_the_admin_once(
     assert health.steps().sentence.startswith("terakhir berjalan Selasa, 3 November 2026")
 
 
-async def test_the_telegram_processs_health_url(bot: TelegramHarness, core: Core) -> None:
+async def test_the_telegram_processs_health_url(
+    bot: TelegramHarness, core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SPIP_HEALTH_PORT: /healthz beside PTB's own server, started and stopped with it."""
+    monkeypatch.setattr(healthz, "KEPT", 0.0)  # each request checks again
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -21,7 +21,8 @@ from storage.db import make_engine
 from tests.conftest import TOKEN
 from tests.support.db import BACKENDS, PG_URL
 
-# the schema of the release before this one (its last migration, storage/migrations/versions)
+# the schema of a release before this one (its last migration, storage/migrations/versions):
+# 0012, before the eight cards, so that its upgrade runs every later migration (0013, 0014)
 PREVIOUS_RELEASE = "0012"
 # a revision no version of this code has: what a database migrated by a newer release holds
 FUTURE = "9999"
