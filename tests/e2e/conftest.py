@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from storage.db import make_engine
 from tests.conftest import TOKEN
 from tests.e2e.player import RUNNING
-from tests.support.db import BACKENDS, PG_URL
+from tests.support.db import BACKENDS, schema_url
 from tests.support.fake_bot_api import FakeBotApi
 
 
@@ -22,15 +19,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'data' / 'spip.db'}"
         return
-    assert PG_URL is not None
-    schema = f"spip_e2e_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with schema_url("spip_e2e") as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import getpass
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from chatbot import cli
 from chatbot.app import Core, build_core
@@ -18,8 +16,7 @@ from chatbot.config import load_settings
 from chatbot.domain.calendar import Period
 from chatbot.domain.events import EventKind
 from chatbot.services.ports import EvidenceFile
-from storage.db import make_engine
-from tests.support.db import BACKENDS, PG_URL
+from tests.support.db import BACKENDS, schema_url
 
 OCTOBER = Period(2026, 10)
 
@@ -34,21 +31,12 @@ def env(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SPIP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "spip_jambi_bot")
-    schema = None
-    if request.param == "postgresql":
-        assert PG_URL is not None
-        schema = f"spip_cli_{uuid.uuid4().hex[:10]}"
-        admin = make_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        admin.dispose()
-        monkeypatch.setenv("DATABASE_URL", f"{PG_URL}?options=-csearch_path%3D{schema}")
-    yield tmp_path
-    if schema is not None:
-        admin = make_engine(PG_URL or "")
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    if request.param == "sqlite":
+        yield tmp_path
+        return
+    with schema_url("spip_cli") as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield tmp_path
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

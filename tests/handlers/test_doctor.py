@@ -12,7 +12,6 @@ import os
 import shutil
 import stat
 import subprocess
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -28,7 +27,7 @@ from chatbot.services.ports import OutgoingMessage
 from storage import migrate
 from storage.db import make_engine
 from tests.conftest import TOKEN
-from tests.support.db import BACKENDS, PG_URL
+from tests.support.db import BACKENDS, schema_url
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_graph_api import PHONE_ID, FakeGraphApi
 
@@ -41,15 +40,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'data' / 'spip.db'}"
         return
-    assert PG_URL is not None
-    schema = f"spip_doctor_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with schema_url("spip_doctor") as url:
+        yield url
 
 
 @pytest.fixture

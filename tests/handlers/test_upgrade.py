@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +18,7 @@ from chatbot import cli
 from storage import migrate
 from storage.db import make_engine
 from tests.conftest import TOKEN
-from tests.support.db import BACKENDS, PG_URL
+from tests.support.db import BACKENDS, schema_url
 
 # the schema of a release before this one (its last migration, storage/migrations/versions):
 # 0012, before the eight cards, so that its upgrade runs every later migration (0013, 0014)
@@ -48,17 +47,9 @@ def database_url(
     if request.param == "sqlite":
         yield f"sqlite:///{(tmp_path / 'data' / 'spip.db').resolve()}"
         return
-    assert PG_URL is not None
-    schema = f"spip_upgrade_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    yield url
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with schema_url("spip_upgrade") as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield url
 
 
 @pytest.fixture

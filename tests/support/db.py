@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -60,4 +62,21 @@ class PostgresSchema:
         admin = make_engine(self.url)
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def schema_url(prefix: str) -> Iterator[str]:
+    """A schema of its own on the PostgreSQL test server, as the URL a process is given
+    (``search_path`` in the connection options); dropped with everything in it afterwards."""
+    assert PG_URL is not None
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
