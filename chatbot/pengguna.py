@@ -105,15 +105,13 @@ def _card(svc: Services, by: Person, person_id: int) -> Screen:
     ]
     own = p.id == by.id  # one's own access and roles are changed by another admin
     actions: list[Action] = []
-    if own:
-        pass
-    elif p.active:
+    if p.active and not own:
         actions += [
             Action.of(texts.LABEL_DEACTIVATE, _step("d", p.id)),
             Action.of(texts.LABEL_MOVE, _step("m", p.id)),
             Action.of(texts.LABEL_REPLACE, _step("r", p.id)),
         ]
-    else:
+    elif not own:
         actions += [
             Action.of(texts.LABEL_REACTIVATE, _step("a", p.id)),
             Action.of(texts.LABEL_REPLACE, _step("r", p.id)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
@@ -45,24 +46,24 @@ class SqlAudit:
         )
         return {(p, u, s) for p, u, s in rows if p and u and s}
 
-    def for_period(self, period: str, kinds: Collection[EventKind] = ()) -> list[Event]:
+    def _events(self, where: Any, kinds: Collection[EventKind] = ()) -> list[Event]:
         a = AuditRow  # column tuples: a national period logs tens of thousands of events
         query = (
             sa_select(
                 col(a.kind),
                 col(a.at),
                 col(a.actor_id),
+                col(a.period),
                 col(a.unit_code),
                 col(a.subject),
                 col(a.version),
                 col(a.detail),
             )
-            .where(col(a.period) == period)
+            .where(where)
             .order_by(col(a.id))
         )
         if kinds:
             query = query.where(col(a.kind).in_([k.value for k in kinds]))
-        rows = self.session.execute(query)
         by_value = {k.value: k for k in EventKind}
         return [
             Event(
@@ -75,27 +76,14 @@ class SqlAudit:
                 version=version,
                 detail=json.loads(detail) if detail != "{}" else {},
             )
-            for kind, at, actor_id, unit_code, subject, version, detail in rows
+            for kind, at, actor_id, period, unit_code, subject, version, detail in (
+                self.session.execute(query)
+            )
         ]
+
+    def for_period(self, period: str, kinds: Collection[EventKind] = ()) -> list[Event]:
+        return self._events(col(AuditRow.period) == period, kinds)
 
     def about(self, subject: str) -> list[Event]:
         """Every event about ``subject`` (a person's "orang:<id>"), in order."""
-        a = AuditRow
-        rows = self.session.execute(
-            sa_select(col(a.kind), col(a.at), col(a.actor_id), col(a.unit_code), col(a.detail))
-            .where(col(a.subject) == subject)
-            .order_by(col(a.id))
-        )
-        by_value = {k.value: k for k in EventKind}
-        return [
-            Event(
-                kind=by_value[kind],
-                at=at,
-                actor_id=actor_id,
-                unit_code=unit_code,
-                subject=subject,
-                detail=json.loads(detail) if detail != "{}" else {},
-            )
-            for kind, at, actor_id, unit_code, detail in rows
-            if kind in by_value
-        ]
+        return self._events(col(AuditRow.subject) == subject)

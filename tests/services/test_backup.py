@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import threading
+import time
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -191,7 +192,7 @@ class Writer:
     def __enter__(self) -> Writer:
         self.thread.start()
         while self.written < 3:  # writing for sure before the backup starts
-            self.stop.wait(0.01)
+            time.sleep(0.01)  # not Event.wait(timeout): under faketime it never returns
         return self
 
     def __exit__(self, *exc: object) -> None:
