@@ -2862,16 +2862,6 @@ def person_row(entry: Entry, tz: ZoneInfo) -> str:
     return f"{gone}{_roles_short(p)} · {unit_short(p.unit)} · aktif {seen}"
 
 
-def person_line(entry: Entry, tz: ZoneInfo) -> str:
-    """A line of the directory (the command line's ``spip-bot person list`` too)."""
-    p = entry.person
-    state = "" if p.active else " [NONAKTIF]"
-    return (
-        f"{p.name}{state} — {roles_text(p.roles) or 'tanpa peran'}, {p.unit.name}; "
-        f"{channels_text(p)}; aktivitas terakhir {last_seen_text(entry.last_seen, tz)}"
-    )
-
-
 def people_directory(entries: Sequence[Entry], query: str = "") -> str:
     active = sum(1 for e in entries if e.person.active)
     found = f" yang memuat “{query}”" if query else ""

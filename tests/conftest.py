@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +13,9 @@ from telegram.warnings import PTBUserWarning
 
 from chatbot.app import Core, build_core, prepare_database
 from chatbot.config import Settings
-from tests.support.db import BACKENDS, PG_URL, PostgresSchema, SqliteTemplate
+from tests.support.db import BACKENDS, PG_URL, PostgresSchema, SqliteTemplate, schema_url
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.fake_graph_api import FakeGraphApi
 
 warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
 
@@ -93,3 +95,38 @@ def core(settings: Settings, engine: Engine, clock: Clock) -> Core:
     core = build_core(settings, clock=clock, engine=engine)
     prepare_database(core)
     return core
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database for a process of its own (`spip-bot` as a subprocess, the CLI): SQLite in
+    the data folder, or a schema of its own on the PostgreSQL test server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'data' / 'spip.db'}"
+        return
+    with schema_url("spip_url") as url:
+        yield url
+
+
+@pytest.fixture
+async def bot_api() -> AsyncIterator[FakeBotApi]:
+    """The fake Bot API on loopback (the end-to-end tests' Telegram)."""
+    api = FakeBotApi(TOKEN)
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+def fake(bot_api: FakeBotApi) -> FakeBotApi:
+    """The end-to-end tests' name for it."""
+    return bot_api
+
+
+@pytest.fixture
+async def graph_api() -> AsyncIterator[FakeGraphApi]:
+    """The fake Graph API on loopback, checking the WhatsApp token ("token-graph")."""
+    api = FakeGraphApi(token="token-graph")
+    await api.start()
+    yield api
+    await api.stop()

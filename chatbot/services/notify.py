@@ -45,7 +45,7 @@ from chatbot.services.ports import (
     UnitOfWork,
     WaitingMessage,
 )
-from chatbot.services.views import CardView, Change, Decision, Delegated, Given
+from chatbot.services.views import CardView, Change, ChangeKind, Decision, Delegated, Given
 
 HANDED_OVER_TO = (Role.SATGAS_PROV, Role.KABAG_HSDM, Role.SEKRETARIS, Role.KETUA)
 
@@ -687,7 +687,7 @@ def staffing(uow: UnitOfWork, now: datetime, done: Change) -> None:
                 now,
             )
     taker = done.successor
-    if taker is not None and (done.drafts or done.forwarded or done.kind.value == "ganti"):
+    if taker is not None and (done.drafts or done.forwarded or done.kind is ChangeKind.REPLACE):
         uow.outbox.put(
             OutgoingMessage(
                 taker.id,
@@ -697,7 +697,7 @@ def staffing(uow: UnitOfWork, now: datetime, done: Change) -> None:
             ),
             now,
         )
-    if done.after.active and done.kind.value in ("aktif", "pindah"):
+    if done.after.active and done.kind in (ChangeKind.REACTIVATE, ChangeKind.MOVE):
         uow.outbox.put(
             OutgoingMessage(done.after.id, texts.staffing_person(done), dedupe_key=f"{key}:diri"),
             now,

@@ -23,7 +23,6 @@ from chatbot.domain.events import Event, EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.roles import SUBMITTING_ROLES, UNIT_KIND_OF_ROLE, Permission, Role
 from chatbot.domain.staffing import duty_conflict, left_vacant, successor
-from chatbot.domain.units import Unit
 from chatbot.services import notify
 from chatbot.services.calendar import CalendarSource
 from chatbot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -63,8 +62,8 @@ class StaffingService:
         """Everyone, active first, by unit and name, with their last recorded activity."""
         self._allowed(by)
         with self.uow_factory() as uow:
-            people, seen = uow.people.all(), uow.people.last_seen()
-        order = {u.code: i for i, u in enumerate(self._units())}
+            people, seen, units = uow.people.all(), uow.people.last_seen(), uow.units.all()
+        order = {u.code: i for i, u in enumerate(units)}
         people.sort(key=lambda p: (not p.active, order.get(p.unit.code, 0), p.name.lower()))
         return [Entry(p, seen.get(p.id)) for p in people]
 
@@ -87,10 +86,6 @@ class StaffingService:
     def history(self, person_id: int) -> list[Event]:
         with self.uow_factory() as uow:
             return uow.audit.about(subject_of(person_id))
-
-    def _units(self) -> list[Unit]:
-        with self.uow_factory() as uow:
-            return uow.units.all()
 
     # ------------------------------------------------------------------ what a change does
 

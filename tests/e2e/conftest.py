@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import TOKEN
 from tests.e2e.player import RUNNING
-from tests.support.db import BACKENDS, schema_url
-from tests.support.fake_bot_api import FakeBotApi
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """SQLite in the data folder, or a schema of its own on the PostgreSQL test server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'spip.db'}"
-        return
-    with schema_url("spip_e2e") as url:
-        yield url
 
 
 @pytest.fixture(autouse=True)
@@ -31,11 +17,3 @@ def no_process_left() -> Iterator[None]:
     for bot in list(RUNNING):
         bot.ensure_stopped()
         RUNNING.discard(bot)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi(TOKEN)
-    await api.start()
-    yield api
-    await api.stop()

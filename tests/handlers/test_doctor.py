@@ -12,7 +12,6 @@ import os
 import shutil
 import stat
 import subprocess
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,7 +26,6 @@ from chatbot.services.ports import OutgoingMessage
 from storage import migrate
 from storage.db import make_engine
 from tests.conftest import TOKEN
-from tests.support.db import BACKENDS, schema_url
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_graph_api import PHONE_ID, FakeGraphApi
 
@@ -35,38 +33,13 @@ from tests.support.fake_graph_api import PHONE_ID, FakeGraphApi
 START = "2026-11-02T09:00+07:00"
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'spip.db'}"
-        return
-    with schema_url("spip_doctor") as url:
-        yield url
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi(TOKEN)
-    await api.start()
-    yield api
-    await api.stop()
-
-
-@pytest.fixture
-async def graph() -> AsyncIterator[FakeGraphApi]:
-    api = FakeGraphApi(token="token-graph")
-    await api.start()
-    yield api
-    await api.stop()
-
-
 @pytest.fixture
 def env(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     database_url: str,
-    telegram: FakeBotApi,
-    graph: FakeGraphApi,
+    bot_api: FakeBotApi,
+    graph_api: FakeGraphApi,
 ) -> Path:
     for name in list(os.environ):
         if name.startswith(("SPIP_", "TELEGRAM_", "WHATSAPP_")) or name == "DATABASE_URL":
@@ -77,13 +50,13 @@ def env(
         "DATABASE_URL": database_url,
         "SPIP_CLOCK_START": START,
         "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": telegram.base_url,
-        "TELEGRAM_BASE_FILE_URL": telegram.base_file_url,
+        "TELEGRAM_BASE_URL": bot_api.base_url,
+        "TELEGRAM_BASE_FILE_URL": bot_api.base_file_url,
         "WHATSAPP_PHONE_ID": PHONE_ID,
         "WHATSAPP_TOKEN": "token-graph",
         "WHATSAPP_APP_SECRET": "rahasia-aplikasi",
         "WHATSAPP_VERIFY_TOKEN": "token-verifikasi",
-        "WHATSAPP_GRAPH_URL": graph.url,
+        "WHATSAPP_GRAPH_URL": graph_api.url,
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -123,7 +96,7 @@ def core_of_env() -> Core:
 
 
 async def test_all_green_on_a_prepared_database(
-    env: Path, capsys: pytest.CaptureFixture[str], telegram: FakeBotApi
+    env: Path, capsys: pytest.CaptureFixture[str], bot_api: FakeBotApi
 ) -> None:
     assert (await spip_bot(capsys, "init"))[0] == 0
     code, out, err = await spip_bot(capsys, "doctor")
@@ -146,7 +119,7 @@ async def test_all_green_on_a_prepared_database(
     assert said["basis data"].endswith(f"revisi {migrate.head_revision()} (terbaru)")
     assert said["langkah harian"] == "[baik] belum pernah berjalan; tidak ada periode terbuka"
     assert out.splitlines()[-1] == "Sehat: semua pemeriksaan baik."
-    assert [m for m, _ in telegram.calls] == ["getMe"]
+    assert [m for m, _ in bot_api.calls] == ["getMe"]
     assert TOKEN not in out + err and "token-graph" not in out + err
 
     # a period opens: the day's steps must run; once the scheduler ran them, green again
@@ -168,9 +141,9 @@ async def test_all_green_on_a_prepared_database(
     assert steps["keterangan"].startswith("terakhir berjalan Senin, 2 November 2026 pukul 09.")
 
     # --local: nothing leaves the machine
-    telegram.calls.clear()
+    bot_api.calls.clear()
     code, out, _ = await spip_bot(capsys, "doctor", "--local")
-    assert code == 0 and telegram.calls == []
+    assert code == 0 and bot_api.calls == []
     assert lines(out)["token Telegram"] == (
         "[lewati] tidak diperiksa: pemeriksaan jaringan dilewati"
     )
@@ -305,13 +278,13 @@ async def test_tokens_refused(
     env: Path,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
-    telegram: FakeBotApi,
-    graph: FakeGraphApi,
+    bot_api: FakeBotApi,
+    graph_api: FakeGraphApi,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert (await spip_bot(capsys, "init"))[0] == 0
-    telegram.token = "987654321:AAEanotherBotsTokenxxxxxxxxxxxxxxxxx"  # ours answers 401
-    graph.token = "token-lain"
+    bot_api.token = "987654321:AAEanotherBotsTokenxxxxxxxxxxxxxxxxx"  # ours answers 401
+    graph_api.token = "token-lain"
     code, out, err = await spip_bot(capsys, "doctor")
     assert code == 1 and problems(out) == {
         "token Telegram": "Token bot ditolak Telegram (salah atau sudah dicabut): ambil token "
@@ -334,17 +307,17 @@ async def test_tokens_refused(
         "Kanal WhatsApp belum lengkap: WHATSAPP_APP_SECRET belum diisi."
     )
     monkeypatch.setenv("WHATSAPP_APP_SECRET", "rahasia-aplikasi")
-    graph.token = None
+    graph_api.token = None
     code, out, _ = await spip_bot(capsys, "doctor")
     assert code == 1 and problems(out)["WhatsApp"].startswith(
         "WHATSAPP_PHONE_ID tidak dikenal Graph API"
     )
 
-    await telegram.stop()  # Telegram does not answer at all
+    await bot_api.stop()  # Telegram does not answer at all
     monkeypatch.delenv("WHATSAPP_PHONE_ID")
     monkeypatch.delenv("WHATSAPP_TOKEN")
     code, out, _ = await spip_bot(capsys, "doctor")
-    host = telegram.base_url.removeprefix("http://").removesuffix("/bot")
+    host = bot_api.base_url.removeprefix("http://").removesuffix("/bot")
     assert code == 1 and problems(out) == {
         "token Telegram": f"Telegram ({host}) tidak dapat dihubungi dari server ini: periksa "
         "sambungan internet, proxy dan firewall, lalu periksa lagi."

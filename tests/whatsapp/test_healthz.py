@@ -31,41 +31,25 @@ ADMIN_WA = "6281100000011"
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi(TOKEN)
-    await api.start()
-    yield api
-    await api.stop()
-
-
-@pytest.fixture
-async def graph() -> AsyncIterator[FakeGraphApi]:
-    api = FakeGraphApi(token="token-graph")
-    await api.start()
-    yield api
-    await api.stop()
-
-
-@pytest.fixture
 async def running(
-    core: Core, engine: Engine, clock: Clock, telegram: FakeBotApi, graph: FakeGraphApi
+    core: Core, engine: Engine, clock: Clock, bot_api: FakeBotApi, graph_api: FakeGraphApi
 ) -> AsyncIterator[tuple[Core, TestClient[Any, Any]]]:
     """`spip-bot run-whatsapp`'s app on a test server, its loops turning quickly."""
     settings = core.settings.model_copy(
         update={
-            "telegram_base_url": telegram.base_url,
-            "telegram_base_file_url": telegram.base_file_url,
+            "telegram_base_url": bot_api.base_url,
+            "telegram_base_file_url": bot_api.base_file_url,
             "whatsapp_phone_id": PHONE_ID,
             "whatsapp_token": SecretStr("token-graph"),
             "whatsapp_app_secret": SecretStr(APP_SECRET),
             "whatsapp_verify_token": SecretStr("token-verifikasi"),
-            "whatsapp_graph_url": graph.url,
+            "whatsapp_graph_url": graph_api.url,
             "spip_outbox_interval_seconds": 0.05,
             "spip_schedule_tick_seconds": 0.05,
         }
     )
     wa_core = build_core(settings, clock=clock, engine=engine)  # the database is prepared
-    session = httpx.AsyncClient(transport=graph.transport())
+    session = httpx.AsyncClient(transport=graph_api.transport())
     app = whatsapp_app(wa_core, build_whatsapp(wa_core, session=session), "/whatsapp")
     async with TestClient(TestServer(app)) as client:
         yield wa_core, client
@@ -74,8 +58,8 @@ async def running(
 
 async def test_the_health_url_says_200_then_503(
     running: tuple[Core, TestClient[Any, Any]],
-    graph: FakeGraphApi,
-    telegram: FakeBotApi,
+    graph_api: FakeGraphApi,
+    bot_api: FakeBotApi,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(healthz, "KEPT", 0.0)  # each request checks again
@@ -111,17 +95,17 @@ async def test_the_health_url_says_200_then_503(
     for secret in (TOKEN, "token-graph", APP_SECRET, "token-verifikasi"):
         assert secret not in text
     # the network was asked once: the answers are kept a minute
-    assert [m for m, _ in telegram.calls].count("getMe") == 1
+    assert [m for m, _ in bot_api.calls].count("getMe") == 1
 
     # the watch (every tick) told the admin once, on WhatsApp, through the outbox
     for _ in range(100):
-        told = [t for t in graph.texts_to(ADMIN_WA) if "Peringatan untuk admin" in t]
+        told = [t for t in graph_api.texts_to(ADMIN_WA) if "Peringatan untuk admin" in t]
         if told:
             break
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.5)  # ten more ticks
-    told = [t for t in graph.texts_to(ADMIN_WA) if "Peringatan untuk admin" in t]
-    assert len(told) == 1, graph.texts_to(ADMIN_WA)
+    told = [t for t in graph_api.texts_to(ADMIN_WA) if "Peringatan untuk admin" in t]
+    assert len(told) == 1, graph_api.texts_to(ADMIN_WA)
     assert told[0].startswith(
         "⚠️ Peringatan untuk admin: pengiriman pesan bot terganggu.\n\n1 pesan belum terkirim"
     )
