@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import logging
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -69,9 +70,11 @@ class Figures:
     samples: dict[str, list[float]] = field(default_factory=dict)
     rss: dict[str, float] = field(default_factory=dict)
     rush: dict[str, float] = field(default_factory=dict)
+    queries: dict[str, list[int]] = field(default_factory=dict)
 
-    def add(self, kind: str, value: float) -> None:
+    def add(self, kind: str, value: float, queries: int = 0) -> None:
         self.samples.setdefault(kind, []).append(value)
+        self.queries.setdefault(kind, []).append(queries)
 
 
 @dataclass
@@ -89,10 +92,10 @@ class Sampler:
 
     def collect(self, figures: Figures) -> None:
         for line in self.cpu_log.read_text().splitlines():
-            update_id, ns = line.split()
+            update_id, ns, queries = line.split()
             kind = self.kinds.get(int(update_id))
             if kind is not None:
-                figures.add(kind, int(ns) / 1e6)
+                figures.add(kind, int(ns) / 1e6, int(queries))
 
 
 async def wait_started(fake: FakeBotApi, calls_before: int) -> None:
@@ -179,8 +182,13 @@ async def team(play: Player, admin: User, code: str, people: int, first_id: int)
     return staff
 
 
-async def per_update(fake: FakeBotApi, folder: Path, samples: int, figures: Figures) -> None:
-    bot, code = await start_spip(fake, folder / "spip")
+async def per_update(
+    fake: FakeBotApi, folder: Path, samples: int, figures: Figures, profile: bool = False
+) -> None:
+    settings = {"SPIP_BENCH_PROFILE": str(folder / "profiles")} if profile else {}
+    if profile:
+        (folder / "profiles").mkdir(parents=True)
+    bot, code = await start_spip(fake, folder / "spip", **settings)
     assert bot.process is not None
     play = Player(fake)
     sample = Sampler(fake, folder / "spip" / "cpu.log")
@@ -214,8 +222,9 @@ async def per_update(fake: FakeBotApi, folder: Path, samples: int, figures: Figu
     for n, notice in enumerate(notices):
         who = staff[n % len(staff)]
         before = play.mark()
+        desk = await sample("periksa", lambda n=notice: play.at_desk(sari, n))
         await sample(
-            "keputusan", lambda n=notice: play.presses(sari, n, n.buttons[0][1], "Disetujui oleh")
+            "keputusan", lambda d=desk: play.presses(sari, d, d.buttons[0][1], "Disetujui")
         )
         await fake.wait_for(int(who["id"]), "telah disetujui", timeout=60, after=before)
     for _ in range(samples):
@@ -224,6 +233,42 @@ async def per_update(fake: FakeBotApi, folder: Path, samples: int, figures: Figu
     await bot.stop()
     check_clean(bot.output())
     sample.collect(figures)
+    if profile:
+        print_profiles(folder / "profiles", sample.kinds)
+
+
+def is_ours(file: str) -> bool:
+    return file.startswith(str(ROOT)) and ".venv" not in file
+
+
+def print_profiles(folder: Path, kinds: dict[int, str], top: int = 14) -> None:
+    """Per kind of update, the functions with the most own time (cProfile, the event loop's
+    thread), summed over its samples: where the per-update CPU goes."""
+    by_kind: dict[str, list[str]] = {}
+    for update_id, kind in kinds.items():
+        path = folder / f"{update_id}.prof"
+        if path.exists():
+            by_kind.setdefault(kind, []).append(str(path))
+    for kind, paths in by_kind.items():
+        stats = pstats.Stats(*paths)
+        total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
+        rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)  # type: ignore[attr-defined]
+        print(f"\nProfile of {kind!r} ({len(paths)} updates, own time, top {top})")
+        for (file, line, name), (_, calls, own, _, _) in rows[:top]:
+            where = "/".join(Path(file).parts[-2:])
+            print(
+                f"  {100 * own / total:5.1f}%  {1000 * own / len(paths):6.2f} ms  "
+                f"{calls / len(paths):7.1f}×  {where}:{line} {name}"
+            )
+        ours = [kv for kv in stats.stats.items() if is_ours(kv[0][0])]  # type: ignore[attr-defined]
+        ours.sort(key=lambda kv: kv[1][3], reverse=True)
+        print(f"  the project's own functions, by cumulative time (top {top}):")
+        for (file, line, name), (_, calls, _, cumulative, _) in ours[:top]:
+            where = str(Path(file).relative_to(ROOT))
+            print(
+                f"  {100 * cumulative / total:5.1f}%  {1000 * cumulative / len(paths):6.2f} ms  "
+                f"{calls / len(paths):7.1f}×  {where}:{line} {name}"
+            )
 
 
 async def rush(fake: FakeBotApi, folder: Path, deliveries: int, figures: Figures) -> None:
@@ -289,14 +334,16 @@ def check_clean(log: str) -> None:
         raise RuntimeError("the bot logged an error:\n" + log[-3000:])
 
 
-async def one_run(samples: int, deliveries: int) -> Figures:
+async def one_run(samples: int, deliveries: int, profile: bool = False) -> Figures:
     figures = Figures()
     folder = Path(tempfile.mkdtemp(prefix="spip-bench-"))
     for name, job in (
         ("echo", lambda fake: echo_baseline(fake, folder, samples, figures)),
-        ("spip", lambda fake: per_update(fake, folder, samples, figures)),
+        ("spip", lambda fake: per_update(fake, folder, samples, figures, profile)),
         ("rush", lambda fake: rush(fake, folder, deliveries, figures)),
     ):
+        if name == "rush" and not deliveries:
+            continue
         fake = FakeBotApi(TOKEN)
         await fake.start()
         try:
@@ -313,13 +360,14 @@ def report(runs: list[Figures]) -> None:
 
     echo = med([med(r.samples["echo"]) for r in runs])
     print(f"\nPer-update CPU of the bot process, ms (medians over {len(runs)} runs)")
-    print(f"{'update':<22}{'median':>9}{'p99':>9}{'× echo':>9}{'n':>6}")
+    print(f"{'update':<22}{'median':>9}{'p99':>9}{'× echo':>9}{'SQL':>6}{'n':>6}")
     kinds = list(runs[0].samples)
     for kind in kinds:
         m = med([med(r.samples[kind]) for r in runs])
         tail = med([p99(r.samples[kind]) for r in runs])
         n = len(runs[0].samples[kind])
-        print(f"{kind:<22}{m:>9.2f}{tail:>9.2f}{m / echo:>9.1f}{n:>6}")
+        queries = med([med(r.queries[kind]) for r in runs])
+        print(f"{kind:<22}{m:>9.2f}{tail:>9.2f}{m / echo:>9.1f}{queries:>6.0f}{n:>6}")
     delivery = [
         sum(
             med(r.samples[k])
@@ -328,16 +376,18 @@ def report(runs: list[Figures]) -> None:
         for r in runs
     ]
     print(f"{'delivery (6 updates)':<22}{med(delivery):>9.2f}{'':>9}{med(delivery) / echo:>9.1f}")
-    print("\nRush (rate limiter off)")
-    for key in (
+    rush_keys = (
         "deliveries",
         "stale_retries",
         "seconds",
         "updates_per_s",
         "cpu_ms_per_delivery",
         "echo_updates_per_s",
-    ):
-        print(f"  {key:<22}{med([r.rush[key] for r in runs]):>10.1f}")
+    )
+    if "deliveries" in runs[0].rush:
+        print("\nRush (rate limiter off)")
+        for key in rush_keys:
+            print(f"  {key:<22}{med([r.rush[key] for r in runs]):>10.1f}")
     print("\nPeak RSS, MB")
     for key in runs[0].rss:
         print(f"  {key:<22}{med([r.rss[key] for r in runs]):>10.1f}")
@@ -349,11 +399,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--samples", type=int, default=60)
     parser.add_argument("--rush", type=int, default=1000)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile every update of the SPIP bot and print where each kind's CPU goes "
+        "(the figures are then the profiler's, not the bot's)",
+    )
     args = parser.parse_args()
     runs = []
     for n in range(args.runs):
         print(f"run {n + 1} of {args.runs}", file=sys.stderr)
-        runs.append(asyncio.run(one_run(args.samples, args.rush)))
+        runs.append(asyncio.run(one_run(args.samples, args.rush, args.profile)))
     report(runs)
 
 

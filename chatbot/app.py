@@ -33,6 +33,7 @@ from chatbot.services.setup import ReferenceLoad, load_reference_data
 from chatbot.services.staffing import StaffingService
 from chatbot.services.status import StatusService
 from chatbot.services.submission import SubmissionService
+from chatbot.workers import Workers
 from storage import migrate, training
 from storage.db import is_outage, make_engine
 from storage.files import EvidenceStore
@@ -106,6 +107,7 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
     evidence = EvidenceStore(settings.evidence_dir)
     status = StatusService(uow_factory, clock, calendar, settings.chain(), settings.timezone)
     scorecard = ScorecardService(uow_factory, clock, calendar, settings.timezone)
+    workers = Workers(settings.spip_workers)
     services = Services(
         registration=RegistrationService(
             uow_factory,
@@ -125,6 +127,7 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
             notify_each_delivery=settings.spip_review_notify == "each",
             open_time=settings.spip_period_open_time,
             duties=settings.duties(),
+            workers=workers,
         ),
         review=ReviewService(
             uow_factory,
@@ -166,7 +169,8 @@ def build_core(settings: Settings, clock: Clock = utc_now, engine: Engine | None
         calendar=calendar,
         timezone=settings.timezone,
         files=evidence,
-        previews=Previews(settings.evidence_dir / "previews"),
+        previews=Previews(settings.evidence_dir / "previews", workers),
+        workers=workers,
         health=build_health(settings, engine, clock, reference),
         conversation_timeout=timedelta(minutes=settings.spip_conversation_timeout_minutes),
         is_outage=is_outage,

@@ -30,7 +30,6 @@ from chatbot.services.views import ChangeKind
 from handlers.app import WebhookOptions, run
 from storage import backup, migrate
 from storage.db import make_engine
-from whatsapp.app import run_whatsapp
 
 log = logging.getLogger("spip-bot")
 
@@ -672,6 +671,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _wa_templates(settings)
         elif args.command == "run-whatsapp":
             settings.require_whatsapp()
+            from whatsapp.app import run_whatsapp  # pywa and aiohttp: not in the Telegram process
+
             run_whatsapp(core, args.listen, args.port, args.path)
     except (ConfigError, CliError, backup.BackupError) as exc:
         print(f"Galat: {exc}", file=sys.stderr)

@@ -113,6 +113,8 @@ class Settings(BaseSettings):
     # disk's free space below this is a problem; so is a message unsent for this long
     spip_min_free_mb: int = Field(default=1024, ge=1, le=1024 * 1024)
     spip_outbox_late_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # heavy work (a PDF's first page or text, a workbook, a package) at most this many at once
+    spip_workers: int = Field(default=2, ge=1, le=32)
     # GET /healthz of the Telegram process on a small server of its own (off when unset);
     # the WhatsApp process answers it on its webhook's port
     spip_health_port: int | None = Field(default=None, ge=1, le=65535)

@@ -6,16 +6,17 @@ server (tornado) serves only Telegram's updates."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
-from chatbot import healthz
 from chatbot.services.health import HealthService, Probe, ProbeStatus
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 TIMEOUT = 5.0  # seconds: `spip-bot doctor` stays quick when Telegram does not answer
@@ -58,6 +59,8 @@ def serve_health(
     async def post_init(app: Any) -> None:
         if before_init is not None:
             await before_init(app)
+        from chatbot import healthz  # aiohttp: loaded only when the health URL is served
+
         started.append(await healthz.serve(health, host, port))
 
     async def post_shutdown(app: Any) -> None:

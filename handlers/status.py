@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import tempfile
 from pathlib import Path
@@ -69,7 +68,7 @@ async def _picture(update: Update, context: Context, period_text: str) -> None:
         await reply(update, status)
         return
     await chat.send_chat_action(ChatAction.UPLOAD_PHOTO)
-    png = svc.recap.picture(status)
+    png = await svc.workers.run(svc.recap.picture, status)
     await chat.send_photo(png, caption=texts.picture_caption(status.period))
 
 
@@ -82,11 +81,11 @@ async def rapor(update: Update, context: Context) -> None:
         return
     svc = services(context)
     # a national year is over a second of queries: off the event loop
-    screen, card = await asyncio.to_thread(commands.rapor, svc, person, args_text(context))
+    screen, card = await svc.workers.run(commands.rapor, svc, person, args_text(context))
     await show(update, screen)
     if card is not None:
         await chat.send_chat_action(ChatAction.UPLOAD_PHOTO)
-        png = await asyncio.to_thread(svc.recap.scorecard_picture, card)
+        png = await svc.workers.run(svc.recap.scorecard_picture, card)
         await chat.send_photo(png, caption=texts.rapor_caption(card))
 
 
@@ -121,7 +120,8 @@ async def rekap(update: Update, context: Context) -> None:
     if prepared is None:
         return
     person, period, chat = prepared
-    made = commands.recap(services(context), person, period)
+    svc = services(context)
+    made = await svc.workers.run(commands.recap, svc, person, period)
     if isinstance(made, str):
         await reply(update, made)
         return
@@ -134,7 +134,10 @@ async def paket(update: Update, context: Context) -> None:
         return
     person, period, chat = prepared
     with tempfile.TemporaryDirectory() as folder:
-        made = commands.package(services(context), person, period, Path(folder), BOT_UPLOAD_LIMIT)
+        svc = services(context)
+        made = await svc.workers.run(
+            commands.package, svc, person, period, Path(folder), BOT_UPLOAD_LIMIT
+        )
         if isinstance(made, str):
             await reply(update, made)
             return

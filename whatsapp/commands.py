@@ -5,7 +5,6 @@ files (recap, package, picture) are sent as WhatsApp documents and images."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -138,7 +137,7 @@ class Commands:
         period = await self._export_period(to, person, args, texts.PREPARING_RECAP)
         if period is None:
             return
-        made = commands.recap(svc, person, period)
+        made = await svc.workers.run(commands.recap, svc, person, period)
         if isinstance(made, str):
             await self.say(to, made)
             return
@@ -152,7 +151,9 @@ class Commands:
         if period is None:
             return
         with tempfile.TemporaryDirectory() as folder:
-            made = commands.package(svc, person, period, Path(folder), MEDIA_LIMIT)
+            made = await svc.workers.run(
+                commands.package, svc, person, period, Path(folder), MEDIA_LIMIT
+            )
             if isinstance(made, str):
                 await self.say(to, made)
                 return
@@ -216,12 +217,12 @@ class Commands:
             await self.show(to, commands.status(svc, person, choice.period.code))
 
     async def rapor(self, to: str, person: Person, args: list[str]) -> None:
-        screen, card = await asyncio.to_thread(
+        screen, card = await self.services.workers.run(
             commands.rapor, self.services, person, " ".join(args)
         )
         await self.show(to, screen)
         if card is not None:
-            png = await asyncio.to_thread(self.services.recap.scorecard_picture, card)
+            png = await self.services.workers.run(self.services.recap.scorecard_picture, card)
             await self.wa.send_image(
                 to=to, image=png, caption=texts.rapor_caption(card), mime_type="image/png"
             )
@@ -231,7 +232,7 @@ class Commands:
         if isinstance(status, str):
             await self.say(to, status)
             return
-        png = self.services.recap.picture(status)
+        png = await self.services.workers.run(self.services.recap.picture, status)
         await self.wa.send_image(
             to=to, image=png, caption=texts.picture_caption(period), mime_type="image/png"
         )

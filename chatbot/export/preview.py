@@ -6,7 +6,6 @@ worker thread, a few at a time, never on the event loop."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
@@ -17,6 +16,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from chatbot.export.inspect import PDFIUM
+from chatbot.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +67,9 @@ def _render(source: Path, picture: Path) -> Preview:
 class Previews:
     """First pages, rendered once per content and kept under ``root``."""
 
-    def __init__(self, root: Path, workers: int = 2) -> None:
+    def __init__(self, root: Path, workers: Workers | None = None) -> None:
         self.root = root
-        self._limit = asyncio.Semaphore(workers)
+        self.workers = workers or Workers()
 
     def _paths(self, sha256: str) -> tuple[Path, Path]:
         folder = self.root / sha256[:2]
@@ -101,5 +101,4 @@ class Previews:
         known = self.cached(sha256)
         if known is not None:
             return known
-        async with self._limit:
-            return await asyncio.to_thread(self.make, sha256, source)
+        return await self.workers.run(self.make, sha256, source)

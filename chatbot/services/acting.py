@@ -54,9 +54,26 @@ def holders(uow: UnitOfWork, role: Role, day: date) -> list[Person]:
 REVIEWING_ROLES = tuple(r for r in Role if Permission.REVIEW_ITEMS in PERMISSIONS[r])
 
 
-def reviewers(uow: UnitOfWork, submitter_id: int, day: date, duties: Duties) -> Reviewers:
-    """Who decides a delivery by ``submitter_id`` today (``duties.reviewers_of``)."""
+@dataclass(frozen=True, slots=True)
+class ReviewPool:
+    """Who reviews deliveries today (everyone asked in a reviewing role) and who steps in as
+    the second reviewer: the same for every submitter, read once per unit of work."""
+
+    reviewers: tuple[int, ...]
+    second: tuple[int, ...]
+
+    def of(self, submitter_id: int, duties: Duties) -> Reviewers:
+        """Who decides a delivery by ``submitter_id`` (``duties.reviewers_of``)."""
+        return reviewers_of(submitter_id, self.reviewers, self.second, duties)
+
+
+def review_pool(uow: UnitOfWork, day: date, duties: Duties) -> ReviewPool:
     pool = [p.id for role in REVIEWING_ROLES for p in holders(uow, role, day)]
     role = duties.second_reviewer
     second = [p.id for p in holders(uow, role, day)] if role is not None else []
-    return reviewers_of(submitter_id, list(dict.fromkeys(pool)), second, duties)
+    return ReviewPool(tuple(dict.fromkeys(pool)), tuple(second))
+
+
+def reviewers(uow: UnitOfWork, submitter_id: int, day: date, duties: Duties) -> Reviewers:
+    """Who decides a delivery by ``submitter_id`` today (``duties.reviewers_of``)."""
+    return review_pool(uow, day, duties).of(submitter_id, duties)

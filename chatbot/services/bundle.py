@@ -23,6 +23,7 @@ from chatbot.services.scorecard import ScorecardService
 from chatbot.services.staffing import StaffingService
 from chatbot.services.status import StatusService
 from chatbot.services.submission import SubmissionService
+from chatbot.workers import Workers
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class Services:
     timezone: ZoneInfo
     files: FileStore
     previews: Previews  # first pages of PDFs, for the reviewer's desk
+    workers: Workers  # heavy work (PDFs, workbooks, packages) in bounded worker threads
     health: HealthService  # `spip-bot doctor`, the health URL, the admins' alerts
     conversation_timeout: timedelta = timedelta(minutes=30)
     # whether an exception is the database failing for a while (storage knows which)

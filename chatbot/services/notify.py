@@ -159,10 +159,10 @@ def delivery_digest(
     """Digest mode: the deliveries gathered meanwhile, in one message per reviewer (whoever
     holds or covers the satgas' role today), each listing only those the reviewer decides:
     never their own (those went to their second reviewer at once)."""
-    deciders: dict[int, Reviewers] = {}
-    for p in pending:
-        if p.submitted_by not in deciders:
-            deciders[p.submitted_by] = acting.reviewers(uow, p.submitted_by, day, duties)
+    pool = acting.review_pool(uow, day, duties)
+    deciders: dict[int, Reviewers] = {
+        p.submitted_by: pool.of(p.submitted_by, duties) for p in pending
+    }
     key = f"{pending[0].submission_id}-{pending[-1].submission_id}"
     for reviewer in acting.holders(uow, Role.SATGAS_PROV, day):
         theirs = [

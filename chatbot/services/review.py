@@ -220,14 +220,14 @@ class ReviewService:
             catalogue = uow.catalogue.load()
             found: list[ReviewTarget] = []
             deciders: dict[int, Reviewers] = {}  # per submitter: who decides their deliveries
+            pool: acting.ReviewPool | None = None  # read when the first delivery needs it
             for state_id, state, submitter in uow.items.pending_review():
                 unit = units.get(state.unit_code)
                 if state.period not in open_periods or unit is None:
                     continue
                 if submitter not in deciders:
-                    deciders[submitter] = acting.reviewers(
-                        uow, submitter, self.today(), self.duties
-                    )
+                    pool = pool or acting.review_pool(uow, self.today(), self.duties)
+                    deciders[submitter] = pool.of(submitter, self.duties)
                 if person.id not in deciders[submitter].people:
                     continue  # one's own delivery, or (a second reviewer) not theirs
                 item = catalogue.item(state.item_code)

@@ -57,6 +57,7 @@ from chatbot.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from chatbot.workers import Workers
 
 log = logging.getLogger(__name__)
 PHOTO = re.compile(r"foto(?: (\d+))?\.(\w+)")  # a photo's name until it is delivered
@@ -152,8 +153,10 @@ class SubmissionService:
         open_time: time = time(7, 55),
         duties: Duties | None = None,
         inspector: Inspector | None = None,
+        workers: Workers | None = None,
     ) -> None:
         self.inspector = inspector or Inspector()
+        self.workers = workers or Workers()
         self.duties = duties or Duties()
         self.open_time = open_time
         self.timezone = timezone
@@ -347,7 +350,7 @@ class SubmissionService:
         mime_type = incoming.mime_type or ""
         if extension in ("heic", "heif"):  # an iPhone photo: as a JPEG everyone can open
             try:  # what is not a HEIC photo fails to decode here
-                data = await asyncio.to_thread(heic_to_jpeg, data)
+                data = await self.workers.run(heic_to_jpeg, data)
             except (OSError, ValueError) as exc:
                 log.warning("HEIC photo %r could not be converted: %s", name, exc)
                 raise UnreadableFile("foto") from None
@@ -356,7 +359,7 @@ class SubmissionService:
         detected = filetype.guess_extension(data[:CONTENT_HEAD])
         check_content(extension, "jpg" if detected == "jpeg" else detected, data[:CONTENT_HEAD])
         try:
-            reading = await asyncio.to_thread(self.inspector.read, data, extension)
+            reading = await self.workers.run(self.inspector.read, data, extension)
         except Unreadable as exc:
             log.info("file %r refused: PDF unreadable (%s)", name, exc)
             raise UnreadableFile(exc.reason) from None
