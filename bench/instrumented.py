@@ -15,7 +15,7 @@ thread) into ``folder/<update_id>.prof``.
 
 The WhatsApp modes time the webhook's POST instead (``webhook_timer``, an aiohttp middleware):
 from the request handed to the handler (the body not read yet) to the response returned, and
-write ``<message id> <cpu ns> <queries>``. pywa handles an update inside the request (its
+write ``<message id> <cpu ns> <queries> <commits>``. pywa handles an update inside the request (its
 ``webhook_update_handler`` awaits the handlers, which await their replies to the Graph API and
 the work they put in threads), so that span holds all of the update's work; the outbox's
 notices are sent later by the outbox loop, which the benchmark waits for between updates. Only
@@ -47,8 +47,13 @@ def instrument(path: str, profiles: str = "", count_queries: bool = False) -> No
     process_update = Application.process_update
     queries = [0]
 
-    def counted(*_: Any) -> None:
+    statements = os.environ.get("SPIP_BENCH_SQL_LOG", "")
+    sql_log = open(statements, "a", buffering=1) if statements else None  # noqa: SIM115
+
+    def counted(*args: Any) -> None:
         queries[0] += 1
+        if sql_log is not None:  # the statement's first line, to see what an update asks
+            sql_log.write(" ".join(str(args[2]).split())[:160] + "\n")
 
     if count_queries:  # not in the echo bot: it would load SQLAlchemy for nothing
         from sqlalchemy import Engine, event
@@ -67,6 +72,8 @@ def instrument(path: str, profiles: str = "", count_queries: bool = False) -> No
                 profile.disable()
             update_id: Any = getattr(update, "update_id", -1)
             log.write(f"{update_id} {time.process_time_ns() - start} {queries[0] - asked}\n")
+            if sql_log is not None:
+                sql_log.write(f"--- update {update_id}\n")
             if profile is not None:
                 profile.dump_stats(os.path.join(profiles, f"{update_id}.prof"))
 
@@ -94,7 +101,9 @@ def message_id(body: bytes) -> str:
 
 def _profile_threads() -> None:
     """``asyncio.to_thread``'s work profiled too (cProfile sees one thread): the request's
-    thread profiles are added to its own."""
+    thread profiles are added to its own. Each profile runs on its thread's own CPU clock
+    (``time.thread_time``): on the process clock, a worker thread's CPU would be counted again
+    in the event loop's ``select`` while it waits."""
     to_thread = asyncio.to_thread
 
     async def profiled(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
@@ -103,7 +112,7 @@ def _profile_threads() -> None:
             return await to_thread(func, *args, **kwargs)
 
         def run() -> Any:
-            profile = cProfile.Profile(time.process_time)
+            profile = cProfile.Profile(time.thread_time)
             profiles.append(profile)
             return profile.runcall(func, *args, **kwargs)
 
@@ -125,7 +134,13 @@ def webhook_timer(path: str, profiles: str = "", count_queries: bool = False) ->
             if queries is not None:
                 queries[0] += 1
 
+        def committed(*_: Any) -> None:
+            queries = _request_queries.get()
+            if queries is not None:
+                queries[1] += 1
+
         event.listen(Engine, "before_cursor_execute", counted)
+        event.listen(Engine, "commit", committed)
     if profiles:
         _profile_threads()
 
@@ -135,10 +150,10 @@ def webhook_timer(path: str, profiles: str = "", count_queries: bool = False) ->
     ) -> web.StreamResponse:
         if request.method != "POST":
             return await handler(request)
-        queries: list[int] = [0]
+        queries: list[int] = [0, 0]  # statements, commits
         threads: list[cProfile.Profile] = []
         counting, threading = _request_queries.set(queries), _thread_profiles.set(threads)
-        profile = cProfile.Profile(time.process_time) if profiles else None
+        profile = cProfile.Profile(time.thread_time) if profiles else None
         start = time.process_time_ns()
         if profile is not None:
             profile.enable()
@@ -151,7 +166,7 @@ def webhook_timer(path: str, profiles: str = "", count_queries: bool = False) ->
             _request_queries.reset(counting)
             _thread_profiles.reset(threading)
             update = message_id(await request.read())  # read by the handler: kept
-            log.write(f"{update} {spent} {queries[0]}\n")
+            log.write(f"{update} {spent} {queries[0]} {queries[1]}\n")
             if profile is not None:
                 import pstats
 

@@ -186,6 +186,8 @@ async def per_update(
     fake: FakeBotApi, folder: Path, samples: int, figures: Figures, profile: bool = False
 ) -> None:
     settings = {"SPIP_BENCH_PROFILE": str(folder / "profiles")} if profile else {}
+    if os.environ.get("SPIP_BENCH_SQL_LOG"):
+        settings["SPIP_BENCH_SQL_LOG"] = os.environ["SPIP_BENCH_SQL_LOG"]
     if profile:
         (folder / "profiles").mkdir(parents=True)
     bot, code = await start_spip(fake, folder / "spip", **settings)

@@ -77,22 +77,29 @@ class SqlPeople:
             notify_via=Channel(row.notify_via) if row.notify_via in set(Channel) else None,
         )
 
+    def _one(self, where: Any) -> Person | None:
+        """One person with their roles in one query (plain columns, no ORM objects): what
+        every update asks first."""
+        rows = self.session.execute(
+            sa_select(*PERSON_COLUMNS, col(PersonRoleRow.role).label("held_role"))
+            .outerjoin(PersonRoleRow, col(PersonRoleRow.person_id) == col(PersonRow.id))
+            .where(where)
+            .order_by(col(PersonRow.id))
+        ).all()
+        if not rows:
+            return None
+        first = rows[0]
+        roles = {Role(r.held_role) for r in rows if r.id == first.id and r.held_role is not None}
+        return self._build(first, self.units.by_code()[first.unit_code], roles)
+
     def get(self, person_id: int) -> Person | None:
-        row = self.session.get(PersonRow, person_id)
-        return self._person(row) if row else None
+        return self._one(col(PersonRow.id) == person_id)
 
     def by_telegram(self, telegram_user_id: int) -> Person | None:
-        """On every update: plain columns, no ORM objects, two small queries."""
-        row = self.session.execute(
-            sa_select(*PERSON_COLUMNS).where(col(PersonRow.telegram_user_id) == telegram_user_id)
-        ).first()
-        return self._people([row])[0] if row else None
+        return self._one(col(PersonRow.telegram_user_id) == telegram_user_id)
 
     def by_whatsapp(self, whatsapp_id: str) -> Person | None:
-        row = self.session.execute(
-            sa_select(*PERSON_COLUMNS).where(col(PersonRow.whatsapp_id) == whatsapp_id)
-        ).first()
-        return self._people([row])[0] if row else None
+        return self._one(col(PersonRow.whatsapp_id) == whatsapp_id)
 
     def _set(self, person_id: int, **values: Any) -> None:
         self.session.execute(update(PersonRow).where(col(PersonRow.id) == person_id).values(values))

@@ -81,10 +81,18 @@ class SqlUnits:
         return _unit(row) if row and row.active else None
 
     def all(self) -> list[Unit]:
-        rows = self.session.exec(
-            select(UnitRow).where(col(UnitRow.active)).order_by(col(UnitRow.position))
+        """The active units in their order (a copy: the cached list is not the caller's)."""
+        return list(
+            self.cache.get(
+                "units:active",
+                lambda: [
+                    _unit(r)
+                    for r in self.session.exec(
+                        select(UnitRow).where(col(UnitRow.active)).order_by(col(UnitRow.position))
+                    )
+                ],
+            )
         )
-        return [_unit(r) for r in rows]
 
     def replace_all(self, units: Sequence[Unit]) -> LoadResult:
         self.cache.clear()

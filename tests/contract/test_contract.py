@@ -5,7 +5,10 @@ channels here is a gap in parity."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
+
+import pytest
 
 from chatbot import callbacks, texts
 from chatbot.app import Core
@@ -256,6 +259,49 @@ async def test_recap_package_and_picture(driver: Driver) -> None:
     assert [s.document for s in picture] == ["gambar"]
     unit = last(await driver.press(satgas, status.action(callbacks.status_unit("1501", OCTOBER))))
     assert unit.text.startswith("KPU Kabupaten Kerinci — Oktober 2026")
+
+
+async def test_heavy_work_runs_in_the_workers_not_on_the_event_loop(
+    driver: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: the workbook, the package, the status picture, a PDF's reading at arrival
+    and its first page at the desk are made in worker threads while the chat goes on; the
+    person is told the file is being prepared."""
+    loop_thread = threading.current_thread()
+    where: dict[str, threading.Thread] = {}
+    svc = driver.core.services
+
+    def spy(owner: object, name: str) -> None:
+        real = getattr(owner, name)
+
+        def watched(*args: object, **kwargs: object) -> object:
+            where[name] = threading.current_thread()
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, watched)
+
+    for owner, name in (
+        (svc.recap, "workbook"),
+        (svc.recap, "package"),
+        (svc.recap, "picture"),
+        (svc.submission.inspector, "read"),
+        (svc.previews, "make"),
+    ):
+        spy(owner, name)
+    satgas, _ = await deliver_two(driver)
+    queue = await driver.say(satgas, command(driver, "antrian"))
+    opener = next(s for s in queue if any(d.startswith("rp:go") for _, d in s.actions))
+    await at_desk(driver, satgas, opener)
+    recap = await driver.say(satgas, command(driver, "rekap"))
+    assert recap[0].text == texts.PREPARING_RECAP.format(period="Oktober 2026")
+    assert [s.document for s in recap if s.document] == ["Rekap-Kartu-Kendali-SPIP-2026-10.xlsx"]
+    package = await driver.say(satgas, command(driver, "paket"))
+    assert [s.document for s in package if s.document] == ["Paket-eSPIP-2026-10.zip"]
+    status = last(await driver.say(satgas, command(driver, "status")))
+    picture = await driver.press(satgas, status.action(callbacks.status_picture(OCTOBER)))
+    assert [s.document for s in picture] == ["gambar"]
+    assert set(where) == {"workbook", "package", "picture", "read", "make"}
+    assert all(thread is not loop_thread for thread in where.values()), where
 
 
 async def test_admin_opens_a_period_invites_and_sees_the_plan(driver: Driver) -> None:
