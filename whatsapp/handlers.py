@@ -73,11 +73,11 @@ def register(wa: WhatsApp, services: Services, telegram_bot: str | None = None) 
 def _person(
     services: Services, message_id: str, sender: str, phone: str | None
 ) -> tuple[bool, Person | None]:
-    """(fresh, person): a replayed message id is not fresh."""
-    if not services.registration.first_time(CHANNEL, message_id):
+    """(fresh, person): a replayed message id is not fresh; one transaction for both."""
+    fresh, person = services.registration.whatsapp_arrival(CHANNEL, message_id, sender, phone)
+    if not fresh:
         log.warning("WhatsApp message %s delivered again; ignored", message_id)
-        return False, None
-    return True, services.registration.whatsapp_person(sender, phone)
+    return fresh, person
 
 
 async def incoming(wa: WhatsApp, services: Services, words: Commands, message: Message) -> None:

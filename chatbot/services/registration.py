@@ -303,14 +303,27 @@ class RegistrationService:
             uow.commit()
             return person
 
-    def first_time(self, channel: str, message_id: str) -> bool:
-        """Record a message id the channel delivered; False for one seen before (a replay)."""
-        if len(message_id) > MAX_MESSAGE_ID:  # kept whole as its hash: still unique
-            message_id = "sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
+    def whatsapp_arrival(
+        self, channel: str, message_id: str, whatsapp_id: str, phone: str | None = None
+    ) -> tuple[bool, Person | None]:
+        """A WhatsApp message arrives: (fresh, person) in one transaction, its id recorded
+        (False for one seen before: a replay, nobody looked up) and the person behind it
+        noted as seen (``whatsapp_person``); ``AccessEnded`` for a person deactivated (the id
+        stays recorded)."""
         with self.uow_factory() as uow:
-            fresh = uow.inbound.first_time(channel, message_id, self.clock())
+            if not uow.inbound.first_time(channel, _kept_id(message_id), self.clock()):
+                uow.commit()
+                return False, None
+            person = uow.people.by_whatsapp(whatsapp_id)
+            if person is not None and not person.active:
+                uow.commit()
+                raise AccessEnded()
+            if person is not None:
+                uow.people.whatsapp_seen(person.id, self.clock(), phone)
+                if person.whatsapp_blocked:  # writing again makes WhatsApp reach them again
+                    uow.people.unblock(person.id, Channel.WHATSAPP)
             uow.commit()
-            return fresh
+            return True, person
 
     def units(self) -> list[Unit]:
         with self.uow_factory() as uow:
@@ -319,3 +332,11 @@ class RegistrationService:
     def people(self) -> list[Person]:
         with self.uow_factory() as uow:
             return uow.people.all()
+
+
+def _kept_id(message_id: str) -> str:
+    """A channel's message id as recorded: whole, or as its hash when too long (still
+    unique)."""
+    if len(message_id) > MAX_MESSAGE_ID:
+        return "sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
+    return message_id

@@ -10,6 +10,7 @@ import asyncio
 import io
 from pathlib import Path
 
+import pytest
 from aiohttp import ClientSession
 from openpyxl import load_workbook
 
@@ -328,6 +329,9 @@ async def test_polling(fake: FakeBotApi, tmp_path: Path, database_url: str) -> N
     check_history(env, period)
 
 
+@pytest.mark.parametrize(
+    "database_url", ["sqlite"], indirect=True
+)  # the transport is the subject: the month on PostgreSQL is test_polling's
 async def test_webhook_with_a_secret_token(
     fake: FakeBotApi, tmp_path: Path, database_url: str
 ) -> None:

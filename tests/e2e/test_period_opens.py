@@ -9,6 +9,7 @@ from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from storage.db import make_engine
@@ -25,6 +26,10 @@ from tests.e2e.player import (
     user,
 )
 from tests.support.fake_bot_api import FakeBotApi
+
+# the subject is the scheduler's clock, not the storage (the period's opening is stored by the
+# same service on both databases in tests/services and tests/handlers): SQLite only
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 WIB = ZoneInfo("Asia/Jakarta")
 KICKOFF = "mohon menyampaikan data dukung"
