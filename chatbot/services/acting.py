@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -67,11 +70,34 @@ class ReviewPool:
         return reviewers_of(submitter_id, self.reviewers, self.second, duties)
 
 
+_POOLS: ContextVar[dict[tuple[date, Duties], ReviewPool] | None] = ContextVar(
+    "review_pools", default=None
+)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Within the block (one step of a person, such as a decision at the desk and the next
+    delivery shown, which reads the queue in several units of work), the reviewers' pool is
+    read once."""
+    token = _POOLS.set({})
+    try:
+        yield
+    finally:
+        _POOLS.reset(token)
+
+
 def review_pool(uow: UnitOfWork, day: date, duties: Duties) -> ReviewPool:
+    memo = _POOLS.get()
+    if memo is not None and (day, duties) in memo:
+        return memo[(day, duties)]
     pool = [p.id for role in REVIEWING_ROLES for p in holders(uow, role, day)]
     role = duties.second_reviewer
     second = [p.id for p in holders(uow, role, day)] if role is not None else []
-    return ReviewPool(tuple(dict.fromkeys(pool)), tuple(second))
+    found = ReviewPool(tuple(dict.fromkeys(pool)), tuple(second))
+    if memo is not None:
+        memo[(day, duties)] = found
+    return found
 
 
 def reviewers(uow: UnitOfWork, submitter_id: int, day: date, duties: Duties) -> Reviewers:
