@@ -56,9 +56,14 @@ class SqlOutbox:
             edit_chat_id=message.edit[0] if message.edit else None,
             edit_message_id=message.edit[1] if message.edit else None,
         )
-        person = self.session.get(PersonRow, message.person_id)
-        if person is not None and not person.active:  # kept as a record, never sent
+        active = self.session.execute(
+            sa_select(col(PersonRow.active)).where(col(PersonRow.id) == message.person_id)
+        ).scalar()
+        if active is False:  # kept as a record, never sent
             row.failed_at, row.last_error = now, "penerima dinonaktifkan"
+        if message.dedupe_key is None:  # nothing to collide with: written with the commit,
+            self.session.add(row)  # in one batch with the transaction's other messages
+            return True
         try:
             with self.session.begin_nested():
                 self.session.add(row)
