@@ -15,6 +15,7 @@ from telegram.request import BaseRequest
 import handlers
 from chatbot import texts
 from chatbot.app import Core, prepare_database
+from chatbot.services import acting
 from chatbot.services.outbox import DrainBackoff
 from handlers import jobs
 from handlers import outbox as outbox_handlers
@@ -31,6 +32,15 @@ def bot_commands() -> list[BotCommand]:
     return [
         BotCommand(c.name, c.help[:256]) for c in texts.COMMANDS if c.name in texts.GUEST_COMMANDS
     ]
+
+
+class SpipApplication(Application):  # type: ignore[type-arg]
+    """PTB's application; each update is one step of a person (``acting.one_reading``: who
+    covers what and who reviews are read once however many units of work it opens)."""
+
+    async def process_update(self, update: object) -> None:
+        with acting.one_reading():
+            await super().process_update(update)
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
@@ -63,6 +73,7 @@ def build_application(
     )
     builder: Any = (
         Application.builder()
+        .application_class(SpipApplication)
         .bot(bot)
         .update_queue(HandledQueue())  # acknowledged to Telegram only once handled
         .post_init(_post_init)

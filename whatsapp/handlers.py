@@ -21,6 +21,7 @@ from chatbot.domain import invites
 from chatbot.domain.errors import AccessEnded, DomainError, InviteInvalid
 from chatbot.domain.people import Person
 from chatbot.screens import Action, Screen
+from chatbot.services import acting
 from chatbot.services.bundle import Services
 from whatsapp import render
 from whatsapp.commands import Commands
@@ -55,12 +56,14 @@ def register(wa: WhatsApp, services: Services, telegram_bot: str | None = None) 
     words = Commands(wa, services, kirim, review, telegram_bot)
 
     async def on_message(client: WhatsApp, message: Message) -> None:
-        await incoming(client, services, words, message)
+        with acting.one_reading():  # one step: who covers what and who reviews, read once
+            await incoming(client, services, words, message)
 
     async def on_choice(
         client: WhatsApp, choice: CallbackButton[str] | CallbackSelection[str]
     ) -> None:
-        await chosen(services, words, choice)
+        with acting.one_reading():
+            await chosen(services, words, choice)
 
     wa.add_handlers(
         MessageHandler(on_message),  # type: ignore[arg-type]

@@ -15,8 +15,65 @@ from chatbot.domain.workflow import Actor
 from chatbot.services.ports import UnitOfWork
 
 
+class _Reading:
+    """What one step of a person reads of who acts (the roles a person covers, the
+    reviewers' pool), read once however many units of work the step opens. Closed when the
+    step ends: a task the step started and that runs on reads afresh."""
+
+    __slots__ = ("covering", "open", "pools")
+
+    def __init__(self) -> None:
+        self.open = True
+        self.pools: dict[tuple[date, Duties], ReviewPool] = {}
+        self.covering: dict[tuple[int, date], dict[Role, int]] = {}
+
+
+_READING: ContextVar[_Reading | None] = ContextVar("acting_reading", default=None)
+
+
+def _reading() -> _Reading | None:
+    reading = _READING.get()
+    return reading if reading is not None and reading.open else None
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Within the block (one update of a person, on either channel), who covers what and
+    who reviews are read once; a block inside another shares the outer one."""
+    if _reading() is not None:
+        yield
+        return
+    reading = _Reading()
+    token = _READING.set(reading)
+    try:
+        yield
+    finally:
+        reading.open = False
+        _READING.reset(token)
+
+
+def forget() -> None:
+    """People, roles or leave covers changed in this step: what it read of them is read
+    again."""
+    reading = _reading()
+    if reading is not None:
+        reading.pools.clear()
+        reading.covering.clear()
+
+
+def covering(uow: UnitOfWork, person_id: int, day: date) -> dict[Role, int]:
+    """The roles ``person_id`` covers on ``day``, and whose."""
+    reading = _reading()
+    if reading is not None and (person_id, day) in reading.covering:
+        return dict(reading.covering[(person_id, day)])
+    found = uow.delegations.covering(person_id, day)
+    if reading is not None:
+        reading.covering[(person_id, day)] = dict(found)
+    return found
+
+
 def actor(uow: UnitOfWork, person: Person, day: date) -> Actor:
-    return replace(person.actor(), covering=uow.delegations.covering(person.id, day))
+    return replace(person.actor(), covering=covering(uow, person.id, day))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,25 +127,9 @@ class ReviewPool:
         return reviewers_of(submitter_id, self.reviewers, self.second, duties)
 
 
-_POOLS: ContextVar[dict[tuple[date, Duties], ReviewPool] | None] = ContextVar(
-    "review_pools", default=None
-)
-
-
-@contextmanager
-def one_reading() -> Iterator[None]:
-    """Within the block (one step of a person, such as a decision at the desk and the next
-    delivery shown, which reads the queue in several units of work), the reviewers' pool is
-    read once."""
-    token = _POOLS.set({})
-    try:
-        yield
-    finally:
-        _POOLS.reset(token)
-
-
 def review_pool(uow: UnitOfWork, day: date, duties: Duties) -> ReviewPool:
-    memo = _POOLS.get()
+    reading = _reading()
+    memo = reading.pools if reading is not None else None
     if memo is not None and (day, duties) in memo:
         return memo[(day, duties)]
     pool = [p.id for role in REVIEWING_ROLES for p in holders(uow, role, day)]

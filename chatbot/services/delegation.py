@@ -11,7 +11,7 @@ from chatbot.domain.events import Event, EventKind
 from chatbot.domain.leave import COVERABLE_ROLES, COVERING_UNITS
 from chatbot.domain.people import Person
 from chatbot.domain.roles import Permission, Role
-from chatbot.services import notify
+from chatbot.services import acting, notify
 from chatbot.services.ports import Clock, UnitOfWorkFactory
 from chatbot.services.views import Delegated
 
@@ -88,6 +88,7 @@ class DelegationService:
                 )
             by_id = by.id if by else None
             uow.delegations.add(role, covered.id, delegate.id, start, end, by_id, now)
+            acting.forget()  # what this step read of who covers what is read again
             uow.audit.append(
                 Event(
                     EventKind.DELEGASI_DIBUAT,

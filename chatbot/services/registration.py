@@ -26,7 +26,7 @@ from chatbot.domain.people import Person
 from chatbot.domain.roles import UNIT_KIND_OF_ROLE, Permission, Role
 from chatbot.domain.text import MAX_NAME, one_line
 from chatbot.domain.units import Unit
-from chatbot.services import notify
+from chatbot.services import acting, notify
 from chatbot.services.calendar import CalendarSource
 from chatbot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
@@ -185,6 +185,7 @@ class RegistrationService:
                     uow.people.set_chat(person.id, who.chat_id)
             if who.whatsapp_id is not None:
                 uow.people.whatsapp_seen(person.id, now, who.whatsapp_phone)
+            acting.forget()  # a role held by one more: what this step read is read again
             if not uow.invites.mark_used(invite.id, person.id, now):
                 raise InviteUsed()  # redeemed by someone else a moment ago
             person = uow.people.get(person.id)

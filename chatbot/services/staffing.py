@@ -23,7 +23,7 @@ from chatbot.domain.events import Event, EventKind
 from chatbot.domain.people import Person
 from chatbot.domain.roles import SUBMITTING_ROLES, UNIT_KIND_OF_ROLE, Permission, Role
 from chatbot.domain.staffing import duty_conflict, left_vacant, successor
-from chatbot.services import notify
+from chatbot.services import acting, notify
 from chatbot.services.calendar import CalendarSource
 from chatbot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from chatbot.services.registration import late_kickoff
@@ -363,6 +363,7 @@ class StaffingService:
                         },
                     )
                 )
+            acting.forget()  # what this step read of who acts is read again
             notify.staffing(uow, now, done)
             if kind in (ChangeKind.MOVE, ChangeKind.REACTIVATE) and after.active:
                 late_kickoff(uow, after, now, self.calendar())
