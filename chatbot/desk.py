@@ -16,7 +16,6 @@ from chatbot.domain.errors import DomainError
 from chatbot.domain.people import Person
 from chatbot.domain.workflow import CardState
 from chatbot.screens import Action, Screen
-from chatbot.services import acting
 from chatbot.services.bundle import Services
 from chatbot.services.ports import EvidenceFile
 from chatbot.services.review import ReviewTarget
@@ -56,10 +55,6 @@ class Desk:
 
     async def open(self, person: Person, state_id: int = 0, said: str = "") -> Page:
         """The delivery asked for (a notice's "Periksa") while it waits, else the oldest."""
-        with acting.one_reading():
-            return await self._open(person, state_id, said)
-
-    async def _open(self, person: Person, state_id: int, said: str) -> Page:
         try:
             waiting = self._waiting(person)
         except DomainError as exc:
@@ -71,10 +66,6 @@ class Desk:
         return await self._page(person, waiting, index, said)
 
     async def skip(self, person: Person, state_id: int) -> Page:
-        with acting.one_reading():
-            return await self._skip(person, state_id)
-
-    async def _skip(self, person: Person, state_id: int) -> Page:
         try:
             waiting = self._waiting(person)
         except DomainError as exc:
@@ -94,12 +85,6 @@ class Desk:
     ) -> tuple[decisions.Outcome, Page]:
         """A decision at the desk (a ✅, or a return confirmed), then the delivery that came
         after it in the queue; ``shown_on``: the desk's message it was taken on."""
-        with acting.one_reading():
-            return await self._decide(person, data, reason, shown_on)
-
-    async def _decide(
-        self, person: Person, data: str, reason: str, shown_on: tuple[int, int] | None
-    ) -> tuple[decisions.Outcome, Page]:
         choice = callbacks.parse_review(data)
         before = [t.state_id for t in self.services.review.waiting(person)]
         outcome = self.flow.decide(person, data, reason, shown_on)

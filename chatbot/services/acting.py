@@ -117,7 +117,7 @@ REVIEWING_ROLES = tuple(r for r in Role if Permission.REVIEW_ITEMS in PERMISSION
 @dataclass(frozen=True, slots=True)
 class ReviewPool:
     """Who reviews deliveries today (everyone asked in a reviewing role) and who steps in as
-    the second reviewer: the same for every submitter, read once per unit of work."""
+    the second reviewer: the same for every submitter, read once per step (``one_reading``)."""
 
     reviewers: tuple[int, ...]
     second: tuple[int, ...]

@@ -298,9 +298,7 @@ class RegistrationService:
                 return None
             if not person.active:
                 raise AccessEnded()
-            uow.people.whatsapp_seen(person.id, self.clock(), phone)
-            if person.whatsapp_blocked:  # writing again makes WhatsApp reach them again
-                uow.people.unblock(person.id, Channel.WHATSAPP)
+            _seen_on_whatsapp(uow, person, self.clock(), phone)
             uow.commit()
             return person
 
@@ -320,9 +318,7 @@ class RegistrationService:
                 uow.commit()
                 raise AccessEnded()
             if person is not None:
-                uow.people.whatsapp_seen(person.id, self.clock(), phone)
-                if person.whatsapp_blocked:  # writing again makes WhatsApp reach them again
-                    uow.people.unblock(person.id, Channel.WHATSAPP)
+                _seen_on_whatsapp(uow, person, self.clock(), phone)
             uow.commit()
             return True, person
 
@@ -341,3 +337,11 @@ def _kept_id(message_id: str) -> str:
     if len(message_id) > MAX_MESSAGE_ID:
         return "sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
     return message_id
+
+
+def _seen_on_whatsapp(uow: UnitOfWork, person: Person, now: datetime, phone: str | None) -> None:
+    """Noted as seen (it opens WhatsApp's 24-hour window); writing again makes WhatsApp reach
+    someone it had refused."""
+    uow.people.whatsapp_seen(person.id, now, phone)
+    if person.whatsapp_blocked:
+        uow.people.unblock(person.id, Channel.WHATSAPP)
