@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from chatbot import screens, texts
 from chatbot.domain.people import Person
@@ -13,11 +13,7 @@ from handlers import render
 
 
 def markup(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
+    return render.keyboard(rows)
 
 
 def grid(buttons: Sequence[Button], per_row: int) -> list[list[Button]]:

@@ -4,20 +4,51 @@ keyboard, one button per action, rows as the screen has them."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from functools import lru_cache
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram._utils.types import JSONDict
 from telegram.error import BadRequest, TelegramError
 
 from chatbot.screens import Screen
 from handlers.common import reply
 
+Rows = tuple[tuple[tuple[str, str], ...], ...]  # (label, callback data), row by row
+
+
+class Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard of callback buttons whose wire form is made once: PTB's generic
+    ``to_dict`` walks every button's attributes on each send, which for a checklist of thirty
+    items was a tenth of the update's CPU. The same as ``InlineKeyboardMarkup`` otherwise."""
+
+    __slots__ = ("_wire",)
+
+    def __init__(self, rows: Rows) -> None:
+        super().__init__([[InlineKeyboardButton(t, callback_data=d) for t, d in r] for r in rows])
+        self._wire: JSONDict = {
+            "inline_keyboard": [[{"text": t, "callback_data": d} for t, d in r] for r in rows]
+        }
+
+    def to_dict(self, recursive: bool = True) -> JSONDict:
+        return dict(self._wire)  # JSON-encoded as it is, never changed: its rows are shared
+
+
+@lru_cache(maxsize=512)
+def _keyboard(rows: Rows) -> Keyboard:
+    return Keyboard(rows)
+
+
+def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
+    """The keyboard of ``rows``; the same rows, the same (immutable) keyboard, made once: the
+    checklist, the menu and the desk's buttons are shown again and again."""
+    if not rows:
+        return None
+    return _keyboard(tuple(tuple((label, data) for label, data in row) for row in rows))
+
 
 def markup(screen: Screen) -> InlineKeyboardMarkup | None:
-    if not screen.rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(a.label, callback_data=a.data) for a in row] for row in screen.rows]
-    )
+    return keyboard([[(a.label, a.data) for a in row] for row in screen.rows])
 
 
 log = logging.getLogger(__name__)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -20,19 +21,23 @@ class SqlPlaced:
     def place(
         self, person_id: int, subject: str, chat_id: int, message_id: int, text: str, now: datetime
     ) -> str | None:
-        settled = self.session.exec(
-            select(PlacedRow.outcome).where(
-                PlacedRow.subject == subject, col(PlacedRow.settled_at).is_not(None)
-            )
-        ).first()
-        kept = self.session.exec(
-            select(PlacedRow).where(
+        # one read: the subject's settled rows (it was decided) and this message's open row
+        found = self.session.exec(
+            select(PlacedRow)
+            .where(
                 PlacedRow.subject == subject,
-                PlacedRow.chat_id == chat_id,
-                PlacedRow.message_id == message_id,
-                col(PlacedRow.settled_at).is_(None),
+                or_(
+                    col(PlacedRow.settled_at).is_not(None),
+                    and_(
+                        col(PlacedRow.chat_id) == chat_id, col(PlacedRow.message_id) == message_id
+                    ),
+                ),
             )
-        ).first()
+            .order_by(col(PlacedRow.settled_at).is_(None).desc())  # the open row first
+            .limit(2)
+        ).all()
+        kept = next((r for r in found if r.settled_at is None), None)
+        settled = next((r.outcome for r in found if r.settled_at is not None), None)
         if kept is not None and settled is None:  # shown again in place: its text now
             kept.text = text
             self.session.add(kept)
