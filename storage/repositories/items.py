@@ -188,22 +188,52 @@ class SqlItems:
         return row.id
 
     def pending_review(self, period: Period | None = None) -> list[tuple[int, ItemState, int]]:
+        # Plain column tuples, not ORM objects: read on every step of the desk, for every
+        # delivery waiting (hundreds around the 10th).
+        t = ItemStateRow
         query = (
-            select(ItemStateRow, SubmissionRow.submitted_by)
+            sa_select(
+                col(t.id),
+                col(t.period),
+                col(t.unit_code),
+                col(t.item_code),
+                col(t.version),
+                col(t.delivery),
+                col(t.reason),
+                col(SubmissionRow.submitted_by),
+            )
             .join(
                 SubmissionRow,
-                (col(SubmissionRow.item_state_id) == col(ItemStateRow.id))
-                & (col(SubmissionRow.version) == col(ItemStateRow.version)),
+                (col(SubmissionRow.item_state_id) == col(t.id))
+                & (col(SubmissionRow.version) == col(t.version)),
             )
             .where(
-                col(ItemStateRow.status) == ItemStatus.DIKIRIM.value,
-                col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
+                col(t.status) == ItemStatus.DIKIRIM.value,
+                col(t.item_code) != PROVINCIAL_CARD_ITEM,
             )
-            .order_by(col(ItemStateRow.updated_at), col(ItemStateRow.id))
+            .order_by(col(t.updated_at), col(t.id))
         )
         if period is not None:
-            query = query.where(col(ItemStateRow.period) == period.code)
-        return [(r.id or 0, _item_state(r), by) for r, by in self.session.exec(query)]
+            query = query.where(col(t.period) == period.code)
+        periods: dict[str, Period] = {}
+        kinds = {k.value: k for k in DeliveryKind}
+        found: list[tuple[int, ItemState, int]] = []
+        for state_id, code, unit, item, version, delivery, reason, by in self.session.execute(
+            query
+        ):
+            if code not in periods:
+                periods[code] = Period.parse(code)
+            state = ItemState(
+                periods[code],
+                unit,
+                item,
+                ItemStatus.DIKIRIM,
+                version,
+                kinds[delivery] if delivery else None,
+                reason,
+            )
+            found.append((state_id, state, by))
+        return found
 
     def for_period(self, period: Period) -> list[ItemState]:
         return [r.state for r in self.records(period)]

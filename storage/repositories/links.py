@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -47,11 +47,16 @@ class SqlInbound:
         self.session = session
 
     def first_time(self, channel: str, message_id: str, now: datetime) -> bool:
-        try:
-            with self.session.begin_nested():
-                self.session.add(
-                    InboundMessageRow(channel=channel, message_id=message_id, received_at=now)
-                )
-        except IntegrityError:
-            return False
-        return True
+        """Recorded now (True), or seen before (False): one statement, ``INSERT ... ON
+        CONFLICT DO NOTHING`` (both SQLite and PostgreSQL have it), on every WhatsApp
+        message."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        table = InboundMessageRow.__table__  # type: ignore[attr-defined]
+        recorded = self.session.execute(
+            insert(table)
+            .values(channel=channel, message_id=message_id, received_at=now)
+            .on_conflict_do_nothing(index_elements=["channel", "message_id"])
+            .returning(table.c.id)  # a row only when it was new (rowcount is not reliable)
+        ).first()
+        return recorded is not None

@@ -16,7 +16,7 @@ import httpx
 from aiohttp import web
 
 from tests.support.loopback import serve
-from whatsapp.app import GraphRedirect
+from whatsapp.app import GraphTransport
 
 PHONE_ID = "109876543210"
 WABA_ID = "200000000000001"
@@ -57,7 +57,7 @@ class FakeGraphApi:
 
     def transport(self) -> httpx.AsyncBaseTransport:
         """An httpx transport sending graph.facebook.com's requests here instead."""
-        return GraphRedirect(self.url)
+        return GraphTransport(self.url)
 
     @staticmethod
     def _error(status: int, code: int, message: str) -> web.Response:
