@@ -42,6 +42,16 @@ class SpipApplication(Application):  # type: ignore[type-arg]
         with acting.one_reading():
             await super().process_update(update)
 
+    async def stop(self) -> None:
+        """No job starts once stopping began: PTB waits for the jobs running, then shuts the
+        scheduler down, which cancels a job it handed out in between (the outbox's next drain,
+        a day's step) and logs that as an ERROR with a traceback. A job not started is simply
+        run at the next start (the drain, the day's steps catch up)."""
+        queue = self.job_queue
+        if queue is not None and queue.scheduler.running:
+            queue.scheduler.pause()
+        await super().stop()
+
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     await application.bot.set_my_commands(bot_commands())
