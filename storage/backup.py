@@ -39,7 +39,6 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
@@ -619,8 +618,7 @@ def _files_in(folder: Path) -> Iterable[Path]:
 def _check_revision(manifest: Manifest) -> bool:
     """Whether the archive's schema is older than this version's (the next start upgrades
     it); refuses one this version does not know (made by a newer version)."""
-    scripts = ScriptDirectory.from_config(migrate.alembic_config())
-    if manifest.schema_revision not in {script.revision for script in scripts.walk_revisions()}:
+    if manifest.schema_revision not in migrate.known_revisions():
         raise BackupError(
             f"Cadangan ini dibuat oleh spip-bot {manifest.app_version} dengan skema basis data "
             f"{manifest.schema_revision or '(kosong)'}, yang tidak dikenal spip-bot "

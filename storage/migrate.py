@@ -1,4 +1,11 @@
-"""Create or upgrade the database schema with Alembic (no alembic.ini needed)."""
+"""Create or upgrade the database schema with Alembic (no alembic.ini needed).
+
+Alembic is loaded only when a migration runs (or a tool asks it): a bot starting on a schema
+at this code's head, and its health checks, read the revisions from the migrations' file names
+(``0014_audit_indexes.py`` is revision ``0014``, each after the one before; a test holds
+Alembic's own view to it) and the database's from ``alembic_version``. Alembic's modules cost
+each bot process 11 MB that it would carry for nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+VERSION_TABLE = "alembic_version"
 
 
 class NewerSchema(Exception):
@@ -42,21 +51,33 @@ class Upgraded:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
-def _scripts() -> ScriptDirectory:
+def scripts() -> ScriptDirectory:
+    """Alembic's view of the migrations."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
 def known_revisions() -> set[str]:
-    return {script.revision for script in _scripts().walk_revisions()}
+    """This code's revisions, from the migrations' file names (without loading Alembic)."""
+    return {
+        path.name.split("_", 1)[0]
+        for path in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")
+    }
 
 
 def _revision_of(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    return str(found[0]) if len(found) == 1 else None
 
 
 def _refuse_unknown(revision: str | None) -> None:
@@ -99,7 +120,6 @@ def upgrade(engine: Engine, revision: str = "head") -> Upgraded:
     """Migrate to ``revision`` in one transaction: a migration that fails leaves the database
     as it was. Refuses (NewerSchema, before touching anything) a database whose revision this
     code does not know."""
-    config = alembic_config()
     with _one_transaction(engine) as connection:
         if connection.dialect.name == "postgresql":  # two processes starting at once: the
             # second waits here, then finds the schema migrated (SQLite's BEGIN IMMEDIATE
@@ -107,6 +127,11 @@ def upgrade(engine: Engine, revision: str = "head") -> Upgraded:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         before = _revision_of(connection)
         _refuse_unknown(before)
+        if before is not None and before == (head_revision() if revision == "head" else revision):
+            return Upgraded(before, before)  # at the head already: Alembic is not loaded
+        from alembic import command
+
+        config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
         after = _revision_of(connection)
@@ -127,4 +152,5 @@ def check(engine: Engine) -> str | None:
 
 
 def head_revision() -> str | None:
-    return _scripts().get_current_head()
+    """This code's newest revision (the migrations are one line, ``0001`` to the newest)."""
+    return max(known_revisions(), default=None)
