@@ -31,7 +31,7 @@ from chatbot.domain.workflow import (
     apply_item,
 )
 from chatbot.services import acting, notify
-from chatbot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from chatbot.services.ports import Clock, Submission, UnitOfWork, UnitOfWorkFactory
 from chatbot.services.views import Decision, ReviewTarget
 
 __all__ = ["Decision", "ReviewService", "ReviewTarget", "UnknownItem"]
@@ -62,9 +62,15 @@ class ReviewService:
         second = self.duties.second_reviewer
         return actor.may(Permission.REVIEW_ITEMS) or (second is not None and actor.has_role(second))
 
-    def _reviewers(self, uow: UnitOfWork, state_id: int, version: int) -> tuple[int, Reviewers]:
-        """Who delivered the version, and who decides it."""
-        submission = uow.items.submission(state_id, version) if version else None
+    def _reviewers(
+        self, uow: UnitOfWork, state_id: int, version: int, known: Submission | None = None
+    ) -> tuple[int, Reviewers]:
+        """Who delivered the version, and who decides it; ``known``: the version's submission
+        when it was read already."""
+        if known is not None and known.version == version:
+            submission: Submission | None = known
+        else:
+            submission = uow.items.submission(state_id, version) if version else None
         submitter = submission.submitted_by if submission is not None else 0
         return submitter, acting.reviewers(uow, submitter, self.today(), self.duties)
 
@@ -159,7 +165,9 @@ class ReviewService:
                 raise UnknownPeriod(target.state.period.code)
             stored = uow.items.by_id(state_id)
             assert stored is not None
-            submitter, reviewers = self._reviewers(uow, state_id, stored.state.version)
+            submitter, reviewers = self._reviewers(
+                uow, state_id, stored.state.version, target.submission
+            )
             action = Approve(version) if approve else Return(version, reason)
             try:
                 transition = apply_item(
