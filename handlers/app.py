@@ -48,9 +48,16 @@ class SpipApplication(Application):  # type: ignore[type-arg]
         a day's step) and logs that as an ERROR with a traceback. A job not started is simply
         run at the next start (the drain, the day's steps catch up)."""
         queue = self.job_queue
-        if queue is not None and queue.scheduler.running:
-            queue.scheduler.pause()
-        await super().stop()
+        scheduler = queue.scheduler if queue is not None else None
+        paused = scheduler is not None and scheduler.running
+        if scheduler is not None and paused:
+            scheduler.pause()
+        try:
+            await super().stop()
+        except BaseException:
+            if scheduler is not None and paused:  # still running: its jobs go on
+                scheduler.resume()
+            raise
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]

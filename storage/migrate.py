@@ -77,7 +77,9 @@ def _revision_of(connection: Connection) -> str | None:
     if not inspect(connection).has_table(VERSION_TABLE):
         return None
     found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
-    return str(found[0]) if len(found) == 1 else None
+    if len(found) > 1:  # branches: never made here; Alembic refused them too
+        raise RuntimeError(f"{VERSION_TABLE} holds several revisions: {sorted(found)}")
+    return str(found[0]) if found else None
 
 
 def _refuse_unknown(revision: str | None) -> None:

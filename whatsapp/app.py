@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import aiohttp
 import httpx
 from aiohttp import web
 from httpx_aiohttp import AiohttpTransport
@@ -37,12 +38,28 @@ class GraphTransport(AiohttpTransport):
         self.target = httpx.URL(redirect) if redirect else None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Every fault an ``httpx.HTTPError`` (the outbox tries those again; anything else
+        would set a notice aside for good): what ``httpx-aiohttp`` leaves unmapped (a
+        malformed answer) too. The whole request up to the answer's headers within httpx's
+        time-outs added up: aiohttp alone has no write time-out, and a stalled upload would
+        hold the outbox."""
         if self.target is not None and request.url.host == "graph.facebook.com":
             request.url = request.url.copy_with(
                 scheme=self.target.scheme, host=self.target.host, port=self.target.port
             )
             request.headers["Host"] = self.target.netloc.decode()
-        return await super().handle_async_request(request)
+        limits = request.extensions.get("timeout", {})
+        parts = [limits.get(k) for k in ("pool", "connect", "write", "read")]
+        total = None if any(p is None for p in parts) else float(sum(parts))
+        try:
+            async with asyncio.timeout(total):
+                return await super().handle_async_request(request)
+        except TimeoutError as exc:
+            raise httpx.TimeoutException(f"no answer within {total} s", request=request) from exc
+        except aiohttp.ClientError as exc:
+            raise httpx.TransportError(
+                f"aiohttp.{type(exc).__name__}: {exc}", request=request
+            ) from exc
 
 
 def graph_session(redirect: str | None = None) -> httpx.AsyncClient:

@@ -21,7 +21,8 @@ class SqlPlaced:
     def place(
         self, person_id: int, subject: str, chat_id: int, message_id: int, text: str, now: datetime
     ) -> str | None:
-        # one read: the subject's settled rows (it was decided) and this message's open row
+        # one read: a settled row of the subject (it was decided: that alone decides) first,
+        # else this message's open row
         found = self.session.exec(
             select(PlacedRow)
             .where(
@@ -33,11 +34,11 @@ class SqlPlaced:
                     ),
                 ),
             )
-            .order_by(col(PlacedRow.settled_at).is_(None).desc())  # the open row first
-            .limit(2)
-        ).all()
-        kept = next((r for r in found if r.settled_at is None), None)
-        settled = next((r.outcome for r in found if r.settled_at is not None), None)
+            .order_by(col(PlacedRow.settled_at).is_not(None).desc())
+            .limit(1)
+        ).first()
+        settled = found.outcome if found is not None and found.settled_at is not None else None
+        kept = found if found is not None and found.settled_at is None else None
         if kept is not None and settled is None:  # shown again in place: its text now
             kept.text = text
             self.session.add(kept)
