@@ -48,15 +48,14 @@ class SpipApplication(Application):  # type: ignore[type-arg]
         a day's step) and logs that as an ERROR with a traceback. A job not started is simply
         run at the next start (the drain, the day's steps catch up)."""
         queue = self.job_queue
-        scheduler = queue.scheduler if queue is not None else None
-        paused = scheduler is not None and scheduler.running
-        if scheduler is not None and paused:
-            scheduler.pause()
+        if queue is None or not queue.scheduler.running:
+            await super().stop()
+            return
+        queue.scheduler.pause()
         try:
             await super().stop()
-        except BaseException:
-            if scheduler is not None and paused:  # still running: its jobs go on
-                scheduler.resume()
+        except BaseException:  # still running: its jobs go on
+            queue.scheduler.resume()
             raise
 
 

@@ -62,6 +62,10 @@ def _evidence(f: SubmissionFileRow) -> EvidenceFile:
     )
 
 
+_STATUSES = {s.value: s for s in ItemStatus}  # plain columns back to the domain's values
+_KINDS = {k.value: k for k in DeliveryKind}
+
+
 def _item_state(row: ItemStateRow) -> ItemState:
     return ItemState(
         period=Period.parse(row.period),
@@ -216,7 +220,6 @@ class SqlItems:
         if period is not None:
             query = query.where(col(t.period) == period.code)
         periods: dict[str, Period] = {}
-        kinds = {k.value: k for k in DeliveryKind}
         found: list[tuple[int, ItemState, int]] = []
         for state_id, code, unit, item, version, delivery, reason, by in self.session.execute(
             query
@@ -229,7 +232,7 @@ class SqlItems:
                 item,
                 ItemStatus.DIKIRIM,
                 version,
-                kinds[delivery] if delivery else None,
+                _KINDS[delivery] if delivery else None,
                 reason,
             )
             found.append((state_id, state, by))
@@ -253,8 +256,6 @@ class SqlItems:
                 col(t.updated_at),
             ).where(col(t.period) == period.code, col(t.item_code) != PROVINCIAL_CARD_ITEM)
         )
-        statuses = {s.value: s for s in ItemStatus}
-        kinds = {k.value: k for k in DeliveryKind}
         return [
             ItemRecord(
                 state_id,
@@ -262,9 +263,9 @@ class SqlItems:
                     period,
                     unit,
                     item,
-                    statuses[status],
+                    _STATUSES[status],
                     version,
-                    kinds[delivery] if delivery else None,
+                    _KINDS[delivery] if delivery else None,
                     reason,
                 ),
                 updated_at,
