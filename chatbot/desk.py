@@ -86,9 +86,14 @@ class Desk:
         """A decision at the desk (a ✅, or a return confirmed), then the delivery that came
         after it in the queue; ``shown_on``: the desk's message it was taken on."""
         choice = callbacks.parse_review(data)
-        before = [t.state_id for t in self.services.review.waiting(person)]
+        queue = self.services.review.waiting(person)
+        before = [t.state_id for t in queue]
         outcome = self.flow.decide(person, data, reason, shown_on)
-        waiting = self.services.review.waiting(person)
+        if choice and not outcome.refused and outcome.ask is None:
+            # decided: the queue read just before, without it (not read again)
+            waiting = [t for t in queue if t.state_id != choice.state_id]
+        else:  # nothing decided: the queue as it is now
+            waiting = self.services.review.waiting(person)
         if outcome.refused and not waiting:  # not a reviewer, or nothing left to show
             return outcome, Page(Screen(outcome.refused))
         # the one that came after it: now at its place
@@ -111,12 +116,10 @@ class Desk:
             return Page(Screen("\n\n".join(p for p in (said, texts.DESK_EMPTY) if p)))
         index = index % len(waiting)
         try:
-            target = self.services.review.target(person, waiting[index].state_id)
+            target, sender = self.services.review.at_desk(person, waiting[index].state_id)
         except DomainError as exc:
             return Page(Screen(texts.review_error(exc)))
-        self.services.review.opened(person, target)
         facts, pictures, documents = await self._evidence(target)
-        sender = self.services.review.sender_name(target)
         text = texts.desk_page(
             target, index + 1, len(waiting), facts, sender, self.services.timezone, said
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -88,10 +88,23 @@ class Holder:
 def asked(uow: UnitOfWork, role: Role, day: date) -> list[Holder]:
     """Who is asked to act in ``role`` today: its holders, except those on leave whose
     delegate is active (the delegate is asked instead, on their behalf)."""
-    own = {p.id: p for p in uow.people.with_role(role)}
+    return asked_in(uow, (role,), day)[role]
+
+
+def asked_in(uow: UnitOfWork, roles: Sequence[Role], day: date) -> dict[Role, list[Holder]]:
+    """``asked`` of each of ``roles``, their holders and covers read at once."""
+    holding = uow.people.with_roles(roles)
+    covers = uow.delegations.covers_roles(roles, day)
+    return {role: _asked(uow, role, holding[role], covers[role]) for role in roles}
+
+
+def _asked(
+    uow: UnitOfWork, role: Role, holding: list[Person], covers: list[tuple[int, int]]
+) -> list[Holder]:
+    own = {p.id: p for p in holding}
     result: dict[int, Holder] = {}
     covered: set[int] = set()
-    for covered_id, delegate_id in uow.delegations.covers(role, day):
+    for covered_id, delegate_id in covers:
         held = own.get(covered_id) or uow.people.get(covered_id)
         if held is None or not held.active or role not in held.roles:
             continue  # their access ended, or the role is no longer theirs: nobody covers it
@@ -132,9 +145,10 @@ def review_pool(uow: UnitOfWork, day: date, duties: Duties) -> ReviewPool:
     memo = reading.pools if reading is not None else None
     if memo is not None and (day, duties) in memo:
         return memo[(day, duties)]
-    pool = [p.id for role in REVIEWING_ROLES for p in holders(uow, role, day)]
     role = duties.second_reviewer
-    second = [p.id for p in holders(uow, role, day)] if role is not None else []
+    asked = asked_in(uow, (*REVIEWING_ROLES, *((role,) if role is not None else ())), day)
+    pool = [h.person.id for r in REVIEWING_ROLES for h in asked[r]]
+    second = [h.person.id for h in asked[role]] if role is not None else []
     found = ReviewPool(tuple(dict.fromkeys(pool)), tuple(second))
     if memo is not None:
         memo[(day, duties)] = found

@@ -210,6 +210,10 @@ class PersonRepository(Protocol):
         """Active people with the role whom some channel reaches."""
         ...
 
+    def with_roles(self, roles: Collection[Role]) -> dict[Role, list[Person]]:
+        """``with_role`` of each of ``roles``, read at once."""
+        ...
+
     def mark_blocked(self, person_id: int, channel: Channel, now: datetime) -> bool:
         """The channel refused the person for good; True when it was not marked yet."""
         ...
@@ -468,6 +472,10 @@ class DelegationRepository(Protocol):
 
     def covers(self, role: Role, day: date) -> list[tuple[int, int]]:
         """(person covered, delegate) pairs of ``role`` on ``day``."""
+        ...
+
+    def covers_roles(self, roles: Collection[Role], day: date) -> dict[Role, list[tuple[int, int]]]:
+        """``covers`` of each of ``roles``, read at once."""
         ...
 
 

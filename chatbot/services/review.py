@@ -255,19 +255,20 @@ class ReviewService:
             groups.setdefault(target.unit.code, (target.unit, []))[1].append(target)
         return list(groups.values())
 
-    def sender_name(self, target: ReviewTarget) -> str:
-        """Who delivered the version under review."""
-        if target.submission is None:
-            return ""
+    def at_desk(self, person: Person, state_id: int) -> tuple[ReviewTarget, str]:
+        """The delivery the desk shows the reviewer, and who delivered that version; showing
+        it is what the record calls "berkas dibuka" (``reviews.opened``). One unit of work."""
         with self.uow_factory() as uow:
-            sender = uow.people.get(target.submission.submitted_by)
-        return sender.name if sender is not None else ""
-
-    def opened(self, person: Person, target: ReviewTarget) -> None:
-        """The reviewer has the delivery's evidence in front of them (the desk showed it)."""
-        with self.uow_factory() as uow:
+            if not self._may_look(uow, person):
+                raise NotYourRole(Permission.REVIEW_ITEMS.value)
+            target = self._target(uow, state_id)
+            sender = ""
+            if target.submission is not None:
+                by = uow.people.get(target.submission.submitted_by)
+                sender = by.name if by is not None else ""
             uow.reviews.opened(person.id, target.state_id, target.state.version, self.clock())
             uow.commit()
+        return target, sender
 
     def not_opened(self, person: Person, pairs: list[tuple[int, int]]) -> int:
         """How many of these deliveries the person has not opened at the desk."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from chatbot.domain.roles import Role
@@ -50,5 +52,21 @@ class SqlDelegations:
         return {Role(r.role): r.covered_id for r in rows}
 
     def covers(self, role: Role, day: date) -> list[tuple[int, int]]:
-        rows = self.session.exec(self._active(day).where(DelegationRow.role == role.value))
-        return sorted({(r.covered_id, r.delegate_id) for r in rows})
+        return self.covers_roles((role,), day)[role]
+
+    def covers_roles(self, roles: Collection[Role], day: date) -> dict[Role, list[tuple[int, int]]]:
+        rows = self.session.execute(
+            sa_select(
+                col(DelegationRow.role),
+                col(DelegationRow.covered_id),
+                col(DelegationRow.delegate_id),
+            ).where(
+                col(DelegationRow.start) <= day,
+                col(DelegationRow.end) >= day,
+                col(DelegationRow.role).in_([r.value for r in roles]),
+            )
+        )
+        found: dict[Role, set[tuple[int, int]]] = {role: set() for role in roles}
+        for role, covered_id, delegate_id in rows:
+            found[Role(role)].add((covered_id, delegate_id))
+        return {role: sorted(pairs) for role, pairs in found.items()}

@@ -42,17 +42,22 @@ class SqlDrafts:
         files: list[EvidenceFile],
         now: datetime,
     ) -> None:
-        row = self._row(person_id, period, item_code)
-        if not files:
-            if row is not None:
-                self.session.delete(row)
+        if not files:  # sent or discarded: no longer a draft
+            # one statement, ORM-enabled: a row this session holds goes with it
+            self.session.execute(
+                delete(DraftRow).where(
+                    col(DraftRow.person_id) == person_id,
+                    col(DraftRow.period) == period.code,
+                    col(DraftRow.item_code) == item_code,
+                )
+            )
             return
-        text = json.dumps([asdict(f) for f in files])
+        row = self._row(person_id, period, item_code)
         if row is None:
             row = DraftRow(
                 person_id=person_id, period=period.code, item_code=item_code, updated_at=now
             )
-        row.files, row.updated_at = text, now
+        row.files, row.updated_at = json.dumps([asdict(f) for f in files]), now
         self.session.add(row)
 
     def of_person(self, person_id: int, period: Period) -> dict[str, list[EvidenceFile]]:

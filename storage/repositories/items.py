@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import case, func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from chatbot.domain.calendar import Period
@@ -35,11 +34,11 @@ from chatbot.services.ports import (
     Submission,
 )
 from storage.models import (
-    EvidenceFileRow,
     ItemStateRow,
     SubmissionFileRow,
     SubmissionRow,
 )
+from storage.repositories._sql import insert, known_file
 
 COMPLETE_VALUES = tuple(s.value for s in COMPLETE_STATUSES)
 
@@ -122,20 +121,21 @@ class SqlItems:
 
     def _write(self, stored: StoredItem, new: ItemState, values: dict[str, object]) -> int:
         if stored.id is None:
-            row = ItemStateRow(
-                period=new.period.code,
-                unit_code=new.unit_code,
-                item_code=new.item_code,
-                rev=1,
-                **values,  # type: ignore[arg-type]
-            )
-            try:
-                with self.session.begin_nested():
-                    self.session.add(row)
-            except IntegrityError:
-                raise ConcurrentChange(new.item_code) from None
-            assert row.id is not None
-            return row.id
+            created = self.session.execute(  # one statement; a concurrent first one wins
+                insert(self.session, ItemStateRow)
+                .values(
+                    period=new.period.code,
+                    unit_code=new.unit_code,
+                    item_code=new.item_code,
+                    rev=1,
+                    **values,
+                )
+                .on_conflict_do_nothing(index_elements=["period", "unit_code", "item_code"])
+                .returning(col(ItemStateRow.id))
+            ).first()
+            if created is None:
+                raise ConcurrentChange(new.item_code)
+            return int(created[0])
         result = self.session.execute(
             update(ItemStateRow)
             .where(col(ItemStateRow.id) == stored.id, col(ItemStateRow.rev) == stored.rev)
@@ -173,9 +173,7 @@ class SqlItems:
         self.session.flush()
         assert row.id is not None
         for position, f in enumerate(files):
-            if self.session.get(EvidenceFileRow, f.sha256) is None:
-                self.session.add(EvidenceFileRow(sha256=f.sha256, size=f.size, first_seen_at=now))
-                self.session.flush()
+            known_file(self.session, f.sha256, f.size, now)
             self.session.add(
                 SubmissionFileRow(
                     submission_id=row.id,

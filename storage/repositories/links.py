@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import (
     InboundMessageRow,
     LinkCodeRow,
 )
+from storage.repositories._sql import insert
 
 
 class SqlLinkCodes:
@@ -50,11 +50,9 @@ class SqlInbound:
         """Recorded now (True), or seen before (False): one statement, ``INSERT ... ON
         CONFLICT DO NOTHING`` (both SQLite and PostgreSQL have it), on every WhatsApp
         message."""
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         table = InboundMessageRow.__table__  # type: ignore[attr-defined]
         recorded = self.session.execute(
-            insert(table)
+            insert(self.session, table)
             .values(channel=channel, message_id=message_id, received_at=now)
             .on_conflict_do_nothing(index_elements=["channel", "message_id"])
             .returning(table.c.id)  # a row only when it was new (rowcount is not reliable)

@@ -7,9 +7,8 @@ from collections.abc import Collection
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import case, false, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from chatbot.domain.channels import Channel, Reach, route
@@ -25,9 +24,11 @@ from storage.models import (
     PersonRow,
     PlacedRow,
 )
+from storage.repositories._sql import insert
 
 # what a person who leaves a role may have been asked to act on, and not acted on yet
 ACTIONABLE = ("item:", "kartu:", "periode:")
+DEACTIVATED = "penerima dinonaktifkan"  # why a message is kept and never sent
 
 
 class SqlOutbox:
@@ -35,14 +36,9 @@ class SqlOutbox:
         self.session = session
 
     def put(self, message: OutgoingMessage, now: datetime) -> bool:
-        """Queue a message; a message with a dedupe key already queued is not queued again."""
-        if message.dedupe_key is not None:
-            exists = self.session.exec(
-                select(OutboxRow.id).where(OutboxRow.dedupe_key == message.dedupe_key)
-            ).first()
-            if exists is not None:
-                return False
-        row = OutboxRow(
+        """Queue a message; a message with a dedupe key already queued is not queued again.
+        A message to someone whose access has ended is kept as a record, never sent."""
+        values: dict[str, object] = dict(
             person_id=message.person_id,
             text=message.text,
             buttons=json.dumps([[list(b) for b in r] for r in message.buttons]),
@@ -56,20 +52,34 @@ class SqlOutbox:
             edit_chat_id=message.edit[0] if message.edit else None,
             edit_message_id=message.edit[1] if message.edit else None,
         )
-        active = self.session.execute(
-            sa_select(col(PersonRow.active)).where(col(PersonRow.id) == message.person_id)
-        ).scalar()
-        if active is False:  # kept as a record, never sent
-            row.failed_at, row.last_error = now, "penerima dinonaktifkan"
         if message.dedupe_key is None:  # nothing to collide with: written with the commit,
-            self.session.add(row)  # in one batch with the transaction's other messages
+            row = OutboxRow(**values)  # type: ignore[arg-type] # in one batch with the others
+            active = self.session.execute(
+                sa_select(col(PersonRow.active)).where(col(PersonRow.id) == message.person_id)
+            ).scalar()
+            if active is False:
+                row.failed_at, row.last_error = now, DEACTIVATED
+            self.session.add(row)
             return True
-        try:
-            with self.session.begin_nested():
-                self.session.add(row)
-        except IntegrityError:  # the same key queued by a concurrent transaction
-            return False
-        return True
+        # one statement: the recipient's access read inside it, a key already queued (by
+        # this transaction or a concurrent one) leaves it untouched
+        deactivated = (
+            sa_select(col(PersonRow.active))
+            .where(col(PersonRow.id) == message.person_id)
+            .scalar_subquery()
+            == false()
+        )
+        queued = self.session.execute(
+            insert(self.session, OutboxRow)
+            .values(
+                **values,
+                failed_at=case((deactivated, now), else_=None),
+                last_error=case((deactivated, DEACTIVATED), else_=None),
+            )
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(col(OutboxRow.id))
+        ).first()
+        return queued is not None
 
     def _held(self, person_id: int, group: str, now: datetime) -> OutboxRow | None:
         """The group's row still held back (not due yet, so no sender has read it), locked

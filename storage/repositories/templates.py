@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from chatbot.services.ports import Template
-from storage.models import EvidenceFileRow, EvidenceTemplateRow
+from storage.models import EvidenceTemplateRow
+from storage.repositories._sql import known_file
 
 
 class SqlTemplates:
@@ -19,9 +20,7 @@ class SqlTemplates:
         """False when that content is registered already."""
         if self.session.get(EvidenceTemplateRow, sha256) is not None:
             return False
-        if self.session.get(EvidenceFileRow, sha256) is None:
-            self.session.add(EvidenceFileRow(sha256=sha256, size=size, first_seen_at=now))
-            self.session.flush()
+        known_file(self.session, sha256, size, now)
         self.session.add(
             EvidenceTemplateRow(sha256=sha256, name=name, registered_by=by, registered_at=now)
         )

@@ -1,0 +1,35 @@
+"""What the repositories' writes share: ``INSERT … ON CONFLICT`` in the connection's dialect.
+
+SQLite and PostgreSQL both have it, and it lets a "write unless it is there already" be one
+statement instead of a read, a savepoint, the insert and its release (each a round trip and
+SQLAlchemy's building of it, on the steps people take most)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+
+def insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An ``INSERT`` into ``table`` (a table row class or its ``Table``) that can say what to do
+    on a conflict; what the session wrote but has not sent yet goes first, in order."""
+    session.flush()
+    target: Table = getattr(table, "__table__", table)
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(target)
+    return sqlite.insert(target)
+
+
+def known_file(session: Session, sha256: str, size: int, now: datetime) -> None:
+    """The content ``sha256`` is recorded (``evidence_file``), the first sighting kept."""
+    from storage.models import EvidenceFileRow
+
+    session.execute(
+        insert(session, EvidenceFileRow)
+        .values(sha256=sha256, size=size, first_seen_at=now)
+        .on_conflict_do_nothing(index_elements=["sha256"])
+    )
