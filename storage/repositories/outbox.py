@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import case, false, or_, update
+from sqlalchemy import case, false, literal, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -25,6 +25,7 @@ from storage.models import (
     PlacedRow,
 )
 from storage.repositories._sql import insert
+from storage.types import UTCDateTime
 
 # what a person who leaves a role may have been asked to act on, and not acted on yet
 ACTIONABLE = ("item:", "kartu:", "periode:")
@@ -73,8 +74,9 @@ class SqlOutbox:
             insert(self.session, OutboxRow)
             .values(
                 **values,
-                failed_at=case((deactivated, now), else_=None),
-                last_error=case((deactivated, DEACTIVATED), else_=None),
+                # the column's own type: a UTC time whatever the dialect, as everywhere
+                failed_at=case((deactivated, literal(now, UTCDateTime()))),
+                last_error=case((deactivated, DEACTIVATED)),
             )
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
             .returning(col(OutboxRow.id))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 from sqlmodel import Session, select
@@ -35,6 +35,26 @@ def test_dedupe_key_queues_a_message_once(core: Core) -> None:
     due = core.services.outbox.due()
     assert [m.text for m in due] == ["Halo", "Halo"]
     assert due[0].chat_id == 90 and due[0].buttons == ((("Buka", "mn:start"),),)
+
+
+@pytest.mark.parametrize("key", ["kunci", None])
+def test_a_message_to_someone_whose_access_ended_is_kept_and_never_sent(
+    core: Core, key: str | None
+) -> None:
+    pid = _person(core)
+    with core.uow() as uow:
+        uow.people.set_active(pid, False)
+        uow.commit()
+    wib = timezone(timedelta(hours=7))
+    now = core.clock().astimezone(wib)  # the moment in another zone: stored as the same UTC
+    with core.uow() as uow:
+        assert uow.outbox.put(OutgoingMessage(pid, "Halo", (), key), now)
+        assert not key or not uow.outbox.put(OutgoingMessage(pid, "Lagi", (), key), now)
+        uow.commit()
+    with Session(core.engine) as session:
+        [row] = session.exec(select(OutboxRow)).all()
+    assert (row.text, row.failed_at, row.last_error) == ("Halo", now, "penerima dinonaktifkan")
+    assert row.sent_at is None and core.services.outbox.due() == []
 
 
 async def test_drain_sends_retries_with_backoff_and_gives_up(core: Core, clock: Clock) -> None:
