@@ -13,6 +13,8 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from storage.models import EvidenceFileRow
+
 
 def insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
     """An ``INSERT`` into ``table`` (a table row class or its ``Table``) that can say what to do
@@ -26,8 +28,6 @@ def insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
 
 def known_file(session: Session, sha256: str, size: int, now: datetime) -> None:
     """The content ``sha256`` is recorded (``evidence_file``), the first sighting kept."""
-    from storage.models import EvidenceFileRow
-
     session.execute(
         insert(session, EvidenceFileRow)
         .values(sha256=sha256, size=size, first_seen_at=now)

@@ -53,17 +53,8 @@ class SqlOutbox:
             edit_chat_id=message.edit[0] if message.edit else None,
             edit_message_id=message.edit[1] if message.edit else None,
         )
-        if message.dedupe_key is None:  # nothing to collide with: written with the commit,
-            row = OutboxRow(**values)  # type: ignore[arg-type] # in one batch with the others
-            active = self.session.execute(
-                sa_select(col(PersonRow.active)).where(col(PersonRow.id) == message.person_id)
-            ).scalar()
-            if active is False:
-                row.failed_at, row.last_error = now, DEACTIVATED
-            self.session.add(row)
-            return True
-        # one statement: the recipient's access read inside it, a key already queued (by
-        # this transaction or a concurrent one) leaves it untouched
+        # one statement: the recipient's access read inside it; a dedupe key already queued
+        # (by this transaction or a concurrent one) leaves it untouched
         deactivated = (
             sa_select(col(PersonRow.active))
             .where(col(PersonRow.id) == message.person_id)

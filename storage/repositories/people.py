@@ -80,17 +80,26 @@ class SqlPeople:
     def _one(self, where: Any) -> Person | None:
         """One person with their roles in one query (plain columns, no ORM objects): what
         every update asks first."""
-        rows = self.session.execute(
+        found = self._with_roles(
             sa_select(*PERSON_COLUMNS, col(PersonRoleRow.role).label("held_role"))
             .outerjoin(PersonRoleRow, col(PersonRoleRow.person_id) == col(PersonRow.id))
             .where(where)
             .order_by(col(PersonRow.id))
-        ).all()
-        if not rows:
-            return None
-        first = rows[0]
-        roles = {Role(r.held_role) for r in rows if r.id == first.id and r.held_role is not None}
-        return self._build(first, self.units.by_code()[first.unit_code], roles)
+        )
+        return found[0] if found else None
+
+    def _with_roles(self, query: Any) -> list[Person]:
+        """People of a query of PERSON_COLUMNS and ``held_role`` (a row per role held), in
+        its order."""
+        first: dict[int, Any] = {}
+        held: dict[int, set[Role]] = {}
+        for row in self.session.execute(query):
+            first.setdefault(row.id, row)
+            roles = held.setdefault(row.id, set())
+            if row.held_role is not None:
+                roles.add(Role(row.held_role))
+        units = self.units.by_code() if first else {}
+        return [self._build(r, units[r.unit_code], held[i]) for i, r in first.items()]
 
     def get(self, person_id: int) -> Person | None:
         return self._one(col(PersonRow.id) == person_id)
@@ -162,27 +171,13 @@ class SqlPeople:
         columns, each with all their roles): who is asked to act is read on most steps."""
         wanted = [r.value for r in roles]
         holding = sa_select(col(PersonRoleRow.person_id)).where(col(PersonRoleRow.role).in_(wanted))
-        rows = self.session.execute(
+        people = self._with_roles(
             sa_select(*PERSON_COLUMNS, col(PersonRoleRow.role).label("held_role"))
             .join(PersonRoleRow, col(PersonRoleRow.person_id) == col(PersonRow.id))
             .where(col(PersonRow.id).in_(holding), col(PersonRow.active))
             .order_by(col(PersonRow.id))
-        ).all()
-        held: dict[int, set[Role]] = {}
-        first: dict[int, Any] = {}
-        for row in rows:
-            first.setdefault(row.id, row)
-            held.setdefault(row.id, set()).add(Role(row.held_role))
-        units = self.units.by_code()
-        found: dict[Role, list[Person]] = {role: [] for role in roles}
-        for person_id, row in first.items():
-            person = self._build(row, units[row.unit_code], held[person_id])
-            if person.blocked:
-                continue
-            for role in person.roles:
-                if role in found:
-                    found[role].append(person)
-        return found
+        )
+        return {role: [p for p in people if role in p.roles and not p.blocked] for role in roles}
 
     def mark_blocked(self, person_id: int, channel: Channel, now: datetime) -> bool:
         row = self.session.get(PersonRow, person_id)
