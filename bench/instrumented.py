@@ -40,6 +40,17 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
 
+def asked_from(depth: int = 3) -> str:
+    """The innermost ``depth`` functions of the project on the stack (file:line function)."""
+    import traceback
+
+    mine = ("/chatbot/", "/storage/", "/handlers/", "/whatsapp/")
+    frames = [f for f in traceback.extract_stack() if any(m in f.filename for m in mine)]
+    return " < ".join(
+        f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames[-depth:])
+    )
+
+
 def instrument(path: str, profiles: str = "", count_queries: bool = False) -> None:
     from telegram.ext import Application  # not in the WhatsApp modes: no PTB loaded there
 
@@ -50,10 +61,15 @@ def instrument(path: str, profiles: str = "", count_queries: bool = False) -> No
     statements = os.environ.get("SPIP_BENCH_SQL_LOG", "")
     sql_log = open(statements, "a", buffering=1) if statements else None  # noqa: SIM115
 
+    where = bool(os.environ.get("SPIP_BENCH_SQL_WHERE"))
+
     def counted(*args: Any) -> None:
         queries[0] += 1
         if sql_log is not None:  # the statement's first line, to see what an update asks
-            sql_log.write(" ".join(str(args[2]).split())[:160] + "\n")
+            line = " ".join(str(args[2]).split())[:160]
+            if where:  # and the project's functions that asked it, innermost first
+                line += "  <- " + asked_from()
+            sql_log.write(line + "\n")
 
     if count_queries:  # not in the echo bot: it would load SQLAlchemy for nothing
         from sqlalchemy import Engine, event

@@ -188,6 +188,7 @@ async def per_update(
     settings = {"SPIP_BENCH_PROFILE": str(folder / "profiles")} if profile else {}
     if os.environ.get("SPIP_BENCH_SQL_LOG"):
         settings["SPIP_BENCH_SQL_LOG"] = os.environ["SPIP_BENCH_SQL_LOG"]
+        settings["SPIP_BENCH_SQL_WHERE"] = os.environ.get("SPIP_BENCH_SQL_WHERE", "")
     if profile:
         (folder / "profiles").mkdir(parents=True)
     bot, code = await start_spip(fake, folder / "spip", **settings)

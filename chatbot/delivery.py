@@ -32,7 +32,7 @@ from chatbot.domain.workflow import PROVINCIAL_CARD_ITEM, CardStep, ItemStep
 from chatbot.screens import Screen
 from chatbot.services.bundle import Services
 from chatbot.services.ports import EvidenceFile
-from chatbot.services.submission import DownloadFailed, IncomingFile
+from chatbot.services.submission import DownloadFailed, IncomingFile, Receipt
 
 log = logging.getLogger(__name__)
 Steps = tuple[ItemStep | CardStep, ...]  # what an open item allows
@@ -108,23 +108,33 @@ class Delivery:
         return person.may(Permission.SUBMIT_EVIDENCE)
 
     def checklist(
-        self, person: Person, draft: Draft | None, period: Period | None = None
+        self,
+        person: Person,
+        draft: Draft | None,
+        period: Period | None = None,
+        after: Receipt | None = None,
     ) -> tuple[Screen, Draft | None]:
         """The checklist of ``period`` (else the draft's, else the one the person works on), the
-        person's new draft; no draft when they may not deliver or nothing is open."""
+        person's new draft; no draft when they may not deliver or nothing is open. ``after``:
+        the receipt of the delivery just confirmed, whose checklist is the one now (not read
+        again)."""
         if not self.may_deliver(person):
             return _text(texts.NOT_ALLOWED), None
         svc = self.services
-        periods = svc.submission.open_periods()
-        if not periods:
-            return _text(texts.NO_OPEN_PERIOD), None
-        if period not in periods:
-            at_work = svc.submission.working_period(person) or periods[0]
-            period = draft.period if draft is not None and draft.period in periods else at_work
-        try:
-            sheet = svc.submission.checklist(person, period)
-        except DomainError as exc:
-            return _refused(exc), None
+        if after is not None and after.checklist is not None and after.periods:
+            periods, sheet = list(after.periods), after.checklist
+        else:
+            periods = svc.submission.open_periods()
+            if not periods:
+                return _text(texts.NO_OPEN_PERIOD), None
+            if period not in periods:
+                at_work = svc.submission.working_period(person) or periods[0]
+                period = draft.period if draft is not None and draft.period in periods else at_work
+            try:
+                sheet = svc.submission.checklist(person, period)
+            except DomainError as exc:
+                return _refused(exc), None
+        period = sheet.period
         card = svc.card.view(period) if person.may(Permission.DRAFT_PROVINCIAL_CARD) else None
         new = Draft(
             period=period,
@@ -443,8 +453,9 @@ class Delivery:
         draft: Draft,
         list_button: bool = False,
         target: callbacks.KirimTarget | None = None,
-    ) -> tuple[list[Screen], bool]:
-        """Deliver what the draft holds; (screens, whether it was recorded). ``target`` is the
+    ) -> tuple[list[Screen], bool, Receipt | None]:
+        """Deliver what the draft holds; (screens, whether it was recorded, the delivery's
+        receipt: it carries the checklist as it is now, for ``checklist``). ``target`` is the
         button's item and version: an older message's "Kirim" sends its own item's draft (it
         is opened first) at the version it showed, or is refused; never another item's. A
         refusal leaves the item (its files stay a draft; it is opened again from the list)."""
@@ -453,37 +464,37 @@ class Delivery:
             if (target.period, target.code) != (draft.period, draft.item_code):
                 shown = self.item(person, draft, target.code, target.period)
                 if draft.item_code != target.code:  # not the person's, or the month closed
-                    return [shown], False
+                    return [shown], False, None
             if target.version != draft.version:  # delivered since (by this button, or a colleague)
                 code, version = draft.item_code, draft.version
                 draft.open_item("", "", 0)
                 if target.version < version:
-                    return [_text(texts.already_sent(code, version))], False
-                return [_text(texts.SUBMISSION_ERRORS["stale_version"])], False
+                    return [_text(texts.already_sent(code, version))], False, None
+                return [_text(texts.SUBMISSION_ERRORS["stale_version"])], False, None
         if not draft.item_code:  # an older message's bare "Kirim": nothing is open to send
-            return [_text(texts.NO_ITEM_OPEN)], False
+            return [_text(texts.NO_ITEM_OPEN)], False, None
         if not draft.files and not draft.note:
             said = texts.NOTHING_TO_SEND if draft.steps else texts.ITEM_LOCKED  # approved
-            return [_text(said)], False
+            return [_text(said)], False, None
         if draft.on_card and not draft.files:
-            return [_text(texts.NO_FILES_YET)], False
+            return [_text(texts.NO_FILES_YET)], False, None
         if draft.on_card:
             try:
                 new = svc.card.upload(person, draft.period, draft.version, draft.files)
             except DomainError as exc:
                 draft.open_item("", "", 0)
-                return [_text(texts.card_error(exc))], False
+                return [_text(texts.card_error(exc))], False, None
             log.info("provincial card %s v%s uploaded by %s", draft.period, new.version, person.id)
             svc.submission.keep_draft(person, draft.period, PROVINCIAL_CARD_ITEM, [])
             uploaded = _text(texts.card_uploaded(new, svc.card.chain))
-            return [uploaded, self.card(person, draft)], True
+            return [uploaded, self.card(person, draft)], True, None
         try:
             result = svc.submission.deliver(
                 person, draft.period, draft.item_code, draft.version, draft.files, draft.note
             )
         except DomainError as exc:
             draft.open_item("", "", 0)  # the item changed meanwhile; its files stay a draft
-            return [_refused(exc)], False
+            return [_refused(exc)], False, None
         log.info(
             "delivery: person %s, %s %s version %s",
             person.id,
@@ -493,7 +504,7 @@ class Delivery:
         )
         draft.delivered.append((draft.period.code, draft.item_code, result.state.version))
         draft.open_item("", "", 0)  # delivered: nothing is pending now
-        return [screens.receipt(result, list_button)], True
+        return [screens.receipt(result, list_button)], True, result
 
     def kept(self, person_id: int) -> list[tuple[str, int]]:
         """The person's drafts, as (what they are for, how many files), for the sentences

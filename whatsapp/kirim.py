@@ -311,7 +311,7 @@ class Kirim:
             await self.show(to, draft)
             return
         # WhatsApp cannot update the list sent earlier: the receipt carries a button to it
-        shown, _ = self.flow.confirm(person, draft, list_button=True, target=target)
+        shown, _, _ = self.flow.confirm(person, draft, list_button=True, target=target)
         draft.waiting = Waiting.CHOICE
         await self.show(to, *shown)
 

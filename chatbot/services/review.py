@@ -31,7 +31,13 @@ from chatbot.domain.workflow import (
     apply_item,
 )
 from chatbot.services import acting, notify
-from chatbot.services.ports import Clock, Submission, UnitOfWork, UnitOfWorkFactory
+from chatbot.services.ports import (
+    Clock,
+    StoredItem,
+    Submission,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from chatbot.services.views import Decision, ReviewTarget
 
 __all__ = ["Decision", "ReviewService", "ReviewTarget", "UnknownItem"]
@@ -84,7 +90,11 @@ class ReviewService:
 
     @staticmethod
     def _target(uow: UnitOfWork, state_id: int) -> ReviewTarget:
-        stored = uow.items.by_id(state_id)
+        return ReviewService._target_of(uow, state_id, uow.items.by_id(state_id))
+
+    @staticmethod
+    def _target_of(uow: UnitOfWork, state_id: int, stored: StoredItem | None) -> ReviewTarget:
+        """The delivery as the reviewer sees it, of the item state read (``stored``)."""
         if stored is None or stored.id is None:
             raise UnknownItem(str(state_id))
         state = stored.state
@@ -159,12 +169,12 @@ class ReviewService:
         with self.uow_factory() as uow:
             if not self._may_look(uow, person):  # before reading anything
                 raise NotYourRole(Permission.REVIEW_ITEMS.value)
-            target = self._target(uow, state_id)
+            stored = uow.items.by_id(state_id)  # read once: the decision writes this version
+            target = self._target_of(uow, state_id, stored)
+            assert stored is not None
             period = uow.periods.get(target.state.period)
             if period is None:
                 raise UnknownPeriod(target.state.period.code)
-            stored = uow.items.by_id(state_id)
-            assert stored is not None
             submitter, reviewers = self._reviewers(
                 uow, state_id, stored.state.version, target.submission
             )

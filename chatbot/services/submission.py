@@ -52,6 +52,7 @@ from chatbot.services.ports import (
     Clock,
     EvidenceFile,
     FileStore,
+    StoredItem,
     Submission,
     Template,
     UnitOfWork,
@@ -128,6 +129,9 @@ class Receipt:
     late: bool
     files: int
     due: date | None = None  # its deadline, named when it is late
+    # the person's checklist right after it, and the open periods, read in its transaction
+    checklist: UnitChecklist | None = None
+    periods: tuple[Period, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,13 +274,24 @@ class SubmissionService:
     # ------------------------------------------------------------------ reading
 
     def checklist(self, person: Person, period: Period) -> UnitChecklist:
-        cal = self.calendar()
         with self.uow_factory() as uow:
             self._open_period(uow, period)
             catalogue = uow.catalogue.load()
-            items = catalogue.items_for(person.unit)
             states = uow.items.for_unit(period, person.unit.code)
             drafts = uow.drafts.of_person(person.id, period)
+        return self._sheet(catalogue, person, period, states, drafts)
+
+    def _sheet(
+        self,
+        catalogue: Catalogue,
+        person: Person,
+        period: Period,
+        states: Mapping[str, ItemState],
+        drafts: Mapping[str, Sequence[EvidenceFile]],
+    ) -> UnitChecklist:
+        """The unit's checklist of ``period``, of the states and the person's drafts read."""
+        cal = self.calendar()
+        items = catalogue.items_for(person.unit)
         rows = tuple(
             ChecklistRow(i, states.get(i.code) or ItemState(period, person.unit.code, i.code))
             for i in items
@@ -541,15 +556,21 @@ class SubmissionService:
         due = cal.due(period, signed_card=item_code == UNIT_CARD_ITEM)
         late = self.today() > due
         with self.uow_factory() as uow:
-            self._open_period(uow, period)
+            periods = tuple(p.period for p in uow.periods.open_periods())
+            if period not in periods:
+                self._open_period(uow, period)  # refused: not opened, or closed
             catalogue = uow.catalogue.load()
             item = self._owed_item(catalogue, person, item_code)
-            stored = uow.items.get(period, person.unit.code, item_code)
+            # the unit's items read once: this one to write, all for the progress and the
+            # checklist shown after it
+            unit_items = uow.items.stored_for_unit(period, person.unit.code)
+            stored = unit_items.get(item_code) or StoredItem(
+                None, 0, ItemState(period, person.unit.code, item_code)
+            )
             if stored.state.version != expected_version:
                 raise StaleVersion(f"{expected_version} != {stored.state.version}")
-            progress = unit_progress(
-                catalogue.items_for(person.unit), uow.items.for_unit(period, person.unit.code)
-            )
+            states = {code: s.state for code, s in unit_items.items()}
+            progress = unit_progress(catalogue.items_for(person.unit), states)
             transition = apply_item(
                 stored.state,
                 Deliver(kind, note),
@@ -602,8 +623,15 @@ class SubmissionService:
                 only_second=not self.notify_each_delivery,
                 findings=findings,
             )
+            sheet = self._sheet(
+                catalogue,
+                person,
+                period,
+                {**states, item_code: new},
+                uow.drafts.of_person(person.id, period),
+            )
             uow.commit()
-        return Receipt(item_name=item_name, state=new, late=late, files=len(files), due=due)
+        return Receipt(item_name, new, late, len(files), due, sheet, periods)
 
     def announce_digest(self, limit: int = DIGEST_SIZE) -> int:
         """Digest mode: one message per reviewer listing the deliveries not yet announced,

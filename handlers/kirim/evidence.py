@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from chatbot import callbacks, delivery, texts
 from chatbot.domain.calendar import Period
 from chatbot.domain.people import Person
+from chatbot.services.submission import Receipt
 from handlers.common import Context, reply
 from handlers.kirim.state import (
     CONFIRM,
@@ -49,10 +50,12 @@ async def _show_checklist(
     person: Person,
     period: Period | None = None,
     in_place: bool = False,
+    after: Receipt | None = None,
 ) -> int:
-    """The checklist, sent (or, ``in_place``, brought up to date where it was shown last)."""
+    """The checklist, sent (or, ``in_place``, brought up to date where it was shown last);
+    ``after``: the receipt of the delivery just confirmed, which carries it."""
     earlier = _draft(context)  # the deliveries confirmed so far in this session count on
-    screen, new = _flow(context).checklist(person, earlier, period)
+    screen, new = _flow(context).checklist(person, earlier, period, after)
     shown = earlier.checklist if earlier is not None and in_place else None
     if shown is None or not await edit(shown, screen):
         shown = await show(update, context, screen) if not in_place else None
@@ -156,7 +159,9 @@ async def confirm(update: Update, context: Context) -> int:
         return await stale(update, context)
     # the receipt takes the place of the message whose "Kirim" was pressed, with the button
     # to the list; the checklist shown earlier is brought up to date where it is
-    shown, recorded = _flow(context).confirm(person, draft, list_button=True, target=target)
+    shown, recorded, receipt = _flow(context).confirm(
+        person, draft, list_button=True, target=target
+    )
     if not recorded:  # refused: said; the files stay a draft, the session goes on
         await _show_all(update, context, shown)
         return ITEM if draft.item_code else PICK
@@ -165,7 +170,9 @@ async def confirm(update: Update, context: Context) -> int:
         return ITEM
     await replace(update, context, shown[0])
     await _show_all(update, context, shown[1:])
-    return await _show_checklist(update, context, person, draft.period, in_place=True)
+    return await _show_checklist(
+        update, context, person, draft.period, in_place=True, after=receipt
+    )
 
 
 async def cancel(update: Update, context: Context) -> int:

@@ -100,6 +100,9 @@ class SqlItems:
         return StoredItem(row.id, row.rev, _item_state(row))
 
     def for_unit(self, period: Period, unit_code: str) -> dict[str, ItemState]:
+        return {code: s.state for code, s in self.stored_for_unit(period, unit_code).items()}
+
+    def stored_for_unit(self, period: Period, unit_code: str) -> dict[str, StoredItem]:
         rows = self.session.exec(
             select(ItemStateRow).where(
                 ItemStateRow.period == period.code,
@@ -107,7 +110,7 @@ class SqlItems:
                 col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
             )
         )
-        return {r.item_code: _item_state(r) for r in rows}
+        return {r.item_code: StoredItem(r.id, r.rev, _item_state(r)) for r in rows}
 
     def save(self, stored: StoredItem, new: ItemState, now: datetime) -> int:
         values: dict[str, object] = dict(

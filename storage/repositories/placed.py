@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, or_
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from chatbot.services.ports import Placed
 from storage.models import PlacedRow, ReviewOpenedRow
+from storage.repositories._sql import insert
 
 
 class SqlPlaced:
@@ -85,24 +85,13 @@ class SqlReviewLog:
         self.session = session
 
     def opened(self, person_id: int, state_id: int, version: int, now: datetime) -> None:
-        exists = self.session.exec(
-            select(ReviewOpenedRow.id).where(
-                ReviewOpenedRow.person_id == person_id,
-                ReviewOpenedRow.item_state_id == state_id,
-                ReviewOpenedRow.version == version,
-            )
-        ).first()
-        if exists is not None:
-            return
-        try:
-            with self.session.begin_nested():
-                self.session.add(
-                    ReviewOpenedRow(
-                        person_id=person_id, item_state_id=state_id, version=version, opened_at=now
-                    )
-                )
-        except IntegrityError:  # opened at the same moment elsewhere
-            pass
+        """The first opening is kept (one statement: opened again, or at the same moment
+        elsewhere, leaves it as it was)."""
+        self.session.execute(
+            insert(self.session, ReviewOpenedRow)
+            .values(person_id=person_id, item_state_id=state_id, version=version, opened_at=now)
+            .on_conflict_do_nothing(index_elements=["person_id", "item_state_id", "version"])
+        )
 
     def opened_of(self, person_id: int, pairs: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
         ids = {state_id for state_id, _ in pairs}

@@ -77,8 +77,8 @@ class SqlUnits:
         )
 
     def get(self, code: str) -> Unit | None:
-        row = self.session.get(UnitRow, code)
-        return _unit(row) if row and row.active else None
+        """An active unit (from the active units, read once for the cache's while)."""
+        return next((u for u in self.all() if u.code == code), None)
 
     def all(self) -> list[Unit]:
         """The active units in their order (a copy: the cached list is not the caller's)."""
