@@ -176,8 +176,7 @@ class Delivery:
             name = detail.item.name if detail.item else texts.UNIT_CARD_NAME
             draft.open_item(code, name, detail.state.version, tuple(detail.steps))
             draft.files = list(detail.draft)  # received before and not sent: still here
-        several = len(svc.submission.open_periods()) > 1
-        return screens.item(detail, svc.timezone, name_period=several)
+        return screens.item(detail, svc.timezone, name_period=len(detail.periods) > 1)
 
     def card(self, person: Person, draft: Draft) -> Screen:
         svc = self.services

@@ -110,6 +110,7 @@ class ItemDetail:
     submission: Submission | None  # the latest version, if any
     progress: Progress
     draft: tuple[EvidenceFile, ...] = ()  # the person's files received, not confirmed
+    periods: tuple[Period, ...] = ()  # the open periods, read with it
 
     @property
     def steps(self) -> tuple[ItemStep, ...]:
@@ -311,20 +312,36 @@ class SubmissionService:
 
     def item_detail(self, person: Person, period: Period, item_code: str) -> ItemDetail:
         with self.uow_factory() as uow:
-            self._open_period(uow, period)
+            periods = self._open_with(uow, period)
             catalogue = uow.catalogue.load()
             item = self._owed_item(catalogue, person, item_code)
-            stored = uow.items.get(period, person.unit.code, item_code)
+            stored, states = self._unit_items(uow, person, period, item_code)
             submission = (
                 uow.items.submission(stored.id, stored.state.version)
                 if stored.id is not None and stored.state.version
                 else None
             )
-            progress = unit_progress(
-                catalogue.items_for(person.unit), uow.items.for_unit(period, person.unit.code)
-            )
+            progress = unit_progress(catalogue.items_for(person.unit), states)
             draft = tuple(uow.drafts.get(person.id, period, item_code))
-        return ItemDetail(item, stored.state, stored.id, submission, progress, draft)
+        return ItemDetail(item, stored.state, stored.id, submission, progress, draft, periods)
+
+    def _open_with(self, uow: UnitOfWork, period: Period) -> tuple[Period, ...]:
+        """The open periods, ``period`` among them (else refused: not opened, or closed)."""
+        periods = tuple(p.period for p in uow.periods.open_periods())
+        if period not in periods:
+            self._open_period(uow, period)
+        return periods
+
+    @staticmethod
+    def _unit_items(
+        uow: UnitOfWork, person: Person, period: Period, item_code: str
+    ) -> tuple[StoredItem, dict[str, ItemState]]:
+        """The item as stored (to be written), and all the unit's: one read."""
+        unit_items = uow.items.stored_for_unit(period, person.unit.code)
+        stored = unit_items.get(item_code) or StoredItem(
+            None, 0, ItemState(period, person.unit.code, item_code)
+        )
+        return stored, {code: s.state for code, s in unit_items.items()}
 
     @staticmethod
     def _owed_item(catalogue: Catalogue, person: Person, item_code: str) -> ChecklistItem | None:
@@ -556,20 +573,14 @@ class SubmissionService:
         due = cal.due(period, signed_card=item_code == UNIT_CARD_ITEM)
         late = self.today() > due
         with self.uow_factory() as uow:
-            periods = tuple(p.period for p in uow.periods.open_periods())
-            if period not in periods:
-                self._open_period(uow, period)  # refused: not opened, or closed
+            periods = self._open_with(uow, period)
             catalogue = uow.catalogue.load()
             item = self._owed_item(catalogue, person, item_code)
             # the unit's items read once: this one to write, all for the progress and the
             # checklist shown after it
-            unit_items = uow.items.stored_for_unit(period, person.unit.code)
-            stored = unit_items.get(item_code) or StoredItem(
-                None, 0, ItemState(period, person.unit.code, item_code)
-            )
+            stored, states = self._unit_items(uow, person, period, item_code)
             if stored.state.version != expected_version:
                 raise StaleVersion(f"{expected_version} != {stored.state.version}")
-            states = {code: s.state for code, s in unit_items.items()}
             progress = unit_progress(catalogue.items_for(person.unit), states)
             transition = apply_item(
                 stored.state,
