@@ -48,7 +48,7 @@ def status(svc: Services, person: Person, period_text: str = "", unit_code: str 
         return _say(texts.STATUS_ERRORS.get(exc.code, texts.GENERIC_ERROR))
     if unit_code:
         return _say(texts.unit_status_detail(view, unit_code))
-    return screens.status(view, person, svc.status.periods())
+    return screens.status(view, person, view.periods)
 
 
 def rapor(svc: Services, person: Person, year_text: str = "") -> tuple[Screen, Scorecard | None]:

@@ -122,18 +122,17 @@ class Delivery:
             return _text(texts.NOT_ALLOWED), None
         svc = self.services
         if after is not None and after.checklist is not None and after.periods:
-            periods, sheet = list(after.periods), after.checklist
+            periods, sheet = after.periods, after.checklist
         else:
-            periods = svc.submission.open_periods()
-            if not periods:
-                return _text(texts.NO_OPEN_PERIOD), None
-            if period not in periods:
-                at_work = svc.submission.working_period(person) or periods[0]
-                period = draft.period if draft is not None and draft.period in periods else at_work
             try:
-                sheet = svc.submission.checklist(person, period)
+                periods, found = svc.submission.open_checklist(
+                    person, (period, draft.period if draft is not None else None)
+                )
             except DomainError as exc:
                 return _refused(exc), None
+            if found is None:
+                return _text(texts.NO_OPEN_PERIOD), None
+            sheet = found
         period = sheet.period
         card = svc.card.view(period) if person.may(Permission.DRAFT_PROVINCIAL_CARD) else None
         new = Draft(

@@ -59,6 +59,7 @@ class PeriodStatus:
     chain: tuple[Stage, ...]
     events: tuple[Event, ...] = field(default=())
     deadline: Deadline | None = None  # the window's end as people are told it (not before)
+    periods: tuple[Period, ...] = ()  # every period there is, read with it
 
     @property
     def days_left(self) -> int | None:
@@ -176,7 +177,8 @@ class StatusService:
         today = now.astimezone(self.timezone).date()
         cal: SopCalendar = self.calendar()
         with self.uow_factory() as uow:
-            info = uow.periods.get(period)
+            known = uow.periods.all()
+            info = next((p for p in known if p.period == period), None)
             if info is None:
                 raise UnknownPeriod(period.code)
             catalogue = uow.catalogue.load(period)
@@ -220,6 +222,7 @@ class StatusService:
                 else None
             ),
             closed=info.closed,
+            periods=tuple(p.period for p in known),
             items=catalogue.items,
             card_types=catalogue.card_types,
             units=tuple(units),

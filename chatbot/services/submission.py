@@ -226,32 +226,34 @@ class SubmissionService:
         their unit still has evidence to deliver (or, for the provincial satgas and those who
         do not deliver, the oldest open one). A month opened early does not take over."""
         with self.uow_factory() as uow:
-            periods = [p.period for p in uow.periods.open_periods()]
-            if (
-                len(periods) < 2
-                or person is None
-                or not person.may(Permission.SUBMIT_EVIDENCE)
-                or person.may(Permission.DRAFT_PROVINCIAL_CARD)
-            ):
-                return min(periods, default=None)
-            catalogue = uow.catalogue.load()
-            items = catalogue.items_for(person.unit)
-            kabkota = catalogue.owes_signed_card(person.unit)
+            return self._working(uow, person, [p.period for p in uow.periods.open_periods()])
 
-            def has_work(period: Period) -> bool:
-                states = uow.items.for_unit(period, person.unit.code)
-                progress = unit_progress(items, states)
-                card = states.get(UNIT_CARD_ITEM)  # a regency's signed card, once it can go
-                card_owed = (
-                    kabkota
-                    and progress.complete
-                    and (
-                        card is None or card.status in (ItemStatus.KOSONG, ItemStatus.DIKEMBALIKAN)
-                    )
-                )
-                return card_owed or bool(progress.to_do)
+    @staticmethod
+    def _working(uow: UnitOfWork, person: Person | None, periods: list[Period]) -> Period | None:
+        """``working_period`` of the open ``periods``."""
+        if (
+            len(periods) < 2
+            or person is None
+            or not person.may(Permission.SUBMIT_EVIDENCE)
+            or person.may(Permission.DRAFT_PROVINCIAL_CARD)
+        ):
+            return min(periods, default=None)
+        catalogue = uow.catalogue.load()
+        items = catalogue.items_for(person.unit)
+        kabkota = catalogue.owes_signed_card(person.unit)
 
-            return period_at_work(periods, has_work)
+        def has_work(period: Period) -> bool:
+            states = uow.items.for_unit(period, person.unit.code)
+            progress = unit_progress(items, states)
+            card = states.get(UNIT_CARD_ITEM)  # a regency's signed card, once it can go
+            card_owed = (
+                kabkota
+                and progress.complete
+                and (card is None or card.status in (ItemStatus.KOSONG, ItemStatus.DIKEMBALIKAN))
+            )
+            return card_owed or bool(progress.to_do)
+
+        return period_at_work(periods, has_work)
 
     def opens_automatically(self, period: Period) -> datetime:
         """When the scheduler opens ``period``: ``open_time`` of the first working day from
@@ -277,9 +279,27 @@ class SubmissionService:
     def checklist(self, person: Person, period: Period) -> UnitChecklist:
         with self.uow_factory() as uow:
             self._open_period(uow, period)
-            catalogue = uow.catalogue.load()
-            states = uow.items.for_unit(period, person.unit.code)
-            drafts = uow.drafts.of_person(person.id, period)
+            return self._checklist(uow, person, period)
+
+    def open_checklist(
+        self, person: Person, wanted: Sequence[Period | None] = ()
+    ) -> tuple[tuple[Period, ...], UnitChecklist | None]:
+        """The open periods, and the checklist of the first of ``wanted`` that is open (else
+        of the one the person works on); no checklist when none is open. One unit of work."""
+        with self.uow_factory() as uow:
+            periods = tuple(p.period for p in uow.periods.open_periods())
+            period = next((p for p in wanted if p in periods), None)
+            period = (
+                period or self._working(uow, person, list(periods)) or min(periods, default=None)
+            )
+            if period is None:
+                return periods, None
+            return periods, self._checklist(uow, person, period)
+
+    def _checklist(self, uow: UnitOfWork, person: Person, period: Period) -> UnitChecklist:
+        catalogue = uow.catalogue.load()
+        states = uow.items.for_unit(period, person.unit.code)
+        drafts = uow.drafts.of_person(person.id, period)
         return self._sheet(catalogue, person, period, states, drafts)
 
     def _sheet(
