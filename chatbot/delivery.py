@@ -116,12 +116,17 @@ class Delivery:
     ) -> tuple[Screen, Draft | None]:
         """The checklist of ``period`` (else the draft's, else the one the person works on), the
         person's new draft; no draft when they may not deliver or nothing is open. ``after``:
-        the receipt of the delivery just confirmed, whose checklist is the one now (not read
-        again)."""
+        the receipt of the delivery just confirmed in ``period``, which carries its checklist
+        as that delivery's transaction left it (shown at once, not read again)."""
         if not self.may_deliver(person):
             return _text(texts.NOT_ALLOWED), None
         svc = self.services
-        if after is not None and after.checklist is not None and after.periods:
+        if (
+            after is not None
+            and after.checklist is not None
+            and after.periods
+            and after.checklist.period == period
+        ):
             periods, sheet = after.periods, after.checklist
         else:
             try:

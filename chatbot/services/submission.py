@@ -277,15 +277,17 @@ class SubmissionService:
     # ------------------------------------------------------------------ reading
 
     def checklist(self, person: Person, period: Period) -> UnitChecklist:
+        cal = self.calendar()  # before the unit of work: it may read the days off in one
         with self.uow_factory() as uow:
             self._open_period(uow, period)
-            return self._checklist(uow, person, period)
+            return self._checklist(uow, cal, person, period)
 
     def open_checklist(
         self, person: Person, wanted: Sequence[Period | None] = ()
     ) -> tuple[tuple[Period, ...], UnitChecklist | None]:
         """The open periods, and the checklist of the first of ``wanted`` that is open (else
         of the one the person works on); no checklist when none is open. One unit of work."""
+        cal = self.calendar()
         with self.uow_factory() as uow:
             periods = tuple(p.period for p in uow.periods.open_periods())
             period = next((p for p in wanted if p in periods), None)
@@ -294,16 +296,20 @@ class SubmissionService:
             )
             if period is None:
                 return periods, None
-            return periods, self._checklist(uow, person, period)
+            return periods, self._checklist(uow, cal, person, period)
 
-    def _checklist(self, uow: UnitOfWork, person: Person, period: Period) -> UnitChecklist:
+    @classmethod
+    def _checklist(
+        cls, uow: UnitOfWork, cal: SopCalendar, person: Person, period: Period
+    ) -> UnitChecklist:
         catalogue = uow.catalogue.load()
         states = uow.items.for_unit(period, person.unit.code)
         drafts = uow.drafts.of_person(person.id, period)
-        return self._sheet(catalogue, person, period, states, drafts)
+        return cls._sheet(cal, catalogue, person, period, states, drafts)
 
+    @staticmethod
     def _sheet(
-        self,
+        cal: SopCalendar,
         catalogue: Catalogue,
         person: Person,
         period: Period,
@@ -311,7 +317,6 @@ class SubmissionService:
         drafts: Mapping[str, Sequence[EvidenceFile]],
     ) -> UnitChecklist:
         """The unit's checklist of ``period``, of the states and the person's drafts read."""
-        cal = self.calendar()
         items = catalogue.items_for(person.unit)
         rows = tuple(
             ChecklistRow(i, states.get(i.code) or ItemState(period, person.unit.code, i.code))
@@ -655,6 +660,7 @@ class SubmissionService:
                 findings=findings,
             )
             sheet = self._sheet(
+                cal,
                 catalogue,
                 person,
                 period,

@@ -40,7 +40,9 @@ T = TypeVar("T")
 class ReferenceCache:
     """Units and the checklist change only when ``spip-bot init`` loads them (at set-up, often
     from another process), yet nearly every update reads them: read once, kept ``ttl`` seconds,
-    dropped at once when this process loads new ones."""
+    dropped at once when this process loads new ones. So for up to ``ttl`` seconds after
+    another process loads them, this one sees the units as they were (a unit just closed can
+    still be invited to or moved into, one just added not yet)."""
 
     def __init__(self, ttl: float = 30.0) -> None:
         self.ttl = ttl
