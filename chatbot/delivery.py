@@ -129,12 +129,10 @@ class Delivery:
         ):
             periods, sheet = after.periods, after.checklist
         else:
-            try:
-                periods, found = svc.submission.open_checklist(
-                    person, (period, draft.period if draft is not None else None)
-                )
-            except DomainError as exc:
-                return _refused(exc), None
+            # a period among the open ones, so nothing to refuse: none open, or its checklist
+            periods, found = svc.submission.open_checklist(
+                person, (period, draft.period if draft is not None else None)
+            )
             if found is None:
                 return _text(texts.NO_OPEN_PERIOD), None
             sheet = found

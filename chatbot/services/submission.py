@@ -291,9 +291,7 @@ class SubmissionService:
         with self.uow_factory() as uow:
             periods = tuple(p.period for p in uow.periods.open_periods())
             period = next((p for p in wanted if p in periods), None)
-            period = (
-                period or self._working(uow, person, list(periods)) or min(periods, default=None)
-            )
+            period = period or self._working(uow, person, list(periods))
             if period is None:
                 return periods, None
             return periods, self._checklist(uow, cal, person, period)
