@@ -20,6 +20,7 @@ from chatbot.domain.calendar import Period
 from chatbot.domain.errors import DomainError
 from chatbot.domain.evidence import Finding
 from chatbot.domain.files import (
+    PDF,
     ContentMismatch,
     FileTooLarge,
     FileTypeNotAllowed,
@@ -486,6 +487,7 @@ class Delivery:
                 draft.open_item("", "", 0)
                 return [_text(texts.card_error(exc))], False, None
             log.info("provincial card %s v%s uploaded by %s", draft.period, new.version, person.id)
+            self._render_ahead(draft.files)
             svc.submission.keep_draft(person, draft.period, PROVINCIAL_CARD_ITEM, [])
             uploaded = _text(texts.card_uploaded(new, svc.card.chain))
             return [uploaded, self.card(person, draft)], True, None
@@ -503,9 +505,18 @@ class Delivery:
             draft.item_code,
             result.state.version,
         )
+        self._render_ahead(draft.files)
         draft.delivered.append((draft.period.code, draft.item_code, result.state.version))
         draft.open_item("", "", 0)  # delivered: nothing is pending now
         return [screens.receipt(result, list_button)], True, result
+
+    def _render_ahead(self, files: list[EvidenceFile]) -> None:
+        """A delivery's PDFs: their first pages rendered now, in the background, for the
+        reviewer's desk (or the paraf's and signature's confirmation) to show at once."""
+        store = self.services.files
+        self.services.previews.ahead(
+            (f.sha256, store.path(f.sha256)) for f in files if f.mime_type == PDF
+        )
 
     def kept(self, person_id: int) -> list[tuple[str, int]]:
         """The person's drafts, as (what they are for, how many files), for the sentences

@@ -7,12 +7,13 @@ is what the record calls "berkas dibuka"; an approve-all says how many were not.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from chatbot import callbacks, decisions, texts
 from chatbot.domain.errors import DomainError
+from chatbot.domain.files import PDF
 from chatbot.domain.people import Person
 from chatbot.domain.workflow import CardState
 from chatbot.screens import Action, Screen
@@ -22,7 +23,6 @@ from chatbot.services.review import ReviewTarget
 
 log = logging.getLogger(__name__)
 
-PDF = "application/pdf"
 PICTURES = ("image/jpeg", "image/png")
 
 
@@ -42,12 +42,28 @@ class Page:
     documents: tuple[EvidenceFile, ...] = ()
 
 
+Preparing = Callable[[], Awaitable[None]]
+
+
+async def _nothing() -> None:
+    return None
+
+
 class Desk:
-    def __init__(self, services: Services, originals_with_pictures: bool = False) -> None:
+    def __init__(
+        self,
+        services: Services,
+        originals_with_pictures: bool = False,
+        preparing: Preparing = _nothing,
+    ) -> None:
         """``originals_with_pictures``: the channel sends each PDF itself beside its picture
-        (WhatsApp, whose three reply buttons leave no room for "Berkas asli")."""
+        (WhatsApp, whose three reply buttons leave no room for "Berkas asli"). ``preparing``:
+        what the channel shows while a first page is rendered (Telegram's chat action), once
+        per page and only when one is not rendered yet (they are, mostly, since a delivery's
+        are rendered when it is confirmed)."""
         self.services = services
         self.originals_with_pictures = originals_with_pictures
+        self.preparing = preparing
         self.flow = decisions.Decisions(services)
 
     def _waiting(self, person: Person) -> list[ReviewTarget]:
@@ -157,10 +173,16 @@ class Desk:
         pictures: list[Picture] = []
         documents: list[EvidenceFile] = []
         files = target.submission.files if target.submission else ()
+        told = False
         for f in files:
             path = self.services.files.path(f.sha256)
             if f.mime_type == PDF:
-                preview = await self.services.previews.get(f.sha256, path)
+                preview = self.services.previews.cached(f.sha256)
+                if preview is None:
+                    if not told:
+                        await self.preparing()
+                        told = True
+                    preview = await self.services.previews.get(f.sha256, path)
                 fact = texts.FileFact(
                     f, preview.pages, preview.picture is not None, preview.pages == 0
                 )

@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 ALBUM = 10  # pictures in one Telegram album
 
 
-def _desk(context: Context) -> desk.Desk:
-    return desk.Desk(services(context))
+def _desk(update: Update, context: Context) -> desk.Desk:
+    """The desk, with the chat action shown while a first page is rendered."""
+    return desk.Desk(services(context), preparing=lambda: _preparing(update, context))
 
 
 async def _preparing(update: Update, context: Context) -> None:
@@ -98,8 +99,7 @@ async def periksa(update: Update, context: Context) -> None:
     person = await current_person(update, context)
     if person is None:
         return
-    await _preparing(update, context)
-    await show_page(update, context, person, await _desk(context).open(person))
+    await show_page(update, context, person, await _desk(update, context).open(person))
 
 
 async def pressed(update: Update, context: Context) -> None:
@@ -111,7 +111,7 @@ async def pressed(update: Update, context: Context) -> None:
     choice = callbacks.parse_desk(data)
     assert choice is not None
     kind, state_id = choice
-    flow = _desk(context)
+    flow = _desk(update, context)
     if kind == callbacks.DESK_ORIGINALS:
         files, refused = flow.originals(person, state_id)
         if refused:
@@ -119,7 +119,6 @@ async def pressed(update: Update, context: Context) -> None:
         for f in files:
             await _send_document(update, context, f)
         return
-    await _preparing(update, context)
     if kind == callbacks.DESK_SKIP:
         await _settle_pressed(update, texts.DESK_SKIPPED)
         page = await flow.skip(person, state_id)
@@ -134,11 +133,10 @@ async def decide(update: Update, context: Context) -> None:
     if pressed is None:
         return
     data, person = pressed
-    await _preparing(update, context)
     query = update.callback_query
     message = query.message if query is not None else None
     shown_on = (message.chat.id, message.message_id) if isinstance(message, Message) else None
-    outcome, page = await _desk(context).decide(person, data, shown_on=shown_on)
+    outcome, page = await _desk(update, context).decide(person, data, shown_on=shown_on)
     await _settle_pressed(update, outcome.refused or outcome.line)
     await show_page(update, context, person, page)
 
@@ -152,9 +150,9 @@ async def return_confirmed(
 ) -> None:
     """A return confirmed at the desk: decided, the desk's message says so, then the next
     delivery."""
-    await _preparing(update, context)
     shown_on = (origin[0], origin[1]) if origin is not None else None
-    outcome, page = await _desk(context).decide(person, pending.data, pending.reason, shown_on)
+    flow = _desk(update, context)
+    outcome, page = await flow.decide(person, pending.data, pending.reason, shown_on)
     if origin is not None and not outcome.refused:
         chat_id, message_id, text, _ = origin
         try:

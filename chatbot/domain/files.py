@@ -8,9 +8,10 @@ from pathlib import PurePosixPath
 from chatbot.domain.errors import DomainError
 
 MB = 1024 * 1024
+PDF = "application/pdf"
 
 MIME_EXTENSIONS: dict[str, str] = {
-    "application/pdf": "pdf",
+    PDF: "pdf",
     "image/jpeg": "jpg",
     "image/png": "png",
     "application/msword": "doc",

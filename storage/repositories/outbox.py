@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Collection
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import case, false, literal, or_, update
+from sqlalchemy import Executable, bindparam, case, false, or_, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from chatbot.domain.channels import Channel, Reach, route
@@ -24,8 +26,6 @@ from storage.models import (
     PersonRow,
     PlacedRow,
 )
-from storage.repositories._sql import insert
-from storage.types import UTCDateTime
 
 # what a person who leaves a role may have been asked to act on, and not acted on yet
 ACTIONABLE = ("item:", "kartu:", "periode:")
@@ -39,38 +39,23 @@ class SqlOutbox:
     def put(self, message: OutgoingMessage, now: datetime) -> bool:
         """Queue a message; a message with a dedupe key already queued is not queued again.
         A message to someone whose access has ended is kept as a record, never sent."""
-        values: dict[str, object] = dict(
-            person_id=message.person_id,
-            text=message.text,
-            buttons=json.dumps([[list(b) for b in r] for r in message.buttons]),
-            attachments=json.dumps([asdict(a) for a in message.attachments]),
-            dedupe_key=message.dedupe_key,
-            created_at=now,
-            next_attempt_at=message.not_before or now,
-            group_key=message.group,
-            grouped=json.dumps(list(message.grouped)),
-            subject=message.subject,
-            edit_chat_id=message.edit[0] if message.edit else None,
-            edit_message_id=message.edit[1] if message.edit else None,
-        )
-        # one statement: the recipient's access read inside it; a dedupe key already queued
-        # (by this transaction or a concurrent one) leaves it untouched
-        deactivated = (
-            sa_select(col(PersonRow.active))
-            .where(col(PersonRow.id) == message.person_id)
-            .scalar_subquery()
-            == false()
-        )
+        self.session.flush()  # what the session wrote but has not sent yet goes first
         queued = self.session.execute(
-            insert(self.session, OutboxRow)
-            .values(
-                **values,
-                # the column's own type: a UTC time whatever the dialect, as everywhere
-                failed_at=case((deactivated, literal(now, UTCDateTime()))),
-                last_error=case((deactivated, DEACTIVATED)),
-            )
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(col(OutboxRow.id))
+            _put_statement(self.session.get_bind().dialect.name),
+            {
+                "p_person_id": message.person_id,
+                "p_text": message.text,
+                "p_buttons": json.dumps([[list(b) for b in r] for r in message.buttons]),
+                "p_attachments": json.dumps([asdict(a) for a in message.attachments]),
+                "p_dedupe_key": message.dedupe_key,
+                "p_created_at": now,
+                "p_next_attempt_at": message.not_before or now,
+                "p_group_key": message.group,
+                "p_grouped": json.dumps(list(message.grouped)),
+                "p_subject": message.subject,
+                "p_edit_chat_id": message.edit[0] if message.edit else None,
+                "p_edit_message_id": message.edit[1] if message.edit else None,
+            },
         ).first()
         return queued is not None
 
@@ -325,3 +310,45 @@ class SqlOutbox:
             query.values(failed_at=now, last_error="penerima dinonaktifkan atau berganti peran")
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+_PUT_COLUMNS = (
+    "person_id",
+    "text",
+    "buttons",
+    "attachments",
+    "dedupe_key",
+    "created_at",
+    "next_attempt_at",
+    "group_key",
+    "grouped",
+    "subject",
+    "edit_chat_id",
+    "edit_message_id",
+)
+
+
+@functools.cache
+def _put_statement(dialect: str) -> Executable:
+    """``put``'s one statement, built once per dialect (each message only binds its values):
+    the recipient's access is read inside it, and a dedupe key already queued (by this
+    transaction or a concurrent one) leaves the queue untouched."""
+    table = OutboxRow.__table__  # type: ignore[attr-defined]
+    bound = {c: bindparam(f"p_{c}", type_=table.c[c].type) for c in _PUT_COLUMNS}
+    deactivated = (
+        sa_select(col(PersonRow.active))
+        .where(col(PersonRow.id) == bound["person_id"])
+        .scalar_subquery()
+        == false()
+    )
+    statement = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return (
+        statement.values(
+            **bound,
+            # when it was kept unsent: the column's own type, a UTC time whatever the dialect
+            failed_at=case((deactivated, bound["created_at"])),
+            last_error=case((deactivated, DEACTIVATED)),
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(col(OutboxRow.id))
+    )

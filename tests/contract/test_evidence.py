@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from chatbot import callbacks, texts
 from chatbot.app import Core
 from storage.models import SubmissionFileRow, SubmissionRow
-from tests.contract.drivers import Driver, Seen, Who, command
+from tests.contract.drivers import Driver, Seen, TelegramDriver, Who, command
 from tests.contract.test_contract import (
     at_desk,
     last,
@@ -80,6 +80,35 @@ async def test_the_same_file_under_another_name_is_named_to_both(
         rows = session.exec(select(SubmissionRow).order_by(SubmissionRow.id)).all()
     assert rows[0].findings == ""
     assert '"kind": "sama"' in rows[1].findings and '"item": "KEU-01"' in rows[1].findings
+
+
+async def test_a_deliverys_first_pages_are_ready_before_the_desk_opens_it(
+    driver: Driver, core: Core
+) -> None:
+    """Rendered as the delivery is confirmed (in the background): the desk shows the picture
+    and renders nothing, so on Telegram no "sending a photo" action precedes it either."""
+    previews = core.services.previews
+    satgas = await driver.join("15", "satgas_prov", "Sari Satgas")
+    budi = await regency(driver)
+    sha256 = core.evidence.put_bytes(LRA).sha256
+    answer = await file_for(driver, budi, "KEU-01", "LRA Oktober.pdf", LRA)
+    assert previews.cached(sha256) is None  # a file received is not rendered yet
+    await send(driver, budi, answer)
+    previews.settle()
+    ready = previews.cached(sha256)
+    assert ready is not None and ready.pages == 2 and ready.picture is not None
+    rendered = ready.picture.stat().st_mtime_ns
+    notice = await notice_about(driver, satgas, "KEU-01")
+    opener = next(d for _, d in notice.actions if d.startswith("rp:op:"))
+    history = len(driver.bot.request.history) if isinstance(driver, TelegramDriver) else 0
+    shown = await driver.press(satgas, opener)
+    assert [s.text for s in shown if s.document == "gambar"] == [
+        "KEU-01 · KPU Kabupaten Kerinci · versi 1\nLRA Oktober.pdf, halaman 1 dari 2"
+    ]
+    assert ready.picture.stat().st_mtime_ns == rendered  # the one rendered ahead
+    if isinstance(driver, TelegramDriver):
+        methods = [c.method for c in driver.bot.request.history[history:]]
+        assert "sendChatAction" not in methods and "sendPhoto" in methods, methods
 
 
 async def test_an_unreadable_pdf_is_refused_with_what_to_do(driver: Driver, core: Core) -> None:

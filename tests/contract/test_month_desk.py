@@ -14,7 +14,7 @@ from chatbot.domain.units import UnitKind
 from chatbot.domain.workflow import UNIT_CARD_ITEM
 from chatbot.services.ports import EvidenceFile
 from tests.contract.conftest import OCTOBER
-from tests.contract.drivers import Driver, Seen
+from tests.contract.drivers import Driver, Seen, TelegramDriver
 from tests.support.pdf import real_pdf
 
 ROLE = {UnitKind.KABKOTA: Role.SATGAS_KABKOTA, UnitKind.BAGIAN: Role.BAGIAN}
@@ -72,6 +72,11 @@ async def test_the_satgas_month_at_the_desk(driver: Driver, core: Core) -> None:
         messages += len(shown)
     assert reviewed == deliveries and taps == deliveries + 1  # one tap each once shown
     assert pictures == deliveries  # every PDF's first page, in view where it was decided
+    if isinstance(driver, TelegramDriver):  # delivered past the bot, so none rendered ahead:
+        # each rendered as it comes up, "sending a photo" shown while it is
+        actions = [c for c in driver.bot.request.history if c.method == "sendChatAction"]
+        assert len(actions) == deliveries
+        assert {c.params.get("action") for c in actions} == {"upload_photo"}
     later = (await driver.notices()).get(satgas.address, [])
     assert [s for s in later if not s.edited] == []  # nothing new reached the satgas meanwhile
     # on Telegram each delivery's notice now says its outcome and holds no button (one edit
