@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Insert, Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -20,10 +20,29 @@ def insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
     """An ``INSERT`` into ``table`` (a table row class or its ``Table``) that can say what to do
     on a conflict; what the session wrote but has not sent yet goes first, in order."""
     session.flush()
+    return dialect_insert(session.get_bind().dialect.name, table)
+
+
+def dialect_insert(dialect: str, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An ``INSERT`` into ``table`` that can say what to do on a conflict, in ``dialect``
+    (for a statement built once per dialect)."""
     target: Table = getattr(table, "__table__", table)
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return postgresql.insert(target)
     return sqlite.insert(target)
+
+
+def prebuilt_insert(table: Any, columns: tuple[str, ...]) -> Insert:
+    """A plain ``INSERT`` of ``columns``, built once at import (each row binds ``p_<column>``,
+    of the column's own type): an ORM object added instead costs the session's bookkeeping and
+    SQLAlchemy's building of the statement at each flush, several times the insert itself."""
+    target: Table = getattr(table, "__table__", table)
+    return target.insert().values({c: bindparam(f"p_{c}", type_=target.c[c].type) for c in columns})
+
+
+def bound(**values: Any) -> dict[str, Any]:
+    """The values of a ``prebuilt_insert``, by column."""
+    return {f"p_{k}": v for k, v in values.items()}
 
 
 def known_file(session: Session, sha256: str, size: int, now: datetime) -> None:

@@ -14,6 +14,7 @@ from chatbot.domain.events import Event, EventKind
 from storage.models import (
     AuditRow,
 )
+from storage.repositories._sql import bound, prebuilt_insert
 
 
 class SqlAudit:
@@ -21,8 +22,10 @@ class SqlAudit:
         self.session = session
 
     def append(self, event: Event) -> None:
-        self.session.add(
-            AuditRow(
+        self.session.flush()  # what the session holds first (the people it may name)
+        self.session.execute(
+            _APPEND,
+            bound(
                 at=event.at,
                 kind=event.kind.value,
                 actor_id=event.actor_id,
@@ -31,7 +34,7 @@ class SqlAudit:
                 subject=event.subject,
                 version=event.version,
                 detail=json.dumps(dict(event.detail), ensure_ascii=False, sort_keys=True),
-            )
+            ),
         )
 
     def returned(self, first: Period, last: Period) -> set[tuple[str, str, str]]:
@@ -87,3 +90,8 @@ class SqlAudit:
     def about(self, subject: str) -> list[Event]:
         """Every event about ``subject`` (a person's "orang:<id>"), in order."""
         return self._events(col(AuditRow.subject) == subject)
+
+
+_APPEND = prebuilt_insert(
+    AuditRow, ("at", "kind", "actor_id", "period", "unit_code", "subject", "version", "detail")
+)

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, select
 
 from chatbot.domain.calendar import Period
@@ -23,11 +24,7 @@ class SqlDrafts:
 
     def _row(self, person_id: int, period: Period, item_code: str) -> DraftRow | None:
         return self.session.exec(
-            select(DraftRow).where(
-                DraftRow.person_id == person_id,
-                DraftRow.period == period.code,
-                DraftRow.item_code == item_code,
-            )
+            _ROW, params={"person_id": person_id, "period": period.code, "item": item_code}
         ).first()
 
     def get(self, person_id: int, period: Period, item_code: str) -> list[EvidenceFile]:
@@ -90,3 +87,11 @@ class SqlDrafts:
             moved.append((period, row.item_code))
         self.session.flush()
         return moved
+
+
+# read on every file and every delivery: built once
+_ROW = select(DraftRow).where(
+    DraftRow.person_id == bindparam("person_id"),
+    DraftRow.period == bindparam("period"),
+    DraftRow.item_code == bindparam("item"),
+)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import case, func, update
+from sqlalchemy import bindparam, case, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -83,11 +83,7 @@ class SqlItems:
 
     def get(self, period: Period, unit_code: str, item_code: str) -> StoredItem:
         row = self.session.exec(
-            select(ItemStateRow).where(
-                ItemStateRow.period == period.code,
-                ItemStateRow.unit_code == unit_code,
-                ItemStateRow.item_code == item_code,
-            )
+            _ONE, params={"period": period.code, "unit": unit_code, "item": item_code}
         ).first()
         if row is None:
             return StoredItem(None, 0, ItemState(period, unit_code, item_code))
@@ -103,13 +99,7 @@ class SqlItems:
         return {code: s.state for code, s in self.stored_for_unit(period, unit_code).items()}
 
     def stored_for_unit(self, period: Period, unit_code: str) -> dict[str, StoredItem]:
-        rows = self.session.exec(
-            select(ItemStateRow).where(
-                ItemStateRow.period == period.code,
-                ItemStateRow.unit_code == unit_code,
-                col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
-            )
-        )
+        rows = self.session.exec(_OF_UNIT, params={"period": period.code, "unit": unit_code})
         return {r.item_code: StoredItem(r.id, r.rev, _item_state(r)) for r in rows}
 
     def save(self, stored: StoredItem, new: ItemState, now: datetime) -> int:
@@ -139,11 +129,17 @@ class SqlItems:
             if created is None:
                 raise ConcurrentChange(new.item_code)
             return int(created[0])
-        result = self.session.execute(
-            update(ItemStateRow)
-            .where(col(ItemStateRow.id) == stored.id, col(ItemStateRow.rev) == stored.rev)
-            .values(rev=stored.rev + 1, **values)
-        )
+        if values.keys() == _SAVED.keys():  # an item's decision or delivery: built once
+            bound: dict[str, object] = {"p_id": stored.id, "p_rev": stored.rev}
+            bound["p_next"] = stored.rev + 1
+            bound.update({f"p_{k}": v for k, v in values.items()})
+            result = self.session.execute(_SAVE, bound)
+        else:
+            result = self.session.execute(
+                update(ItemStateRow)
+                .where(col(ItemStateRow.id) == stored.id, col(ItemStateRow.rev) == stored.rev)
+                .values(rev=stored.rev + 1, **values)
+            )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentChange(new.item_code)
         return stored.id
@@ -195,36 +191,14 @@ class SqlItems:
     def pending_review(self, period: Period | None = None) -> list[tuple[int, ItemState, int]]:
         # Plain column tuples, not ORM objects: read on every step of the desk, for every
         # delivery waiting (hundreds around the 10th).
-        t = ItemStateRow
-        query = (
-            sa_select(
-                col(t.id),
-                col(t.period),
-                col(t.unit_code),
-                col(t.item_code),
-                col(t.version),
-                col(t.delivery),
-                col(t.reason),
-                col(SubmissionRow.submitted_by),
-            )
-            .join(
-                SubmissionRow,
-                (col(SubmissionRow.item_state_id) == col(t.id))
-                & (col(SubmissionRow.version) == col(t.version)),
-            )
-            .where(
-                col(t.status) == ItemStatus.DIKIRIM.value,
-                col(t.item_code) != PROVINCIAL_CARD_ITEM,
-            )
-            .order_by(col(t.updated_at), col(t.id))
+        rows = (
+            self.session.execute(_PENDING)
+            if period is None
+            else self.session.execute(_PENDING_OF, {"period": period.code})
         )
-        if period is not None:
-            query = query.where(col(t.period) == period.code)
         periods: dict[str, Period] = {}
         found: list[tuple[int, ItemState, int]] = []
-        for state_id, code, unit, item, version, delivery, reason, by in self.session.execute(
-            query
-        ):
+        for state_id, code, unit, item, version, delivery, reason, by in rows:
             if code not in periods:
                 periods[code] = Period.parse(code)
             state = ItemState(
@@ -472,17 +446,11 @@ class SqlItems:
 
     def submission(self, state_id: int, version: int) -> Submission | None:
         row = self.session.exec(
-            select(SubmissionRow).where(
-                SubmissionRow.item_state_id == state_id, SubmissionRow.version == version
-            )
+            _SUBMISSION, params={"state_id": state_id, "version": version}
         ).first()
         if row is None or row.id is None:
             return None
-        files = self.session.exec(
-            select(SubmissionFileRow)
-            .where(SubmissionFileRow.submission_id == row.id)
-            .order_by(col(SubmissionFileRow.position))
-        )
+        files = self.session.exec(_FILES, params={"submission_id": row.id})
         return Submission(
             id=row.id,
             version=row.version,
@@ -495,3 +463,63 @@ class SqlItems:
             files=tuple(_evidence(f) for f in files),
             findings=tuple(Finding.of(d) for d in json.loads(row.findings or "[]")),
         )
+
+
+# the statements of the steps people take most, built once (each call binds its values)
+_ONE = select(ItemStateRow).where(
+    ItemStateRow.period == bindparam("period"),
+    ItemStateRow.unit_code == bindparam("unit"),
+    ItemStateRow.item_code == bindparam("item"),
+)
+_OF_UNIT = select(ItemStateRow).where(
+    ItemStateRow.period == bindparam("period"),
+    ItemStateRow.unit_code == bindparam("unit"),
+    col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
+)
+# what ``save`` writes: a state's decision or delivery, guarded by its revision
+_SAVED = dict.fromkeys(("status", "version", "delivery", "reason", "updated_at"))
+_SAVE = (
+    update(ItemStateRow)
+    .where(col(ItemStateRow.id) == bindparam("p_id"), col(ItemStateRow.rev) == bindparam("p_rev"))
+    .values(
+        rev=bindparam("p_next"),
+        **{
+            k: bindparam(f"p_{k}", type_=ItemStateRow.__table__.c[k].type)  # type: ignore[attr-defined]
+            for k in _SAVED
+        },
+    )
+)
+# deliveries waiting for review: plain column tuples, not ORM objects (read on every step of
+# the desk, for every delivery waiting: hundreds around the 10th)
+_PENDING = (
+    sa_select(
+        col(ItemStateRow.id),
+        col(ItemStateRow.period),
+        col(ItemStateRow.unit_code),
+        col(ItemStateRow.item_code),
+        col(ItemStateRow.version),
+        col(ItemStateRow.delivery),
+        col(ItemStateRow.reason),
+        col(SubmissionRow.submitted_by),
+    )
+    .join(
+        SubmissionRow,
+        (col(SubmissionRow.item_state_id) == col(ItemStateRow.id))
+        & (col(SubmissionRow.version) == col(ItemStateRow.version)),
+    )
+    .where(
+        col(ItemStateRow.status) == ItemStatus.DIKIRIM.value,
+        col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
+    )
+    .order_by(col(ItemStateRow.updated_at), col(ItemStateRow.id))
+)
+_PENDING_OF = _PENDING.where(col(ItemStateRow.period) == bindparam("period"))
+_SUBMISSION = select(SubmissionRow).where(
+    SubmissionRow.item_state_id == bindparam("state_id"),
+    SubmissionRow.version == bindparam("version"),
+)
+_FILES = (
+    select(SubmissionFileRow)
+    .where(SubmissionFileRow.submission_id == bindparam("submission_id"))
+    .order_by(col(SubmissionFileRow.position))
+)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
-from sqlalchemy import and_, update
+from sqlalchemy import Executable, and_, bindparam, update
 from sqlmodel import Session, col, select
 
 from storage.models import (
     InboundMessageRow,
     LinkCodeRow,
 )
-from storage.repositories._sql import insert
+from storage.repositories._sql import dialect_insert
 
 
 class SqlLinkCodes:
@@ -50,11 +51,25 @@ class SqlInbound:
         """Recorded now (True), or seen before (False): one statement, ``INSERT ... ON
         CONFLICT DO NOTHING`` (both SQLite and PostgreSQL have it), on every WhatsApp
         message."""
-        table = InboundMessageRow.__table__  # type: ignore[attr-defined]
+        self.session.flush()
         recorded = self.session.execute(
-            insert(self.session, table)
-            .values(channel=channel, message_id=message_id, received_at=now)
-            .on_conflict_do_nothing(index_elements=["channel", "message_id"])
-            .returning(table.c.id)  # a row only when it was new (rowcount is not reliable)
+            _first_time(self.session.get_bind().dialect.name),
+            {"p_channel": channel, "p_message_id": message_id, "p_now": now},
         ).first()
         return recorded is not None
+
+
+@functools.cache
+def _first_time(dialect: str) -> Executable:
+    """``first_time``'s statement, built once per dialect."""
+    table = InboundMessageRow.__table__  # type: ignore[attr-defined]
+    return (
+        dialect_insert(dialect, table)
+        .values(
+            channel=bindparam("p_channel"),
+            message_id=bindparam("p_message_id"),
+            received_at=bindparam("p_now", type_=table.c.received_at.type),
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "message_id"])
+        .returning(table.c.id)  # a row only when it was new (rowcount is not reliable)
+    )

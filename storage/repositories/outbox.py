@@ -10,7 +10,6 @@ from datetime import datetime
 
 from sqlalchemy import Executable, bindparam, case, false, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from chatbot.domain.channels import Channel, Reach, route
@@ -26,6 +25,8 @@ from storage.models import (
     PersonRow,
     PlacedRow,
 )
+from storage.repositories._sql import dialect_insert
+from storage.types import UTCDateTime
 
 # what a person who leaves a role may have been asked to act on, and not acted on yet
 ACTIONABLE = ("item:", "kartu:", "periode:")
@@ -189,10 +190,9 @@ class SqlOutbox:
     def mark_sending(
         self, message_id: int, now: datetime
     ) -> tuple[str, tuple[tuple[tuple[str, str], ...], ...], str | None]:
-        row = self.session.get(OutboxRow, message_id, with_for_update=True)
-        assert row is not None
-        row.sending_since = now
-        self.session.add(row)
+        """Claimed now (one statement, built once); the message as it stands."""
+        self.session.flush()
+        row = self.session.execute(_SENDING, {"p_id": message_id, "p_now": now}).one()
         buttons = tuple(tuple((b[0], b[1]) for b in r) for r in json.loads(row.buttons))
         return row.text, buttons, row.subject
 
@@ -202,9 +202,8 @@ class SqlOutbox:
         self.session.add(row)
 
     def mark_sent(self, message_id: int, now: datetime) -> None:
-        row = self._row(message_id)
-        row.sent_at, row.attempts, row.sending_since = now, row.attempts + 1, None
-        self.session.add(row)
+        self.session.flush()
+        self.session.execute(_SENT, {"p_id": message_id, "p_now": now})
 
     def mark_retry(self, message_id: int, error: str, retry_at: datetime) -> None:
         row = self._row(message_id)
@@ -312,6 +311,20 @@ class SqlOutbox:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+_NOW = bindparam("p_now", type_=UTCDateTime())
+# a message claimed by a sender, and sent: one statement each, built once
+_SENDING = (
+    update(OutboxRow)
+    .where(col(OutboxRow.id) == bindparam("p_id"))
+    .values(sending_since=_NOW)
+    .returning(col(OutboxRow.text), col(OutboxRow.buttons), col(OutboxRow.subject))
+)
+_SENT = (
+    update(OutboxRow)
+    .where(col(OutboxRow.id) == bindparam("p_id"))
+    .values(sent_at=_NOW, attempts=col(OutboxRow.attempts) + 1, sending_since=None)
+)
+
 _PUT_COLUMNS = (
     "person_id",
     "text",
@@ -341,7 +354,7 @@ def _put_statement(dialect: str) -> Executable:
         .scalar_subquery()
         == false()
     )
-    statement = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    statement = dialect_insert(dialect, table)
     return (
         statement.values(
             **bound,

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -34,6 +34,39 @@ PERSON_COLUMNS = (
     col(PersonRow.notify_via),
 )
 BLOCKED_COLUMN = {Channel.TELEGRAM: "blocked_at", Channel.WHATSAPP: "whatsapp_blocked_at"}
+
+
+def _by(column: Any) -> Any:
+    """A person with a row per role held, by ``column`` (bound as ``key``)."""
+    return (
+        sa_select(*PERSON_COLUMNS, col(PersonRoleRow.role).label("held_role"))
+        .outerjoin(PersonRoleRow, col(PersonRoleRow.person_id) == col(PersonRow.id))
+        .where(column == bindparam("key"))
+        .order_by(col(PersonRow.id))
+    )
+
+
+# the statements read on every update, built once (SQLAlchemy's building of a statement
+# costs several times its execution on SQLite); each call binds its values
+_ONE = {
+    "id": _by(col(PersonRow.id)),
+    "telegram_user_id": _by(col(PersonRow.telegram_user_id)),
+    "whatsapp_id": _by(col(PersonRow.whatsapp_id)),
+}
+# active holders of any of ``roles``, with a row per role they hold
+_WITH_ROLES = (
+    sa_select(*PERSON_COLUMNS, col(PersonRoleRow.role).label("held_role"))
+    .join(PersonRoleRow, col(PersonRoleRow.person_id) == col(PersonRow.id))
+    .where(
+        col(PersonRow.id).in_(
+            sa_select(col(PersonRoleRow.person_id)).where(
+                col(PersonRoleRow.role).in_(bindparam("roles", expanding=True))
+            )
+        ),
+        col(PersonRow.active),
+    )
+    .order_by(col(PersonRow.id))
+)
 
 
 class SqlPeople:
@@ -77,23 +110,18 @@ class SqlPeople:
             notify_via=Channel(row.notify_via) if row.notify_via in set(Channel) else None,
         )
 
-    def _one(self, where: Any) -> Person | None:
-        """One person with their roles in one query (plain columns, no ORM objects): what
-        every update asks first."""
-        found = self._with_roles(
-            sa_select(*PERSON_COLUMNS, col(PersonRoleRow.role).label("held_role"))
-            .outerjoin(PersonRoleRow, col(PersonRoleRow.person_id) == col(PersonRow.id))
-            .where(where)
-            .order_by(col(PersonRow.id))
-        )
+    def _one(self, by: str, key: object) -> Person | None:
+        """One person with their roles in one query (plain columns, no ORM objects, the
+        statement built once): what every update asks first."""
+        found = self._with_roles(_ONE[by], {"key": key})
         return found[0] if found else None
 
-    def _with_roles(self, query: Any) -> list[Person]:
+    def _with_roles(self, query: Any, values: dict[str, Any] | None = None) -> list[Person]:
         """People of a query of PERSON_COLUMNS and ``held_role`` (a row per role held), in
         its order."""
         first: dict[int, Any] = {}
         held: dict[int, set[Role]] = {}
-        for row in self.session.execute(query):
+        for row in self.session.execute(query, values):
             first.setdefault(row.id, row)
             roles = held.setdefault(row.id, set())
             if row.held_role is not None:
@@ -102,13 +130,13 @@ class SqlPeople:
         return [self._build(r, units[r.unit_code], held[i]) for i, r in first.items()]
 
     def get(self, person_id: int) -> Person | None:
-        return self._one(col(PersonRow.id) == person_id)
+        return self._one("id", person_id)
 
     def by_telegram(self, telegram_user_id: int) -> Person | None:
-        return self._one(col(PersonRow.telegram_user_id) == telegram_user_id)
+        return self._one("telegram_user_id", telegram_user_id)
 
     def by_whatsapp(self, whatsapp_id: str) -> Person | None:
-        return self._one(col(PersonRow.whatsapp_id) == whatsapp_id)
+        return self._one("whatsapp_id", whatsapp_id)
 
     def _set(self, person_id: int, **values: Any) -> None:
         self.session.execute(update(PersonRow).where(col(PersonRow.id) == person_id).values(values))
@@ -169,14 +197,7 @@ class SqlPeople:
     def with_roles(self, roles: Collection[Role]) -> dict[Role, list[Person]]:
         """Per role, its active holders whom some channel reaches, in one query (plain
         columns, each with all their roles): who is asked to act is read on most steps."""
-        wanted = [r.value for r in roles]
-        holding = sa_select(col(PersonRoleRow.person_id)).where(col(PersonRoleRow.role).in_(wanted))
-        people = self._with_roles(
-            sa_select(*PERSON_COLUMNS, col(PersonRoleRow.role).label("held_role"))
-            .join(PersonRoleRow, col(PersonRoleRow.person_id) == col(PersonRow.id))
-            .where(col(PersonRow.id).in_(holding), col(PersonRow.active))
-            .order_by(col(PersonRow.id))
-        )
+        people = self._with_roles(_WITH_ROLES, {"roles": [r.value for r in roles]})
         return {role: [p for p in people if role in p.roles and not p.blocked] for role in roles}
 
     def mark_blocked(self, person_id: int, channel: Channel, now: datetime) -> bool:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -21,11 +24,12 @@ class SqlPeriods:
         self.session = session
 
     @staticmethod
-    def _info(row: PeriodRow) -> PeriodInfo:
+    def _info(row: Any) -> PeriodInfo:
+        """From a PeriodRow or a row of ``_COLUMNS``."""
         return PeriodInfo(Period.parse(row.code), row.opened_at, row.closed_at)
 
     def get(self, period: Period) -> PeriodInfo | None:
-        row = self.session.get(PeriodRow, period.code)
+        row = self.session.execute(_ONE, {"code": period.code}).first()
         return self._info(row) if row else None
 
     def open(self, period: Period, now: datetime, by: int | None) -> bool:
@@ -49,9 +53,10 @@ class SqlPeriods:
         return [self._info(r) for r in rows]
 
     def open_periods(self) -> list[PeriodInfo]:
-        rows = self.session.exec(
-            select(PeriodRow)
-            .where(col(PeriodRow.closed_at).is_(None))
-            .order_by(col(PeriodRow.code))
-        )
-        return [self._info(r) for r in rows]
+        return [self._info(r) for r in self.session.execute(_OPEN)]
+
+
+# read on most updates: built once (plain columns, no ORM objects)
+_COLUMNS = (col(PeriodRow.code), col(PeriodRow.opened_at), col(PeriodRow.closed_at))
+_ONE = sa_select(*_COLUMNS).where(col(PeriodRow.code) == bindparam("code"))
+_OPEN = sa_select(*_COLUMNS).where(col(PeriodRow.closed_at).is_(None)).order_by(col(PeriodRow.code))
