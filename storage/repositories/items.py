@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, case, func, update
 from sqlalchemy import select as sa_select
@@ -50,7 +51,8 @@ def _utc(value: datetime | str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _evidence(f: SubmissionFileRow) -> EvidenceFile:
+def _evidence(f: Any) -> EvidenceFile:
+    """From a SubmissionFileRow or a row of its columns."""
     return EvidenceFile(
         sha256=f.sha256,
         file_name=f.file_name,
@@ -65,7 +67,8 @@ _STATUSES = {s.value: s for s in ItemStatus}  # plain columns back to the domain
 _KINDS = {k.value: k for k in DeliveryKind}
 
 
-def _item_state(row: ItemStateRow) -> ItemState:
+def _item_state(row: Any) -> ItemState:
+    """From an ItemStateRow or a row of ``_STATE``'s columns."""
     return ItemState(
         period=Period.parse(row.period),
         unit_code=row.unit_code,
@@ -82,15 +85,15 @@ class SqlItems:
         self.session = session
 
     def get(self, period: Period, unit_code: str, item_code: str) -> StoredItem:
-        row = self.session.exec(
-            _ONE, params={"period": period.code, "unit": unit_code, "item": item_code}
+        row = self.session.execute(
+            _ONE, {"period": period.code, "unit": unit_code, "item": item_code}
         ).first()
         if row is None:
             return StoredItem(None, 0, ItemState(period, unit_code, item_code))
         return StoredItem(row.id, row.rev, _item_state(row))
 
     def by_id(self, state_id: int) -> StoredItem | None:
-        row = self.session.get(ItemStateRow, state_id)
+        row = self.session.execute(_BY_ID, {"id": state_id}).first()
         if row is None or row.item_code == PROVINCIAL_CARD_ITEM:  # cards have their own path
             return None
         return StoredItem(row.id, row.rev, _item_state(row))
@@ -99,7 +102,7 @@ class SqlItems:
         return {code: s.state for code, s in self.stored_for_unit(period, unit_code).items()}
 
     def stored_for_unit(self, period: Period, unit_code: str) -> dict[str, StoredItem]:
-        rows = self.session.exec(_OF_UNIT, params={"period": period.code, "unit": unit_code})
+        rows = self.session.execute(_OF_UNIT, {"period": period.code, "unit": unit_code})
         return {r.item_code: StoredItem(r.id, r.rev, _item_state(r)) for r in rows}
 
     def save(self, stored: StoredItem, new: ItemState, now: datetime) -> int:
@@ -445,12 +448,10 @@ class SqlItems:
         )
 
     def submission(self, state_id: int, version: int) -> Submission | None:
-        row = self.session.exec(
-            _SUBMISSION, params={"state_id": state_id, "version": version}
-        ).first()
+        row = self.session.execute(_SUBMISSION, {"state_id": state_id, "version": version}).first()
         if row is None or row.id is None:
             return None
-        files = self.session.exec(_FILES, params={"submission_id": row.id})
+        files = self.session.execute(_FILES, {"submission_id": row.id})
         return Submission(
             id=row.id,
             version=row.version,
@@ -466,14 +467,32 @@ class SqlItems:
 
 
 # the statements of the steps people take most, built once (each call binds its values)
-_ONE = select(ItemStateRow).where(
-    ItemStateRow.period == bindparam("period"),
-    ItemStateRow.unit_code == bindparam("unit"),
-    ItemStateRow.item_code == bindparam("item"),
+# an item's state as plain columns (no ORM objects): what ``StoredItem`` holds
+_STATE = sa_select(
+    *(
+        col(getattr(ItemStateRow, c))
+        for c in (
+            "id",
+            "rev",
+            "period",
+            "unit_code",
+            "item_code",
+            "status",
+            "version",
+            "delivery",
+            "reason",
+        )
+    )
 )
-_OF_UNIT = select(ItemStateRow).where(
-    ItemStateRow.period == bindparam("period"),
-    ItemStateRow.unit_code == bindparam("unit"),
+_ONE = _STATE.where(
+    col(ItemStateRow.period) == bindparam("period"),
+    col(ItemStateRow.unit_code) == bindparam("unit"),
+    col(ItemStateRow.item_code) == bindparam("item"),
+)
+_BY_ID = _STATE.where(col(ItemStateRow.id) == bindparam("id"))
+_OF_UNIT = _STATE.where(
+    col(ItemStateRow.period) == bindparam("period"),
+    col(ItemStateRow.unit_code) == bindparam("unit"),
     col(ItemStateRow.item_code) != PROVINCIAL_CARD_ITEM,
 )
 # what ``save`` writes: a state's decision or delivery, guarded by its revision
@@ -514,12 +533,12 @@ _PENDING = (
     .order_by(col(ItemStateRow.updated_at), col(ItemStateRow.id))
 )
 _PENDING_OF = _PENDING.where(col(ItemStateRow.period) == bindparam("period"))
-_SUBMISSION = select(SubmissionRow).where(
-    SubmissionRow.item_state_id == bindparam("state_id"),
-    SubmissionRow.version == bindparam("version"),
+_SUBMISSION = sa_select(*SubmissionRow.__table__.c).where(  # type: ignore[attr-defined]
+    col(SubmissionRow.item_state_id) == bindparam("state_id"),
+    col(SubmissionRow.version) == bindparam("version"),
 )
 _FILES = (
-    select(SubmissionFileRow)
-    .where(SubmissionFileRow.submission_id == bindparam("submission_id"))
+    sa_select(*SubmissionFileRow.__table__.c)  # type: ignore[attr-defined]
+    .where(col(SubmissionFileRow.submission_id) == bindparam("submission_id"))
     .order_by(col(SubmissionFileRow.position))
 )
