@@ -6,10 +6,11 @@ SQLAlchemy's building of it, on the steps people take most)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, Table, bindparam
+from sqlalchemy import Executable, Insert, Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -40,6 +41,14 @@ def prebuilt_insert(table: Any, columns: tuple[str, ...]) -> Insert:
     return target.insert().values({c: bindparam(f"p_{c}", type_=target.c[c].type) for c in columns})
 
 
+def unsynchronized(statement: Any) -> Any:
+    """An ORM-enabled ``UPDATE`` built once with ``bindparam``s, run without bringing the
+    objects this session holds up to date: SQLAlchemy's evaluator reads a bound parameter as
+    its value at build time (None), so it would match and change the wrong objects. Used where
+    none of the session's objects of that table is read after the update."""
+    return statement.execution_options(synchronize_session=False)
+
+
 def bound(**values: Any) -> dict[str, Any]:
     """The values of a ``prebuilt_insert``, by column."""
     return {f"p_{k}": v for k, v in values.items()}
@@ -47,8 +56,22 @@ def bound(**values: Any) -> dict[str, Any]:
 
 def known_file(session: Session, sha256: str, size: int, now: datetime) -> None:
     """The content ``sha256`` is recorded (``evidence_file``), the first sighting kept."""
+    session.flush()
     session.execute(
-        insert(session, EvidenceFileRow)
-        .values(sha256=sha256, size=size, first_seen_at=now)
+        _known_file(session.get_bind().dialect.name),
+        {"p_sha256": sha256, "p_size": size, "p_now": now},
+    )
+
+
+@functools.cache
+def _known_file(dialect: str) -> Executable:
+    table = EvidenceFileRow.__table__  # type: ignore[attr-defined]
+    return (
+        dialect_insert(dialect, table)
+        .values(
+            sha256=bindparam("p_sha256"),
+            size=bindparam("p_size"),
+            first_seen_at=bindparam("p_now", type_=table.c.first_seen_at.type),
+        )
         .on_conflict_do_nothing(index_elements=["sha256"])
     )

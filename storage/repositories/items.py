@@ -39,7 +39,7 @@ from storage.models import (
     SubmissionFileRow,
     SubmissionRow,
 )
-from storage.repositories._sql import insert, known_file
+from storage.repositories._sql import bound, insert, known_file, prebuilt_insert, unsynchronized
 
 COMPLETE_VALUES = tuple(s.value for s in COMPLETE_STATUSES)
 
@@ -160,36 +160,41 @@ class SqlItems:
         announced: bool,
         findings: Sequence[Finding] = (),
     ) -> int:
-        row = SubmissionRow(
-            findings=json.dumps([f.data() for f in findings]) if findings else "",
-            item_state_id=state_id,
-            version=version,
-            kind=kind.value,
-            note=note,
-            submitted_by=by,
-            submitted_at=now,
-            late=late,
-            announced_at=now if announced else None,
-        )
-        self.session.add(row)
-        self.session.flush()
-        assert row.id is not None
-        for position, f in enumerate(files):
+        self.session.flush()  # the item state it belongs to first
+        submission_id = self.session.execute(
+            _ADD_SUBMISSION,
+            bound(
+                findings=json.dumps([f.data() for f in findings]) if findings else "",
+                item_state_id=state_id,
+                version=version,
+                kind=kind.value,
+                note=note,
+                submitted_by=by,
+                submitted_at=now,
+                late=late,
+                announced_at=now if announced else None,
+            ),
+        ).scalar_one()
+        for f in files:
             known_file(self.session, f.sha256, f.size, now)
-            self.session.add(
-                SubmissionFileRow(
-                    submission_id=row.id,
-                    position=position,
-                    sha256=f.sha256,
-                    file_name=f.file_name,
-                    mime_type=f.mime_type,
-                    size=f.size,
-                    telegram_file_id=f.telegram_file_id,
-                    telegram_file_unique_id=f.telegram_file_unique_id,
-                )
+        if files:
+            self.session.execute(
+                _ADD_FILE,
+                [
+                    bound(
+                        submission_id=submission_id,
+                        position=position,
+                        sha256=f.sha256,
+                        file_name=f.file_name,
+                        mime_type=f.mime_type,
+                        size=f.size,
+                        telegram_file_id=f.telegram_file_id,
+                        telegram_file_unique_id=f.telegram_file_unique_id,
+                    )
+                    for position, f in enumerate(files)
+                ],
             )
-        self.session.flush()
-        return row.id
+        return int(submission_id)
 
     def pending_review(self, period: Period | None = None) -> list[tuple[int, ItemState, int]]:
         # Plain column tuples, not ORM objects: read on every step of the desk, for every
@@ -414,22 +419,7 @@ class SqlItems:
         """For each content delivered before (not withdrawn), its deliveries, oldest first."""
         if not sha256s:
             return {}
-        rows = self.session.execute(
-            sa_select(
-                col(SubmissionFileRow.sha256),
-                col(ItemStateRow.unit_code),
-                col(ItemStateRow.item_code),
-                col(ItemStateRow.period),
-                col(SubmissionRow.version),
-            )
-            .join(SubmissionRow, col(SubmissionRow.id) == col(SubmissionFileRow.submission_id))
-            .join(ItemStateRow, col(ItemStateRow.id) == col(SubmissionRow.item_state_id))
-            .where(
-                col(SubmissionFileRow.sha256).in_(sha256s),
-                col(SubmissionRow.withdrawn_at).is_(None),
-            )
-            .order_by(col(SubmissionRow.submitted_at), col(SubmissionRow.id))
-        )
+        rows = self.session.execute(_SAME_CONTENT, {"sha256s": list(sha256s)})
         found: dict[str, list[EarlierContent]] = {}
         for sha, unit, item, period, version in rows:
             found.setdefault(sha, []).append(
@@ -497,7 +487,7 @@ _OF_UNIT = _STATE.where(
 )
 # what ``save`` writes: a state's decision or delivery, guarded by its revision
 _SAVED = dict.fromkeys(("status", "version", "delivery", "reason", "updated_at"))
-_SAVE = (
+_SAVE = unsynchronized(
     update(ItemStateRow)
     .where(col(ItemStateRow.id) == bindparam("p_id"), col(ItemStateRow.rev) == bindparam("p_rev"))
     .values(
@@ -541,4 +531,47 @@ _FILES = (
     sa_select(*SubmissionFileRow.__table__.c)  # type: ignore[attr-defined]
     .where(col(SubmissionFileRow.submission_id) == bindparam("submission_id"))
     .order_by(col(SubmissionFileRow.position))
+)
+_SAME_CONTENT = (
+    sa_select(
+        col(SubmissionFileRow.sha256),
+        col(ItemStateRow.unit_code),
+        col(ItemStateRow.item_code),
+        col(ItemStateRow.period),
+        col(SubmissionRow.version),
+    )
+    .join(SubmissionRow, col(SubmissionRow.id) == col(SubmissionFileRow.submission_id))
+    .join(ItemStateRow, col(ItemStateRow.id) == col(SubmissionRow.item_state_id))
+    .where(
+        col(SubmissionFileRow.sha256).in_(bindparam("sha256s", expanding=True)),
+        col(SubmissionRow.withdrawn_at).is_(None),
+    )
+    .order_by(col(SubmissionRow.submitted_at), col(SubmissionRow.id))
+)
+_ADD_SUBMISSION = prebuilt_insert(
+    SubmissionRow,
+    (
+        "findings",
+        "item_state_id",
+        "version",
+        "kind",
+        "note",
+        "submitted_by",
+        "submitted_at",
+        "late",
+        "announced_at",
+    ),
+).returning(col(SubmissionRow.id))
+_ADD_FILE = prebuilt_insert(
+    SubmissionFileRow,
+    (
+        "submission_id",
+        "position",
+        "sha256",
+        "file_name",
+        "mime_type",
+        "size",
+        "telegram_file_id",
+        "telegram_file_unique_id",
+    ),
 )

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import Executable, bindparam, case, false, or_, update
+from sqlalchemy import Executable, Text, bindparam, case, false, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -25,7 +25,7 @@ from storage.models import (
     PersonRow,
     PlacedRow,
 )
-from storage.repositories._sql import dialect_insert
+from storage.repositories._sql import dialect_insert, unsynchronized
 from storage.types import UTCDateTime
 
 # what a person who leaves a role may have been asked to act on, and not acted on yet
@@ -60,26 +60,14 @@ class SqlOutbox:
         ).first()
         return queued is not None
 
-    def _held(self, person_id: int, group: str, now: datetime) -> OutboxRow | None:
+    def gathering(self, person_id: int, group: str, now: datetime) -> Gathering | None:
         """The group's row still held back (not due yet, so no sender has read it), locked
         for this transaction (PostgreSQL; SQLite writes one at a time anyway)."""
-        return self.session.exec(
-            select(OutboxRow)
-            .where(
-                OutboxRow.person_id == person_id,
-                OutboxRow.group_key == group,
-                col(OutboxRow.sent_at).is_(None),
-                col(OutboxRow.sending_since).is_(None),
-                col(OutboxRow.next_attempt_at) > now,
-                OutboxRow.attempts == 0,
-            )
-            .order_by(col(OutboxRow.id))
-            .with_for_update()
+        self.session.flush()
+        row = self.session.execute(
+            _HELD, {"p_person": person_id, "p_group": group, "p_now": now}
         ).first()
-
-    def gathering(self, person_id: int, group: str, now: datetime) -> Gathering | None:
-        row = self._held(person_id, group, now)
-        if row is None or row.id is None:
+        if row is None:
             return None
         return Gathering(row.id, tuple(json.loads(row.grouped)))
 
@@ -218,22 +206,11 @@ class SqlOutbox:
         self.session.add(row)
 
     def settle_queued(self, subject: str, outcome: str) -> int:
-        rows = list(
-            self.session.exec(
-                select(OutboxRow)
-                .where(
-                    OutboxRow.subject == subject,
-                    col(OutboxRow.sent_at).is_(None),
-                    col(OutboxRow.failed_at).is_(None),
-                    col(OutboxRow.sending_since).is_(None),
-                )
-                .with_for_update()
-            )
-        )
-        for row in rows:
-            row.text, row.buttons, row.subject = f"{row.text}\n\n{outcome}", "[]", None
-            self.session.add(row)
-        return len(rows)
+        """Its queued notices (not being sent) carry the outcome, without buttons: one
+        statement, built once."""
+        self.session.flush()
+        result = self.session.execute(_SETTLE, {"p_subject": subject, "p_line": f"\n\n{outcome}"})
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def waiting(self, person_id: int) -> list[WaitingMessage]:
         """What the person was asked to act on and is still waiting: messages with buttons
@@ -313,16 +290,45 @@ class SqlOutbox:
 
 _NOW = bindparam("p_now", type_=UTCDateTime())
 # a message claimed by a sender, and sent: one statement each, built once
-_SENDING = (
+_SENDING = unsynchronized(
     update(OutboxRow)
     .where(col(OutboxRow.id) == bindparam("p_id"))
     .values(sending_since=_NOW)
     .returning(col(OutboxRow.text), col(OutboxRow.buttons), col(OutboxRow.subject))
 )
-_SENT = (
+_SENT = unsynchronized(
     update(OutboxRow)
     .where(col(OutboxRow.id) == bindparam("p_id"))
     .values(sent_at=_NOW, attempts=col(OutboxRow.attempts) + 1, sending_since=None)
+)
+
+_HELD = (
+    sa_select(col(OutboxRow.id), col(OutboxRow.grouped))
+    .where(
+        col(OutboxRow.person_id) == bindparam("p_person"),
+        col(OutboxRow.group_key) == bindparam("p_group"),
+        col(OutboxRow.sent_at).is_(None),
+        col(OutboxRow.sending_since).is_(None),
+        col(OutboxRow.next_attempt_at) > _NOW,
+        col(OutboxRow.attempts) == 0,
+    )
+    .order_by(col(OutboxRow.id))
+    .with_for_update()
+)
+
+_SETTLE = unsynchronized(
+    update(OutboxRow)
+    .where(
+        col(OutboxRow.subject) == bindparam("p_subject"),
+        col(OutboxRow.sent_at).is_(None),
+        col(OutboxRow.failed_at).is_(None),
+        col(OutboxRow.sending_since).is_(None),
+    )
+    .values(
+        text=col(OutboxRow.text) + bindparam("p_line", type_=Text()),
+        buttons="[]",
+        subject=None,
+    )
 )
 
 _PUT_COLUMNS = (

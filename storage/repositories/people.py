@@ -19,6 +19,7 @@ from storage.models import (
     PersonRoleRow,
     PersonRow,
 )
+from storage.repositories._sql import unsynchronized
 from storage.repositories.reference import SqlUnits
 
 PERSON_COLUMNS = (
@@ -53,6 +54,15 @@ _ONE = {
     "telegram_user_id": _by(col(PersonRow.telegram_user_id)),
     "whatsapp_id": _by(col(PersonRow.whatsapp_id)),
 }
+# a WhatsApp message's sender seen now (their number, when WhatsApp gives it, kept)
+_SEEN = unsynchronized(
+    update(PersonRow)
+    .where(col(PersonRow.id) == bindparam("p_id"))
+    .values(
+        whatsapp_seen_at=bindparam("p_now", type_=PersonRow.__table__.c.whatsapp_seen_at.type),  # type: ignore[attr-defined]
+        whatsapp_phone=func.coalesce(bindparam("p_phone"), col(PersonRow.whatsapp_phone)),
+    )
+)
 # active holders of any of ``roles``, with a row per role they hold
 _WITH_ROLES = (
     sa_select(*PERSON_COLUMNS, col(PersonRoleRow.role).label("held_role"))
@@ -148,10 +158,8 @@ class SqlPeople:
         self._set(person_id, whatsapp_id=whatsapp_id, notify_via="whatsapp")
 
     def whatsapp_seen(self, person_id: int, now: datetime, phone: str | None = None) -> None:
-        values: dict[str, Any] = {"whatsapp_seen_at": now}
-        if phone:
-            values["whatsapp_phone"] = phone
-        self._set(person_id, **values)
+        """On every WhatsApp message: one statement, built once."""
+        self.session.execute(_SEEN, {"p_id": person_id, "p_now": now, "p_phone": phone or None})
 
     def add(
         self,
