@@ -13,7 +13,8 @@
 - ``bench.backup``: `spip-bot backup` and `restore` of the national-scale data (archive size,
   times, the restore's check);
 - ``bench.previews``: the desk's first-page picture of a 20-page scanned PDF and its reading
-  at arrival, in the workers, and how long the event loop stayed blocked meanwhile.
+  at arrival, in the workers, and how long the event loop stayed blocked meanwhile;
+- ``bench.statements``: the CPU per call of the repository calls every update makes.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def main() -> None:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma-separated: updates,whatsapp,national,reminders,backup,previews",
+        help="comma-separated: updates,whatsapp,national,reminders,backup,previews,statements",
     )
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -41,6 +42,7 @@ def main() -> None:
         "reminders": ["--people", str(args.people)],
         "backup": ["--runs", str(args.runs)],
         "previews": ["--runs", str(max(args.runs, 5))],
+        "statements": ["--runs", str(max(args.runs, 5))],
     }
     for name, extra in suites.items():
         if name in skip:

@@ -150,7 +150,7 @@ class Previews:
                 self._ahead.task_done()
 
     def settle(self) -> None:
-        """Blocking: until the lane has rendered what was queued (tests, benchmarks)."""
+        """Blocking: until the lane has rendered what was queued (for tests)."""
         self._ahead.join()
 
     async def get(self, sha256: str, source: Path) -> Preview:
